@@ -1,0 +1,42 @@
+//! Compiles the saved queries (queries/*.rq) and the templates (templates/**) into the
+//! binary, so that every command finds the same catalog wherever it runs.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    embed("queries", "rq", &Path::new(&out).join("queries.rs"));
+    embed("templates", "", &Path::new(&out).join("templates.rs"));
+}
+
+/// Writes `pub static FILES: &[(&str, &str)]` with (relative path, contents) of every
+/// file under `dir` whose extension is `ext` (any when empty).
+fn embed(dir: &str, ext: &str, target: &Path) {
+    println!("cargo:rerun-if-changed={dir}");
+    let mut files = Vec::new();
+    collect(Path::new(dir), ext, &mut files);
+    files.sort();
+    let mut code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let rel = f.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let abs = std::fs::canonicalize(f).unwrap();
+        writeln!(code, "    ({rel:?}, include_str!({:?})),", abs.display().to_string()).unwrap();
+    }
+    code.push_str("];\n");
+    std::fs::write(target, code).unwrap();
+}
+
+fn collect(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect(&path, ext, out);
+        } else if ext.is_empty() || path.extension().and_then(|e| e.to_str()) == Some(ext) {
+            out.push(path);
+        }
+    }
+}

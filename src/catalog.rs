@@ -1,0 +1,493 @@
+//! The saved-query catalog (`queries/*.rq`): loading, parameters, binding, running and
+//! writing results.
+//!
+//! Each saved query opens with a header of `# key: value` comments:
+//!
+//! ```sparql
+//! # title: Everything said about one entity
+//! # description: Each claim with claimant, document, article, date, quote and status.
+//! # question: 2
+//! # param: entity entity The entity to ask about (its id, e.g. hikvision, or its IRI)
+//! # example: entity=hikvision
+//! SELECT ?entity ?claim ... WHERE { ... }
+//! ```
+//!
+//! Parameters are bound as RDF terms through Oxigraph's variable substitution, never
+//! by pasting text into the query, so a parameter value cannot change the query's
+//! shape. A parameter must therefore appear in the SELECT clause.
+//! [`Catalog::bundled`] holds the queries compiled into the binary; the CLI, the
+//! static site and the server all use it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write;
+use std::time::Duration;
+
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{Literal, NamedNode, Term};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
+
+use crate::sheet::validate::suggest;
+use crate::store::GraphStore;
+use crate::vocab;
+
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/queries.rs"));
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("no saved query '{name}'{hint}; `claimgraph query --list` shows them all")]
+    UnknownQuery { name: String, hint: String },
+    #[error("query '{query}' has no parameter '{param}'{hint}")]
+    UnknownParam { query: String, param: String, hint: String },
+    #[error("query '{query}' needs the parameter '{param}' ({kind}): add --param {param}=VALUE")]
+    MissingParam { query: String, param: String, kind: ParamKind },
+    #[error("parameter '{param}': {message}")]
+    BadValue { param: String, message: String },
+    #[error("{name}: bad header line '{line}': {message}")]
+    Header { name: String, line: String, message: String },
+    #[error("{0}")]
+    Syntax(String),
+    #[error("the query took longer than {0:?} and was stopped")]
+    Timeout(Duration),
+    #[error("the query returned more than {0} rows")]
+    TooManyRows(usize),
+    #[error("query evaluation failed: {0}")]
+    Evaluation(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot write results: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What a parameter's value stands for, which decides the RDF term it becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// An entity id (looked up in the store) or an IRI.
+    Entity,
+    /// An article id or an IRI.
+    Article,
+    /// "article-id/claim-id" or an IRI.
+    Claim,
+    /// A document id or an IRI.
+    Document,
+    Iri,
+    String,
+    Integer,
+}
+
+impl ParamKind {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "entity" => ParamKind::Entity,
+            "article" => ParamKind::Article,
+            "claim" => ParamKind::Claim,
+            "document" => ParamKind::Document,
+            "iri" => ParamKind::Iri,
+            "string" => ParamKind::String,
+            "integer" => ParamKind::Integer,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamKind::Entity => "entity",
+            ParamKind::Article => "article",
+            ParamKind::Claim => "claim",
+            ParamKind::Document => "document",
+            ParamKind::Iri => "iri",
+            ParamKind::String => "string",
+            ParamKind::Integer => "integer",
+        }
+    }
+}
+
+impl fmt::Display for ParamKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Param {
+    pub name: String,
+    #[serde(serialize_with = "ser_kind")]
+    pub kind: ParamKind,
+    pub description: String,
+}
+
+fn ser_kind<S: serde::Serializer>(k: &ParamKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.as_str())
+}
+
+/// One saved query with its header.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SavedQuery {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// The competency question of MODEL.md it answers, if any.
+    pub question: Option<u32>,
+    pub params: Vec<Param>,
+    /// Example bindings, used by the static site and the tests.
+    pub examples: BTreeMap<String, String>,
+    /// Whether pages use it internally (not listed among the competency queries).
+    pub internal: bool,
+    pub text: String,
+}
+
+impl SavedQuery {
+    /// Parses a query file's header.
+    pub fn parse(name: &str, text: &str) -> Result<Self, CatalogError> {
+        let mut q = SavedQuery {
+            name: name.to_owned(),
+            title: name.to_owned(),
+            description: String::new(),
+            question: None,
+            params: Vec::new(),
+            examples: BTreeMap::new(),
+            internal: false,
+            text: text.to_owned(),
+        };
+        let header_error = |line: &str, message: &str| CatalogError::Header {
+            name: name.to_owned(),
+            line: line.to_owned(),
+            message: message.to_owned(),
+        };
+        for line in text.lines().map(str::trim).take_while(|l| l.starts_with('#')) {
+            let Some((key, value)) = line.trim_start_matches('#').split_once(':') else { continue };
+            let value = value.trim();
+            match key.trim() {
+                "title" => q.title = value.to_owned(),
+                "description" => {
+                    if !q.description.is_empty() {
+                        q.description.push(' ');
+                    }
+                    q.description.push_str(value);
+                }
+                "question" => q.question = Some(value.parse().map_err(|_| header_error(line, "question must be a number"))?),
+                "internal" => q.internal = value == "true",
+                "param" => {
+                    let mut parts = value.splitn(3, ' ');
+                    let (Some(pname), Some(kind)) = (parts.next(), parts.next()) else {
+                        return Err(header_error(line, "write `# param: NAME KIND description`"));
+                    };
+                    let kind = ParamKind::parse(kind).ok_or_else(|| {
+                        header_error(line, "kind must be entity, article, claim, document, iri, string or integer")
+                    })?;
+                    q.params.push(Param { name: pname.to_owned(), kind, description: parts.next().unwrap_or("").to_owned() });
+                }
+                "example" => {
+                    for pair in value.split_whitespace() {
+                        if let Some((k, v)) = pair.split_once('=') {
+                            q.examples.insert(k.to_owned(), v.to_owned());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+}
+
+/// The saved queries, by name.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    queries: BTreeMap<String, SavedQuery>,
+}
+
+impl Catalog {
+    /// The queries compiled into this binary from `queries/`.
+    pub fn bundled() -> Self {
+        let queries = bundled::FILES
+            .iter()
+            .map(|(path, text)| {
+                let name = path.trim_end_matches(".rq").to_owned();
+                let q = SavedQuery::parse(&name, text).expect("bundled query headers are checked by a test");
+                (name, q)
+            })
+            .collect();
+        Catalog { queries }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SavedQuery> {
+        self.queries.values()
+    }
+
+    /// The competency queries (not the page-internal ones), by question number.
+    pub fn competency(&self) -> Vec<&SavedQuery> {
+        let mut v: Vec<&SavedQuery> = self.queries.values().filter(|q| !q.internal).collect();
+        v.sort_by_key(|q| (q.question.unwrap_or(u32::MAX), q.name.clone()));
+        v
+    }
+
+    pub fn get(&self, name: &str) -> Result<&SavedQuery, CatalogError> {
+        self.queries.get(name).ok_or_else(|| CatalogError::UnknownQuery {
+            name: name.to_owned(),
+            hint: suggest(name, self.queries.keys()),
+        })
+    }
+}
+
+/// Limits on one query run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub timeout: Option<Duration>,
+    pub max_rows: Option<usize>,
+}
+
+/// A SELECT result held in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub variables: Vec<String>,
+    pub rows: Vec<Vec<Option<Term>>>,
+}
+
+impl Table {
+    /// The column index of a variable.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.variables.iter().position(|v| v == name)
+    }
+}
+
+/// The result of any query.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Table(Table),
+    Boolean(bool),
+    Graph(Vec<oxigraph::model::Triple>),
+}
+
+/// Turns raw `name=value` pairs into typed terms for `query`'s declared parameters.
+pub fn bind(store: &GraphStore, query: &SavedQuery, raw: &[(String, String)]) -> Result<Vec<(Variable, Term)>, CatalogError> {
+    let mut out = Vec::new();
+    for (name, value) in raw {
+        let Some(param) = query.params.iter().find(|p| &p.name == name) else {
+            let names: Vec<String> = query.params.iter().map(|p| p.name.clone()).collect();
+            let hint = if names.is_empty() {
+                " (it takes none)".to_owned()
+            } else {
+                format!(" (it takes: {})", names.join(", "))
+            };
+            return Err(CatalogError::UnknownParam { query: query.name.clone(), param: name.clone(), hint });
+        };
+        out.push((Variable::new_unchecked(name.clone()), term_for(store, param, value)?));
+    }
+    for p in &query.params {
+        if !raw.iter().any(|(n, _)| n == &p.name) {
+            return Err(CatalogError::MissingParam { query: query.name.clone(), param: p.name.clone(), kind: p.kind });
+        }
+    }
+    Ok(out)
+}
+
+fn term_for(store: &GraphStore, param: &Param, value: &str) -> Result<Term, CatalogError> {
+    let bad = |message: String| CatalogError::BadValue { param: param.name.clone(), message };
+    let iris = store.iris();
+    let as_iri = |v: &str| -> Result<Term, CatalogError> {
+        NamedNode::new(v).map(Term::from).map_err(|e| bad(format!("'{v}' is not an IRI: {e}")))
+    };
+    if matches!(param.kind, ParamKind::Entity | ParamKind::Article | ParamKind::Claim | ParamKind::Document | ParamKind::Iri)
+        && (value.starts_with("http://") || value.starts_with("https://") || value.starts_with("urn:"))
+    {
+        return as_iri(value);
+    }
+    match param.kind {
+        ParamKind::Iri => as_iri(value),
+        ParamKind::String => Ok(Literal::new_simple_literal(value).into()),
+        ParamKind::Integer => value
+            .parse::<i64>()
+            .map(|i| Literal::from(i).into())
+            .map_err(|_| bad(format!("'{value}' is not an integer"))),
+        ParamKind::Article => Ok(iris.article(value).into()),
+        ParamKind::Document => Ok(iris.document(value).into()),
+        ParamKind::Claim => match value.split_once('/') {
+            Some((a, c)) => Ok(iris.claim(a, c).into()),
+            None => Err(bad(format!("'{value}' is not a claim id: write article-id/claim-id"))),
+        },
+        ParamKind::Entity => {
+            let known = store.known()?;
+            match known.entities.get(value) {
+                Some(kind) => Ok(iris.entity(*kind, value).into()),
+                None => {
+                    let ids: Vec<String> = known.entities.keys().cloned().collect();
+                    Err(bad(format!("unknown entity '{value}'{}", suggest(value, ids.iter()))))
+                }
+            }
+        }
+    }
+}
+
+/// Parses `text` (any SPARQL query), applies the bindings and runs it on the store,
+/// within `limits`. Prefixes of [`vocab::PREFIXES`] are predeclared.
+pub fn run(store: &GraphStore, text: &str, bindings: &[(Variable, Term)], limits: Limits) -> Result<Outcome, CatalogError> {
+    let mut evaluator = SparqlEvaluator::new();
+    for (prefix, ns) in vocab::PREFIXES {
+        evaluator = evaluator.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+    }
+    let token = CancellationToken::new();
+    evaluator = evaluator.with_cancellation_token(token.clone());
+    let mut prepared = evaluator.parse_query(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+    for (var, term) in bindings {
+        prepared = prepared.substitute_variable(var.clone(), term.clone());
+    }
+    let _timer = limits.timeout.map(|t| Timer::start(t, token.clone()));
+    let map_eval = |e: QueryEvaluationError| match e {
+        QueryEvaluationError::Cancelled => CatalogError::Timeout(limits.timeout.unwrap_or_default()),
+        other => CatalogError::Evaluation(other.to_string()),
+    };
+    match prepared.on_store(store.store()).execute().map_err(map_eval)? {
+        QueryResults::Solutions(solutions) => {
+            let variables: Vec<Variable> = solutions.variables().to_vec();
+            let mut rows = Vec::new();
+            for s in solutions {
+                let s = s.map_err(map_eval)?;
+                if limits.max_rows.is_some_and(|m| rows.len() >= m) {
+                    return Err(CatalogError::TooManyRows(rows.len()));
+                }
+                rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+            }
+            Ok(Outcome::Table(Table { variables: variables.iter().map(|v| v.as_str().to_owned()).collect(), rows }))
+        }
+        QueryResults::Boolean(b) => Ok(Outcome::Boolean(b)),
+        QueryResults::Graph(triples) => {
+            let mut out = Vec::new();
+            for t in triples {
+                out.push(t.map_err(map_eval)?);
+                if limits.max_rows.is_some_and(|m| out.len() > m) {
+                    return Err(CatalogError::TooManyRows(out.len() - 1));
+                }
+            }
+            Ok(Outcome::Graph(out))
+        }
+    }
+}
+
+/// Runs a saved query with raw parameter values.
+pub fn run_saved(store: &GraphStore, query: &SavedQuery, raw: &[(String, String)], limits: Limits) -> Result<Outcome, CatalogError> {
+    let bindings = bind(store, query, raw)?;
+    run(store, &query.text, &bindings, limits)
+}
+
+/// Cancels a query when its time is up; dropping it stops the watch.
+struct Timer {
+    done: std::sync::mpsc::Sender<()>,
+}
+
+impl Timer {
+    fn start(timeout: Duration, token: CancellationToken) -> Self {
+        let (done, rx) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(timeout) {
+                token.cancel();
+            }
+        });
+        Timer { done }
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let _ = self.done.send(());
+    }
+}
+
+/// Output formats of the CLI's `query` command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Xml,
+}
+
+/// Writes a query outcome: solutions in `format`, graphs as Turtle (or N-Triples for
+/// the machine formats), booleans as `true`/`false` or in the results format.
+pub fn write_outcome(outcome: &Outcome, format: Format, out: &mut impl Write) -> Result<(), CatalogError> {
+    match (outcome, format) {
+        (Outcome::Table(t), Format::Table) => write_table(t, out)?,
+        (Outcome::Table(t), f) => {
+            let mut ser = QueryResultsSerializer::from_format(results_format(f))
+                .serialize_solutions_to_writer(&mut *out, t.variables.iter().map(|v| Variable::new_unchecked(v.clone())).collect())?;
+            let vars: Vec<Variable> = t.variables.iter().map(|v| Variable::new_unchecked(v.clone())).collect();
+            for row in &t.rows {
+                ser.serialize(vars.iter().zip(row).filter_map(|(v, cell)| cell.as_ref().map(|c| (v.as_ref(), c.as_ref()))))?;
+            }
+            ser.finish()?;
+        }
+        (Outcome::Boolean(b), Format::Table) => writeln!(out, "{b}")?,
+        (Outcome::Boolean(b), f) => {
+            QueryResultsSerializer::from_format(results_format(f)).serialize_boolean_to_writer(&mut *out, *b)?;
+        }
+        (Outcome::Graph(triples), f) => {
+            let rdf = if f == Format::Table { RdfFormat::Turtle } else { RdfFormat::NTriples };
+            let mut ser = RdfSerializer::from_format(rdf);
+            if rdf == RdfFormat::Turtle {
+                for (p, ns) in vocab::PREFIXES {
+                    ser = ser.with_prefix(*p, *ns).expect("valid prefixes");
+                }
+            }
+            let mut w = ser.for_writer(&mut *out);
+            for t in triples {
+                w.serialize_triple(t)?;
+            }
+            w.finish()?;
+        }
+    }
+    Ok(())
+}
+
+fn results_format(f: Format) -> QueryResultsFormat {
+    match f {
+        Format::Json | Format::Table => QueryResultsFormat::Json,
+        Format::Csv => QueryResultsFormat::Csv,
+        Format::Tsv => QueryResultsFormat::Tsv,
+        Format::Xml => QueryResultsFormat::Xml,
+    }
+}
+
+/// A term as a person reads it: prefixed IRIs, literal values without quotes.
+pub fn display_term(term: &Term) -> String {
+    match term {
+        Term::NamedNode(n) => crate::store::compact(n.as_str()),
+        Term::BlankNode(b) => format!("_:{}", b.as_str()),
+        Term::Literal(l) => l.value().to_owned(),
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}
+
+/// A plain-text table, columns padded to their widest cell (cells cut at 60 characters).
+fn write_table(t: &Table, out: &mut impl Write) -> std::io::Result<()> {
+    const MAX: usize = 60;
+    let cell = |c: &Option<Term>| -> String {
+        let s = c.as_ref().map(display_term).unwrap_or_default().replace(['\n', '\r', '\t'], " ");
+        if s.chars().count() > MAX {
+            format!("{}…", s.chars().take(MAX - 1).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+    let widths: Vec<usize> = t
+        .variables
+        .iter()
+        .enumerate()
+        .map(|(i, v)| cells.iter().map(|r| r[i].chars().count()).chain([v.len()]).max().unwrap_or(0))
+        .collect();
+    let line = |out: &mut dyn Write, parts: Vec<String>| -> std::io::Result<()> {
+        let padded: Vec<String> =
+            parts.iter().zip(&widths).map(|(p, w)| format!("{p}{}", " ".repeat(w - p.chars().count()))).collect();
+        writeln!(out, "{}", padded.join(" | ").trim_end())
+    };
+    line(out, t.variables.clone())?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    for r in cells {
+        line(out, r)?;
+    }
+    writeln!(out, "({} row{})", t.rows.len(), if t.rows.len() == 1 { "" } else { "s" })
+}

@@ -1,0 +1,201 @@
+//! Importing a batch of files: claim sheets and plain RDF.
+//!
+//! [`import_paths`] walks files and folders, reads every sheet first (so that sheets
+//! in one batch may refer to each other's entities and claims), then validates and
+//! stores each one in its own transaction. A bad file is reported with its location
+//! and the batch goes on; the [`ImportSummary`] says what went in and what did not.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::graph::{self, Contribution};
+use crate::sheet::validate::{self, Known};
+use crate::sheet::Sheet;
+use crate::store::{self, GraphStore, StoreError};
+
+/// One file that could not be imported, with everything wrong with it.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    pub articles: usize,
+    pub reference_sheets: usize,
+    pub rdf_files: usize,
+    pub claims: usize,
+    pub triples_inserted: usize,
+    pub triples_removed: usize,
+    pub failures: Vec<Failure>,
+    pub elapsed: Duration,
+    /// Ids of the articles imported.
+    pub imported_articles: Vec<String>,
+}
+
+impl ImportSummary {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// The files an import of `paths` reads: sheets (.toml) and RDF files, folders walked
+/// recursively in name order.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| Failure { path: p.clone(), message: format!("cannot read folder: {e}") })?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Failure { path: p.clone(), message: "no such file or folder".into() });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_importable(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn is_importable(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()) == Some("toml") || store::rdf_format(p).is_some()
+}
+
+/// Imports `paths` (files or folders) into `store`. `progress` is called after each file
+/// with (done, total).
+pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<ImportSummary, StoreError> {
+    let started = Instant::now();
+    let mut summary = ImportSummary::default();
+    let files = match collect_files(paths) {
+        Ok(f) => f,
+        Err(failure) => {
+            summary.failures.push(failure);
+            return Ok(summary);
+        }
+    };
+    let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
+    summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
+
+    let (rdf_files, sheet_files): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        files.iter().partition(|p| p.extension().and_then(|e| e.to_str()) != Some("toml"));
+    let total = files.len();
+    let mut done = 0;
+    for path in rdf_files {
+        match store.load_rdf(path) {
+            Ok(n) => {
+                summary.rdf_files += 1;
+                summary.triples_inserted += n;
+            }
+            Err(StoreError::Storage(e)) => return Err(StoreError::Storage(e)),
+            Err(e) => summary.failures.push(Failure { path: path.clone(), message: e.to_string() }),
+        }
+        done += 1;
+        progress(done, total);
+    }
+
+    // Read every sheet before validating any, so the batch knows its own entities and
+    // claims; reference sheets (entities only) go first.
+    let mut sheets = Vec::new();
+    for path in sheet_files {
+        match Sheet::read(path) {
+            Ok(sheet) => sheets.push(sheet),
+            Err(e) => {
+                summary.failures.push(Failure { path: path.clone(), message: e.to_string() });
+                done += 1;
+                progress(done, total);
+            }
+        }
+    }
+    sheets.sort_by_key(|s| s.article.is_some());
+    let mut known = store.known()?;
+    for sheet in &sheets {
+        for e in &sheet.entity {
+            known.entities.entry(e.id.get_ref().clone()).or_insert(e.kind);
+        }
+        if let Some(a) = &sheet.article {
+            for c in &sheet.claim {
+                known.claims.insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
+            }
+        }
+    }
+    add_stored_claims(store, &sheets, &mut known)?;
+
+    for sheet in &sheets {
+        match import_sheet(store, sheet, &known) {
+            Ok((contribution, report)) => {
+                match &contribution.article {
+                    Some(id) => {
+                        summary.articles += 1;
+                        summary.imported_articles.push(id.clone());
+                    }
+                    None => summary.reference_sheets += 1,
+                }
+                summary.claims += contribution.claims;
+                summary.triples_inserted += report.inserted;
+                summary.triples_removed += report.removed;
+            }
+            Err(SheetImportError::Invalid(message)) => {
+                summary.failures.push(Failure { path: sheet.origin.path.clone(), message })
+            }
+            Err(SheetImportError::Store(e)) => return Err(e),
+        }
+        done += 1;
+        progress(done, total);
+    }
+    store.derive()?;
+    store.flush()?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Claims of other articles that the batch's responses answer, looked up in the store.
+fn add_stored_claims(store: &GraphStore, sheets: &[Sheet], known: &mut Known) -> Result<(), StoreError> {
+    for sheet in sheets {
+        for c in &sheet.claim {
+            for target in &c.answers {
+                if let Some((article, claim)) = target.get_ref().split_once('/') {
+                    if !known.claims.contains(target.get_ref()) && store.has_claim(article, claim)? {
+                        known.claims.insert(target.get_ref().clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug)]
+pub enum SheetImportError {
+    /// The sheet is wrong; the message lists every problem with its location.
+    Invalid(String),
+    Store(StoreError),
+}
+
+/// Validates one sheet and replaces its contribution in the store.
+pub fn import_sheet(
+    store: &GraphStore,
+    sheet: &Sheet,
+    known: &Known,
+) -> Result<(Contribution, store::ReplaceReport), SheetImportError> {
+    let valid = validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+    let mut kinds: HashMap<String, _> = known.entities.clone();
+    for e in &valid.entities {
+        kinds.insert(e.id.clone(), e.kind);
+    }
+    let contribution = graph::contribution(&valid, store.iris(), &kinds);
+    let report = store.replace(&contribution, false).map_err(SheetImportError::Store)?;
+    Ok((contribution, report))
+}

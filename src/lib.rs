@@ -1,0 +1,20 @@
+//! claimgraph: sourced claims from news articles as an RDF knowledge graph.
+//!
+//! The data flows one way, one module per stage:
+//!
+//! ```text
+//! sheet (TOML) --validate--> graph (quads) --> store (Oxigraph) --> catalog (saved SPARQL)
+//!                                                                      |
+//!                                                    view models --> render --> site / server
+//! ```
+//!
+//! The entry points are [`import::import_paths`] to load claim sheets and RDF files into
+//! a [`store::GraphStore`], and [`catalog::Catalog`] to run the saved queries.
+
+pub mod catalog;
+pub mod graph;
+pub mod import;
+pub mod ontology;
+pub mod sheet;
+pub mod store;
+pub mod vocab;

@@ -1,0 +1,331 @@
+//! The embedded Oxigraph store and the single writer that imports into it.
+//!
+//! [`GraphStore`] opens a RocksDB store on disk (or an in-memory one for tests) and
+//! owns the one write path: [`GraphStore::replace`] puts a [`Contribution`] in one
+//! transaction, first removing exactly what the same sheet contributed before. Each
+//! sheet's default-graph triples are also kept in its own "ledger" named graph; a
+//! triple leaves the default graph only when no other ledger still holds it (two
+//! articles describing the same report share those triples).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef, Triple};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::{StorageError, Store, Transaction};
+
+use crate::graph::{Contribution, Iris};
+use crate::sheet::validate::Known;
+use crate::sheet::EntityKind;
+use crate::vocab::{self, cg, rdf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {path}: {source}")]
+    Open { path: String, source: StorageError },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{path}:{location}: {message}")]
+    RdfSyntax { path: String, location: String, message: String },
+    #[error("{path}: cannot read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: not an RDF file claimgraph reads (.ttl, .trig, .nq, .nt, .jsonld, .rdf)")]
+    UnknownFormat { path: String },
+    #[error("query failed: {0}")]
+    Query(String),
+}
+
+/// The store and the IRI scheme its contents were written with.
+pub struct GraphStore {
+    store: Store,
+    iris: Iris,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReplaceReport {
+    pub removed: usize,
+    pub inserted: usize,
+}
+
+impl GraphStore {
+    /// Opens (or creates) the on-disk store in `dir`.
+    pub fn open(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
+        let store = Store::open(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        Ok(GraphStore { store, iris })
+    }
+
+    /// A fresh store in memory.
+    pub fn in_memory(iris: Iris) -> Result<Self, StoreError> {
+        Ok(GraphStore { store: Store::new()?, iris })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn iris(&self) -> &Iris {
+        &self.iris
+    }
+
+    /// Number of quads in the store.
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.store.is_empty()?)
+    }
+
+    /// Replaces what `contribution`'s sheet contributed before with `contribution`, in one
+    /// transaction: readers see the old version or the new one, never a mix. With
+    /// `derive`, claim statuses are recomputed in the same transaction (a batch import
+    /// derives once at the end instead, with [`Self::derive`]).
+    pub fn replace(&self, contribution: &Contribution, derive: bool) -> Result<ReplaceReport, StoreError> {
+        let mut tx = self.store.start_transaction()?;
+        let report = self.write_contribution(&mut tx, contribution)?;
+        if derive {
+            derive_statuses(&mut tx)?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Recomputes every claim's derived status (`queries/derive-status.ru`) in one transaction.
+    pub fn derive(&self) -> Result<(), StoreError> {
+        let mut tx = self.store.start_transaction()?;
+        derive_statuses(&mut tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn write_contribution(&self, tx: &mut Transaction<'_>, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+        let ledger = GraphNameRef::NamedNode(contribution.ledger.as_ref());
+        let prefix = self.iris.ledger_prefix();
+        let old: Vec<Quad> = tx.quads_for_pattern(None, None, None, Some(ledger)).collect::<Result<_, _>>()?;
+        let new: HashSet<&Triple> = contribution.triples.iter().collect();
+        let mut report = ReplaceReport::default();
+
+        // Unchanged triples stay; the rest of the old contribution goes, unless another
+        // ledger still vouches for it.
+        let mut old_graphs = Vec::new();
+        for quad in &old {
+            let triple = Triple::new(quad.subject.clone(), quad.predicate.clone(), quad.object.clone());
+            if quad.predicate == cg::HAS_PROPOSITION {
+                if let Term::NamedNode(g) = &quad.object {
+                    old_graphs.push(g.clone());
+                }
+            }
+            if new.contains(&triple) {
+                continue;
+            }
+            tx.remove(quad.as_ref());
+            let shared = tx
+                .quads_for_pattern(Some(quad.subject.as_ref()), Some(quad.predicate.as_ref()), Some(quad.object.as_ref()), None)
+                .filter_map(Result::ok)
+                .any(|q| match &q.graph_name {
+                    GraphName::NamedNode(g) => g.as_str().starts_with(&prefix) && q.graph_name != quad.graph_name,
+                    _ => false,
+                });
+            if !shared {
+                tx.remove(QuadRef::new(&quad.subject, &quad.predicate, &quad.object, GraphNameRef::DefaultGraph));
+                report.removed += 1;
+            }
+        }
+        for graph in &old_graphs {
+            let g = NamedOrBlankNodeRef::NamedNode(graph.as_ref());
+            report.removed += tx.quads_for_pattern(None, None, None, Some(g.into())).count();
+            tx.remove_named_graph(g)?;
+        }
+        for triple in &contribution.triples {
+            tx.insert(QuadRef::new(&triple.subject, &triple.predicate, &triple.object, ledger));
+            tx.insert(QuadRef::new(&triple.subject, &triple.predicate, &triple.object, GraphNameRef::DefaultGraph));
+        }
+        report.inserted += contribution.triples.len();
+        for (graph, triples) in &contribution.graphs {
+            let g = GraphNameRef::NamedNode(graph.as_ref());
+            tx.insert_named_graph(graph.as_ref());
+            for t in triples {
+                tx.insert(QuadRef::new(&t.subject, &t.predicate, &t.object, g));
+            }
+            report.inserted += triples.len();
+        }
+        Ok(report)
+    }
+
+    /// Loads a plain RDF file as one transaction. Triples go where the file puts them
+    /// (the default graph for Turtle and N-Triples).
+    pub fn load_rdf(&self, path: &Path) -> Result<usize, StoreError> {
+        let display = path.display().to_string();
+        let format = rdf_format(path).ok_or_else(|| StoreError::UnknownFormat { path: display.clone() })?;
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Io { path: display.clone(), source })?;
+        let parser = RdfParser::from_format(format).with_base_iri(self.iris.base()).map_err(|e| StoreError::Query(e.to_string()))?;
+        let mut quads = Vec::new();
+        for q in parser.for_slice(&bytes) {
+            match q {
+                Ok(q) => quads.push(q),
+                Err(e) => {
+                    let location = e
+                        .location()
+                        .map(|l| format!("{}:{}", l.start.line + 1, l.start.column + 1))
+                        .unwrap_or_else(|| "1:1".to_owned());
+                    return Err(StoreError::RdfSyntax { path: display, location, message: e.to_string() });
+                }
+            }
+        }
+        let mut tx = self.store.start_transaction()?;
+        for q in &quads {
+            tx.insert(q.as_ref());
+        }
+        tx.commit()?;
+        Ok(quads.len())
+    }
+
+    /// Entities (id -> kind) and the ontology's properties, for validating sheets.
+    pub fn known(&self) -> Result<Known, StoreError> {
+        let mut known = Known::with_ontology();
+        let query = format!(
+            "SELECT ?id ?kind WHERE {{ ?e a <{}> ; <{}> ?id ; <{}> ?kind }}",
+            cg::ENTITY.as_str(),
+            cg::SLUG.as_str(),
+            cg::ENTITY_KIND.as_str()
+        );
+        for row in self.select(&query)? {
+            if let (Some(id), Some(kind)) = (row.first().and_then(literal_value), row.get(1).and_then(literal_value)) {
+                if let Some(kind) = EntityKind::from_str(&kind) {
+                    known.entities.insert(id, kind);
+                }
+            }
+        }
+        Ok(known)
+    }
+
+    /// Whether a claim `article/claim` exists in the store.
+    pub fn has_claim(&self, article: &str, claim: &str) -> Result<bool, StoreError> {
+        let iri = self.iris.claim(article, claim);
+        Ok(self.store.contains(QuadRef::new(&iri, rdf::TYPE, cg::CLAIM, GraphNameRef::DefaultGraph))?)
+    }
+
+    /// Runs a SELECT query and returns its rows as optional terms, in projection order.
+    pub fn select(&self, query: &str) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let results = SparqlEvaluator::new()
+            .parse_query(query)
+            .map_err(|e| StoreError::Query(e.to_string()))?
+            .on_store(&self.store)
+            .execute()
+            .map_err(|e| StoreError::Query(e.to_string()))?;
+        let QueryResults::Solutions(solutions) = results else {
+            return Err(StoreError::Query("expected a SELECT query".into()));
+        };
+        let variables = solutions.variables().to_vec();
+        let mut rows = Vec::new();
+        for s in solutions {
+            let s = s.map_err(|e| StoreError::Query(e.to_string()))?;
+            rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+        }
+        Ok(rows)
+    }
+
+    /// Instances per class (excluding the ontology's own terms), most frequent first.
+    pub fn class_counts(&self) -> Result<Vec<(String, usize)>, StoreError> {
+        let query = format!(
+            "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?class . FILTER(!STRSTARTS(STR(?class), \"{}\")) }} GROUP BY ?class ORDER BY DESC(?n) ?class",
+            vocab::OWL
+        );
+        let mut counts = Vec::new();
+        for row in self.select(&query)? {
+            if let (Some(Some(Term::NamedNode(c))), Some(Some(Term::Literal(n)))) = (row.first(), row.get(1)) {
+                counts.push((compact(c.as_str()), n.value().parse().unwrap_or(0)));
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Named graphs by role: proposition graphs, contribution ledgers, others.
+    pub fn graph_counts(&self) -> Result<HashMap<&'static str, usize>, StoreError> {
+        let mut counts = HashMap::new();
+        let ledger = self.iris.ledger_prefix();
+        let claim = self.iris.resolve("graph/claim/").into_string();
+        for g in self.store.named_graphs() {
+            let role = match g? {
+                oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(&ledger) => "contribution ledgers",
+                oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(&claim) => "proposition graphs",
+                _ => "other graphs",
+            };
+            *counts.entry(role).or_default() += 1;
+        }
+        Ok(counts)
+    }
+
+    /// Every article id in the store.
+    pub fn article_ids(&self) -> Result<Vec<String>, StoreError> {
+        let query = format!(
+            "SELECT ?id WHERE {{ ?a a <{}> ; <{}> ?id }} ORDER BY ?id",
+            cg::ARTICLE.as_str(),
+            cg::SLUG.as_str()
+        );
+        Ok(self.select(&query)?.into_iter().filter_map(|r| r.first().and_then(literal_value)).collect())
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(self.store.flush()?)
+    }
+
+    /// Whether `iri` is the subject of any triple in the default graph.
+    pub fn describes(&self, iri: &NamedNode) -> Result<bool, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(iri.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph))
+            .next()
+            .transpose()?
+            .is_some())
+    }
+}
+
+/// The update that derives claim statuses from responses.
+pub const DERIVE_STATUS: &str = include_str!("../queries/derive-status.ru");
+
+fn derive_statuses(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    let mut evaluator = SparqlEvaluator::new();
+    for (prefix, ns) in vocab::PREFIXES {
+        evaluator = evaluator.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+    }
+    evaluator
+        .parse_update(DERIVE_STATUS)
+        .map_err(|e| StoreError::Query(format!("queries/derive-status.ru: {e}")))?
+        .on_transaction(tx)
+        .execute()
+        .map_err(|e| StoreError::Query(format!("deriving claim statuses: {e}")))
+}
+
+/// The lexical value of a literal cell.
+pub fn literal_value(cell: &Option<Term>) -> Option<String> {
+    match cell {
+        Some(Term::Literal(l)) => Some(l.value().to_owned()),
+        _ => None,
+    }
+}
+
+/// `cg:Claim` for a known namespace, the full IRI otherwise.
+pub fn compact(iri: &str) -> String {
+    for (prefix, ns) in vocab::PREFIXES {
+        if let Some(local) = iri.strip_prefix(ns) {
+            if !local.is_empty() && local.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+                return format!("{prefix}:{local}");
+            }
+        }
+    }
+    iri.to_owned()
+}
+
+/// The RDF syntax of a file, from its extension.
+pub fn rdf_format(path: &Path) -> Option<RdfFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    RdfFormat::from_extension(&ext)
+}
+
+/// Whether a term is one of ours and not a blank node (for links in pages).
+pub fn is_named(term: TermRef<'_>) -> bool {
+    matches!(term, TermRef::NamedNode(_))
+}

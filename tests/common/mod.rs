@@ -1,0 +1,92 @@
+//! Helpers shared by the integration tests: the real binary on a temporary store.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(rel)
+}
+
+/// A store in a fresh temporary directory, driven through the real binary.
+pub struct TestStore {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestStore {
+    pub fn new() -> Self {
+        TestStore { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("claimgraph").expect("binary built");
+        c.arg("--store").arg(self.path()).current_dir(repo());
+        c.env_remove("CLAIMGRAPH_STORE").env_remove("CLAIMGRAPH_BASE");
+        c
+    }
+
+    /// Imports paths and asserts success.
+    pub fn import(&self, paths: &[&Path]) -> String {
+        let out = self.cmd().arg("import").args(paths).output().expect("run import");
+        assert!(
+            out.status.success(),
+            "import failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn import_seed(&self) -> String {
+        self.import(&[&repo().join("data")])
+    }
+
+    /// Runs a saved query (with `name=value` params) and returns the JSON result rows as
+    /// maps from variable to plain value.
+    pub fn rows(&self, query: &str, params: &[&str]) -> Vec<serde_json::Map<String, Value>> {
+        let mut c = self.cmd();
+        c.args(["query", query, "--format", "json"]);
+        for p in params {
+            c.args(["--param", p]);
+        }
+        let out = c.output().expect("run query");
+        assert!(out.status.success(), "query {query} failed: {}", String::from_utf8_lossy(&out.stderr));
+        let json: Value = serde_json::from_slice(&out.stdout).expect("SPARQL JSON results");
+        json["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .map(|b| {
+                b.as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v["value"].clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The number of quads in the store, from `claimgraph stats`.
+    pub fn quads(&self) -> usize {
+        let out = self.cmd().arg("stats").output().expect("run stats");
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.lines().next().and_then(|l| l.split_whitespace().next()).and_then(|n| n.parse().ok()).expect("quad count")
+    }
+}
+
+/// The string value of a column in a row ("" when unbound).
+pub fn cell<'a>(row: &'a serde_json::Map<String, Value>, column: &str) -> &'a str {
+    row.get(column).and_then(Value::as_str).unwrap_or("")
+}
