@@ -90,3 +90,25 @@ impl TestStore {
 pub fn cell<'a>(row: &'a serde_json::Map<String, Value>, column: &str) -> &'a str {
     row.get(column).and_then(Value::as_str).unwrap_or("")
 }
+
+/// The Python interpreter of the test virtualenv (set up by `.ci/test`), or `None`
+/// when it is missing and tools are not required (a plain `cargo test` on a
+/// developer machine); under `.ci/test` a missing tool is a failure.
+pub fn python() -> Option<PathBuf> {
+    let candidate = std::env::var_os("CLAIMGRAPH_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".venv/bin/python"));
+    if candidate.exists() {
+        return Some(candidate);
+    }
+    tool_missing("the test virtualenv's python (run `bash .ci/test` once to create .venv)");
+    None
+}
+
+/// Reports a missing external tool: a failure under `.ci/test`, a skip otherwise.
+pub fn tool_missing(what: &str) {
+    if std::env::var_os("CLAIMGRAPH_REQUIRE_TOOLS").is_some() {
+        panic!("required test tool missing: {what}");
+    }
+    eprintln!("SKIPPED: {what} is not installed");
+}
