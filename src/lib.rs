@@ -12,6 +12,7 @@
 //! a [`store::GraphStore`], and [`catalog::Catalog`] to run the saved queries.
 
 pub mod catalog;
+pub mod describe;
 pub mod graph;
 pub mod import;
 pub mod ontology;

@@ -84,6 +84,10 @@ fn main() -> ExitCode {
             if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
                 return ExitCode::from(*code);
             }
+            // A reader that stops early (`claimgraph stats | head`) is not an error.
+            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
             let code = if e.downcast_ref::<claimgraph::store::StoreError>().is_some() { 3 } else { 1 };
             eprintln!("error: {e:#}");
             ExitCode::from(code)
@@ -140,10 +144,12 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn list_queries(catalog: &Catalog) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     for q in catalog.competency() {
         let params: Vec<String> = q.params.iter().map(|p| format!("{}={}", p.name, p.kind)).collect();
         let question = q.question.map(|n| format!("Q{n:<3}")).unwrap_or_else(|| "    ".into());
-        println!("{question}{:<28} {}{}", q.name, q.title, if params.is_empty() { String::new() } else { format!("  [{}]", params.join(" ")) });
+        let params = if params.is_empty() { String::new() } else { format!("  [{}]", params.join(" ")) };
+        writeln!(out, "{question}{:<28} {}{params}", q.name, q.title)?;
     }
     Ok(())
 }
@@ -202,15 +208,16 @@ fn indent(message: &str, path: &std::path::Path) -> String {
 }
 
 fn cmd_stats(store: &GraphStore) -> Result<()> {
-    println!("{} quads", store.len()?);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} quads", store.len()?)?;
     let mut graphs: Vec<_> = store.graph_counts()?.into_iter().collect();
     graphs.sort();
     for (role, n) in graphs {
-        println!("{n:>8}  {role}");
+        writeln!(out, "{n:>8}  {role}")?;
     }
-    println!();
+    writeln!(out)?;
     for (class, n) in store.class_counts()? {
-        println!("{n:>8}  {class}");
+        writeln!(out, "{n:>8}  {class}")?;
     }
     Ok(())
 }

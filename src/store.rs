@@ -319,10 +319,20 @@ pub fn compact(iri: &str) -> String {
     iri.to_owned()
 }
 
-/// The RDF syntax of a file, from its extension.
+/// The RDF syntax of a file, from its extension. Only the extensions of RDF syntaxes
+/// count (Oxigraph would also read `.txt` as N-Triples, but a `.txt` beside a sheet is
+/// an article's text).
 pub fn rdf_format(path: &Path) -> Option<RdfFormat> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    RdfFormat::from_extension(&ext)
+    Some(match ext.as_str() {
+        "ttl" => RdfFormat::Turtle,
+        "trig" => RdfFormat::TriG,
+        "nt" => RdfFormat::NTriples,
+        "nq" => RdfFormat::NQuads,
+        "jsonld" => RdfFormat::JsonLd { profile: Default::default() },
+        "rdf" | "owl" => RdfFormat::RdfXml,
+        _ => return None,
+    })
 }
 
 /// Whether a term is one of ours and not a blank node (for links in pages).

@@ -32,20 +32,20 @@ fn missing_required_field() {
 
 #[test]
 fn unknown_entity_suggests_the_nearest_ids() {
-    refused("bad/unknown-entity.toml", &["unknown-entity.toml:53:", "claim[2].claimant", "unknown entity 'trade-ministy'", "did you mean 'trade-ministry'"]);
+    refused("bad/unknown-entity.toml", &["unknown-entity.toml:58:", "claim[2].claimant", "unknown entity 'trade-ministy'", "did you mean 'trade-ministry'"]);
 }
 
 #[test]
 fn quote_not_in_text_shows_the_closest_passage() {
     refused(
         "bad/quote-not-found.toml",
-        &["quote-not-found.toml:74:", "claim[4].quote", "quote not found", "closest passage is: \"Globex declined to comment.\n"],
+        &["quote-not-found.toml:83:", "claim[4].quote", "quote not found", "closest passage is: \"Globex declined to comment.\""],
     );
 }
 
 #[test]
 fn impossible_date() {
-    refused("bad/impossible-date.toml", &["impossible-date.toml:54:", "claim[2].event_date", "day 30, but that month has 29 days"]);
+    refused("bad/impossible-date.toml", &["impossible-date.toml:59:", "claim[2].event_date", "day 30, but that month has 29 days"]);
 }
 
 #[test]

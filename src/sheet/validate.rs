@@ -677,29 +677,27 @@ pub fn sentence_around(text: &str, byte_start: usize, byte_end: usize) -> String
 
 /// The passage of `text` most like `wanted`, for "did you mean" messages.
 pub fn closest_passage(text: &str, wanted: &str) -> String {
-    let want: Vec<char> = wanted.chars().collect();
     let chars: Vec<char> = text.chars().collect();
-    let width = want.len().min(chars.len());
-    if width == 0 {
+    let width = wanted.chars().count();
+    if width == 0 || chars.is_empty() {
         return String::new();
     }
     let wanted_lower = wanted.to_lowercase();
-    let mut best = (f64::MIN, 0usize);
-    let starts = (0..=chars.len() - width).filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric());
+    let mut best = (f64::MIN, 0usize, 0usize);
+    // Windows start at word starts; near the end they are cut short by the text's end.
+    let starts: Vec<usize> = (0..chars.len()).filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric()).collect();
     // Long texts and long quotes make every window expensive; stepping keeps an error
     // message fast without changing which passage wins in practice.
     let step = if chars.len() * width > 20_000_000 { 8 } else { 1 };
-    for (n, i) in starts.enumerate() {
-        if n % step != 0 {
-            continue;
-        }
-        let window: String = chars[i..i + width].iter().collect();
+    for &i in starts.iter().step_by(step) {
+        let end = (i + width).min(chars.len());
+        let window: String = chars[i..end].iter().collect();
         let score = strsim::normalized_levenshtein(&window.to_lowercase(), &wanted_lower);
         if score > best.0 {
-            best = (score, i);
+            best = (score, i, end);
         }
     }
-    chars[best.1..best.1 + width].iter().collect()
+    chars[best.1..best.2].iter().collect::<String>().trim().to_owned()
 }
 
 /// " (did you mean 'a', 'b'?)" for the known values closest to `wanted`, or "".
@@ -734,7 +732,8 @@ mod tests {
     #[test]
     fn closest_passage_finds_the_near_miss() {
         let text = "China dementierte die Anschuldigungen und erklärte etwas.";
-        assert_eq!(closest_passage(text, "China dementierte die Anschuldigung"), "China dementierte die Anschuldigun");
+        assert_eq!(closest_passage(text, "China dementiert die Anschuldigung"), "China dementierte die Anschuldigun");
+        assert_eq!(closest_passage("a b. Globex declined to comment.\n", "Globex declined to comment on it."), "Globex declined to comment.");
     }
 
     #[test]
