@@ -321,16 +321,47 @@ fn term_for(store: &GraphStore, param: &Param, value: &str) -> Result<Term, Cata
     }
 }
 
+/// What a SPARQL protocol request may set around a query: the base relative IRIs
+/// resolve against, and the dataset (`default-graph-uri` / `named-graph-uri`), which,
+/// when given, replaces the query's own FROM / FROM NAMED.
+#[derive(Debug, Clone, Default)]
+pub struct QueryContext {
+    pub base_iri: Option<String>,
+    /// `Some` when the request names its dataset: these graphs merged are the default graph...
+    pub default_graphs: Option<Vec<NamedNode>>,
+    /// ...and these are the named graphs (empty when only default graphs were named).
+    pub named_graphs: Option<Vec<NamedNode>>,
+}
+
 /// Parses `text` (any SPARQL query), applies the bindings and runs it on the store,
 /// within `limits`. Prefixes of [`vocab::PREFIXES`] are predeclared.
 pub fn run(store: &GraphStore, text: &str, bindings: &[(Variable, Term)], limits: Limits) -> Result<Outcome, CatalogError> {
+    run_in(store, text, bindings, limits, &QueryContext::default())
+}
+
+/// [`run`] with a base IRI and a protocol dataset (the SPARQL endpoint's entry point).
+pub fn run_in(
+    store: &GraphStore,
+    text: &str,
+    bindings: &[(Variable, Term)],
+    limits: Limits,
+    context: &QueryContext,
+) -> Result<Outcome, CatalogError> {
     let mut evaluator = SparqlEvaluator::new();
     for (prefix, ns) in vocab::PREFIXES {
         evaluator = evaluator.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
     }
+    if let Some(base) = &context.base_iri {
+        evaluator = evaluator.with_base_iri(base.clone()).map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
+    }
     let token = CancellationToken::new();
     evaluator = evaluator.with_cancellation_token(token.clone());
     let mut prepared = evaluator.parse_query(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+    if context.default_graphs.is_some() || context.named_graphs.is_some() {
+        let dataset = prepared.dataset_mut();
+        dataset.set_default_graph(context.default_graphs.iter().flatten().cloned().map(Into::into).collect());
+        dataset.set_available_named_graphs(context.named_graphs.iter().flatten().cloned().map(Into::into).collect());
+    }
     for (var, term) in bindings {
         prepared = prepared.substitute_variable(var.clone(), term.clone());
     }

@@ -16,6 +16,7 @@ pub mod describe;
 pub mod graph;
 pub mod import;
 pub mod ontology;
+pub mod server;
 pub mod sheet;
 pub mod store;
 pub mod vocab;

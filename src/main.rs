@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use claimgraph::catalog::{self, Catalog, Format, Limits};
 use claimgraph::graph::{Iris, DEFAULT_BASE};
 use claimgraph::import;
+use claimgraph::server;
 use claimgraph::store::GraphStore;
 
 #[derive(Parser)]
@@ -57,6 +58,25 @@ enum Command {
     },
     /// Print counts of the store's contents by class.
     Stats,
+    /// Serve the pages, a SPARQL 1.1 endpoint and linked data from the store. A new
+    /// (empty) store is first filled from --data.
+    Serve {
+        /// The address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        addr: std::net::SocketAddr,
+        /// Stop each SPARQL query after this many seconds.
+        #[arg(long, default_value_t = 10)]
+        query_timeout: u64,
+        /// The most solutions or triples one query may return.
+        #[arg(long, default_value_t = 100_000)]
+        max_results: usize,
+        /// What an empty store is filled from before serving.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Re-import claim sheets that change in this folder while serving.
+        #[arg(long)]
+        watch: Option<PathBuf>,
+    },
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -140,6 +160,15 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store(&cli)?;
             cmd_stats(&store)
         }
+        Command::Serve { addr, query_timeout, max_results, data, watch } => {
+            let store = open_store(&cli)?;
+            let config = server::ServerConfig {
+                query_timeout: std::time::Duration::from_secs(*query_timeout),
+                max_results: *max_results,
+                ..server::ServerConfig::default()
+            };
+            cmd_serve(store, *addr, config, data, watch.as_deref())
+        }
     }
 }
 
@@ -220,4 +249,60 @@ fn cmd_stats(store: &GraphStore) -> Result<()> {
         writeln!(out, "{n:>8}  {class}")?;
     }
     Ok(())
+}
+
+fn cmd_serve(
+    store: GraphStore,
+    addr: std::net::SocketAddr,
+    config: server::ServerConfig,
+    data: &std::path::Path,
+    watch: Option<&std::path::Path>,
+) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("claimgraph=info,tower_http=info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if store.is_empty()? {
+        if !data.is_dir() {
+            anyhow::bail!(
+                "the store is empty and there is no folder {} to fill it from: run from the repository, or pass --data DIR",
+                data.display()
+            );
+        }
+        eprintln!("the store is empty: importing {} first", data.display());
+        cmd_import(&store, &[data.to_path_buf()])?;
+    }
+    if let Some(dir) = watch {
+        // Start from the folder as it is now, then follow its changes.
+        eprintln!("importing {} (watched for changes while serving)", dir.display());
+        cmd_import(&store, &[dir.to_path_buf()])?;
+    }
+    let state = std::sync::Arc::new(server::AppState::new(store, config)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watcher = watch.map(|dir| {
+            server::watch::spawn(state.clone(), dir.to_path_buf(), std::time::Duration::from_millis(500), stop.clone())
+        });
+        {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "claimgraph is serving {} quads at http://{local}/", state.store.len()?)?;
+            writeln!(out, "  pages:  http://{local}/")?;
+            writeln!(out, "  SPARQL: http://{local}/sparql")?;
+            writeln!(out, "  VoID:   http://{local}/.well-known/void")?;
+            writeln!(out, "stop with Ctrl-C")?;
+            out.flush()?;
+        }
+        server::serve(listener, state.clone(), server::shutdown_signal()).await.context("serving")?;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(w) = watcher {
+            let _ = w.join();
+        }
+        Ok(())
+    })
 }

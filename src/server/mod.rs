@@ -1,0 +1,170 @@
+//! The live server: the pages, a SPARQL 1.1 Protocol endpoint, linked-data content
+//! negotiation and a VoID description over one embedded store.
+//!
+//! [`app`] builds the whole [`Router`] from an [`AppState`] (testable without a socket
+//! through `tower::ServiceExt::oneshot`); [`serve`] runs it on a listener until a
+//! shutdown future resolves ([`shutdown_signal`]: SIGINT or SIGTERM). Each concern is
+//! a small router of its own: [`sparql`] (the protocol and the browser query page),
+//! [`linked_data`] (`/id/...`), [`void`] (`/.well-known/void`), [`pages`] (the
+//! rendered site) and [`watch`] (re-importing changed sheets while serving).
+//!
+//! Store access blocks, so every handler that reads the store does it on a blocking
+//! thread; user queries additionally take one of a fixed number of query slots, so a
+//! slow query cannot starve pages, `/healthz` or the other queries.
+
+pub mod error;
+pub mod linked_data;
+pub mod negotiate;
+pub mod pages;
+pub mod sparql;
+pub mod void;
+pub mod watch;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::Router;
+use tokio::sync::Semaphore;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+use crate::catalog::Catalog;
+use crate::store::GraphStore;
+
+pub use error::AppError;
+
+/// The limits and knobs of a running server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Every query is cancelled after this long.
+    pub query_timeout: Duration,
+    /// The most solutions (or triples) one query may return.
+    pub max_results: usize,
+    /// The largest request body accepted (a query sent by POST).
+    pub max_body_bytes: usize,
+    /// How many user queries may run at once; more wait for a slot (up to the timeout).
+    pub max_concurrent_queries: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            query_timeout: Duration::from_secs(10),
+            max_results: 100_000,
+            max_body_bytes: 1024 * 1024,
+            max_concurrent_queries: 4,
+        }
+    }
+}
+
+/// What every handler shares: the store, the saved queries, the page renderer and the limits.
+pub struct AppState {
+    pub store: GraphStore,
+    pub catalog: Catalog,
+    pub config: ServerConfig,
+    pub pages: pages::Pages,
+    query_slots: Semaphore,
+}
+
+impl AppState {
+    pub fn new(store: GraphStore, config: ServerConfig) -> Result<Self, AppError> {
+        let pages = pages::Pages::new(store.iris())?;
+        Ok(AppState {
+            query_slots: Semaphore::new(config.max_concurrent_queries.max(1)),
+            catalog: Catalog::bundled(),
+            store,
+            config,
+            pages,
+        })
+    }
+
+    /// Runs `work` (which reads the store) on a blocking thread.
+    pub async fn blocking<T, F>(self: &Arc<Self>, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || work(&state)).await?
+    }
+
+    /// Runs a user query's `work` on a blocking thread once a query slot is free; waits
+    /// for a slot at most the query timeout, then answers 503.
+    pub async fn in_query_slot<T, F>(self: &Arc<Self>, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    {
+        let wait = self.config.query_timeout;
+        let _permit = match tokio::time::timeout(wait, self.query_slots.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(AppError::internal("the query slots were closed")),
+            Err(_) => {
+                return Err(AppError::Unavailable(format!(
+                    "the server is busy: every query slot stayed taken for {wait:?}; try again later"
+                )))
+            }
+        };
+        self.blocking(work).await
+    }
+}
+
+/// The whole site: pages, `/sparql`, `/id/...`, `/.well-known/void`, `/healthz`.
+pub fn app(state: Arc<AppState>) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .merge(sparql::router())
+        .merge(linked_data::router())
+        .merge(void::router())
+        .merge(pages::router())
+        .route("/healthz", get(healthz))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Answers without touching the store, so it stays quick while queries run.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` resolves, then lets the requests
+/// in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
