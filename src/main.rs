@@ -264,6 +264,7 @@ fn cmd_serve(
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("claimgraph=info,tower_http=info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     if store.is_empty()? {
         if !data.is_dir() {

@@ -65,14 +65,14 @@ pub struct AppState {
     pub catalog: Catalog,
     pub config: ServerConfig,
     pub pages: pages::Pages,
-    query_slots: Semaphore,
+    query_slots: Arc<Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: GraphStore, config: ServerConfig) -> Result<Self, AppError> {
         let pages = pages::Pages::new(store.iris())?;
         Ok(AppState {
-            query_slots: Semaphore::new(config.max_concurrent_queries.max(1)),
+            query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries.max(1))),
             catalog: Catalog::bundled(),
             store,
             config,
@@ -90,24 +90,54 @@ impl AppState {
         tokio::task::spawn_blocking(move || work(&state)).await?
     }
 
-    /// Runs a user query's `work` on a blocking thread once a query slot is free; waits
-    /// for a slot at most the query timeout, then answers 503.
+    /// Runs a user query's `work` on a thread of its own once a query slot is free
+    /// (waiting for a slot at most the query timeout, then 503), and answers 503 when
+    /// it has not finished within the query timeout.
+    ///
+    /// Oxigraph checks its cancellation token (set by [`crate::catalog::Limits`]) only
+    /// when it reads the store, so a query spending its time in memory (an aggregate
+    /// over a cross join) can outlive its deadline. The client gets its error at the
+    /// deadline anyway; the runaway thread keeps its slot until it ends, so at most
+    /// `max_concurrent_queries` of them can ever burn CPU, and pages, `/healthz` and
+    /// linked data (which take no slot) keep being answered. It runs on a plain thread,
+    /// not the runtime's blocking pool, so a shutdown never waits for it.
     pub async fn in_query_slot<T, F>(self: &Arc<Self>, work: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
     {
-        let wait = self.config.query_timeout;
-        let _permit = match tokio::time::timeout(wait, self.query_slots.acquire()).await {
+        let limit = self.config.query_timeout;
+        let permit = match tokio::time::timeout(limit, Arc::clone(&self.query_slots).acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(AppError::internal("the query slots were closed")),
             Err(_) => {
                 return Err(AppError::Unavailable(format!(
-                    "the server is busy: every query slot stayed taken for {wait:?}; try again later"
+                    "the server is busy: every query slot stayed taken for {limit:?}; try again later"
                 )))
             }
         };
-        self.blocking(work).await
+        let (done, result) = tokio::sync::oneshot::channel();
+        let state = Arc::clone(self);
+        let started = std::time::Instant::now();
+        std::thread::Builder::new()
+            .name("claimgraph-query".into())
+            .spawn(move || {
+                let outcome = work(&state);
+                if done.send(outcome).is_err() {
+                    tracing::warn!(elapsed = ?started.elapsed(), "a query ended long after its deadline; its slot is free again");
+                }
+                drop(permit);
+            })
+            .map_err(|e| AppError::internal(format!("cannot start a query thread: {e}")))?;
+        // A little grace past the limit, so the library's own cancellation usually answers first.
+        match tokio::time::timeout(limit + Duration::from_millis(250), result).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(AppError::internal("a query thread ended without an answer")),
+            Err(_) => {
+                tracing::warn!(?limit, "a query outran its deadline and could not be interrupted; it keeps its slot until it ends");
+                Err(AppError::Unavailable(format!("the query took longer than {limit:?} and was stopped")))
+            }
+        }
     }
 }
 
