@@ -24,6 +24,8 @@ use crate::vocab::{self, cg, rdf};
 pub enum StoreError {
     #[error("cannot open the store at {path}: {source}")]
     Open { path: String, source: StorageError },
+    #[error("there is no store at {path}: import something first (`claimgraph import data/`) or pass --store")]
+    Missing { path: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("{path}:{location}: {message}")]
@@ -53,6 +55,16 @@ impl GraphStore {
     /// Opens (or creates) the on-disk store in `dir`.
     pub fn open(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
         let store = Store::open(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        Ok(GraphStore { store, iris })
+    }
+
+    /// Opens an existing on-disk store for reading only. Any number of readers may do so
+    /// at once, also while another process (an import, a server) holds the writer.
+    pub fn open_read_only(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
+        if !dir.join("CURRENT").exists() {
+            return Err(StoreError::Missing { path: dir.display().to_string() });
+        }
+        let store = Store::open_read_only(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
         Ok(GraphStore { store, iris })
     }
 
