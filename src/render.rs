@@ -54,6 +54,7 @@ impl Renderer {
                 AutoEscape::None
             }
         });
+        env.set_formatter(html_formatter);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.add_filter("status_class", status_class);
@@ -86,6 +87,31 @@ impl Renderer {
     pub fn asset_paths(&self) -> impl Iterator<Item = &'static str> {
         bundled::FILES.iter().map(|(name, _)| *name).filter(|n| n.starts_with("assets/"))
     }
+}
+
+/// Escapes the five characters that matter in HTML text and quoted attributes (`&`, `<`,
+/// `>`, `"`, `'`) and leaves the rest as it is, so links stay readable (minijinja's own
+/// escaper also turns `/` into `&#x2f;`). `none` prints as nothing.
+fn html_formatter(out: &mut minijinja::Output<'_>, state: &minijinja::State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+    if state.auto_escape() != AutoEscape::Html || value.is_safe() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
 }
 
 /// A CSS class for a status label: "denied by subject" -> "status-denied-by-subject".
@@ -124,6 +150,11 @@ mod tests {
     #[test]
     fn html_templates_escape_and_assets_are_not_templates() {
         let r = Renderer::new().expect("bundled templates parse");
+        let html = r
+            .render("search.html", minijinja::context! { root => "../", title => "<script>alert('x')</script> & \"q\"", page => () , alternates => Vec::<()>::new() })
+            .unwrap();
+        assert!(html.contains("<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot; · claimgraph</title>"), "{html}");
+        assert!(html.contains("href=\"../assets/site.css\""), "slashes stay readable");
         assert!(r.asset("assets/site.css").is_some());
         assert!(r.asset("page-base.html").is_none());
     }
