@@ -77,6 +77,15 @@ enum Command {
         #[arg(long)]
         watch: Option<PathBuf>,
     },
+    /// Render the store as a static site: a page per entity, claim, article and document.
+    Build {
+        /// The folder to write the site into (created when missing).
+        #[arg(long, default_value = "site")]
+        out: PathBuf,
+        /// Empty the folder first (otherwise files the site does not write are kept).
+        #[arg(long)]
+        clean: bool,
+    },
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -179,6 +188,22 @@ fn run(cli: Cli) -> Result<()> {
                 ..server::ServerConfig::default()
             };
             cmd_serve(store, *addr, config, data, watch.as_deref())
+        }
+        Command::Build { out, clean } => {
+            let store = open_store(&cli)?;
+            let site = claimgraph::site::Site::new(store.iris().clone())?;
+            let report = site.build(&store, out, *clean).with_context(|| format!("building the site into {}", out.display()))?;
+            let secs = report.elapsed.as_secs_f64();
+            println!(
+                "wrote {} pages ({} files, {:.1} MB) to {} in {:.2}s ({:.0} pages/s)",
+                report.pages,
+                report.files,
+                report.bytes as f64 / 1e6,
+                out.display(),
+                secs,
+                report.pages as f64 / secs.max(1e-9)
+            );
+            Ok(())
         }
     }
 }

@@ -377,6 +377,33 @@ async fn a_saved_query_with_a_values_clause_gives_the_cli_rows() {
     assert_eq!(json["results"]["bindings"].as_array().unwrap().len(), table.rows.len());
 }
 
+#[tokio::test]
+async fn the_site_pages_are_served_live() {
+    let app = seed_app();
+    let home = get(&app, "/", Some("text/html")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(home.content_type, "text/html; charset=utf-8");
+    assert!(home.body.contains("claimgraph"));
+    let entity = get(&app, "/id/org/hikvision.html", None).await;
+    assert_eq!(entity.status, StatusCode::OK, "{}", entity.body);
+    assert!(entity.body.contains("Hikvision"));
+    // A browser following the IRI ends on that page.
+    let redirect = get(&app, "/id/org/hikvision", Some("text/html")).await;
+    assert_eq!(redirect.location.as_deref(), Some("/id/org/hikvision.html"));
+    let claims = get(&app, "/claims.html", None).await;
+    assert_eq!(claims.status, StatusCode::OK);
+    assert!(claims.body.contains("id/claim/"), "the claim list links to claims");
+    let css = get(&app, "/assets/site.css", None).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type.starts_with("text/css"), "{}", css.content_type);
+    assert_eq!(get(&app, "/no-such-page.html", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/id/org/no-such-company.html", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/assets/../Cargo.toml", None).await.status, StatusCode::NOT_FOUND);
+    // The query page shares the site's layout.
+    let q = get(&app, "/sparql", Some("text/html")).await;
+    assert!(q.body.contains("assets/site.css"));
+}
+
 #[test]
 fn a_real_socket_serves_on_loopback() {
     let server = LiveServer::start(state(seed_store(), ServerConfig::default()));

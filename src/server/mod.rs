@@ -31,6 +31,7 @@ use tokio::sync::Semaphore;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use crate::catalog::Catalog;
+use crate::site::Site;
 use crate::store::GraphStore;
 
 pub use error::AppError;
@@ -64,19 +65,20 @@ pub struct AppState {
     pub store: GraphStore,
     pub catalog: Catalog,
     pub config: ServerConfig,
-    pub pages: pages::Pages,
+    /// The page renderer `claimgraph build` uses too.
+    pub site: Site,
     query_slots: Arc<Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: GraphStore, config: ServerConfig) -> Result<Self, AppError> {
-        let pages = pages::Pages::new(store.iris())?;
+        let site = Site::new(store.iris().clone()).map_err(AppError::internal)?;
         Ok(AppState {
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries.max(1))),
             catalog: Catalog::bundled(),
             store,
             config,
-            pages,
+            site,
         })
     }
 

@@ -1,10 +1,11 @@
-//! The site's pages, rendered live from the store by the same code as `claimgraph build`.
+//! The site's pages, rendered live from the store by the same code as `claimgraph build`
+//! ([`crate::site::Site::render`]: one render function, files there, responses here).
 //!
-//! [`Pages`] is the server's handle on the page renderer (`claimgraph::site::Site`,
-//! built on the `pages` branch): `render(store, "id/org/hikvision.html")` gives the
-//! page or `None`. The router serves `/` as `index.html` and any other path outside
-//! `/id/`, `/sparql` and `/.well-known/` as the page of that path; `/id/...` pages are
-//! reached through [`super::linked_data`]'s negotiation.
+//! The router serves `/` as `index.html` and any other path outside `/id/`, `/sparql`
+//! and `/.well-known/` as the site path of the same name (`/claims.html`,
+//! `/assets/site.css`...); `/id/...` pages are reached through
+//! [`super::linked_data`]'s negotiation. Pages link relatively, so they work here as
+//! they do from disk.
 
 use std::sync::Arc;
 
@@ -15,33 +16,6 @@ use axum::routing::get;
 use axum::Router;
 
 use super::{AppError, AppState};
-use crate::graph::Iris;
-use crate::store::GraphStore;
-
-/// A rendered page or file of the site.
-pub struct Rendered {
-    pub media_type: &'static str,
-    pub body: Vec<u8>,
-}
-
-/// The page renderer the server answers with.
-pub struct Pages {
-    _private: (),
-}
-
-impl Pages {
-    pub fn new(_iris: &Iris) -> Result<Self, AppError> {
-        Ok(Pages { _private: () })
-    }
-
-    /// The page at `path` (relative, e.g. `index.html`), or `None` when the site has no
-    /// such page.
-    pub fn render(&self, _store: &GraphStore, _path: &str) -> Result<Option<Rendered>, AppError> {
-        // The site renderer lands with the `pages` branch; until it is merged the server
-        // has no HTML pages (the SPARQL query page and the RDF descriptions work without).
-        Ok(None)
-    }
-}
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/", get(index)).route("/{*path}", get(page))
@@ -61,12 +35,14 @@ pub async fn serve_page(state: Arc<AppState>, path: String) -> Result<Response, 
         return Err(AppError::NotFound(format!("no page at /{path}")));
     }
     let shown = path.clone();
-    let rendered = state.blocking(move |state| state.pages.render(&state.store, &path)).await?;
+    let rendered = state
+        .blocking(move |state| state.site.render(&state.store, &path).map_err(AppError::internal))
+        .await?;
     let Some(rendered) = rendered else {
         return Err(AppError::NotFound(format!("no page at /{shown}")));
     };
     let mut response = (StatusCode::OK, rendered.body).into_response();
-    let content_type = if rendered.media_type.starts_with("text/") {
+    let content_type = if rendered.media_type.starts_with("text/") && !rendered.media_type.contains("charset") {
         format!("{}; charset=utf-8", rendered.media_type)
     } else {
         rendered.media_type.to_owned()

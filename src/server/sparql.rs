@@ -224,7 +224,7 @@ async fn respond(state: Arc<AppState>, mut params: ProtocolParams, direct: Optio
         Ok(Answer::Page(outcome)) => {
             let elapsed = started.elapsed();
             let page = QueryPage::new(&state, query, None).with_outcome(&state, &outcome, elapsed);
-            page.render()
+            page.render(&state)
         }
         Err(e) => error_response(&state, e, headers, query),
     }
@@ -250,7 +250,7 @@ fn with_headers(status: StatusCode, media_type: &'static str, body: Vec<u8>) -> 
 fn error_response(state: &AppState, error: AppError, headers: &HeaderMap, query: String) -> Response {
     if negotiate::prefers(accept(headers), HTML, &[HTML, SOLUTION_TYPES[0]]) && !matches!(error, AppError::Internal(_)) {
         let status = error.status();
-        let mut response = QueryPage::new(state, query, Some(error.to_string())).render();
+        let mut response = QueryPage::new(state, query, Some(error.to_string())).render(state);
         *response.status_mut() = status;
         return response;
     }
@@ -310,8 +310,6 @@ fn results_format(media_type: &str) -> Result<QueryResultsFormat, AppError> {
 
 // ---------------------------------------------------------------------------------
 // The query page
-
-static TEMPLATE: &str = include_str!("../../templates/sparql.html");
 
 /// The view model of the query page.
 #[derive(Serialize)]
@@ -393,12 +391,12 @@ impl QueryPage {
         self
     }
 
-    fn render(&self) -> Response {
-        let mut env = minijinja::Environment::new();
-        if let Err(e) = env.add_template("sparql.html", TEMPLATE) {
-            return AppError::internal(format!("templates/sparql.html: {e}")).into_response();
-        }
-        match env.get_template("sparql.html").and_then(|t| t.render(self)) {
+    fn render(&self, state: &AppState) -> Response {
+        let context = minijinja::context! {
+            root => "/", path => "sparql", title => "SPARQL query", alternates => Vec::<()>::new(),
+            page => minijinja::Value::from_serialize(self),
+        };
+        match state.site.renderer().render("sparql.html", context) {
             Ok(html) => with_headers(StatusCode::OK, HTML, html.into_bytes()),
             Err(e) => AppError::internal(format!("rendering templates/sparql.html: {e:#}")).into_response(),
         }
@@ -437,7 +435,7 @@ fn cell_for(state: &AppState, term: &Term) -> Cell {
 /// so a parameter value cannot change the query's shape).
 async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
     let Some(name) = example else {
-        return QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), None).render();
+        return QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), None).render(&state);
     };
     let picked = state
         .blocking(move |state| {
@@ -448,10 +446,10 @@ async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
         })
         .await;
     match picked {
-        Ok(text) => QueryPage::new(&state, text, None).render(),
+        Ok(text) => QueryPage::new(&state, text, None).render(&state),
         Err(e) => {
             let status = e.status();
-            let mut response = QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), Some(e.to_string())).render();
+            let mut response = QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), Some(e.to_string())).render(&state);
             *response.status_mut() = status;
             response
         }

@@ -1,0 +1,349 @@
+//! The static site: every path of the site, rendering one path, and building them all
+//! into a folder.
+//!
+//! [`Site::render`] is the one render function with two sinks: [`Site::build`] writes
+//! its output to files, the live server answers requests with it. Page paths mirror IRI
+//! paths under the base (`{base}id/org/hikvision` has its page at
+//! `id/org/hikvision.html` and its RDF at `.ttl` / `.jsonld`), and every link in a page
+//! is relative, so the site works from disk, from any static server and from the live
+//! server alike. Rendering only reads the store.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use minijinja::context;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::NamedNode;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::graph::Iris;
+use crate::render::{RenderError, Renderer};
+use crate::store::GraphStore;
+use crate::view::{self, index, is_safe_resource_path, root_of, Source};
+
+/// A rendered site path.
+pub struct Rendered {
+    pub media_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written (pages, RDF descriptions, indexes, assets).
+    pub files: usize,
+    pub bytes: u64,
+    /// Paths with nothing to render (a resource gone between listing and rendering).
+    pub skipped: usize,
+    pub elapsed: Duration,
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// The index pages: path, template, title.
+const LIST_PAGES: &[(&str, &str, &str)] = &[
+    ("articles.html", "articles.html", "Articles"),
+    ("claims.html", "claims.html", "Claims"),
+    ("documents.html", "documents.html", "Source documents"),
+];
+
+/// The static site over one store's IRI scheme.
+pub struct Site {
+    renderer: Renderer,
+    catalog: Catalog,
+    iris: Iris,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    href: String,
+    media_type: &'static str,
+    label: &'static str,
+}
+
+impl Site {
+    pub fn new(iris: Iris) -> Result<Site, RenderError> {
+        Ok(Site { renderer: Renderer::new()?, catalog: Catalog::bundled(), iris })
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
+        Source::new(store, &self.catalog, &self.iris)
+    }
+
+    /// Every path of the static site, pages of resources in list order.
+    pub fn paths(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
+        let mut paths: Vec<String> = ["index.html"]
+            .into_iter()
+            .chain(index::ENTITY_LISTS.iter().map(|(f, _, _)| *f))
+            .chain(LIST_PAGES.iter().map(|(f, _, _)| *f))
+            .chain(["queries.html", "search.html", "search-index.json", "search-index.js", "sitemap.xml"])
+            .map(str::to_owned)
+            .collect();
+        paths.extend(self.renderer.asset_paths().map(str::to_owned));
+        for stem in self.resource_stems(store)? {
+            paths.push(format!("{stem}.html"));
+            paths.push(format!("{stem}.ttl"));
+            paths.push(format!("{stem}.jsonld"));
+        }
+        Ok(paths)
+    }
+
+    /// The paths (without extension) of every entity, article, document and claim page.
+    fn resource_stems(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
+        let src = self.source(store);
+        let mut hrefs: Vec<Option<String>> = Vec::new();
+        hrefs.extend(index::entities(&src)?.into_iter().map(|e| e.href));
+        hrefs.extend(index::articles(&src)?.into_iter().map(|a| a.href));
+        hrefs.extend(index::documents(&src)?.into_iter().map(|d| d.href));
+        hrefs.extend(index::claims(&src)?.into_iter().map(|c| c.href));
+        Ok(hrefs
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.strip_suffix(".html").map(str::to_owned))
+            .collect())
+    }
+
+    /// Renders one site path (relative, no leading slash); `Ok(None)` when nothing
+    /// lives there.
+    pub fn render(&self, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
+        let src = self.source(store);
+        let page = |template: &str, title: &str, page: minijinja::Value| -> Result<Option<Rendered>, RenderError> {
+            let no_alternates: Vec<Alternate> = Vec::new();
+            let html = self.renderer.render(
+                template,
+                context! { root => root_of(path), path => path, title => title, page => page, alternates => no_alternates },
+            )?;
+            Ok(Some(Rendered { media_type: HTML, body: html.into_bytes() }))
+        };
+        match path {
+            "index.html" => page("home.html", "Home", minijinja::Value::from_serialize(index::home(&src)?)),
+            "queries.html" => {
+                let queries = index::queries(&src)?;
+                page("queries.html", "Saved queries", minijinja::Value::from_serialize(context! { queries }))
+            }
+            "search.html" => page("search.html", "Search", minijinja::Value::from(())),
+            "articles.html" => {
+                page("articles.html", "Articles", context! { entries => index::articles(&src)? })
+            }
+            "claims.html" => page("claims.html", "Claims", context! { entries => index::claims(&src)? }),
+            "documents.html" => {
+                page("documents.html", "Source documents", context! { entries => index::documents(&src)? })
+            }
+            "search-index.json" => {
+                let json = script_safe_json(&index::search_index(&src)?);
+                Ok(Some(Rendered { media_type: "application/json", body: json.into_bytes() }))
+            }
+            "search-index.js" => {
+                let json = script_safe_json(&index::search_index(&src)?);
+                let body = format!("window.CLAIMGRAPH_SEARCH = {json};\n");
+                Ok(Some(Rendered { media_type: "text/javascript; charset=utf-8", body: body.into_bytes() }))
+            }
+            "sitemap.xml" => {
+                let urls: Vec<String> = self
+                    .paths(store)?
+                    .into_iter()
+                    .filter(|p| p.ends_with(".html") && p != "search.html")
+                    .map(|p| format!("{}{p}", self.iris.base()))
+                    .collect();
+                let xml = self.renderer.render("sitemap.xml", context! { urls })?;
+                Ok(Some(Rendered { media_type: "application/xml", body: xml.into_bytes() }))
+            }
+            p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| Rendered {
+                media_type: if p.ends_with(".css") { "text/css; charset=utf-8" } else { "text/javascript; charset=utf-8" },
+                body: text.as_bytes().to_vec(),
+            })),
+            p if p.starts_with("id/") => self.render_resource(&src, store, p),
+            p => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == p) {
+                Some((_, title, kinds)) => {
+                    let entries: Vec<index::EntityEntry> =
+                        index::entities(&src)?.into_iter().filter(|e| kinds.contains(&e.kind.as_str())).collect();
+                    page("entities.html", title, context! { entries })
+                }
+                None => Ok(None),
+            },
+        }
+    }
+
+    fn render_resource(&self, src: &Source<'_>, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
+        let Some((stem, ext)) = path.rsplit_once('.') else { return Ok(None) };
+        if !is_safe_resource_path(stem) {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        match ext {
+            "ttl" => self.describe(store, &iri, RdfFormat::Turtle, "text/turtle; charset=utf-8"),
+            "jsonld" => self.describe(store, &iri, RdfFormat::JsonLd { profile: Default::default() }, "application/ld+json"),
+            "html" => {
+                let kind = stem.split('/').nth(1).unwrap_or_default();
+                let (template, title, page) = match kind {
+                    "article" => match view::article::article_page(src, &iri)? {
+                        Some(p) => ("article.html", p.title.clone(), minijinja::Value::from_serialize(&p)),
+                        None => return Ok(None),
+                    },
+                    "claim" => match view::claim::claim_page(src, &iri)? {
+                        Some(p) => ("claim.html", format!("Claim: {}", p.statement), minijinja::Value::from_serialize(&p)),
+                        None => return Ok(None),
+                    },
+                    "doc" => match view::document::document_page(src, &iri)? {
+                        Some(p) => ("document.html", p.title.clone(), minijinja::Value::from_serialize(&p)),
+                        None => return Ok(None),
+                    },
+                    _ => match view::entity::entity_page(src, &iri)? {
+                        Some(p) => ("entity.html", p.label.clone(), minijinja::Value::from_serialize(&p)),
+                        None => return Ok(None),
+                    },
+                };
+                let alternates = vec![
+                    Alternate { href: format!("{stem}.ttl"), media_type: "text/turtle", label: "Turtle" },
+                    Alternate { href: format!("{stem}.jsonld"), media_type: "application/ld+json", label: "JSON-LD" },
+                ];
+                let html = self.renderer.render(
+                    template,
+                    context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
+                )?;
+                Ok(Some(Rendered { media_type: HTML, body: html.into_bytes() }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn describe(&self, store: &GraphStore, iri: &NamedNode, format: RdfFormat, media_type: &'static str) -> Result<Option<Rendered>, RenderError> {
+        if !store.describes(iri)? {
+            return Ok(None);
+        }
+        let quads = crate::describe::describe(store, iri.as_ref())?;
+        let body = crate::describe::serialize(&quads, format).map_err(RenderError::Rdf)?;
+        Ok(Some(Rendered { media_type, body }))
+    }
+
+    /// Builds every path into `out`. Files already there that the site does not write
+    /// stay, unless `clean` empties the folder first.
+    pub fn build(&self, store: &GraphStore, out: &Path, clean: bool) -> Result<BuildReport, RenderError> {
+        let started = Instant::now();
+        let shown = out.display().to_string();
+        if out.exists() && !out.is_dir() {
+            return Err(RenderError::BadOutput(shown, "it is a file, not a folder".into()));
+        }
+        if clean && out.exists() {
+            clean_folder(out)?;
+        }
+        std::fs::create_dir_all(out).map_err(|source| RenderError::Io { path: shown.clone(), source })?;
+        let paths = self.paths(store)?;
+
+        // Pages render independently: a few workers take the next path until none is left.
+        let next = AtomicUsize::new(0);
+        let report = Mutex::new(BuildReport::default());
+        let failure: Mutex<Option<RenderError>> = Mutex::new(None);
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= paths.len() || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                        break;
+                    }
+                    let path = &paths[i];
+                    let result = self.write_one(store, out, path);
+                    let mut report = report.lock().expect("report lock");
+                    match result {
+                        Ok(Some(bytes)) => {
+                            report.files += 1;
+                            report.bytes += bytes;
+                            if path.ends_with(".html") {
+                                report.pages += 1;
+                            }
+                        }
+                        Ok(None) => report.skipped += 1,
+                        Err(e) => {
+                            *failure.lock().expect("failure lock") = Some(e);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(e) = failure.into_inner().expect("failure lock") {
+            return Err(e);
+        }
+        let mut report = report.into_inner().expect("report lock");
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    fn write_one(&self, store: &GraphStore, out: &Path, path: &str) -> Result<Option<u64>, RenderError> {
+        let Some(target) = output_path(out, path) else { return Err(RenderError::UnsafePath(path.to_owned())) };
+        let Some(rendered) = self.render(store, path)? else { return Ok(None) };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| RenderError::Io { path: parent.display().to_string(), source })?;
+        }
+        std::fs::write(&target, &rendered.body)
+            .map_err(|source| RenderError::Io { path: target.display().to_string(), source })?;
+        Ok(Some(rendered.body.len() as u64))
+    }
+}
+
+/// `out/path` when every segment of `path` is a plain file name (no `..`, no absolute
+/// path, nothing but ASCII letters, digits, `-`, `_` and `.`).
+fn output_path(out: &Path, path: &str) -> Option<PathBuf> {
+    let ok = !path.is_empty()
+        && path.split('/').all(|s| {
+            !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    ok.then(|| out.join(path))
+}
+
+/// Removes everything inside `dir` (not `dir` itself).
+fn clean_folder(dir: &Path) -> Result<(), RenderError> {
+    let io = |path: &Path, source| RenderError::Io { path: path.display().to_string(), source };
+    if dir.parent().is_none() {
+        return Err(RenderError::BadOutput(dir.display().to_string(), "will not empty the file system root".into()));
+    }
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        let removed = if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        removed.map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}
+
+/// JSON that is safe inside a script element or file: `<`, `>` and `&` as escapes.
+fn script_safe_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "[]".to_owned())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_never_leave_the_folder() {
+        let out = Path::new("/tmp/site");
+        assert_eq!(output_path(out, "id/org/a.html"), Some(PathBuf::from("/tmp/site/id/org/a.html")));
+        assert_eq!(output_path(out, "../x.html"), None);
+        assert_eq!(output_path(out, "/etc/passwd"), None);
+        assert_eq!(output_path(out, "id//a.html"), None);
+        assert_eq!(output_path(out, "id/a b.html"), None);
+    }
+
+    #[test]
+    fn json_for_scripts_has_no_markup() {
+        let s = script_safe_json(&vec!["</script><script>alert(1)</script>&"]);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: Vec<String> = serde_json::from_str(&s).unwrap();
+        assert_eq!(back[0], "</script><script>alert(1)</script>&");
+    }
+}

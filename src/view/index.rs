@@ -1,0 +1,323 @@
+//! The index views: the home page, one list per kind of resource, the saved queries
+//! with their results, and the offline search index. The lists also tell the site
+//! which pages exist.
+//!
+//! Data: `page-counts`, `page-entities`, `page-articles`, `page-claims`,
+//! `page-documents`, and every competency query of the catalog (run with its example
+//! parameters for the queries page).
+
+use std::time::Duration;
+
+use oxigraph::model::Term;
+use serde::Serialize;
+
+use super::{article_title, date_view, page_path, DateView, Link, Source, Status};
+use crate::catalog::{self, Limits, Outcome};
+use crate::render::RenderError;
+
+/// The entity list pages: file, title, and the entity kinds each holds.
+pub const ENTITY_LISTS: &[(&str, &str, &[&str])] = &[
+    ("companies.html", "Companies", &["company"]),
+    ("government-bodies.html", "Government bodies", &["government"]),
+    ("people.html", "People", &["person"]),
+    ("other-entities.html", "Organisations, places, lists and groups", &["organization", "group", "country", "place", "list"]),
+];
+
+/// How many rows of each saved query the queries page shows.
+const QUERY_PAGE_ROWS: usize = 50;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub label: String,
+    pub label_de: Option<String>,
+    pub kind: String,
+    pub aliases: Option<String>,
+    pub claims: i64,
+}
+
+pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
+    let rows = src.select("page-entities", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "entity")?.to_owned();
+            let slug = rows.str(r, "slug").unwrap_or_default();
+            Some(EntityEntry {
+                href: page_path(src.iris, &iri),
+                label: rows.str(r, "label").or_else(|| rows.str(r, "labelDe")).unwrap_or(slug),
+                label_de: rows.str(r, "labelDe"),
+                kind: rows.str(r, "kind").unwrap_or_default(),
+                aliases: rows.str(r, "aliases"),
+                claims: rows.int(r, "claims").unwrap_or(0),
+                iri,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub title: String,
+    pub language: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<DateView>,
+    pub claims: i64,
+}
+
+pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
+    let rows = src.select("page-articles", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "article")?.to_owned();
+            Some(ArticleEntry {
+                href: page_path(src.iris, &iri),
+                title: article_title(rows.str(r, "title"), rows.str(r, "opening"), rows.str(r, "slug")),
+                language: rows.str(r, "language"),
+                publisher: rows.str(r, "publisherLabel"),
+                date: date_view(rows.str(r, "date"), None, rows.str(r, "datePrecision")),
+                claims: rows.int(r, "claims").unwrap_or(0),
+                iri,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub kind: String,
+    pub statement: String,
+    pub claimant: String,
+    pub status: Status,
+}
+
+pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
+    let rows = src.select("page-claims", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "claim")?.to_owned();
+            Some(ClaimEntry {
+                href: page_path(src.iris, &iri),
+                kind: rows.str(r, "kind").unwrap_or_default(),
+                statement: rows.str(r, "statement").unwrap_or_default(),
+                claimant: rows.str(r, "claimantLabel").unwrap_or_else(|| "unidentified".into()),
+                status: Status::new(rows.str(r, "status")),
+                iri,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<DateView>,
+    pub claims: i64,
+}
+
+pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
+    let rows = src.select("page-documents", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "document")?.to_owned();
+            let slug = rows.str(r, "slug").unwrap_or_default();
+            Some(DocumentEntry {
+                href: page_path(src.iris, &iri),
+                title: rows.str(r, "title").unwrap_or_else(|| format!("Document {slug}")),
+                kind: rows.str(r, "kind"),
+                author: rows.str(r, "authorLabel"),
+                date: date_view(rows.str(r, "date"), rows.str(r, "dateText"), None),
+                claims: rows.int(r, "claims").unwrap_or(0),
+                iri,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Counts {
+    pub entities: i64,
+    pub articles: i64,
+    pub documents: i64,
+    pub claims: i64,
+    pub responses: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub counts: Counts,
+    pub recent: Vec<ArticleEntry>,
+    pub lists: Vec<ListLink>,
+    pub questions: Vec<QuerySummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListLink {
+    pub href: String,
+    pub title: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuerySummary {
+    pub name: String,
+    pub title: String,
+    pub question: Option<u32>,
+}
+
+pub fn home(src: &Source<'_>) -> Result<HomePage, RenderError> {
+    let rows = src.select("page-counts", &[])?;
+    let counts = match rows.first() {
+        Some(r) => Counts {
+            entities: rows.int(r, "entities").unwrap_or(0),
+            articles: rows.int(r, "articles").unwrap_or(0),
+            documents: rows.int(r, "documents").unwrap_or(0),
+            claims: rows.int(r, "claims").unwrap_or(0),
+            responses: rows.int(r, "responses").unwrap_or(0),
+        },
+        None => Counts::default(),
+    };
+    let mut recent = articles(src)?;
+    recent.truncate(10);
+    let all = entities(src)?;
+    let lists = ENTITY_LISTS
+        .iter()
+        .map(|(file, title, kinds)| ListLink {
+            href: (*file).to_owned(),
+            title: (*title).to_owned(),
+            count: all.iter().filter(|e| kinds.contains(&e.kind.as_str())).count(),
+        })
+        .collect();
+    let questions = src
+        .catalog
+        .competency()
+        .into_iter()
+        .map(|q| QuerySummary { name: q.name.clone(), title: q.title.clone(), question: q.question })
+        .collect();
+    Ok(HomePage { counts, recent, lists, questions })
+}
+
+/// One saved query with its example run, for the queries page.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryView {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub question: Option<u32>,
+    pub params: Vec<ParamView>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Link>>,
+    pub total: usize,
+    pub error: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamView {
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub example: Option<String>,
+}
+
+pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
+    let limits = Limits { timeout: Some(Duration::from_secs(30)), max_rows: None };
+    let mut out = Vec::new();
+    for q in src.catalog.competency() {
+        let raw: Vec<(String, String)> = q.examples.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
+        match catalog::run_saved(src.store, q, &raw, limits) {
+            Ok(Outcome::Table(t)) => {
+                total = t.rows.len();
+                // IRI columns whose label sits in another column are shown as that label's link.
+                columns = t.variables.clone();
+                for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
+                    rows.push(
+                        row.iter()
+                            .map(|cell| match cell {
+                                Some(Term::NamedNode(n)) => src.link(Some(n.as_str()), None),
+                                Some(other) => Link { href: None, label: catalog::display_term(other) },
+                                None => Link { href: None, label: String::new() },
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            Ok(_) => error = Some("this query does not return a table".into()),
+            Err(e) => error = Some(e.to_string()),
+        }
+        out.push(QueryView {
+            name: q.name.clone(),
+            title: q.title.clone(),
+            description: q.description.clone(),
+            question: q.question,
+            params: q
+                .params
+                .iter()
+                .map(|p| ParamView {
+                    name: p.name.clone(),
+                    kind: p.kind.as_str().to_owned(),
+                    description: p.description.clone(),
+                    example: q.examples.get(&p.name).cloned(),
+                })
+                .collect(),
+            columns,
+            rows,
+            total,
+            error,
+            text: q.text.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// One entry of the offline search index (short keys keep the file small).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchEntry {
+    /// The title shown.
+    pub t: String,
+    /// More words to match (aliases, German label, claimant).
+    pub d: String,
+    /// The kind shown beside the title.
+    pub k: String,
+    /// The page, relative to the site root.
+    pub u: String,
+}
+
+pub fn search_index(src: &Source<'_>) -> Result<Vec<SearchEntry>, RenderError> {
+    let mut out = Vec::new();
+    for e in entities(src)? {
+        if let Some(u) = e.href {
+            let d = [e.label_de.unwrap_or_default(), e.aliases.unwrap_or_default()].join(" · ");
+            out.push(SearchEntry { t: e.label, d, k: e.kind, u });
+        }
+    }
+    for a in articles(src)? {
+        if let Some(u) = a.href {
+            out.push(SearchEntry { t: a.title, d: a.publisher.unwrap_or_default(), k: "article".into(), u });
+        }
+    }
+    for d in documents(src)? {
+        if let Some(u) = d.href {
+            out.push(SearchEntry { t: d.title, d: d.author.unwrap_or_default(), k: d.kind.unwrap_or_else(|| "document".into()), u });
+        }
+    }
+    for c in claims(src)? {
+        if let Some(u) = c.href {
+            out.push(SearchEntry { t: c.statement, d: c.claimant, k: c.kind, u });
+        }
+    }
+    Ok(out)
+}
