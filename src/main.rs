@@ -326,15 +326,15 @@ fn cmd_serve(
         let watcher = watch.map(|dir| {
             server::watch::spawn(state.clone(), dir.to_path_buf(), std::time::Duration::from_millis(500), stop.clone())
         });
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "claimgraph is serving {} quads at http://{local}/", state.store.len()?)?;
-            writeln!(out, "  pages:  http://{local}/")?;
-            writeln!(out, "  SPARQL: http://{local}/sparql")?;
-            writeln!(out, "  VoID:   http://{local}/.well-known/void")?;
-            writeln!(out, "stop with Ctrl-C")?;
-            out.flush()?;
-        }
+        // The banner is for whoever started the server; a closed stdout (`serve | head -3`)
+        // must not stop it.
+        let banner = format!(
+            "claimgraph is serving {} quads at http://{local}/\n  pages:  http://{local}/\n  SPARQL: http://{local}/sparql\n  VoID:   http://{local}/.well-known/void\nstop with Ctrl-C\n",
+            state.store.len()?
+        );
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
+        drop(out);
         server::serve(listener, state.clone(), server::shutdown_signal()).await.context("serving")?;
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(w) = watcher {

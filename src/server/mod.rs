@@ -137,7 +137,7 @@ impl AppState {
             Ok(Err(_)) => Err(AppError::internal("a query thread ended without an answer")),
             Err(_) => {
                 tracing::warn!(?limit, "a query outran its deadline and could not be interrupted; it keeps its slot until it ends");
-                Err(AppError::Unavailable(format!("the query took longer than {limit:?} and was stopped")))
+                Err(AppError::Unavailable(format!("the query took longer than {limit:?}; the server gave up on it")))
             }
         }
     }

@@ -118,6 +118,8 @@ impl Watcher {
         }
         sheets.sort();
         sheets.dedup();
+        // Reference sheets (entities only) first: articles dropped in with them use them.
+        sheets.sort_by_key(|p| Sheet::read(p).map(|s| s.article.is_some()).unwrap_or(true));
         self.imported = current;
         sheets
     }
