@@ -77,3 +77,28 @@ fn a_sheet_dropped_into_the_watched_folder_appears_whole() {
     assert_eq!(status, 200);
     assert!(body.contains("\"value\":\"5\""), "the bad sheet changed nothing: {body}");
 }
+
+/// The README's first command: `serve` on a fresh clone fills a new store from data/
+/// and answers at the addresses it prints.
+#[test]
+fn serve_on_a_fresh_store_imports_data_and_answers_at_the_printed_urls() {
+    let store = tempfile::tempdir().unwrap();
+    let server = ServeProcess::start(&store.path().join("new-store"), &[]);
+    let printed = |label: &str| {
+        server
+            .stdout
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(label).map(|u| u.trim().to_owned()))
+            .unwrap_or_else(|| panic!("no '{label}' line in {:?}", server.stdout))
+    };
+    let pages = printed("pages:");
+    let sparql = printed("SPARQL:");
+    let (status, ct, body) = fetch(agent().get(&pages).set("Accept", "text/html"));
+    assert_eq!((status, ct.as_str()), (200, "text/html"), "{body}");
+    assert!(body.contains("claimgraph"));
+    let (status, _, body) = fetch(agent().get(&sparql).query("query", "SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim }"));
+    assert_eq!(status, 200);
+    assert!(body.contains("\"value\":\"37\""), "the seed articles were imported: {body}");
+    let (status, ct, _) = fetch(agent().get(&sparql).set("Accept", "text/html"));
+    assert_eq!((status, ct.as_str()), (200, "text/html"), "the query page");
+}
