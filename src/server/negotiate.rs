@@ -19,7 +19,7 @@ struct MediaRange {
 
 impl MediaRange {
     /// How specifically this range matches `offer` (higher is more specific), or `None`.
-    fn specificity(&self, offer: &Offer) -> Option<u32> {
+    fn specificity(&self, offer: &MediaType) -> Option<u32> {
         match (self.kind.as_str(), self.subtype.as_str()) {
             ("*", "*") => Some(0),
             (k, "*") if k == offer.kind => Some(1),
@@ -36,13 +36,14 @@ impl MediaRange {
     }
 }
 
-struct Offer {
+/// A parsed `type/subtype;name=value` (an offer, or a range before its quality).
+struct MediaType {
     kind: String,
     subtype: String,
     params: Vec<(String, String)>,
 }
 
-fn parse_type(s: &str) -> Option<(String, String, Vec<(String, String)>)> {
+fn parse_type(s: &str) -> Option<MediaType> {
     let mut parts = s.split(';');
     let (kind, subtype) = parts.next()?.trim().split_once('/')?;
     let (kind, subtype) = (kind.trim().to_ascii_lowercase(), subtype.trim().to_ascii_lowercase());
@@ -55,13 +56,13 @@ fn parse_type(s: &str) -> Option<(String, String, Vec<(String, String)>)> {
         let Some((name, value)) = p.split_once('=') else { continue };
         params.push((name.trim().to_ascii_lowercase(), value.trim().trim_matches('"').to_owned()));
     }
-    Some((kind, subtype, params))
+    Some(MediaType { kind, subtype, params })
 }
 
 fn parse_accept(header: &str) -> Vec<MediaRange> {
     let mut ranges = Vec::new();
     for item in header.split(',') {
-        let Some((kind, subtype, mut params)) = parse_type(item) else { continue };
+        let Some(MediaType { kind, subtype, mut params }) = parse_type(item) else { continue };
         let mut quality = 1.0;
         // Parameters after `q` are accept-extensions, not media type parameters.
         if let Some(i) = params.iter().position(|(n, _)| n == "q") {
@@ -89,8 +90,7 @@ pub fn choose<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str> {
     }
     let mut best: Option<(&'a str, f32)> = None;
     for &offer in offers {
-        let Some((kind, subtype, params)) = parse_type(offer) else { continue };
-        let offer_parsed = Offer { kind, subtype, params };
+        let Some(offer_parsed) = parse_type(offer) else { continue };
         let quality = ranges
             .iter()
             .filter_map(|r| r.specificity(&offer_parsed).map(|s| (s, r.quality)))
@@ -109,8 +109,8 @@ pub fn choose<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str> {
 pub fn prefers(accept: Option<&str>, preferred: &str, offers: &[&str]) -> bool {
     let Some(accept) = accept else { return false };
     let ranges = parse_accept(accept);
-    let Some((kind, subtype, _)) = parse_type(preferred) else { return false };
-    let explicit = ranges.iter().any(|r| r.kind == kind && r.subtype == subtype && r.quality > 0.0);
+    let Some(wanted) = parse_type(preferred) else { return false };
+    let explicit = ranges.iter().any(|r| r.kind == wanted.kind && r.subtype == wanted.subtype && r.quality > 0.0);
     explicit && choose(Some(accept), offers) == Some(preferred)
 }
 
