@@ -70,6 +70,9 @@ enum Command {
         /// The most solutions or triples one query may return.
         #[arg(long, default_value_t = 100_000)]
         max_results: usize,
+        /// How many SPARQL queries may run at once (more wait; pages never do).
+        #[arg(long, default_value_t = 4)]
+        max_concurrent_queries: usize,
         /// What an empty store is filled from before serving.
         #[arg(long, default_value = "data")]
         data: PathBuf,
@@ -180,11 +183,12 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store_read_only(&cli)?;
             cmd_stats(&store)
         }
-        Command::Serve { addr, query_timeout, max_results, data, watch } => {
+        Command::Serve { addr, query_timeout, max_results, max_concurrent_queries, data, watch } => {
             let store = open_store(&cli)?;
             let config = server::ServerConfig {
                 query_timeout: std::time::Duration::from_secs(*query_timeout),
                 max_results: *max_results,
+                max_concurrent_queries: *max_concurrent_queries,
                 ..server::ServerConfig::default()
             };
             cmd_serve(store, *addr, config, data, watch.as_deref())
