@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::graph::{self, Contribution};
+use crate::hash;
 use crate::sheet::validate::{self, Known};
 use crate::sheet::Sheet;
 use crate::store::{self, GraphStore, StoreError};
@@ -195,7 +196,9 @@ pub fn import_sheet(
     for e in &valid.entities {
         kinds.insert(e.id.clone(), e.kind);
     }
-    let contribution = graph::contribution(&valid, store.iris(), &kinds);
+    let mut contribution = graph::contribution(&valid, store.iris(), &kinds);
+    // The article's content hash is part of what it contributes (and never hashes itself).
+    hash::seal(&mut contribution, store.iris()).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
     let report = store.replace(&contribution, false).map_err(SheetImportError::Store)?;
     Ok((contribution, report))
 }

@@ -14,7 +14,9 @@
 pub mod catalog;
 pub mod describe;
 pub mod graph;
+pub mod hash;
 pub mod import;
+pub mod jsonld;
 pub mod ontology;
 pub mod sheet;
 pub mod store;
