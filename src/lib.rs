@@ -13,10 +13,12 @@
 
 pub mod catalog;
 pub mod describe;
+pub mod export;
 pub mod graph;
 pub mod hash;
 pub mod import;
 pub mod jsonld;
+pub mod nanopub;
 pub mod ontology;
 pub mod sheet;
 pub mod store;

@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use claimgraph::catalog::{self, Catalog, Format, Limits};
+use claimgraph::export::{self, ExportFormat, Scope};
 use claimgraph::graph::{Iris, DEFAULT_BASE};
 use claimgraph::import;
 use claimgraph::store::GraphStore;
@@ -57,6 +58,26 @@ enum Command {
     },
     /// Print counts of the store's contents by class.
     Stats,
+    /// Write the store, one article's contribution or one entity's description as RDF,
+    /// or every claim as a nanopublication (`--nanopubs DIR`).
+    Export {
+        #[arg(long, short = 'f', value_enum, default_value = "trig")]
+        format: ExportFormat,
+        /// Only this article's contribution (its claims, quotes, documents, propositions).
+        #[arg(long, conflicts_with = "entity")]
+        article: Option<String>,
+        /// Only this entity's description.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Write each claim as a nanopublication (TriG) under this folder instead.
+        #[arg(long, conflicts_with_all = ["article", "entity", "out"])]
+        nanopubs: Option<PathBuf>,
+    },
+    /// Recompute every article's content hash and report those that no longer match (exit 1).
+    Verify,
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -140,6 +161,30 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store(&cli)?;
             cmd_stats(&store)
         }
+        Command::Export { format, article, entity, out, nanopubs } => {
+            let store = open_store(&cli)?;
+            if let Some(dir) = nanopubs {
+                let written = claimgraph::nanopub::write_all(&store, dir)?;
+                eprintln!("wrote {} nanopublication(s) under {}", written.len(), dir.display());
+                return Ok(());
+            }
+            let scope = match (article, entity) {
+                (Some(a), _) => Scope::Article(a.clone()),
+                (_, Some(e)) => Scope::Entity(e.clone()),
+                _ => Scope::All,
+            };
+            let quads = export::select(&store, &scope)?;
+            let bytes = export::to_vec(&quads, *format, store.iris().base())?;
+            match out {
+                Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+            Ok(())
+        }
+        Command::Verify => {
+            let store = open_store(&cli)?;
+            cmd_verify(&store)
+        }
     }
 }
 
@@ -205,6 +250,26 @@ fn indent(message: &str, path: &std::path::Path) -> String {
     } else {
         format!("{shown}: {message}")
     }
+}
+
+fn cmd_verify(store: &GraphStore) -> Result<()> {
+    let checks = claimgraph::hash::verify(store)?;
+    let mut out = std::io::stdout().lock();
+    let mut bad = 0;
+    for check in &checks {
+        match check.problem() {
+            None => writeln!(out, "ok        {}  {}", check.article, check.from_ledger)?,
+            Some(problem) => {
+                bad += 1;
+                writeln!(out, "MISMATCH  {}: {problem}", check.article)?;
+            }
+        }
+    }
+    writeln!(out, "{} article(s) checked, {bad} no longer match their content hash", checks.len())?;
+    if bad > 0 {
+        return Err(Exit(1).into());
+    }
+    Ok(())
 }
 
 fn cmd_stats(store: &GraphStore) -> Result<()> {
