@@ -20,6 +20,7 @@ pub mod import;
 pub mod jsonld;
 pub mod nanopub;
 pub mod ontology;
+pub mod shacl;
 pub mod sheet;
 pub mod store;
 pub mod vocab;

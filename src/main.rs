@@ -76,6 +76,8 @@ enum Command {
         #[arg(long, conflicts_with_all = ["article", "entity", "out"])]
         nanopubs: Option<PathBuf>,
     },
+    /// Validate the store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations).
+    Check,
     /// Recompute every article's content hash and report those that no longer match (exit 1).
     Verify,
 }
@@ -181,6 +183,10 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Check => {
+            let store = open_store(&cli)?;
+            cmd_check(&store)
+        }
         Command::Verify => {
             let store = open_store(&cli)?;
             cmd_verify(&store)
@@ -250,6 +256,25 @@ fn indent(message: &str, path: &std::path::Path) -> String {
     } else {
         format!("{shown}: {message}")
     }
+}
+
+fn cmd_check(store: &GraphStore) -> Result<()> {
+    let shapes = claimgraph::shacl::Shapes::bundled()?;
+    let violations = shapes.validate(store)?;
+    let mut out = std::io::stdout().lock();
+    for v in &violations {
+        writeln!(out, "{v}")?;
+    }
+    let (nodes, properties) = shapes.size();
+    writeln!(
+        out,
+        "{} violation(s) of {nodes} shapes ({properties} property constraints) in ontology/shapes.ttl",
+        violations.len()
+    )?;
+    if !violations.is_empty() {
+        return Err(Exit(1).into());
+    }
+    Ok(())
 }
 
 fn cmd_verify(store: &GraphStore) -> Result<()> {
