@@ -183,6 +183,30 @@ fn compacted_json_ld_reads_back_as_the_same_dataset() {
     assert_eq!(node["label"]["de"], "Hikvision", "labels are a language map: {node}");
 }
 
+#[test]
+fn describe_serializes_json_ld_compacted_for_pages_and_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("store");
+    library_store(&dir, &[fixture("mini")], |store| {
+        let claim = store.iris().claim("acme-hosting", "acme-hosts-globex");
+        let quads = claimgraph::describe::describe(store, claim.as_ref()).unwrap();
+        let body = claimgraph::describe::serialize(&quads, RdfFormat::JsonLd { profile: Default::default() }).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(json["@context"].is_object());
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert!(text.contains("\"claimant\": \"https://claimgraph.example/id/org/watchdog-labs\""), "{text}");
+        let back: Vec<Quad> = RdfParser::from_format(RdfFormat::JsonLd { profile: Default::default() })
+            .for_slice(&body)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut back: Vec<String> = back.iter().map(Quad::to_string).collect();
+        let mut expected: Vec<String> = quads.iter().map(Quad::to_string).collect();
+        back.sort();
+        expected.sort();
+        assert_eq!(back, expected, "the proposition graph and every triple survive compaction");
+    });
+}
+
 // ---------------------------------------------------------------- content hashes
 
 #[test]
