@@ -147,7 +147,7 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
     let raw = store.store();
     let ledger_triples: Vec<Triple> = raw
         .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(ledger.as_ref())))
-        .map(|q| q.map(|q| Triple::from(q)))
+        .map(|q| q.map(Triple::from))
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
     let recorded = ledger_triples.iter().find_map(|t| match (&t.subject, &t.object) {
@@ -234,11 +234,11 @@ mod tests {
     #[test]
     fn the_hash_ignores_blank_node_labels_and_order() {
         let (a, b) = (BlankNode::new_unchecked("x1"), BlankNode::new_unchecked("zz"));
-        let one = vec![
+        let one = [
             Quad::new(ex("s"), ex("p"), a.clone(), GraphName::DefaultGraph),
             Quad::new(a, ex("q"), Literal::new_simple_literal("v"), ex("g")),
         ];
-        let other = vec![
+        let other = [
             Quad::new(b.clone(), ex("q"), Literal::new_simple_literal("v"), ex("g")),
             Quad::new(ex("s"), ex("p"), b, GraphName::DefaultGraph),
         ];
@@ -246,7 +246,7 @@ mod tests {
         let h2 = content_hash(other.iter().map(Quad::as_ref), "other").unwrap();
         assert_eq!(h1, h2);
         assert_eq!(h1.len(), 64);
-        let changed = vec![Quad::new(ex("s"), ex("p"), Literal::new_simple_literal("w"), GraphName::DefaultGraph)];
+        let changed = [Quad::new(ex("s"), ex("p"), Literal::new_simple_literal("w"), GraphName::DefaultGraph)];
         assert_ne!(h1, content_hash(changed.iter().map(Quad::as_ref), "changed").unwrap());
     }
 

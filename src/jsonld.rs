@@ -77,7 +77,7 @@ impl Compactor {
         let mut terms: HashMap<String, Vec<(String, Coercion)>> = HashMap::new();
         for (term, definition) in &context {
             let (id, coercion) = match definition {
-                Value::String(s) if prefixes.iter().any(|(p, _)| p == term) => continue,
+                Value::String(_) if prefixes.iter().any(|(p, _)| p == term) => continue,
                 Value::String(s) => (expand(s), Coercion::None),
                 Value::Object(o) => {
                     let Some(id) = o.get("@id").and_then(Value::as_str) else { continue };
