@@ -203,12 +203,22 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
             keep(q, &mut from_store_quads);
         }
     }
-    for q in raw.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)) {
-        let q = q.map_err(StoreError::from)?;
-        let t = Triple::from(q.clone());
-        let owned = owners.iter().any(|o| crate::describe::belongs_to(&q.subject, o.as_ref()));
-        if owned && hashed(&ledger, &t) {
-            keep(q, &mut from_store_quads);
+    // Every subject the ledger describes that is the article's own (the article, its
+    // claims and their fragments), read back from the default graph by subject.
+    let owned_subjects: BTreeSet<NamedNode> = ledger_triples
+        .iter()
+        .filter_map(|t| match &t.subject {
+            NamedOrBlankNode::NamedNode(n) => Some(n.clone()),
+            NamedOrBlankNode::BlankNode(_) => None,
+        })
+        .filter(|s| owners.iter().any(|o| crate::describe::belongs_to(&s.clone().into(), o.as_ref())))
+        .collect();
+    for subject in &owned_subjects {
+        for q in raw.quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph)) {
+            let q = q.map_err(StoreError::from)?;
+            if hashed(&ledger, &Triple::from(q.clone())) {
+                keep(q, &mut from_store_quads);
+            }
         }
     }
     from_store_quads.extend(proposition_quads);
