@@ -22,7 +22,7 @@ pub enum ExportError {
     UnknownArticle(String),
     #[error("no entity '{0}' in the store")]
     UnknownEntity(String),
-    #[error("'{0}' is not an id: ids are letters, digits, '-', '_' and '.'")]
+    #[error("'{0}' is not an id: ids are letters, digits, '-', '_' and '.', not first")]
     BadId(String),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -66,8 +66,11 @@ pub enum Scope {
     Entity(String),
 }
 
-fn checked_id(id: &str) -> Result<&str, ExportError> {
-    let ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+/// `id` if it is a plain id (safe in an IRI path and as a file name), else an error.
+pub fn checked_id(id: &str) -> Result<&str, ExportError> {
+    let ok = !id.is_empty()
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok { Ok(id) } else { Err(ExportError::BadId(id.to_owned())) }
 }
 

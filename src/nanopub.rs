@@ -33,6 +33,8 @@ pub enum NanopubError {
     Store(#[from] StoreError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("claim slug '{0}' is not ARTICLE/CLAIM with plain ids; no nanopublications written for it")]
+    UnsafeSlug(String),
     #[error("claim {0} has no claimant or article in the store")]
     Incomplete(String),
 }
@@ -205,7 +207,12 @@ pub fn write_all(store: &GraphStore, dir: &Path) -> Result<Vec<PathBuf>, Nanopub
     let mut written = Vec::new();
     for row in store.select(&query)? {
         let Some(slug) = crate::store::literal_value(&row[0]) else { continue };
-        let Some((article, claim)) = slug.split_once('/') else { continue };
+        // Slugs become file names: anything but a plain id (a store loaded from a hostile
+        // RDF file could hold "../x") is refused rather than written outside `dir`.
+        let (article, claim) = slug
+            .split_once('/')
+            .filter(|(a, c)| crate::export::checked_id(a).is_ok() && crate::export::checked_id(c).is_ok())
+            .ok_or_else(|| NanopubError::UnsafeSlug(slug.clone()))?;
         let quads = nanopublication(store, article, claim, &created)?;
         let folder = dir.join(article);
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;

@@ -524,3 +524,20 @@ fn every_claim_becomes_a_well_formed_nanopublication() {
     assert!(out.status.success(), "nanopub rejected a file:\n{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(stdout.lines().filter(|l| l.starts_with("ok ")).count(), 5, "{stdout}");
 }
+
+#[test]
+fn a_hostile_claim_slug_cannot_write_outside_the_nanopub_folder() {
+    let store = TestStore::new();
+    let hostile = store.dir.path().join("hostile.ttl");
+    std::fs::write(
+        &hostile,
+        "<https://claimgraph.example/id/claim/x/y> a <https://claimgraph.example/ns#Claim> ;\n  <https://claimgraph.example/ns#slug> \"../../escaped/owned\" .\n",
+    )
+    .unwrap();
+    store.import(&[&hostile]);
+    let dir = store.dir.path().join("a/b/np");
+    let out = store.cmd().args(["export", "--nanopubs"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("claim slug '../../escaped/owned' is not ARTICLE/CLAIM"));
+    assert!(!store.dir.path().join("a/escaped").exists() && !store.dir.path().join("escaped").exists());
+}
