@@ -541,3 +541,35 @@ fn a_hostile_claim_slug_cannot_write_outside_the_nanopub_folder() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("claim slug '../../escaped/owned' is not ARTICLE/CLAIM"));
     assert!(!store.dir.path().join("a/escaped").exists() && !store.dir.path().join("escaped").exists());
 }
+
+#[test]
+fn an_outsider_reproduces_the_content_hash_with_pyld() {
+    let Some(python) = python() else { return };
+    let store = TestStore::new();
+    store.import_seed();
+    let mut files = Vec::new();
+    for article in ["alibaba-pla-memo", "us-tech-entity-list"] {
+        let path = export_file(&store, &["--format", "nquads", "--article", article], &format!("{article}.nq"));
+        // The recipe in the README: drop the ledger graph and the hash itself, keep the rest.
+        let ledger = format!("<{DEFAULT_BASE}graph/contribution/article/{article}>");
+        let content: String = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with(&ledger) && !l.ends_with(&format!("{ledger} .")) && !l.contains("ns#contentHash>"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let content_path = store.dir.path().join(format!("{article}.content.nq"));
+        std::fs::write(&content_path, content).unwrap();
+        files.push((article, content_path));
+    }
+    let out = Process::new(&python)
+        .arg(repo().join("tests/python/rdfc_hash.py"))
+        .args(files.iter().map(|(_, p)| p))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pyld failed: {}", String::from_utf8_lossy(&out.stderr));
+    let hashes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (article, path) in &files {
+        assert_eq!(hashes[path.display().to_string()], recorded_hash(&store, article).as_str(), "{article}");
+    }
+}
