@@ -116,8 +116,11 @@ impl Compactor {
     fn id(&self, iri: &str, base: Option<&str>) -> String {
         if let Some(rest) = base.and_then(|b| iri.strip_prefix(b)) {
             // A relative reference whose first segment holds a colon would read as an IRI.
+            // Dot segments would be removed when the reference is resolved.
+            let path = rest.split(['#', '?']).next().unwrap_or("");
+            let dots = path.split('/').any(|segment| segment == "." || segment == "..");
             let first = rest.split(['/', '#', '?']).next().unwrap_or("");
-            if !rest.is_empty() && !first.contains(':') {
+            if !rest.is_empty() && !first.contains(':') && !dots {
                 return rest.to_owned();
             }
         }
@@ -302,6 +305,8 @@ mod tests {
             Quad::new(n("https://example.org/kg/id/org/acme"), n("https://claimgraph.example/ns#providesCdnTo"), n("https://example.org/kg/id/org/globex"), graph.clone()),
             Quad::new(BlankNode::new_unchecked("b1"), n("https://claimgraph.example/ns#numberOfCustomers"), Literal::new_typed_literal("9", xsd::INTEGER), graph),
         ];
+        let mut quads = quads;
+        quads.push(Quad::new(n("https://example.org/kg/id/org/.."), rdf::TYPE, n("https://claimgraph.example/ns#Entity"), GraphName::DefaultGraph));
         let value = compact(&quads, Some(base));
         let text = value.to_string();
         assert!(text.contains("\"claimant\":\"id/org/acme\""), "{text}");
