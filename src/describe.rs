@@ -44,9 +44,13 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
     Ok(quads)
 }
 
-/// Writes quads in `format`. Formats without named graphs (Turtle, N-Triples, RDF/XML)
+/// Writes quads in `format` (JSON-LD compacted by [`crate::jsonld`]). Formats without named graphs (Turtle, N-Triples, RDF/XML)
 /// get the default-graph triples only.
 pub fn serialize(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>, std::io::Error> {
+    // JSON-LD is compacted with the ontology's context (Oxigraph writes expanded JSON-LD only).
+    if matches!(format, RdfFormat::JsonLd { .. }) {
+        return Ok(crate::jsonld::to_vec(quads, None));
+    }
     let mut serializer = RdfSerializer::from_format(format);
     if matches!(format, RdfFormat::Turtle | RdfFormat::TriG) {
         for (prefix, ns) in vocab::PREFIXES {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::graph::{self, Contribution};
+use crate::hash;
 use crate::sheet::validate::{self, Known};
 use crate::sheet::Sheet;
 use crate::store::{self, GraphStore, StoreError};
@@ -198,7 +199,10 @@ pub fn prepare(store: &GraphStore, sheet: &Sheet, known: &Known) -> Result<Contr
         }
         std::borrow::Cow::Owned(kinds)
     };
-    Ok(graph::contribution(&valid, store.iris(), &kinds))
+    let mut contribution = graph::contribution(&valid, store.iris(), &kinds);
+    // The article's content hash is part of what it contributes (and never hashes itself).
+    hash::seal(&mut contribution, store.iris()).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+    Ok(contribution)
 }
 
 /// Validates one sheet and replaces its contribution in the store in one transaction,

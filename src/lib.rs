@@ -13,11 +13,16 @@
 
 pub mod catalog;
 pub mod describe;
+pub mod export;
 pub mod graph;
+pub mod hash;
 pub mod import;
+pub mod jsonld;
+pub mod nanopub;
 pub mod ontology;
 pub mod server;
 pub mod render;
+pub mod shacl;
 pub mod sheet;
 pub mod site;
 pub mod store;

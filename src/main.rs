@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use claimgraph::catalog::{self, Catalog, Format, Limits};
+use claimgraph::export::{self, ExportFormat, Scope};
 use claimgraph::graph::{Iris, DEFAULT_BASE};
 use claimgraph::import;
 use claimgraph::server;
@@ -89,6 +90,28 @@ enum Command {
         #[arg(long)]
         clean: bool,
     },
+    /// Write the store, one article's contribution or one entity's description as RDF,
+    /// or every claim as a nanopublication (`--nanopubs DIR`).
+    Export {
+        #[arg(long, short = 'f', value_enum, default_value = "trig")]
+        format: ExportFormat,
+        /// Only this article's contribution (its claims, quotes, documents, propositions).
+        #[arg(long, conflicts_with = "entity")]
+        article: Option<String>,
+        /// Only this entity's description.
+        #[arg(long)]
+        entity: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Write each claim as a nanopublication (TriG) under this folder instead.
+        #[arg(long, conflicts_with_all = ["article", "entity", "out"])]
+        nanopubs: Option<PathBuf>,
+    },
+    /// Validate the store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations).
+    Check,
+    /// Recompute every article's content hash and report those that no longer match (exit 1).
+    Verify,
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -209,6 +232,34 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Export { format, article, entity, out, nanopubs } => {
+            let store = open_store_read_only(&cli)?;
+            if let Some(dir) = nanopubs {
+                let written = claimgraph::nanopub::write_all(&store, dir)?;
+                eprintln!("wrote {} nanopublication(s) under {}", written.len(), dir.display());
+                return Ok(());
+            }
+            let scope = match (article, entity) {
+                (Some(a), _) => Scope::Article(a.clone()),
+                (_, Some(e)) => Scope::Entity(e.clone()),
+                _ => Scope::All,
+            };
+            let quads = export::select(&store, &scope)?;
+            let bytes = export::to_vec(&quads, *format, store.iris().base())?;
+            match out {
+                Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?,
+                None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+            Ok(())
+        }
+        Command::Check => {
+            let store = open_store_read_only(&cli)?;
+            cmd_check(&store)
+        }
+        Command::Verify => {
+            let store = open_store_read_only(&cli)?;
+            cmd_verify(&store)
+        }
     }
 }
 
@@ -274,6 +325,45 @@ fn indent(message: &str, path: &std::path::Path) -> String {
     } else {
         format!("{shown}: {message}")
     }
+}
+
+fn cmd_check(store: &GraphStore) -> Result<()> {
+    let shapes = claimgraph::shacl::Shapes::bundled()?;
+    let violations = shapes.validate(store)?;
+    let mut out = std::io::stdout().lock();
+    for v in &violations {
+        writeln!(out, "{v}")?;
+    }
+    let (nodes, properties) = shapes.size();
+    writeln!(
+        out,
+        "{} violation(s) of {nodes} shapes ({properties} property constraints) in ontology/shapes.ttl",
+        violations.len()
+    )?;
+    if !violations.is_empty() {
+        return Err(Exit(1).into());
+    }
+    Ok(())
+}
+
+fn cmd_verify(store: &GraphStore) -> Result<()> {
+    let checks = claimgraph::hash::verify(store)?;
+    let mut out = std::io::stdout().lock();
+    let mut bad = 0;
+    for check in &checks {
+        match check.problem() {
+            None => writeln!(out, "ok        {}  {}", check.article, check.from_ledger)?,
+            Some(problem) => {
+                bad += 1;
+                writeln!(out, "MISMATCH  {}: {problem}", check.article)?;
+            }
+        }
+    }
+    writeln!(out, "{} article(s) checked, {bad} no longer match their content hash", checks.len())?;
+    if bad > 0 {
+        return Err(Exit(1).into());
+    }
+    Ok(())
 }
 
 fn cmd_stats(store: &GraphStore) -> Result<()> {

@@ -106,6 +106,9 @@ pub mod cg {
         SOURCE_FILE = "https://claimgraph.example/ns#sourceFile";
         NOTE = "https://claimgraph.example/ns#note";
         PROPOSITION_GRAPH = "https://claimgraph.example/ns#PropositionGraph";
+        STATUS = "https://claimgraph.example/ns#status";
+        STATUS_BASIS = "https://claimgraph.example/ns#statusBasis";
+        CORROBORATED_BY = "https://claimgraph.example/ns#corroboratedBy";
     }
 }
 
