@@ -13,6 +13,7 @@
 
 pub mod catalog;
 pub mod describe;
+pub mod extract;
 pub mod graph;
 pub mod import;
 pub mod ontology;
