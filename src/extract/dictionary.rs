@@ -30,6 +30,10 @@ pub struct Entry {
     pub id: String,
     pub kind: EntityKind,
     pub label: String,
+    /// Entity id of its country.
+    pub country: Option<String>,
+    /// Entity id of the body it belongs to.
+    pub part_of: Option<String>,
 }
 
 /// One occurrence of a known entity in a text.
@@ -91,7 +95,7 @@ impl Dictionary {
         let index = match self.entries.iter().position(|e| e.id == id) {
             Some(i) => i,
             None => {
-                self.entries.push(Entry { id: id.to_owned(), kind, label: label.to_owned() });
+                self.entries.push(Entry { id: id.to_owned(), kind, label: label.to_owned(), country: None, part_of: None });
                 self.entries.len() - 1
             }
         };
@@ -143,6 +147,20 @@ impl Dictionary {
     fn add_def(&mut self, e: &EntityDef) {
         let names = [e.label_en.as_str(), e.label_de.as_str()].into_iter().chain(e.aliases.iter().map(String::as_str));
         self.add(e.id.get_ref(), e.kind, &e.label_en, names);
+        self.set_relations(e.id.get_ref(), e.country.as_ref().map(|c| c.get_ref().clone()), e.part_of.as_ref().map(|p| p.get_ref().clone()));
+    }
+
+    fn set_relations(&mut self, id: &str, country: Option<String>, part_of: Option<String>) {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+            e.country = country.or(e.country.take());
+            e.part_of = part_of.or(e.part_of.take());
+        }
+    }
+
+    /// The government of a country: a government entity of that country that is part of
+    /// nothing else. "China dementierte" is said by China's government.
+    pub fn government_of(&self, country: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.kind == EntityKind::Government && e.country.as_deref() == Some(country) && e.part_of.is_none())
     }
 
     /// The bundled reference entities (`data/entities.toml` at build time).
@@ -171,6 +189,8 @@ impl Dictionary {
                 };
                 let label = value(cl).unwrap_or_else(|| id.clone());
                 d.add(&id, kind, &label, [name]);
+                let column = |name: &str| table.column(name).and_then(value);
+                d.set_relations(&id, column("country"), column("partOf"));
             }
         }
         Ok(d)

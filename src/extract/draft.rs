@@ -465,6 +465,14 @@ impl Drafter<'_> {
             .map(|c| Who { id: c.claimant.clone(), reason: format!("context: the claimant of claim {}", c.id), factor: 0.8 })
     }
 
+    /// A country does not speak; its government does.
+    fn speaker(&self, w: Who) -> Who {
+        match self.dict.entry(&w.id).filter(|e| e.kind == EntityKind::Country).and_then(|e| self.dict.government_of(&e.id)) {
+            Some(g) => Who { id: g.id.clone(), reason: format!("{} (the government of {})", w.reason, w.id), ..w },
+            None => w,
+        }
+    }
+
     fn use_candidate(&mut self, id: &str) {
         if let Some(&i) = self.candidate_index.get(id) {
             self.draft.candidates[i].used = true;
@@ -484,6 +492,7 @@ impl Drafter<'_> {
 
     #[allow(clippy::too_many_arguments)]
     fn push_claim(&mut self, index: usize, span: Range<usize>, rule: &ClaimRule, w: Who, words: &[Token], refs: &[Ref], document: Option<String>) {
+        let w = self.speaker(w);
         let mut kind = rule.kind;
         if matches!(kind, ClaimKind::Allegation | ClaimKind::Assertion) {
             if let Some((_, k)) = self.rules.kinds.iter().find(|(p, _)| p.find(words).is_some()) {
@@ -515,22 +524,30 @@ impl Drafter<'_> {
     }
 
     fn push_response(&mut self, index: usize, span: Range<usize>, rule: &ClaimRule, w: Who, refs: &[Ref], document: Option<String>) {
+        let w = self.speaker(w);
         // The nearest earlier claim about the responder, else the nearest earlier allegation.
         // One may decline to comment on one's own claims, but not deny them.
         let own_ok = matches!(rule.kind, ClaimKind::RefusalToComment | ClaimKind::NonAnswer | ClaimKind::NotReachable);
-        let target = self
-            .draft
-            .claims
-            .iter()
-            .rev()
-            .filter(|c| !c.kind.is_response() && (c.claimant != w.id || own_ok))
-            .find(|c| c.about.contains(&w.id))
-            .or_else(|| {
-                self.draft.claims.iter().rev().find(|c| {
-                    matches!(c.kind, ClaimKind::Allegation | ClaimKind::OfficialAction | ClaimKind::Threat) && (c.claimant != w.id || own_ok)
-                })
-            })
-            .map(|c| c.id.clone());
+        // The three nearest earlier claims about the responder ("die Behauptungen" answers
+        // several), else the nearest earlier allegations.
+        // A government answers for what is said about its country.
+        let country = self.dict.entry(&w.id).filter(|e| e.kind == EntityKind::Government).and_then(|e| e.country.as_deref());
+        let answerable = |c: &&DraftClaim| !c.kind.is_response() && (c.claimant != w.id || own_ok);
+        let mut targets: Vec<String> =
+            self.draft.claims.iter().rev().filter(answerable).filter(|c| c.about.iter().any(|a| *a == w.id || Some(a.as_str()) == country)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect();
+        if targets.is_empty() {
+            targets = self
+                .draft
+                .claims
+                .iter()
+                .rev()
+                .filter(answerable)
+                .filter(|c| matches!(c.kind, ClaimKind::Allegation | ClaimKind::OfficialAction | ClaimKind::Threat))
+                .take(MAX_ANSWERS)
+                .map(|c| c.id.clone())
+                .collect();
+        }
+        targets.reverse();
         let mut about = about(refs, "");
         if !about.contains(&w.id) {
             about.insert(0, w.id.clone());
@@ -538,10 +555,11 @@ impl Drafter<'_> {
         for id in about.clone() {
             self.use_candidate(&id);
         }
-        let (kind, answers, rule_name) = match target {
-            Some(t) => (rule.kind, vec![t], rule.rule.clone()),
+        let (kind, answers, rule_name) = if targets.is_empty() {
             // A response to nothing drafted is kept as an assertion for the reviewer.
-            None => (ClaimKind::Assertion, Vec::new(), format!("{} (no earlier claim to answer)", rule.rule)),
+            (ClaimKind::Assertion, Vec::new(), format!("{} (no earlier claim to answer)", rule.rule))
+        } else {
+            (rule.kind, targets, rule.rule.clone())
         };
         let id = self.new_id(&w.id, kind, index);
         let document = document.filter(|d| self.draft.documents.iter().any(|x| x.id == *d && x.author == w.id));
@@ -683,6 +701,8 @@ fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) 
 const GENITIVE: [&str; 9] = ["des", "der", "von", "vom", "of", "by", "from", "the", "seitens"];
 /// Words before a speaker's own document: "in einem kürzlich veröffentlichten Bericht".
 const INDEFINITE: [&str; 14] = ["ein", "einem", "einer", "eines", "einen", "a", "an", "its", "seinem", "seiner", "ihrem", "ihrer", "their", "his"];
+/// How many earlier claims one response is linked to at most.
+const MAX_ANSWERS: usize = 3;
 /// Definite articles: "dem Memorandum" is one named before.
 const DEFINITE: [&str; 7] = ["der", "die", "das", "dem", "den", "des", "the"];
 

@@ -160,7 +160,13 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
     let mut matched: HashMap<usize, usize> = HashMap::new(); // drafted -> gold
     let mut taken = HashSet::new();
     for (di, d) in draft.claims.iter().enumerate() {
-        if let Some(gi) = gold.iter().enumerate().position(|(gi, g)| !taken.contains(&gi) && g.claimant == d.claimant && overlaps(&g.span, &d.quote)) {
+        let best = gold
+            .iter()
+            .enumerate()
+            .filter(|(gi, g)| !taken.contains(gi) && g.claimant == d.claimant && overlaps(&g.span, &d.quote))
+            .max_by_key(|(_, g)| g.span.end.min(d.quote.end) - g.span.start.max(d.quote.start))
+            .map(|(gi, _)| gi);
+        if let Some(gi) = best {
             taken.insert(gi);
             matched.insert(di, gi);
         }

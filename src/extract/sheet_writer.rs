@@ -127,7 +127,7 @@ fn write_claim(out: &mut String, c: &DraftClaim, text: &str) {
     if !c.answers.is_empty() {
         let _ = writeln!(
             out,
-            "answers = [{}]  # draft link: the nearest earlier claim about the responder",
+            "answers = [{}]  # draft link: the nearest earlier claims about the responder (else the nearest allegations)",
             c.answers.iter().map(|a| toml_string(a)).collect::<Vec<_>>().join(", ")
         );
     }
