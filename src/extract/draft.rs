@@ -492,6 +492,11 @@ impl Drafter<'_> {
 
     #[allow(clippy::too_many_arguments)]
     fn push_claim(&mut self, index: usize, span: Range<usize>, rule: &ClaimRule, w: Who, words: &[Token], refs: &[Ref], document: Option<String>) {
+        // Without a speaker and without anyone it is about, a reporting word says nothing
+        // worth drafting ("nobody said anything").
+        if w.id == "publisher" && refs.is_empty() {
+            return;
+        }
         let w = self.speaker(w);
         let mut kind = rule.kind;
         if matches!(kind, ClaimKind::Allegation | ClaimKind::Assertion) {
