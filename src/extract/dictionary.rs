@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::text::{tokens, Token};
+use super::text::{tokens, Token, WordMap};
 use crate::sheet::{EntityDef, EntityKind, Sheet};
 use crate::store::GraphStore;
 
@@ -49,14 +49,17 @@ pub struct Mention {
 
 #[derive(Debug, Default, Clone)]
 struct Node {
-    /// Keyed by the lower-cased word, or by "=" + the exact word for acronyms.
-    children: HashMap<String, usize>,
+    /// Keyed by the lower-cased word.
+    children: WordMap<usize>,
+    /// Acronyms and very short words, keyed as written ("US" is not "us").
+    exact: WordMap<usize>,
     entry: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Dictionary {
     entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
     nodes: Vec<Node>,
 }
 
@@ -69,7 +72,7 @@ pub enum DictionaryError {
 
 impl Default for Dictionary {
     fn default() -> Self {
-        Dictionary { entries: Vec::new(), nodes: vec![Node::default()] }
+        Dictionary { entries: Vec::new(), by_id: HashMap::new(), nodes: vec![Node::default()] }
     }
 }
 
@@ -87,15 +90,16 @@ impl Dictionary {
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.id == id)
+        self.by_id.get(id).map(|&i| &self.entries[i])
     }
 
     /// Adds an entity under its names; an id already known gets the new names too.
     pub fn add(&mut self, id: &str, kind: EntityKind, label: &str, names: impl IntoIterator<Item = impl AsRef<str>>) {
-        let index = match self.entries.iter().position(|e| e.id == id) {
-            Some(i) => i,
+        let index = match self.by_id.get(id) {
+            Some(&i) => i,
             None => {
                 self.entries.push(Entry { id: id.to_owned(), kind, label: label.to_owned(), country: None, part_of: None });
+                self.by_id.insert(id.to_owned(), self.entries.len() - 1);
                 self.entries.len() - 1
             }
         };
@@ -114,13 +118,15 @@ impl Dictionary {
         }
         let mut node = 0;
         for w in &words {
-            let key = key_of(w, name);
-            node = match self.nodes[node].children.get(&key) {
+            let (key, exact) = key_of(w, name);
+            let existing = if exact { self.nodes[node].exact.get(&key) } else { self.nodes[node].children.get(&key) };
+            node = match existing {
                 Some(&n) => n,
                 None => {
                     self.nodes.push(Node::default());
                     let n = self.nodes.len() - 1;
-                    self.nodes[node].children.insert(key, n);
+                    let map = if exact { &mut self.nodes[node].exact } else { &mut self.nodes[node].children };
+                    map.insert(key, n);
                     n
                 }
             };
@@ -151,7 +157,7 @@ impl Dictionary {
     }
 
     fn set_relations(&mut self, id: &str, country: Option<String>, part_of: Option<String>) {
-        if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+        if let Some(e) = self.by_id.get(id).map(|&i| &mut self.entries[i]) {
             e.country = country.or(e.country.take());
             e.part_of = part_of.or(e.part_of.take());
         }
@@ -230,8 +236,7 @@ impl Dictionary {
             }
         }
         let children = &self.nodes[node].children;
-        let exact = format!("={}", w.text(text));
-        if let Some(&n) = children.get(&exact) {
+        if let Some(&n) = self.nodes[node].exact.get(w.text(text)) {
             self.walk(n, text, words, at + 1, best);
         }
         if let Some(&n) = children.get(&w.lower) {
@@ -249,14 +254,15 @@ impl Dictionary {
     }
 }
 
-/// The trie key of a name's word: acronyms and very short words match only as written.
-fn key_of(w: &Token, name: &str) -> String {
+/// The trie key of a name's word, and whether it must match as written (acronyms and
+/// very short words) rather than in any case.
+fn key_of(w: &Token, name: &str) -> (String, bool) {
     let written = w.text(name);
     let upper = written.chars().filter(|c| c.is_uppercase()).count();
     let lower = written.chars().filter(|c| c.is_lowercase()).count();
     if (upper >= 2 && lower == 0) || (written.chars().count() <= 2 && upper >= 1) {
-        format!("={written}")
+        (written.to_owned(), true)
     } else {
-        w.lower.clone()
+        (w.lower.clone(), false)
     }
 }

@@ -101,7 +101,7 @@ fn is_party(kind: EntityKind) -> bool {
 
 /// Drafts the claims of `text`.
 pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageRules) -> Draft {
-    Drafter { text, dict, rules, draft: Draft { article: info, ..Draft::default() }, last_of_kind: HashMap::new(), candidate_index: HashMap::new() }
+    Drafter { text, dict, rules, draft: Draft { article: info, ..Draft::default() }, last_of_kind: HashMap::new(), candidate_index: HashMap::new(), kind_cue: None, listing: false }
         .run()
 }
 
@@ -112,6 +112,10 @@ struct Drafter<'a> {
     draft: Draft,
     last_of_kind: HashMap<EntityKind, String>,
     candidate_index: HashMap<String, usize>,
+    /// The current sentence's kind cue ("in die ... aufgenommen": official action), found once.
+    kind_cue: Option<ClaimKind>,
+    /// Whether the current sentence names a list addition.
+    listing: bool,
 }
 
 /// A claimant and how it was found.
@@ -140,6 +144,8 @@ impl Drafter<'_> {
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
+            self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(&words).is_some()).map(|(_, k)| *k);
+            self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
             let ends_with_colon = self.text[span.clone()].trim_end().ends_with(':');
 
             // Documents named here; "dem Dokument" refers back to the last one.
@@ -223,11 +229,9 @@ impl Drafter<'_> {
             // Sentences that state a relation, an official action or a threat without a
             // reporting verb: whoever is being quoted around them says it.
             if !made && !refs.is_empty() {
-                let relation = self.rules.services.iter().any(|(p, _)| p.find(&words).is_some())
-                    || self.rules.listings.iter().any(|p| p.find(&words).is_some())
-                    || self.rules.kinds.iter().any(|(p, _)| p.find(&words).is_some());
+                let relation = self.listing || self.kind_cue.is_some() || self.rules.services.iter().any(|(p, _)| p.find(&words).is_some());
                 if relation {
-                    let listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
+                    let listing = self.listing;
                     let rule = ClaimRule {
                         rule: format!("{}.relation-in-context", self.rules.language),
                         pattern: super::rules::Pattern::parse("x").unwrap_or_else(|_| unreachable_pattern()),
@@ -235,8 +239,7 @@ impl Drafter<'_> {
                         claimant: ClaimantSide::Context,
                         confidence: 0.4,
                     };
-                    let acting = self.rules.kinds.iter().find(|(p, _)| p.find(&words).is_some()).map(|(_, k)| *k) == Some(ClaimKind::OfficialAction)
-                        || self.rules.listings.iter().any(|p| p.find(&words).is_some());
+                    let acting = self.kind_cue == Some(ClaimKind::OfficialAction) || self.listing;
                     let government = refs.iter().find(|r| r.kind == EntityKind::Government).filter(|_| acting);
                     let w = government
                         .map(|g| who(g, "the government acting", 0.8))
@@ -259,7 +262,7 @@ impl Drafter<'_> {
     /// attributing sentence) are only known at the end, so ids are given last.
     fn rename_claims(&mut self) {
         let mut renamed: HashMap<String, String> = HashMap::new();
-        let mut taken: Vec<String> = Vec::new();
+        let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
         for c in &self.draft.claims {
             let base = format!("s{}-{}-{}", c.sentence + 1, c.claimant, c.kind.as_str());
             let base: String = base.chars().take(90).collect::<String>().trim_end_matches('-').to_owned();
@@ -269,7 +272,7 @@ impl Drafter<'_> {
                 id = format!("{base}-{n}");
                 n += 1;
             }
-            taken.push(id.clone());
+            taken.insert(id.clone());
             renamed.insert(c.id.clone(), id);
         }
         for c in &mut self.draft.claims {
@@ -480,14 +483,8 @@ impl Drafter<'_> {
     }
 
     fn new_id(&self, claimant: &str, kind: ClaimKind, sentence: usize) -> String {
-        let base = format!("draft-{}-{}-{}", sentence + 1, claimant, kind.as_str());
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.draft.claims.iter().any(|c| c.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        // Provisional and unique (its position); rename_claims gives the readable id.
+        format!("draft-{}-{}-{}-{}", self.draft.claims.len(), sentence + 1, claimant, kind.as_str())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -500,8 +497,8 @@ impl Drafter<'_> {
         let w = self.speaker(w);
         let mut kind = rule.kind;
         if matches!(kind, ClaimKind::Allegation | ClaimKind::Assertion) {
-            if let Some((_, k)) = self.rules.kinds.iter().find(|(p, _)| p.find(words).is_some()) {
-                kind = *k;
+            if let Some(k) = self.kind_cue {
+                kind = k;
             }
         }
         let mut propositions = self.services(words, refs);
@@ -628,7 +625,7 @@ impl Drafter<'_> {
 
     /// List additions: the parties named in the sentence are added to the list it names.
     fn listings(&self, words: &[Token], refs: &[Ref]) -> Vec<(String, String, String)> {
-        if !self.rules.listings.iter().any(|p| p.find(words).is_some()) {
+        if !self.listing {
             return Vec::new();
         }
         let Some(list) = refs.iter().find(|r| r.kind == EntityKind::List) else { return Vec::new() };

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::text::{tokens, Token};
+use super::text::{tokens, Token, WordMap};
 use crate::sheet::{ClaimKind, DocumentKind};
 
 /// A rule file that could not be used.
@@ -36,11 +36,16 @@ enum Word {
     Gap,
 }
 
-/// A compiled word pattern: alternatives of word sequences.
+/// A compiled word pattern: alternatives of word sequences, indexed by their first
+/// word so that matching a sentence costs one hash look-up per word.
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub source: String,
     alternatives: Vec<Vec<Word>>,
+    /// Alternatives whose first word is exact, by that word.
+    by_first: WordMap<Vec<usize>>,
+    /// Alternatives whose first word is a prefix.
+    by_prefix: Vec<(String, usize)>,
 }
 
 impl Pattern {
@@ -71,24 +76,37 @@ impl Pattern {
             }
             alternatives.push(words);
         }
-        Ok(Pattern { source: source.to_owned(), alternatives })
-    }
-
-    /// The first match in `words`: the index of its first and last word.
-    pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
-        let mut best: Option<(usize, usize)> = None;
-        for alt in &self.alternatives {
-            for start in 0..words.len() {
-                if best.is_some_and(|(s, _)| s <= start) {
-                    break;
-                }
-                if let Some(end) = match_at(alt, words, start) {
-                    best = Some((start, end));
-                    break;
-                }
+        let mut by_first: WordMap<Vec<usize>> = WordMap::default();
+        let mut by_prefix = Vec::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            match &alt[0] {
+                Word::Exact(w) => by_first.entry(w.clone()).or_default().push(i),
+                Word::Prefix(p) => by_prefix.push((p.clone(), i)),
+                Word::Gap => unreachable!("checked above: no alternative starts with a gap"),
             }
         }
-        best
+        Ok(Pattern { source: source.to_owned(), alternatives, by_first, by_prefix })
+    }
+
+    /// The first match in `words` (earliest start; the first alternative on a tie): the
+    /// index of its first and last word.
+    pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
+        for (pos, w) in words.iter().enumerate() {
+            let mut best: Option<(usize, usize)> = None; // (alternative, last word)
+            let exact = self.by_first.get(&w.lower).map(Vec::as_slice).unwrap_or(&[]);
+            let prefixed = self.by_prefix.iter().filter(|(p, _)| w.lower.starts_with(p.as_str())).map(|(_, i)| i);
+            for &i in exact.iter().chain(prefixed) {
+                if best.is_none_or(|(b, _)| i < b) {
+                    if let Some(end) = match_at(&self.alternatives[i], words, pos) {
+                        best = Some((i, end));
+                    }
+                }
+            }
+            if let Some((_, end)) = best {
+                return Some((pos, end));
+            }
+        }
+        None
     }
 }
 

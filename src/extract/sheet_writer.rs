@@ -7,6 +7,7 @@
 //! escaped TOML string, so no text can break out of its field; quotes are whole
 //! sentences sliced from the text, so the importer finds them verbatim.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::draft::{Draft, DraftClaim};
@@ -101,13 +102,61 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
         out.push_str("# CLAIMS (machine-drafted)\n");
         out.push_str("################################################################################\n");
     }
-    for c in &draft.claims {
-        write_claim(&mut out, c, text);
+    let occurrences = occurrences(text, &draft.claims);
+    for (c, occurrence) in draft.claims.iter().zip(occurrences) {
+        write_claim(&mut out, c, text, occurrence);
     }
     out
 }
 
-fn write_claim(out: &mut String, c: &DraftClaim, text: &str) {
+/// For each claim, which occurrence of its quote it is when the quote occurs more than
+/// once, counted as the importer counts (leftmost, non-overlapping). All quotes are
+/// searched in one pass, so a long text with many claims stays linear.
+fn occurrences(text: &str, claims: &[DraftClaim]) -> Vec<Option<usize>> {
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let pattern_of: Vec<usize> = claims
+        .iter()
+        .map(|c| {
+            let q = &text[c.quote.clone()];
+            *index.entry(q).or_insert_with(|| {
+                distinct.push(q);
+                distinct.len() - 1
+            })
+        })
+        .collect();
+    // A short text is searched quote by quote; a long one in a single pass.
+    if text.len() < 1 << 16 {
+        let counts: Vec<Vec<usize>> = distinct.iter().map(|q| text.match_indices(q).map(|(i, _)| i).collect()).collect();
+        return claims
+            .iter()
+            .zip(pattern_of)
+            .map(|(c, p)| (counts[p].len() > 1).then(|| counts[p].iter().position(|&s| s == c.quote.start).map_or(1, |i| i + 1)))
+            .collect();
+    }
+    // The NFA builds in time linear in the quotes, where a DFA would cost more than the search.
+    let built = aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&distinct);
+    let Ok(automaton) = built else {
+        return claims.iter().map(|_| None).collect();
+    };
+    // Every occurrence, overlapping ones included, then thinned per quote to what a
+    // left-to-right non-overlapping search finds.
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+    for m in automaton.find_overlapping_iter(text) {
+        let p = m.pattern().as_usize();
+        let last_end = starts[p].last().map(|&s| s + distinct[p].len());
+        if last_end.is_none_or(|e| m.start() >= e) {
+            starts[p].push(m.start());
+        }
+    }
+    claims
+        .iter()
+        .zip(pattern_of)
+        .map(|(c, p)| (starts[p].len() > 1).then(|| starts[p].iter().position(|&s| s == c.quote.start).map_or(1, |i| i + 1)))
+        .collect()
+}
+
+fn write_claim(out: &mut String, c: &DraftClaim, text: &str, occurrence: Option<usize>) {
     let quote = &text[c.quote.clone()];
     let _ = writeln!(out, "\n[[claim]]  # rule {} (confidence {:.2}); claimant: {}", comment(&c.rule), c.confidence, comment(&c.claimant_reason));
     let _ = writeln!(out, "id = {}", toml_string(&c.id));
@@ -119,9 +168,7 @@ fn write_claim(out: &mut String, c: &DraftClaim, text: &str) {
     let _ = writeln!(out, "about = [{}]", c.about.iter().map(|a| toml_string(a)).collect::<Vec<_>>().join(", "));
     let _ = writeln!(out, "statement = {}", toml_string(&statement(c, quote)));
     let _ = writeln!(out, "quote = {}", toml_string(quote));
-    let hits: Vec<usize> = text.match_indices(quote).map(|(i, _)| i).collect();
-    if hits.len() > 1 {
-        let k = hits.iter().position(|&h| h == c.quote.start).map_or(1, |p| p + 1);
+    if let Some(k) = occurrence {
         let _ = writeln!(out, "occurrence = {k}");
     }
     if !c.answers.is_empty() {
