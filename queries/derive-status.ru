@@ -31,15 +31,40 @@ INSERT { ?claim cg:corroboratedBy ?other } WHERE {
   FILTER NOT EXISTS { ?otherDoc cg:relays* ?doc }
 } ;
 
+# The strongest applicable status wins: each response (and each corroboration) gives a
+# rank, and the claim takes the highest. Joins and one GROUP BY, rather than a chain of
+# EXISTS tests per claim, keep this linear in the number of claims and responses.
 INSERT { ?claim cg:status ?status } WHERE {
-  ?claim a cg:Claim ; cg:claimant ?claimant .
+  {
+    SELECT ?claim (MAX(?rank) AS ?best) WHERE {
+      {
+        ?claim a cg:Claim .
+        BIND(0 AS ?rank)
+      } UNION {
+        ?claim cg:corroboratedBy ?corroboration .
+        BIND(2 AS ?rank)
+      } UNION {
+        ?response cg:answers ?claim ; a ?kind ; cg:claimant ?responder .
+        ?claim cg:claimant ?claimant .
+        OPTIONAL { ?claim cg:about ?responder . BIND(true AS ?bySubject) }
+        BIND(
+          IF(?kind = cg:Retraction && ?responder = ?claimant, 6,
+          IF(?kind = cg:Correction && ?responder = ?claimant, 5,
+          IF(?kind = cg:Denial && BOUND(?bySubject), 4,
+          IF(?kind IN (cg:Denial, cg:Objection), 3,
+          IF(?kind IN (cg:RefusalToComment, cg:NonAnswer, cg:NotReachable), 1, 0)))))
+        AS ?rank)
+      }
+    }
+    GROUP BY ?claim
+  }
   BIND(
-    IF(EXISTS { ?r cg:answers ?claim ; a cg:Retraction ; cg:claimant ?claimant }, cg:Retracted,
-    IF(EXISTS { ?r cg:answers ?claim ; a cg:Correction ; cg:claimant ?claimant }, cg:Corrected,
-    IF(EXISTS { ?r cg:answers ?claim ; a cg:Denial ; cg:claimant ?subject . ?claim cg:about ?subject }, cg:DeniedBySubject,
-    IF(EXISTS { ?r cg:answers ?claim ; a ?against . VALUES ?against { cg:Denial cg:Objection } }, cg:Disputed,
-    IF(EXISTS { ?claim cg:corroboratedBy ?x }, cg:Corroborated,
-    IF(EXISTS { ?r cg:answers ?claim ; a ?silent . VALUES ?silent { cg:RefusalToComment cg:NonAnswer cg:NotReachable } }, cg:DeclinedToComment,
+    IF(?best = 6, cg:Retracted,
+    IF(?best = 5, cg:Corrected,
+    IF(?best = 4, cg:DeniedBySubject,
+    IF(?best = 3, cg:Disputed,
+    IF(?best = 2, cg:Corroborated,
+    IF(?best = 1, cg:DeclinedToComment,
     cg:Uncontested))))))
   AS ?status)
 }

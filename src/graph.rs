@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 
 use crate::sheet::validate::{
     Claim, Claimant, DateInfo, Document, Entity, PropositionObject, ValidArticle, ValidSheet,
@@ -101,6 +101,23 @@ pub struct Contribution {
 }
 
 impl Contribution {
+    /// Every quad the contribution writes: its triples in the default graph and in its
+    /// ledger, and its proposition graphs.
+    pub fn quads(&self) -> impl Iterator<Item = Quad> + '_ {
+        let ledger = GraphName::NamedNode(self.ledger.clone());
+        self.triples
+            .iter()
+            .flat_map(move |t| {
+                [
+                    Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), GraphName::DefaultGraph),
+                    Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), ledger.clone()),
+                ]
+            })
+            .chain(self.graphs.iter().flat_map(|(g, triples)| {
+                triples.iter().map(move |t| Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), g.clone()))
+            }))
+    }
+
     pub fn quad_count(&self) -> usize {
         2 * self.triples.len() + self.graphs.iter().map(|(_, t)| t.len()).sum::<usize>()
     }

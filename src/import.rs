@@ -133,8 +133,10 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
     }
     add_stored_claims(store, &sheets, &mut known)?;
 
+    let mut writer = store.batch_writer();
     for sheet in &sheets {
-        match import_sheet(store, sheet, &known) {
+        let written = prepare(store, sheet, &known).and_then(|c| writer.put(&c).map(|r| (c, r)).map_err(SheetImportError::Store));
+        match written {
             Ok((contribution, report)) => {
                 match &contribution.article {
                     Some(id) => {
@@ -155,7 +157,7 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
         done += 1;
         progress(done, total);
     }
-    store.derive()?;
+    writer.finish()?;
     store.flush()?;
     summary.elapsed = started.elapsed();
     Ok(summary)
@@ -184,18 +186,29 @@ pub enum SheetImportError {
     Store(StoreError),
 }
 
-/// Validates one sheet and replaces its contribution in the store.
+/// Validates one sheet and turns it into the contribution it makes.
+pub fn prepare(store: &GraphStore, sheet: &Sheet, known: &Known) -> Result<Contribution, SheetImportError> {
+    let valid = validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+    let kinds = if valid.entities.is_empty() {
+        std::borrow::Cow::Borrowed(&known.entities)
+    } else {
+        let mut kinds: HashMap<String, _> = known.entities.clone();
+        for e in &valid.entities {
+            kinds.insert(e.id.clone(), e.kind);
+        }
+        std::borrow::Cow::Owned(kinds)
+    };
+    Ok(graph::contribution(&valid, store.iris(), &kinds))
+}
+
+/// Validates one sheet and replaces its contribution in the store in one transaction,
+/// statuses included (for a single article imported while others read the store).
 pub fn import_sheet(
     store: &GraphStore,
     sheet: &Sheet,
     known: &Known,
 ) -> Result<(Contribution, store::ReplaceReport), SheetImportError> {
-    let valid = validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
-    let mut kinds: HashMap<String, _> = known.entities.clone();
-    for e in &valid.entities {
-        kinds.insert(e.id.clone(), e.kind);
-    }
-    let contribution = graph::contribution(&valid, store.iris(), &kinds);
-    let report = store.replace(&contribution, false).map_err(SheetImportError::Store)?;
+    let contribution = prepare(store, sheet, known)?;
+    let report = store.replace(&contribution, true).map_err(SheetImportError::Store)?;
     Ok((contribution, report))
 }

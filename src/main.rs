@@ -150,7 +150,17 @@ fn open_store(cli: &Cli) -> Result<GraphStore> {
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
-    GraphStore::open(&cli.store, iris).map_err(|e| anyhow::Error::new(e))
+    Ok(GraphStore::open(&cli.store, iris)?)
+}
+
+/// Commands that only read open the store read-only, so they can run side by side
+/// with each other and with a running server.
+fn open_store_read_only(cli: &Cli) -> Result<GraphStore> {
+    let iris = Iris::new(&cli.base).map_err(anyhow::Error::msg).context("--base")?;
+    if cli.memory {
+        return Ok(GraphStore::in_memory(iris)?);
+    }
+    Ok(GraphStore::open_read_only(&cli.store, iris)?)
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -176,10 +186,10 @@ fn run(cli: Cli) -> Result<()> {
             if *list {
                 return list_queries(&catalog);
             }
-            let store = open_store(&cli)?;
             let name = query.as_deref().unwrap_or_default();
             let limits = Limits { timeout: Some(std::time::Duration::from_secs(*timeout)), max_rows: None };
-            let outcome = if name == "-" || name.ends_with(".rq") || std::path::Path::new(name).is_file() {
+            // Find the query before opening the store, so a typo is reported as such.
+            let saved = if name == "-" || name.ends_with(".rq") || std::path::Path::new(name).is_file() {
                 let text = if name == "-" {
                     let mut s = String::new();
                     std::io::stdin().read_to_string(&mut s).context("reading the query from standard input")?;
@@ -187,11 +197,12 @@ fn run(cli: Cli) -> Result<()> {
                 } else {
                     std::fs::read_to_string(name).with_context(|| format!("reading {name}"))?
                 };
-                let saved = catalog::SavedQuery::parse(name, &text)?;
-                catalog::run_saved(&store, &saved, params, limits)?
+                catalog::SavedQuery::parse(name, &text)?
             } else {
-                catalog::run_saved(&store, catalog.get(name)?, params, limits)?
+                catalog.get(name)?.clone()
             };
+            let store = open_store_read_only(&cli)?;
+            let outcome = catalog::run_saved(&store, &saved, params, limits)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             catalog::write_outcome(&outcome, *format, &mut out)?;
@@ -199,7 +210,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Stats => {
-            let store = open_store(&cli)?;
+            let store = open_store_read_only(&cli)?;
             cmd_stats(&store)
         }
     }

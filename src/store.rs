@@ -24,6 +24,8 @@ use crate::vocab::{self, cg, rdf};
 pub enum StoreError {
     #[error("cannot open the store at {path}: {source}")]
     Open { path: String, source: StorageError },
+    #[error("there is no store at {path}: import something first (`claimgraph import data/`) or pass --store")]
+    Missing { path: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("{path}:{location}: {message}")]
@@ -53,6 +55,16 @@ impl GraphStore {
     /// Opens (or creates) the on-disk store in `dir`.
     pub fn open(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
         let store = Store::open(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        Ok(GraphStore { store, iris })
+    }
+
+    /// Opens an existing on-disk store for reading only. Any number of readers may do so
+    /// at once, also while another process (an import, a server) holds the writer.
+    pub fn open_read_only(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
+        if !dir.join("CURRENT").exists() {
+            return Err(StoreError::Missing { path: dir.display().to_string() });
+        }
+        let store = Store::open_read_only(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
         Ok(GraphStore { store, iris })
     }
 
@@ -90,6 +102,13 @@ impl GraphStore {
         }
         tx.commit()?;
         Ok(report)
+    }
+
+    /// A writer for a batch of contributions: new sheets go through Oxigraph's bulk
+    /// loader (committed at once by [`BatchWriter::finish`]), sheets already in the store
+    /// are replaced in a transaction each. Statuses are derived once, at the end.
+    pub fn batch_writer(&self) -> BatchWriter<'_> {
+        BatchWriter { store: self, loader: None, fresh: HashSet::new() }
     }
 
     /// Recomputes every claim's derived status (`queries/derive-status.ru`) in one transaction.
@@ -280,6 +299,49 @@ impl GraphStore {
             .next()
             .transpose()?
             .is_some())
+    }
+}
+
+/// Writes a batch of contributions; see [`GraphStore::batch_writer`].
+pub struct BatchWriter<'a> {
+    store: &'a GraphStore,
+    loader: Option<oxigraph::store::BulkLoader<'a>>,
+    /// Ledgers written by the bulk loader in this batch (not yet visible in the store).
+    fresh: HashSet<NamedNode>,
+}
+
+impl BatchWriter<'_> {
+    /// Writes one contribution. Nothing of the batch's new sheets is visible to readers
+    /// before [`Self::finish`]; a replaced sheet is visible when its transaction commits.
+    pub fn put(&mut self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+        let ledger = contribution.ledger.as_ref();
+        let in_store = self.store.store.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
+        if !in_store && !self.fresh.contains(&contribution.ledger) {
+            // A sheet the store has never seen: nothing to remove, so the fast path.
+            let loader = self.loader.get_or_insert_with(|| self.store.store.bulk_loader());
+            loader.load_quads(contribution.quads())?;
+            self.fresh.insert(contribution.ledger.clone());
+            return Ok(ReplaceReport { removed: 0, inserted: contribution.triples.len() + contribution.graphs.iter().map(|(_, t)| t.len()).sum::<usize>() });
+        }
+        if self.fresh.contains(&contribution.ledger) {
+            // The same sheet twice in one batch: make the first visible, then replace it.
+            self.commit_loader()?;
+        }
+        self.store.replace(contribution, false)
+    }
+
+    fn commit_loader(&mut self) -> Result<(), StoreError> {
+        if let Some(loader) = self.loader.take() {
+            loader.commit()?;
+        }
+        self.fresh.clear();
+        Ok(())
+    }
+
+    /// Commits the new sheets and derives every claim's status.
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        self.commit_loader()?;
+        self.store.derive()
     }
 }
 

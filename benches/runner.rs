@@ -1,0 +1,236 @@
+//! The benchmark runner: measures claimgraph against the raw engine in the same run.
+//!
+//! [`run`] generates (or reuses) a corpus, imports it into a fresh on-disk store and
+//! compares that with Oxigraph's own bulk loader loading the same quads as N-Quads
+//! into another fresh store; then times every saved competency query with parameters
+//! drawn from the corpus. Each phase reports its peak memory (the process's high-water
+//! mark, reset before the phase). Results come back as a [`Report`] that prints as a
+//! Markdown table.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use claimgraph::catalog::{self, Catalog, Limits};
+use claimgraph::graph::{Iris, DEFAULT_BASE};
+use claimgraph::import;
+use claimgraph::store::GraphStore;
+use oxigraph::io::RdfFormat;
+use oxigraph::store::Store;
+
+use crate::corpus;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub articles: usize,
+    pub seed: u64,
+    /// Where corpora and stores go; a corpus of the same size and seed is reused.
+    pub work: PathBuf,
+    /// Runs of each query.
+    pub query_runs: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub articles: usize,
+    pub claims: usize,
+    pub quads: usize,
+    pub rows: Vec<(String, String, String)>,
+}
+
+impl Report {
+    fn add(&mut self, section: &str, what: &str, value: String) {
+        self.rows.push((section.to_owned(), what.to_owned(), value));
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "| phase | measure | {} articles |", self.articles);
+        let _ = writeln!(out, "|---|---|---|");
+        for (section, what, value) in &self.rows {
+            let _ = writeln!(out, "| {section} | {what} | {value} |");
+        }
+        out
+    }
+}
+
+/// Peak resident memory since the last [`reset_peak_memory`], in MiB (Linux).
+pub fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Resets the peak-memory mark so the next phase is measured alone (Linux).
+pub fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let mut total = 0;
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for e in entries.flatten() {
+            let p = e.path();
+            total += if p.is_dir() { dir_size(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) };
+        }
+    }
+    total
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1_048_576.0)
+}
+
+fn peak() -> String {
+    peak_memory_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "n/a".into())
+}
+
+/// The p-th percentile (0..=100) of sorted durations, in milliseconds.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+/// Generates the corpus (unless present), imports it, loads the raw baseline and times
+/// the saved queries.
+pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
+    let mut report = Report { articles: config.articles, ..Report::default() };
+    let corpus_dir = config.work.join(format!("corpus-{}-{}", config.articles, config.seed));
+    if !corpus_dir.join("entities.toml").exists() {
+        let started = Instant::now();
+        let claims = corpus::generate(&corpus_dir, config.articles, config.seed)?;
+        report.add("corpus", "generated", format!("{} claims in {:.1} s", claims, started.elapsed().as_secs_f64()));
+    }
+
+    // Our import, into a fresh on-disk store.
+    let store_dir = config.work.join(format!("store-{}", config.articles));
+    let _ = std::fs::remove_dir_all(&store_dir);
+    let iris = Iris::new(DEFAULT_BASE)?;
+    reset_peak_memory();
+    let store = GraphStore::open(&store_dir, iris.clone())?;
+    let started = Instant::now();
+    let summary = import::import_paths(&store, &[corpus_dir.clone()], &|_, _| {})?;
+    let import_time = started.elapsed();
+    if !summary.ok() {
+        return Err(format!("the corpus did not import: {}", summary.failures[0].message).into());
+    }
+    let quads = store.len()?;
+    report.claims = summary.claims;
+    report.quads = quads;
+    report.add("import", "articles", summary.articles.to_string());
+    report.add("import", "claims", summary.claims.to_string());
+    report.add("import", "quads in store", quads.to_string());
+    report.add("import", "time", format!("{:.2} s", import_time.as_secs_f64()));
+    report.add("import", "articles/s", format!("{:.0}", summary.articles as f64 / import_time.as_secs_f64()));
+    report.add("import", "quads/s", format!("{:.0}", quads as f64 / import_time.as_secs_f64()));
+    report.add("import", "peak memory", peak());
+    store.flush()?;
+    report.add("import", "store on disk", mib(dir_size(&store_dir)));
+
+    // The raw engine: Oxigraph's bulk loader, the same quads as N-Quads, a fresh store.
+    let dump = config.work.join(format!("dump-{}.nq", config.articles));
+    {
+        let file = std::io::BufWriter::new(std::fs::File::create(&dump)?);
+        store.store().dump_to_writer(oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads), file)?;
+    }
+    let raw_dir = config.work.join(format!("raw-{}", config.articles));
+    let _ = std::fs::remove_dir_all(&raw_dir);
+    reset_peak_memory();
+    let raw = Store::open(&raw_dir)?;
+    let started = Instant::now();
+    raw.bulk_loader().load_from_reader(RdfFormat::NQuads, std::fs::File::open(&dump)?)?;
+    let raw_time = started.elapsed();
+    report.add("raw bulk load", "time (Oxigraph BulkLoader, same N-Quads)", format!("{:.2} s", raw_time.as_secs_f64()));
+    report.add("raw bulk load", "peak memory", peak());
+    report.add("raw bulk load", "ratio: our import / raw load", format!("{:.2}x", import_time.as_secs_f64() / raw_time.as_secs_f64()));
+    drop(raw);
+    let _ = std::fs::remove_dir_all(&raw_dir);
+    if let Some(cli) = oxigraph_cli() {
+        let cli_dir = config.work.join(format!("cli-{}", config.articles));
+        let _ = std::fs::remove_dir_all(&cli_dir);
+        let started = Instant::now();
+        let status = std::process::Command::new(cli)
+            .args(["load", "--location"])
+            .arg(&cli_dir)
+            .arg("--file")
+            .arg(&dump)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()?;
+        if status.success() {
+            let t = started.elapsed();
+            report.add("raw bulk load", "time (`oxigraph load`)", format!("{:.2} s", t.as_secs_f64()));
+            report.add("raw bulk load", "ratio: our import / `oxigraph load`", format!("{:.2}x", import_time.as_secs_f64() / t.as_secs_f64()));
+        }
+        let _ = std::fs::remove_dir_all(&cli_dir);
+    }
+    let _ = std::fs::remove_file(&dump);
+
+    // Saved queries, parameters drawn from the corpus.
+    let catalog = Catalog::bundled();
+    let mut rng = corpus::Rng::new(config.seed ^ 0x5eed);
+    let entities: Vec<String> = store
+        .known()?
+        .entities
+        .into_iter()
+        .filter(|(_, k)| matches!(k, claimgraph::sheet::EntityKind::Company))
+        .map(|(id, _)| id)
+        .collect();
+    let mut entities = entities;
+    entities.sort();
+    for q in catalog.competency() {
+        let mut times = Vec::with_capacity(config.query_runs);
+        let mut rows = 0;
+        for _ in 0..config.query_runs {
+            let params: Vec<(String, String)> =
+                q.params.iter().map(|p| (p.name.clone(), rng.pick(&entities).clone())).collect();
+            let started = Instant::now();
+            let outcome = catalog::run_saved(&store, q, &params, Limits { timeout: Some(Duration::from_secs(120)), max_rows: None })?;
+            times.push(started.elapsed());
+            if let catalog::Outcome::Table(t) = outcome {
+                rows = t.rows.len();
+            }
+        }
+        times.sort();
+        report.add(
+            "query",
+            &format!("Q{} {}", q.question.unwrap_or(0), q.name),
+            format!("p50 {:.1} ms, p99 {:.1} ms ({rows} rows)", percentile(&times, 50.0), percentile(&times, 99.0)),
+        );
+    }
+    Ok(report)
+}
+
+/// The `oxigraph` command-line tool, when installed (`cargo install oxigraph-cli`).
+fn oxigraph_cli() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join("oxigraph")).find(|p| p.is_file())
+}
+
+/// The machine, the date and the commit, for the table's heading.
+pub fn provenance() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()))
+        .map(|k| format!("{:.0} GiB", k / 1_048_576.0))
+        .unwrap_or_default();
+    let run = |cmd: &str, args: &[&str]| {
+        std::process::Command::new(cmd).args(args).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+    };
+    format!(
+        "machine: {cpu}, {cores} cores, {mem}; date: {}; commit: {}",
+        run("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+        run("git", &["rev-parse", "--short", "HEAD"])
+    )
+}
