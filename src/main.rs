@@ -174,7 +174,7 @@ fn run(cli: Cli) -> Result<()> {
             extract_cmd::import_extracted(&store, article, args, paths, &|s, p| cmd_import(s, p))
         }
         Command::Extract { article, out, score, article_args } => {
-            let store = if cli.memory || !cli.store.exists() { None } else { Some(open_store(&cli)?) };
+            let store = if cli.memory || !cli.store.exists() { None } else { Some(open_store_read_only(&cli)?) };
             if !score.is_empty() {
                 return extract_cmd::score(store.as_ref(), score, article_args);
             }
