@@ -101,7 +101,7 @@ fn is_party(kind: EntityKind) -> bool {
 
 /// Drafts the claims of `text`.
 pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageRules) -> Draft {
-    Drafter { text, dict, rules, draft: Draft { article: info, ..Draft::default() }, last_of_kind: HashMap::new(), candidate_index: HashMap::new(), kind_cue: None, listing: false }
+    Drafter { text, dict, rules, draft: Draft { article: info, ..Draft::default() }, last_of_kind: HashMap::new(), candidate_index: HashMap::new(), kind_cue: None, listing: false, cited: None }
         .run()
 }
 
@@ -116,6 +116,8 @@ struct Drafter<'a> {
     kind_cue: Option<ClaimKind>,
     /// Whether the current sentence names a list addition.
     listing: bool,
+    /// The source the current sentence cites ("laut FT"), which is no party to its relations.
+    cited: Option<String>,
 }
 
 /// A claimant and how it was found.
@@ -146,6 +148,7 @@ impl Drafter<'_> {
             let refs = self.refs(&words);
             self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(&words).is_some()).map(|(_, k)| *k);
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
+            self.cited = None;
             let ends_with_colon = self.text[span.clone()].trim_end().ends_with(':');
 
             // Documents named here; "dem Dokument" refers back to the last one.
@@ -201,7 +204,15 @@ impl Drafter<'_> {
                 if let Some((rule, start, end)) = best_match(&self.rules.claims, &words) {
                     let w = match rule.claimant {
                         ClaimantSide::Subject => subject(self.text, &words, &refs, start, end),
-                        ClaimantSide::After => first_after(&refs, end + 1).map(|r| who(r, "the cited source", 1.0)),
+                        // "According to the report": its author; "laut FT": the FT; "X, citing
+                        // risks" with nothing cited: the subject.
+                        ClaimantSide::After => {
+                            let cited_document = doc_anaphor && words.get(end + 1).is_some_and(|w| DEFINITE.contains(&w.lower.as_str()));
+                            let cited = if cited_document { self.document_author(document.as_deref()) } else { None }
+                                .or_else(|| first_after(&refs, end + 1).map(|r| who(r, "the cited source", 1.0)));
+                            self.cited = cited.as_ref().map(|w| w.id.clone());
+                            cited.or_else(|| subject(self.text, &words, &refs, start, end))
+                        }
                         ClaimantSide::Context => None,
                     };
                     let w = match (w, document.as_deref()) {
@@ -395,7 +406,10 @@ impl Drafter<'_> {
             let definite = s > 0 && DEFINITE.contains(&words[s - 1].lower.as_str());
             let cue = words[s..=e].iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" ");
             let genitive = words.get(e + 1).is_some_and(|w| GENITIVE.contains(&w.lower.as_str()));
-            let named_after = refs.iter().find(|r| can_speak(r) && (r.words.start == e + 1 || (genitive && r.words.start > e + 1 && r.words.start <= e + 3)));
+            let adjacent = words.get(e + 1).is_some_and(|n| self.text[words[e].span.end..n.span.start].trim().is_empty());
+            let named_after = refs
+                .iter()
+                .find(|r| can_speak(r) && adjacent && (r.words.start == e + 1 || (genitive && r.words.start > e + 1 && r.words.start <= e + 3)));
             let own = (s.saturating_sub(3)..s).any(|i| INDEFINITE.contains(&words[i].lower.as_str()));
             let (rank, id) = if let Some(author) = named_after {
                 (3, self.document(&author.id.clone(), *kind, &cue, author.candidate))
@@ -584,37 +598,50 @@ impl Drafter<'_> {
     /// Service relations: providers on one side of the verb, customers on the other,
     /// within the verb's clause; the more specific service wins where two name the same words.
     fn services(&self, words: &[Token], refs: &[Ref]) -> Vec<(String, String, String)> {
-        let Some((verb_at, side)) = self.rules.service_verbs.iter().find_map(|(p, side)| p.find(words).map(|(s, _)| (s, *side))) else {
-            return Vec::new();
-        };
-        let mut found: Vec<(&str, usize, usize)> = Vec::new();
-        for (p, predicate) in &self.rules.services {
-            if let Some((s, e)) = p.find(words) {
-                let generic = predicate == "providesServiceTo" && !found.is_empty();
-                if !generic && !found.iter().any(|&(_, fs, fe)| s <= fe && fs <= e) {
-                    found.push((predicate.as_str(), s, e));
+        let mut out = Vec::new();
+        let mut from = 0;
+        // Each clause with a service verb: "ZTE supplies X, while Ericsson provides Y".
+        while from < words.len() {
+            let rest = &words[from..];
+            let Some((verb_at, side)) = self.rules.service_verbs.iter().filter_map(|(p, side)| p.find(rest).map(|(s, _)| (from + s, *side))).min_by_key(|(s, _)| *s)
+            else {
+                break;
+            };
+            let scope = clause(self.text, words, verb_at);
+            from = scope.end.max(verb_at + 1);
+            let in_scope = &words[scope.clone()];
+            let mut found: Vec<(&str, usize, usize)> = Vec::new();
+            for (p, predicate) in &self.rules.services {
+                if let Some((s, e)) = p.find(in_scope) {
+                    let (s, e) = (s + scope.start, e + scope.start);
+                    let generic = predicate == "providesServiceTo" && !found.is_empty();
+                    if !generic && !found.iter().any(|&(_, fs, fe)| s <= fe && fs <= e) {
+                        found.push((predicate.as_str(), s, e));
+                    }
                 }
             }
-        }
-        let scope = clause(self.text, words, verb_at);
-        let parties: Vec<&Ref> = refs.iter().filter(|r| is_party(r.kind) && scope.contains(&r.words.start)).collect();
-        let mut out = Vec::new();
-        for (predicate, noun_at, _) in found {
-            let (providers, customers): (Vec<&Ref>, Vec<&Ref>) = match side {
-                ProviderSide::Before => {
-                    let split = if parties.iter().any(|r| r.words.start < noun_at) && parties.iter().any(|r| r.words.start > noun_at) { noun_at } else { verb_at };
-                    parties.iter().partition(|r| r.words.start < split)
-                }
-                // "X nutzt Dienste von Y", "X soll Y-CDNs nutzen": the provider follows the
-                // verb or stands right before the service noun.
-                ProviderSide::After => parties.iter().partition(|r| r.words.start > verb_at || (r.words.start < noun_at && r.words.start + 4 > noun_at)),
-            };
-            for p in &providers {
-                for c in &customers {
-                    if p.id != c.id {
-                        let t = (p.id.clone(), predicate.to_owned(), c.id.clone());
-                        if !out.contains(&t) {
-                            out.push(t);
+            // The cited source ("according to analysts at X") is not a party.
+            let parties: Vec<&Ref> = refs
+                .iter()
+                .filter(|r| is_party(r.kind) && scope.contains(&r.words.start) && self.cited.as_deref() != Some(r.id.as_str()))
+                .collect();
+            for (predicate, noun_at, _) in found {
+                let (providers, customers): (Vec<&Ref>, Vec<&Ref>) = match side {
+                    ProviderSide::Before => {
+                        let split = if parties.iter().any(|r| r.words.start < noun_at) && parties.iter().any(|r| r.words.start > noun_at) { noun_at } else { verb_at };
+                        parties.iter().partition(|r| r.words.start < split)
+                    }
+                    // "X nutzt Dienste von Y", "X soll Y-CDNs nutzen": the provider follows the
+                    // verb or stands right before the service noun.
+                    ProviderSide::After => parties.iter().partition(|r| r.words.start > verb_at || (r.words.start < noun_at && r.words.start + 4 > noun_at)),
+                };
+                for p in &providers {
+                    for c in &customers {
+                        if p.id != c.id {
+                            let t = (p.id.clone(), predicate.to_owned(), c.id.clone());
+                            if !out.contains(&t) {
+                                out.push(t);
+                            }
                         }
                     }
                 }
@@ -692,6 +719,12 @@ fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) 
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
+        }
+        // "X ordered ..., citing risks": the participle's subject is the sentence's.
+        if after_comma {
+            if let Some(r) = refs.iter().find(|r| can_speak(r) && r.words.end <= start) {
+                return Some(who(r, "subject of the sentence", 0.9));
+            }
         }
     }
     before
