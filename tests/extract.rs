@@ -295,7 +295,7 @@ fn quality_table_for_both_test_sets() {
     // Floors the extractor reaches; a change that makes it worse fails here.
     for (set, totals, floors) in [
         ("seed", &seed, [("entities", 0.85), ("claims", 0.6), ("claim kinds", 0.65), ("responses", 0.35)]),
-        ("second", &second, [("entities", 0.8), ("claims", 0.5), ("claim kinds", 0.55), ("responses", 0.2)]),
+        ("second", &second, [("entities", 0.8), ("claims", 0.7), ("claim kinds", 0.6), ("responses", 0.6)]),
     ] {
         for (measure, floor) in floors {
             let got = f1(totals, measure);

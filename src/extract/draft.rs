@@ -549,8 +549,15 @@ impl Drafter<'_> {
         // A government answers for what is said about its country.
         let country = self.dict.entry(&w.id).filter(|e| e.kind == EntityKind::Government).and_then(|e| e.country.as_deref());
         let answerable = |c: &&DraftClaim| !c.kind.is_response() && (c.claimant != w.id || own_ok);
-        let mut targets: Vec<String> =
+        // "äußerte sich nicht zu dem Bericht": the claims made in that document.
+        let mut targets: Vec<String> = match &document {
+            Some(d) => self.draft.claims.iter().rev().filter(answerable).filter(|c| c.document.as_ref() == Some(d)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect(),
+            None => Vec::new(),
+        };
+        if targets.is_empty() {
+            targets =
             self.draft.claims.iter().rev().filter(answerable).filter(|c| c.about.iter().any(|a| *a == w.id || Some(a.as_str()) == country)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect();
+        }
         if targets.is_empty() {
             targets = self
                 .draft
