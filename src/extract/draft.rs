@@ -142,10 +142,13 @@ impl Drafter<'_> {
         let spans = sentences::split(self.text, split);
         self.draft.sentences = spans.len();
         let mut pending: Option<Pending> = None;
+        // The sentence before, for "Das behauptet X" (which attributes it).
+        let mut previous: Option<(usize, Range<usize>, Vec<Token>, Vec<Ref>)> = None;
         let mut last_document: Option<String> = None;
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
+            let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
             self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(&words).is_some()).map(|(_, k)| *k);
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
             self.cited = None;
@@ -164,6 +167,26 @@ impl Drafter<'_> {
                     .or_else(|| first_before(&refs, end).map(|r| who(r, "subject of the attributing sentence", 1.0)));
                 if let Some(w) = who {
                     self.relay(&words, &refs, document.as_deref(), &w);
+                    // "Trotz Verboten ... arbeiten US-Firmen weiter mit ... Das behauptet
+                    // Top10VPN": the sentence before is the claim, even without a cue of its own.
+                    let claimed_before = self.draft.claims.iter().any(|c| c.sentence + 1 == index);
+                    if let (false, Some((i, prev_span, prev_words, prev_refs))) = (claimed_before, &before) {
+                        if *i + 1 == index && !prev_refs.is_empty() {
+                            let rule = best_match(&self.rules.claims, &words).map(|(r, _, _)| r.clone()).unwrap_or_else(|| ClaimRule {
+                                rule: format!("{}.attribution", self.rules.language),
+                                pattern: unreachable_pattern(),
+                                kind: ClaimKind::Assertion,
+                                claimant: ClaimantSide::Subject,
+                                confidence: 0.5,
+                            });
+                            let (cue, listing) = (self.kind_cue, self.listing);
+                            self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(prev_words).is_some()).map(|(_, k)| *k);
+                            self.listing = self.rules.listings.iter().any(|p| p.find(prev_words).is_some());
+                            let attributed = Who { reason: format!("attributed by the next sentence ({})", w.reason), ..w.clone() };
+                            self.push_claim(*i, prev_span.clone(), &rule, attributed, prev_words, prev_refs, document.clone());
+                            (self.kind_cue, self.listing) = (cue, listing);
+                        }
+                    }
                     for c in self.draft.claims.iter_mut().rev().take_while(|c| c.sentence + 2 >= index) {
                         if c.claimant_reason.starts_with("context") || c.claimant == "publisher" || c.rule.ends_with("relation-in-context") {
                             c.claimant = w.id.clone();
@@ -228,6 +251,23 @@ impl Drafter<'_> {
                     if ends_with_colon && self.text[span.clone()].len() < 200 {
                         pending = Some(Pending { who: w, document, rule: rule.clone() });
                         continue;
+                    }
+                    // "Amazon stellt Webdienste für Hikvision bereit, denen Washington ... vorwirft":
+                    // the main clause is the quoted source's, the subordinate one Washington's.
+                    let main = clause(self.text, &words, 0);
+                    let subordinate = !main.contains(&start);
+                    let main_relation = subordinate && self.rules.services.iter().any(|(p, _)| p.find(&words[main.clone()]).is_some());
+                    let context = if main_relation { self.context(index) } else { None };
+                    if let Some(source) = context.filter(|c| c.id != w.id) {
+                        let relation = ClaimRule {
+                            rule: format!("{}.relation-in-context", self.rules.language),
+                            pattern: unreachable_pattern(),
+                            kind: ClaimKind::Allegation,
+                            claimant: ClaimantSide::Context,
+                            confidence: 0.4,
+                        };
+                        let doc = self.document_of(&source.id);
+                        self.push_claim(index, span.clone(), &relation, source, &words, &refs, doc);
                     }
                     self.push_claim(index, span.clone(), rule, w, &words, &refs, document.clone());
                     made = true;
