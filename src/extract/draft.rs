@@ -169,12 +169,12 @@ impl Drafter<'_> {
                     self.relay(&words, &refs, document.as_deref(), &w);
                     // "Trotz Verboten ... arbeiten US-Firmen weiter mit ... Das behauptet
                     // Top10VPN": the sentence before is the claim, even without a cue of its own.
-                    let claimed_before = self.draft.claims.iter().any(|c| c.sentence + 1 == index);
+                    let claimed_before = self.draft.claims.iter().rev().take_while(|c| c.sentence + 1 >= index).any(|c| c.sentence + 1 == index);
                     if let (false, Some((i, prev_span, prev_words, prev_refs))) = (claimed_before, &before) {
                         if *i + 1 == index && !prev_refs.is_empty() {
                             let rule = best_match(&self.rules.claims, &words).map(|(r, _, _)| r.clone()).unwrap_or_else(|| ClaimRule {
                                 rule: format!("{}.attribution", self.rules.language),
-                                pattern: unreachable_pattern(),
+                                pattern: no_pattern(),
                                 kind: ClaimKind::Assertion,
                                 claimant: ClaimantSide::Subject,
                                 confidence: 0.5,
@@ -201,7 +201,7 @@ impl Drafter<'_> {
                     if ends_with_colon {
                         let rule = ClaimRule {
                             rule: format!("{}.colon", self.rules.language),
-                            pattern: super::rules::Pattern::parse(":").unwrap_or_else(|_| unreachable_pattern()),
+                            pattern: no_pattern(),
                             kind: ClaimKind::Assertion,
                             claimant: ClaimantSide::Subject,
                             confidence: 0.6,
@@ -261,7 +261,7 @@ impl Drafter<'_> {
                     if let Some(source) = context.filter(|c| c.id != w.id) {
                         let relation = ClaimRule {
                             rule: format!("{}.relation-in-context", self.rules.language),
-                            pattern: unreachable_pattern(),
+                            pattern: no_pattern(),
                             kind: ClaimKind::Allegation,
                             claimant: ClaimantSide::Context,
                             confidence: 0.4,
@@ -285,7 +285,7 @@ impl Drafter<'_> {
                     let listing = self.listing;
                     let rule = ClaimRule {
                         rule: format!("{}.relation-in-context", self.rules.language),
-                        pattern: super::rules::Pattern::parse("x").unwrap_or_else(|_| unreachable_pattern()),
+                        pattern: no_pattern(),
                         kind: if listing { ClaimKind::OfficialAction } else { ClaimKind::Allegation },
                         claimant: ClaimantSide::Context,
                         confidence: 0.4,
@@ -591,12 +591,12 @@ impl Drafter<'_> {
         let answerable = |c: &&DraftClaim| !c.kind.is_response() && (c.claimant != w.id || own_ok);
         // "äußerte sich nicht zu dem Bericht": the claims made in that document.
         let mut targets: Vec<String> = match &document {
-            Some(d) => self.draft.claims.iter().rev().filter(answerable).filter(|c| c.document.as_ref() == Some(d)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect(),
+            Some(d) => self.draft.claims.iter().rev().take_while(|c| c.sentence + RESPONSE_WINDOW >= index).filter(answerable).filter(|c| c.document.as_ref() == Some(d)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect(),
             None => Vec::new(),
         };
         if targets.is_empty() {
             targets =
-            self.draft.claims.iter().rev().filter(answerable).filter(|c| c.about.iter().any(|a| *a == w.id || Some(a.as_str()) == country)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect();
+            self.draft.claims.iter().rev().take_while(|c| c.sentence + RESPONSE_WINDOW >= index).filter(answerable).filter(|c| c.about.iter().any(|a| *a == w.id || Some(a.as_str()) == country)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect();
         }
         if targets.is_empty() {
             targets = self
@@ -604,6 +604,7 @@ impl Drafter<'_> {
                 .claims
                 .iter()
                 .rev()
+                .take_while(|c| c.sentence + RESPONSE_WINDOW >= index)
                 .filter(answerable)
                 .filter(|c| matches!(c.kind, ClaimKind::Allegation | ClaimKind::OfficialAction | ClaimKind::Threat))
                 .take(MAX_ANSWERS)
@@ -721,7 +722,7 @@ impl Drafter<'_> {
     }
 }
 
-fn unreachable_pattern() -> super::rules::Pattern {
+fn no_pattern() -> super::rules::Pattern {
     super::rules::Pattern::parse("x").expect("a one-word pattern parses")
 }
 
@@ -783,6 +784,8 @@ fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) 
 const GENITIVE: [&str; 9] = ["des", "der", "von", "vom", "of", "by", "from", "the", "seitens"];
 /// Words before a speaker's own document: "in einem kürzlich veröffentlichten Bericht".
 const INDEFINITE: [&str; 14] = ["ein", "einem", "einer", "eines", "einen", "a", "an", "its", "seinem", "seiner", "ihrem", "ihrer", "their", "his"];
+/// How many sentences back a response looks for the claims it answers.
+const RESPONSE_WINDOW: usize = 40;
 /// How many earlier claims one response is linked to at most.
 const MAX_ANSWERS: usize = 3;
 /// Definite articles: "dem Memorandum" is one named before.
