@@ -14,6 +14,7 @@
 pub mod catalog;
 pub mod describe;
 pub mod export;
+pub mod extract;
 pub mod graph;
 pub mod hash;
 pub mod import;

@@ -17,6 +17,8 @@ use claimgraph::import;
 use claimgraph::server;
 use claimgraph::store::GraphStore;
 
+mod extract_cmd;
+
 #[derive(Parser)]
 #[command(name = "claimgraph", version, about = "A claim-and-evidence knowledge graph of news articles")]
 struct Cli {
@@ -37,8 +39,29 @@ struct Cli {
 enum Command {
     /// Import claim sheets (.toml) and RDF files (.ttl .trig .nq .nt .jsonld), files or folders.
     Import {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "extract")]
         paths: Vec<PathBuf>,
+        /// Draft a claim sheet from this raw article text and import the draft (its claims
+        /// are marked machine-drafted).
+        #[arg(long, value_name = "ARTICLE.txt")]
+        extract: Option<PathBuf>,
+        #[command(flatten)]
+        article: ArticleArgs,
+    },
+    /// Draft a claim sheet from raw article text (to review, then import), or score the
+    /// extractor against hand-made sheets with --score.
+    Extract {
+        /// The article text (UTF-8).
+        #[arg(required_unless_present = "score", conflicts_with = "score")]
+        article: Option<PathBuf>,
+        /// Write the draft here instead of standard output.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+        /// Re-extract the text of these hand-made sheets and print precision and recall.
+        #[arg(long, num_args = 1.., value_name = "SHEET")]
+        score: Vec<PathBuf>,
+        #[command(flatten)]
+        article_args: ArticleArgs,
     },
     /// Run a saved query by name, a query file, or a query from standard input (`-`).
     Query {
@@ -114,6 +137,33 @@ enum Command {
     Verify,
 }
 
+/// What the extractor is told about an article, and where its dictionary and rules come from.
+#[derive(clap::Args, Clone, Default)]
+struct ArticleArgs {
+    /// The article's id (a slug; default: from the file name).
+    #[arg(long)]
+    id: Option<String>,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    url: Option<String>,
+    /// The publisher: an entity id, or a name (then proposed as a new entity).
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Publication date: 2025-11-01, 2025-11 or 2025.
+    #[arg(long)]
+    date: Option<String>,
+    /// The text's language (default: guessed from its words).
+    #[arg(long, value_parser = ["de", "en"])]
+    lang: Option<String>,
+    /// A folder of rule files (de.toml, en.toml) replacing the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Reference sheets whose entities are added to the dictionary (repeatable).
+    #[arg(long, value_name = "SHEET")]
+    entities: Vec<PathBuf>,
+}
+
 fn parse_param(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
@@ -170,9 +220,21 @@ fn open_store_read_only(cli: &Cli) -> Result<GraphStore> {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Command::Import { paths } => {
+        Command::Import { paths, extract: None, .. } => {
             let store = open_store(&cli)?;
             cmd_import(&store, paths)
+        }
+        Command::Import { paths, extract: Some(article), article: args } => {
+            let store = open_store(&cli)?;
+            extract_cmd::import_extracted(&store, article, args, paths, &|s, p| cmd_import(s, p))
+        }
+        Command::Extract { article, out, score, article_args } => {
+            let store = if cli.memory || !cli.store.exists() { None } else { Some(open_store_read_only(&cli)?) };
+            if !score.is_empty() {
+                return extract_cmd::score(store.as_ref(), score, article_args);
+            }
+            let article = article.as_ref().expect("clap requires ARTICLE without --score");
+            extract_cmd::extract(store.as_ref(), article, out.as_deref(), article_args)
         }
         Command::Query { query, params, format, list, timeout } => {
             let catalog = Catalog::bundled();

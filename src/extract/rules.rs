@@ -1,0 +1,433 @@
+//! The extraction rules: one readable TOML file per language (`rules/de.toml`,
+//! `rules/en.toml`), compiled in and replaceable at run time with `--rules DIR`.
+//!
+//! [`Rules::bundled`] and [`Rules::load_dir`] are the entry points; [`Pattern`] is the
+//! small word-pattern language the files use (`"wies ... zurück | dementierte*"`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::text::{tokens, Token, WordMap};
+use crate::sheet::{ClaimKind, DocumentKind};
+
+/// A rule file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{path}: {field}: {message}")]
+    Invalid { path: PathBuf, field: String, message: String },
+    #[error("no rules for language '{0}' (rules exist for: de, en)")]
+    UnknownLanguage(String),
+}
+
+/// How many words "..." may skip.
+const MAX_GAP: usize = 12;
+
+/// One element of a pattern alternative.
+#[derive(Debug, Clone)]
+enum Word {
+    Exact(String),
+    Prefix(String),
+    Gap,
+}
+
+/// A compiled word pattern: alternatives of word sequences, indexed by their first
+/// word so that matching a sentence costs one hash look-up per word.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    alternatives: Vec<Vec<Word>>,
+    /// Alternatives whose first word is exact, by that word.
+    by_first: WordMap<Vec<usize>>,
+    /// Alternatives whose first word is a prefix.
+    by_prefix: Vec<(String, usize)>,
+}
+
+impl Pattern {
+    pub fn parse(source: &str) -> Result<Pattern, String> {
+        let mut alternatives = Vec::new();
+        for alt in source.split('|') {
+            let mut words = Vec::new();
+            for raw in alt.split_whitespace() {
+                if raw == "..." {
+                    if words.is_empty() {
+                        return Err(format!("'{alt}': a pattern cannot start with '...'"));
+                    }
+                    words.push(Word::Gap);
+                    continue;
+                }
+                let star = raw.ends_with('*');
+                let pieces = tokens(raw.trim_end_matches('*'));
+                let n = pieces.len();
+                for (i, p) in pieces.into_iter().enumerate() {
+                    words.push(if star && i + 1 == n { Word::Prefix(p.lower) } else { Word::Exact(p.lower) });
+                }
+            }
+            if matches!(words.last(), Some(Word::Gap)) {
+                return Err(format!("'{alt}': a pattern cannot end with '...'"));
+            }
+            if words.is_empty() {
+                return Err(format!("'{source}' has an empty alternative"));
+            }
+            alternatives.push(words);
+        }
+        let mut by_first: WordMap<Vec<usize>> = WordMap::default();
+        let mut by_prefix = Vec::new();
+        for (i, alt) in alternatives.iter().enumerate() {
+            match &alt[0] {
+                Word::Exact(w) => by_first.entry(w.clone()).or_default().push(i),
+                Word::Prefix(p) => by_prefix.push((p.clone(), i)),
+                Word::Gap => unreachable!("checked above: no alternative starts with a gap"),
+            }
+        }
+        Ok(Pattern { source: source.to_owned(), alternatives, by_first, by_prefix })
+    }
+
+    /// The first match in `words` (earliest start; the first alternative on a tie): the
+    /// index of its first and last word.
+    pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
+        for (pos, w) in words.iter().enumerate() {
+            let mut best: Option<(usize, usize)> = None; // (alternative, last word)
+            let exact = self.by_first.get(&w.lower).map(Vec::as_slice).unwrap_or(&[]);
+            let prefixed = self.by_prefix.iter().filter(|(p, _)| w.lower.starts_with(p.as_str())).map(|(_, i)| i);
+            for &i in exact.iter().chain(prefixed) {
+                if best.is_none_or(|(b, _)| i < b) {
+                    if let Some(end) = match_at(&self.alternatives[i], words, pos) {
+                        best = Some((i, end));
+                    }
+                }
+            }
+            if let Some((_, end)) = best {
+                return Some((pos, end));
+            }
+        }
+        None
+    }
+}
+
+fn word_matches(w: &Word, t: &Token) -> bool {
+    match w {
+        Word::Exact(s) => &t.lower == s,
+        Word::Prefix(s) => t.lower.starts_with(s.as_str()),
+        Word::Gap => true,
+    }
+}
+
+/// Matches `alt` starting exactly at `pos`; returns the last word's index.
+fn match_at(alt: &[Word], words: &[Token], pos: usize) -> Option<usize> {
+    let (first, rest) = alt.split_first()?;
+    match first {
+        Word::Gap => {
+            for skip in 0..=MAX_GAP {
+                if pos + skip >= words.len() {
+                    break;
+                }
+                if let Some(end) = match_at(rest, words, pos + skip) {
+                    return Some(end);
+                }
+            }
+            None
+        }
+        w => {
+            let t = words.get(pos)?;
+            if !word_matches(w, t) {
+                return None;
+            }
+            if rest.is_empty() {
+                Some(pos)
+            } else {
+                match_at(rest, words, pos + 1)
+            }
+        }
+    }
+}
+
+/// Where a claim's claimant is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimantSide {
+    /// The reporting subject: the entity before the cue (or just after a sentence-initial verb).
+    Subject,
+    /// The entity after the cue ("laut FT", "according to Reuters").
+    After,
+    /// Whoever the neighbouring sentences attribute.
+    Context,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProviderSide {
+    Before,
+    After,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    language: String,
+    #[serde(default)]
+    abbreviations: Vec<String>,
+    #[serde(default)]
+    months: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    anaphora: HashMap<String, String>,
+    #[serde(default)]
+    document: Vec<RawDocument>,
+    #[serde(default)]
+    response: Vec<RawClaimRule>,
+    #[serde(default)]
+    claim: Vec<RawClaimRule>,
+    #[serde(default)]
+    attribution: Vec<RawPattern>,
+    #[serde(default)]
+    kind: Vec<RawKind>,
+    #[serde(default)]
+    service: Vec<RawService>,
+    #[serde(default)]
+    service_verb: Vec<RawServiceVerb>,
+    #[serde(default)]
+    listing: Vec<RawPattern>,
+    #[serde(default)]
+    candidate: CandidateWords,
+}
+
+/// Words that tell the kind of a proposed new entity.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateWords {
+    #[serde(default)]
+    pub company_words: HashSet<String>,
+    #[serde(default)]
+    pub government_words: HashSet<String>,
+    #[serde(default)]
+    pub person_titles: HashSet<String>,
+    /// Endings of common nouns: a capitalised run ending so is not proposed (German).
+    #[serde(default)]
+    pub noun_endings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocument {
+    pattern: String,
+    kind: DocumentKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaimRule {
+    rule: String,
+    pattern: String,
+    kind: ClaimKind,
+    claimant: Option<ClaimantSide>,
+    confidence: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    pattern: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    pattern: String,
+    kind: ClaimKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    pattern: String,
+    predicate: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServiceVerb {
+    pattern: String,
+    provider: ProviderSide,
+}
+
+/// A rule that makes a claim (or a response) of a kind.
+#[derive(Debug, Clone)]
+pub struct ClaimRule {
+    pub rule: String,
+    pub pattern: Pattern,
+    pub kind: ClaimKind,
+    pub claimant: ClaimantSide,
+    pub confidence: f64,
+}
+
+/// What an anaphor ("das Unternehmen") refers back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Referent {
+    Kind(crate::sheet::EntityKind),
+    Document,
+}
+
+/// The compiled rules of one language.
+#[derive(Debug, Clone)]
+pub struct LanguageRules {
+    pub language: String,
+    pub abbreviations: HashSet<String>,
+    pub months: HashSet<String>,
+    pub stopwords: HashSet<String>,
+    pub anaphora: Vec<(Pattern, Referent)>,
+    pub documents: Vec<(Pattern, DocumentKind)>,
+    pub responses: Vec<ClaimRule>,
+    pub claims: Vec<ClaimRule>,
+    pub attributions: Vec<Pattern>,
+    pub kinds: Vec<(Pattern, ClaimKind)>,
+    pub services: Vec<(Pattern, String)>,
+    pub service_verbs: Vec<(Pattern, ProviderSide)>,
+    pub listings: Vec<Pattern>,
+    pub candidate: CandidateWords,
+}
+
+/// The rules of every language.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    languages: Vec<LanguageRules>,
+}
+
+const BUNDLED: [(&str, &str); 2] = [("de.toml", include_str!("rules/de.toml")), ("en.toml", include_str!("rules/en.toml"))];
+
+impl Rules {
+    /// The rules compiled into the binary.
+    pub fn bundled() -> Rules {
+        let languages = BUNDLED
+            .iter()
+            .map(|(name, text)| LanguageRules::parse(Path::new(name), text).expect("bundled rules are checked by a test"))
+            .collect();
+        Rules { languages }
+    }
+
+    /// Every `*.toml` in `dir`, replacing the bundled rules of the same language.
+    pub fn load_dir(dir: &Path) -> Result<Rules, RulesError> {
+        let mut rules = Rules::bundled();
+        let entries = std::fs::read_dir(dir).map_err(|source| RulesError::Io { path: dir.to_owned(), source })?;
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io { path: path.clone(), source })?;
+            let lang = LanguageRules::parse(&path, &text)?;
+            rules.languages.retain(|l| l.language != lang.language);
+            rules.languages.push(lang);
+        }
+        Ok(rules)
+    }
+
+    pub fn language(&self, tag: &str) -> Result<&LanguageRules, RulesError> {
+        let primary = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
+        self.languages.iter().find(|l| l.language == primary).ok_or(RulesError::UnknownLanguage(tag.to_owned()))
+    }
+}
+
+impl LanguageRules {
+    pub fn parse(path: &Path, text: &str) -> Result<LanguageRules, RulesError> {
+        let raw: RawRules = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| crate::sheet::line_col(text, s.start)).unwrap_or((1, 1));
+            RulesError::Syntax { path: path.to_owned(), line, column, message: e.message().trim().to_owned() }
+        })?;
+        let pat = |field: &str, source: &str| {
+            Pattern::parse(source).map_err(|message| RulesError::Invalid { path: path.to_owned(), field: field.to_owned(), message })
+        };
+        let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
+        let mut anaphora = Vec::new();
+        let mut phrases: Vec<_> = raw.anaphora.into_iter().collect();
+        phrases.sort();
+        for (phrase, target) in phrases {
+            let referent = if target == "document" {
+                Referent::Document
+            } else {
+                Referent::Kind(crate::sheet::EntityKind::from_str(&target).ok_or_else(|| RulesError::Invalid {
+                    path: path.to_owned(),
+                    field: format!("anaphora.\"{phrase}\""),
+                    message: format!("'{target}' is not an entity kind or \"document\""),
+                })?)
+            };
+            anaphora.push((pat("anaphora", &phrase)?, referent));
+        }
+        let claim_rules = |list: Vec<RawClaimRule>, field: &str| -> Result<Vec<ClaimRule>, RulesError> {
+            list.into_iter()
+                .map(|r| {
+                    if !(0.0..=1.0).contains(&r.confidence) {
+                        return Err(RulesError::Invalid {
+                            path: path.to_owned(),
+                            field: format!("{field} {}", r.rule),
+                            message: "confidence must be between 0 and 1".into(),
+                        });
+                    }
+                    Ok(ClaimRule {
+                        pattern: pat(&format!("{field} {}", r.rule), &r.pattern)?,
+                        rule: r.rule,
+                        kind: r.kind,
+                        claimant: r.claimant.unwrap_or(ClaimantSide::Subject),
+                        confidence: r.confidence,
+                    })
+                })
+                .collect()
+        };
+        let known_properties = crate::ontology::properties();
+        let mut services = Vec::new();
+        for s in raw.service {
+            if !known_properties.keys().any(|iri| iri.rsplit(['#', '/']).next() == Some(s.predicate.as_str())) {
+                return Err(RulesError::Invalid {
+                    path: path.to_owned(),
+                    field: "service.predicate".into(),
+                    message: format!("'{}' is not a property of the ontology", s.predicate),
+                });
+            }
+            services.push((pat("service", &s.pattern)?, s.predicate));
+        }
+        Ok(LanguageRules {
+            language: raw.language.to_ascii_lowercase(),
+            abbreviations: lower(raw.abbreviations),
+            months: lower(raw.months),
+            stopwords: lower(raw.stopwords),
+            anaphora,
+            documents: raw.document.into_iter().map(|d| Ok((pat("document", &d.pattern)?, d.kind))).collect::<Result<_, RulesError>>()?,
+            responses: claim_rules(raw.response, "response")?,
+            claims: claim_rules(raw.claim, "claim")?,
+            attributions: raw.attribution.into_iter().map(|a| pat("attribution", &a.pattern)).collect::<Result<_, _>>()?,
+            kinds: raw.kind.into_iter().map(|k| Ok((pat("kind", &k.pattern)?, k.kind))).collect::<Result<_, RulesError>>()?,
+            services,
+            service_verbs: raw
+                .service_verb
+                .into_iter()
+                .map(|v| Ok((pat("service_verb", &v.pattern)?, v.provider)))
+                .collect::<Result<_, RulesError>>()?,
+            listings: raw.listing.into_iter().map(|l| pat("listing", &l.pattern)).collect::<Result<_, _>>()?,
+            candidate: raw.candidate,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::tokens;
+
+    #[test]
+    fn bundled_rules_parse() {
+        let rules = Rules::bundled();
+        assert!(rules.language("de").is_ok() && rules.language("en-GB").is_ok());
+    }
+
+    #[test]
+    fn gaps_and_prefixes_match() {
+        let p = Pattern::parse("wies ... zurück | dementiert*").unwrap();
+        assert_eq!(p.find(&tokens("Peking wies die Vorwürfe entschieden zurück")), Some((1, 5)));
+        assert_eq!(p.find(&tokens("China dementierte")), Some((1, 1)));
+        assert_eq!(p.find(&tokens("Peking wies darauf")), None);
+    }
+}
