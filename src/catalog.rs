@@ -356,14 +356,24 @@ pub fn run_in(
     }
     let token = CancellationToken::new();
     evaluator = evaluator.with_cancellation_token(token.clone());
-    let mut prepared = evaluator.parse_query(text).map_err(|e| CatalogError::Syntax(e.to_string()))?;
+    // Bound parameters go into the query as a VALUES block at the top of its WHERE
+    // clause, so the planner sees them (Oxigraph applies `substitute_variable` only after
+    // planning, which made parameterised queries start from every claim). The terms are
+    // written by oxrdf, so a value can never change the query's shape; a query without
+    // a plain WHERE clause falls back to substitution.
+    let with_values = values_block(text, bindings);
+    let mut prepared = evaluator
+        .parse_query(with_values.as_deref().unwrap_or(text))
+        .map_err(|e| CatalogError::Syntax(e.to_string()))?;
     if context.default_graphs.is_some() || context.named_graphs.is_some() {
         let dataset = prepared.dataset_mut();
         dataset.set_default_graph(context.default_graphs.iter().flatten().cloned().map(Into::into).collect());
         dataset.set_available_named_graphs(context.named_graphs.iter().flatten().cloned().map(Into::into).collect());
     }
-    for (var, term) in bindings {
-        prepared = prepared.substitute_variable(var.clone(), term.clone());
+    if with_values.is_none() {
+        for (var, term) in bindings {
+            prepared = prepared.substitute_variable(var.clone(), term.clone());
+        }
     }
     let _timer = limits.timeout.map(|t| Timer::start(t, token.clone()));
     let map_eval = |e: QueryEvaluationError| match e {
@@ -395,6 +405,35 @@ pub fn run_in(
             Ok(Outcome::Graph(out))
         }
     }
+}
+
+/// `text` with `VALUES (?a ?b) { (<..> "..") }` opening its first WHERE group, or `None`
+/// when there is nothing to bind or no such group (comment lines are skipped).
+fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
+    if bindings.is_empty() || bindings.iter().any(|(_, t)| matches!(t, Term::BlankNode(_))) {
+        return None;
+    }
+    // Blank out comments so a WHERE in a header never matches; offsets stay the same.
+    let code: String = text
+        .lines()
+        .map(|l| if l.trim_start().starts_with('#') { " ".repeat(l.len()) } else { l.to_owned() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let upper = code.to_ascii_uppercase();
+    let mut from = 0;
+    while let Some(i) = upper[from..].find("WHERE") {
+        let at = from + i;
+        let rest = &code[at + 5..];
+        let brace = rest.len() - rest.trim_start().len();
+        if rest[brace..].starts_with('{') {
+            let insert = at + 5 + brace + 1;
+            let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
+            let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
+            return Some(format!("{}\n  VALUES ({}) {{ ({}) }}\n{}", &text[..insert], vars.join(" "), terms.join(" "), &text[insert..]));
+        }
+        from = at + 5;
+    }
+    None
 }
 
 /// Runs a saved query with raw parameter values.

@@ -108,7 +108,7 @@ impl GraphStore {
     /// loader (committed at once by [`BatchWriter::finish`]), sheets already in the store
     /// are replaced in a transaction each. Statuses are derived once, at the end.
     pub fn batch_writer(&self) -> BatchWriter<'_> {
-        BatchWriter { store: self, loader: None, fresh: HashSet::new() }
+        BatchWriter { store: self, loader: None, pending: Vec::new(), fresh: HashSet::new() }
     }
 
     /// Recomputes every claim's derived status (`queries/derive-status.ru`) in one transaction.
@@ -302,10 +302,16 @@ impl GraphStore {
     }
 }
 
+/// How many quads of new sheets are handed to the bulk loader at once.
+const BULK_CHUNK: usize = 1_000_000;
+
 /// Writes a batch of contributions; see [`GraphStore::batch_writer`].
 pub struct BatchWriter<'a> {
     store: &'a GraphStore,
     loader: Option<oxigraph::store::BulkLoader<'a>>,
+    /// Quads of new sheets not yet handed to the loader: each hand-over writes a set of
+    /// files, so they go in large chunks (one per article made 10 files an article).
+    pending: Vec<Quad>,
     /// Ledgers written by the bulk loader in this batch (not yet visible in the store).
     fresh: HashSet<NamedNode>,
 }
@@ -318,8 +324,10 @@ impl BatchWriter<'_> {
         let in_store = self.store.store.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
         if !in_store && !self.fresh.contains(&contribution.ledger) {
             // A sheet the store has never seen: nothing to remove, so the fast path.
-            let loader = self.loader.get_or_insert_with(|| self.store.store.bulk_loader());
-            loader.load_quads(contribution.quads())?;
+            self.pending.extend(contribution.quads());
+            if self.pending.len() >= BULK_CHUNK {
+                self.hand_over()?;
+            }
             self.fresh.insert(contribution.ledger.clone());
             return Ok(ReplaceReport { removed: 0, inserted: contribution.triples.len() + contribution.graphs.iter().map(|(_, t)| t.len()).sum::<usize>() });
         }
@@ -330,7 +338,16 @@ impl BatchWriter<'_> {
         self.store.replace(contribution, false)
     }
 
+    fn hand_over(&mut self) -> Result<(), StoreError> {
+        if !self.pending.is_empty() {
+            let loader = self.loader.get_or_insert_with(|| self.store.store.bulk_loader());
+            loader.load_quads(std::mem::take(&mut self.pending))?;
+        }
+        Ok(())
+    }
+
     fn commit_loader(&mut self) -> Result<(), StoreError> {
+        self.hand_over()?;
         if let Some(loader) = self.loader.take() {
             loader.commit()?;
         }
