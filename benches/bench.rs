@@ -19,7 +19,12 @@ fn main() {
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
         match arg.as_str() {
-            "--articles" => sizes = value().split(',').map(|s| s.trim().parse().expect("--articles takes numbers")).collect(),
+            "--articles" => {
+                sizes = value()
+                    .split(',')
+                    .map(|s| s.trim().parse().expect("--articles takes numbers"))
+                    .collect()
+            }
             "--seed" => seed = value().parse().expect("--seed takes a number"),
             "--work" => work = PathBuf::from(value()),
             "--query-runs" => query_runs = value().parse().expect("--query-runs takes a number"),
@@ -39,7 +44,12 @@ fn main() {
     }
     println!("{}\n", runner::provenance());
     for articles in sizes {
-        let config = runner::Config { articles, seed, work: work.clone(), query_runs };
+        let config = runner::Config {
+            articles,
+            seed,
+            work: work.clone(),
+            query_runs,
+        };
         match runner::run(&config) {
             Ok(report) => println!("{}", report.markdown()),
             Err(e) => {

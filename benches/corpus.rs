@@ -57,29 +57,88 @@ pub struct World {
 }
 
 const SYLLABLES: &[&str] = &[
-    "ka", "lo", "mi", "ra", "te", "vo", "zen", "tri", "nex", "sol", "dra", "qu", "bel", "cor", "fin", "gal", "hy", "ion",
-    "jun", "kor", "lum", "mer", "nor", "ost", "pra", "sil", "tor", "ula", "ver", "wen", "xin", "yar", "zor", "an", "el",
+    "ka", "lo", "mi", "ra", "te", "vo", "zen", "tri", "nex", "sol", "dra", "qu", "bel", "cor",
+    "fin", "gal", "hy", "ion", "jun", "kor", "lum", "mer", "nor", "ost", "pra", "sil", "tor",
+    "ula", "ver", "wen", "xin", "yar", "zor", "an", "el",
 ];
-const COMPANY_SUFFIXES: &[&str] =
-    &["Technologies", "Holdings", "Networks", "Systems", "Cloud", "Digital", "Robotics", "Semiconductor", "Telecom", "Analytics"];
+const COMPANY_SUFFIXES: &[&str] = &[
+    "Technologies",
+    "Holdings",
+    "Networks",
+    "Systems",
+    "Cloud",
+    "Digital",
+    "Robotics",
+    "Semiconductor",
+    "Telecom",
+    "Analytics",
+];
 const LEGAL: &[&str] = &["GmbH", "Ltd.", "Inc.", "AG", "Co., Ltd.", "S.A."];
 const COUNTRIES: &[(&str, &str)] = &[
-    ("Aldoria", "Aldorien"), ("Borvania", "Borvanien"), ("Cestria", "Cestrien"), ("Dalmora", "Dalmorien"), ("Estoval", "Estovalien"),
-    ("Ferunia", "Ferunien"), ("Galdany", "Galdanien"), ("Hestria", "Hestrien"), ("Ilvaria", "Ilvarien"), ("Jorvik", "Jorvikien"),
-    ("Kestel", "Kestelien"), ("Lorania", "Loranien"), ("Marovia", "Marovien"), ("Norland", "Norland"), ("Ostrava", "Ostravien"),
-    ("Pelagia", "Pelagien"), ("Quorin", "Quorinien"), ("Rovenia", "Rovenien"), ("Sarnia", "Sarnien"), ("Tavora", "Tavorien"),
+    ("Aldoria", "Aldorien"),
+    ("Borvania", "Borvanien"),
+    ("Cestria", "Cestrien"),
+    ("Dalmora", "Dalmorien"),
+    ("Estoval", "Estovalien"),
+    ("Ferunia", "Ferunien"),
+    ("Galdany", "Galdanien"),
+    ("Hestria", "Hestrien"),
+    ("Ilvaria", "Ilvarien"),
+    ("Jorvik", "Jorvikien"),
+    ("Kestel", "Kestelien"),
+    ("Lorania", "Loranien"),
+    ("Marovia", "Marovien"),
+    ("Norland", "Norland"),
+    ("Ostrava", "Ostravien"),
+    ("Pelagia", "Pelagien"),
+    ("Quorin", "Quorinien"),
+    ("Rovenia", "Rovenien"),
+    ("Sarnia", "Sarnien"),
+    ("Tavora", "Tavorien"),
 ];
 const MINISTRIES: &[(&str, &str)] = &[
-    ("Ministry of Commerce", "Handelsministerium"), ("Ministry of Foreign Affairs", "Außenministerium"),
-    ("Ministry of Defence", "Verteidigungsministerium"), ("Data Protection Authority", "Datenschutzbehörde"),
-    ("Intelligence Service", "Nachrichtendienst"), ("Trade Commission", "Handelskommission"),
-    ("Cyber Security Agency", "Behörde für Cybersicherheit"), ("Export Control Office", "Amt für Exportkontrolle"),
-    ("Presidential Office", "Präsidialamt"), ("Competition Authority", "Wettbewerbsbehörde"),
-    ("Ministry of Industry", "Industrieministerium"), ("Telecom Regulator", "Telekommunikationsaufsicht"),
-    ("Customs Agency", "Zollbehörde"), ("Ministry of Justice", "Justizministerium"), ("Central Bank", "Zentralbank"),
+    ("Ministry of Commerce", "Handelsministerium"),
+    ("Ministry of Foreign Affairs", "Außenministerium"),
+    ("Ministry of Defence", "Verteidigungsministerium"),
+    ("Data Protection Authority", "Datenschutzbehörde"),
+    ("Intelligence Service", "Nachrichtendienst"),
+    ("Trade Commission", "Handelskommission"),
+    ("Cyber Security Agency", "Behörde für Cybersicherheit"),
+    ("Export Control Office", "Amt für Exportkontrolle"),
+    ("Presidential Office", "Präsidialamt"),
+    ("Competition Authority", "Wettbewerbsbehörde"),
+    ("Ministry of Industry", "Industrieministerium"),
+    ("Telecom Regulator", "Telekommunikationsaufsicht"),
+    ("Customs Agency", "Zollbehörde"),
+    ("Ministry of Justice", "Justizministerium"),
+    ("Central Bank", "Zentralbank"),
 ];
-const FIRST: &[&str] = &["Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kira", "Lars", "Mei", "Nils", "Olga", "Pavel", "Rosa", "Sven", "Tara", "Umar"];
-const LAST: &[&str] = &["Adler", "Berg", "Castell", "Dorn", "Ebert", "Falk", "Gruber", "Hahn", "Iwanow", "Jansen", "Keller", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrov", "Quist", "Romero", "Schulz", "Tanaka"];
+const FIRST: &[&str] = &[
+    "Anna", "Boris", "Clara", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kira",
+    "Lars", "Mei", "Nils", "Olga", "Pavel", "Rosa", "Sven", "Tara", "Umar",
+];
+const LAST: &[&str] = &[
+    "Adler",
+    "Berg",
+    "Castell",
+    "Dorn",
+    "Ebert",
+    "Falk",
+    "Gruber",
+    "Hahn",
+    "Iwanow",
+    "Jansen",
+    "Keller",
+    "Lindqvist",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Quist",
+    "Romero",
+    "Schulz",
+    "Tanaka",
+];
 
 fn name(rng: &mut Rng, syllables: usize) -> String {
     let mut s: String = (0..syllables).map(|_| *rng.pick(SYLLABLES)).collect();
@@ -106,7 +165,11 @@ impl World {
         let companies_n = (2000 + articles / 25).min(6000);
         let countries: Vec<Entity> = COUNTRIES
             .iter()
-            .map(|(en, _)| Entity { id: slug(en), kind: "country", name: (*en).to_owned() })
+            .map(|(en, _)| Entity {
+                id: slug(en),
+                kind: "country",
+                name: (*en).to_owned(),
+            })
             .collect();
         let mut seen = std::collections::HashSet::new();
         let mut companies = Vec::new();
@@ -116,49 +179,98 @@ impl World {
             let n = format!("{base} {}", rng.pick(COMPANY_SUFFIXES));
             let id = slug(&n);
             if seen.insert(id.clone()) {
-                companies.push(Entity { id, kind: "company", name: n });
+                companies.push(Entity {
+                    id,
+                    kind: "company",
+                    name: n,
+                });
             }
         }
         let mut governments = Vec::new();
         for (i, c) in COUNTRIES.iter().enumerate() {
             for (en, _) in MINISTRIES {
                 let n = format!("{} {en}", c.0);
-                governments.push(Entity { id: format!("{}-{}", slug(c.0), slug(en)), kind: "government", name: n });
+                governments.push(Entity {
+                    id: format!("{}-{}", slug(c.0), slug(en)),
+                    kind: "government",
+                    name: n,
+                });
             }
             let _ = i;
         }
         let mut people = Vec::new();
         while people.len() < 400 {
-            let n = format!("{} {}{}", rng.pick(FIRST), rng.pick(LAST), if rng.chance(50) { format!("-{}", rng.pick(LAST)) } else { String::new() });
+            let n = format!(
+                "{} {}{}",
+                rng.pick(FIRST),
+                rng.pick(LAST),
+                if rng.chance(50) {
+                    format!("-{}", rng.pick(LAST))
+                } else {
+                    String::new()
+                }
+            );
             let id = slug(&n);
             if seen.insert(id.clone()) {
-                people.push(Entity { id, kind: "person", name: n });
+                people.push(Entity {
+                    id,
+                    kind: "person",
+                    name: n,
+                });
             }
         }
-        let lists = ["Entity List", "Sanctions List", "Watch List", "Export Blacklist", "Investment Ban List", "Denied Parties List"]
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let n = format!("{} {l}", COUNTRIES[i].0);
-                Entity { id: slug(&n), kind: "list", name: n }
-            })
-            .collect();
-        World { companies, governments, people, lists, countries }
+        let lists = [
+            "Entity List",
+            "Sanctions List",
+            "Watch List",
+            "Export Blacklist",
+            "Investment Ban List",
+            "Denied Parties List",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let n = format!("{} {l}", COUNTRIES[i].0);
+            Entity {
+                id: slug(&n),
+                kind: "list",
+                name: n,
+            }
+        })
+        .collect();
+        World {
+            companies,
+            governments,
+            people,
+            lists,
+            countries,
+        }
     }
 
     pub fn entities_toml(&self, rng: &mut Rng) -> String {
-        let mut out = String::from("# Synthetic reference entities (generated by benches/corpus.rs).\n");
+        let mut out =
+            String::from("# Synthetic reference entities (generated by benches/corpus.rs).\n");
         for e in self.countries.iter() {
             entity(&mut out, e, &e.name, None, &[]);
         }
         for e in &self.companies {
             let legal = format!("{} {}", e.name, rng.pick(LEGAL));
             let genitive = format!("{}s", e.name);
-            entity(&mut out, e, &e.name, Some(&self.countries[rng.below(self.countries.len())].id), &[&legal, &genitive]);
+            entity(
+                &mut out,
+                e,
+                &e.name,
+                Some(&self.countries[rng.below(self.countries.len())].id),
+                &[&legal, &genitive],
+            );
         }
         for (i, e) in self.governments.iter().enumerate() {
             let country = &self.countries[i / MINISTRIES.len()];
-            let de = format!("{} {}", MINISTRIES[i % MINISTRIES.len()].1, COUNTRIES[i / MINISTRIES.len()].1);
+            let de = format!(
+                "{} {}",
+                MINISTRIES[i % MINISTRIES.len()].1,
+                COUNTRIES[i / MINISTRIES.len()].1
+            );
             entity(&mut out, e, &de, Some(&country.id), &[]);
         }
         for e in self.people.iter().chain(&self.lists) {
@@ -169,7 +281,11 @@ impl World {
 }
 
 fn entity(out: &mut String, e: &Entity, label_de: &str, country: Option<&str>, aliases: &[&str]) {
-    let _ = writeln!(out, "\n[[entity]]\nid = \"{}\"\nkind = \"{}\"\nlabel_en = \"{}\"\nlabel_de = \"{}\"", e.id, e.kind, e.name, label_de);
+    let _ = writeln!(
+        out,
+        "\n[[entity]]\nid = \"{}\"\nkind = \"{}\"\nlabel_en = \"{}\"\nlabel_de = \"{}\"",
+        e.id, e.kind, e.name, label_de
+    );
     if !aliases.is_empty() {
         let list: Vec<String> = aliases.iter().map(|a| format!("\"{a}\"")).collect();
         let _ = writeln!(out, "aliases = [{}]", list.join(", "));
@@ -206,11 +322,31 @@ struct Claim {
 }
 
 const SERVICES: &[(&str, &str, &str)] = &[
-    ("providesWebHostingTo", "hostet die Websites von", "hosts the websites of"),
-    ("providesEmailHostingTo", "betreibt die E-Mail-Dienste von", "runs the e-mail of"),
-    ("providesCdnTo", "liefert Inhalte aus für", "delivers content for"),
-    ("providesCloudServicesTo", "stellt Cloud-Dienste bereit für", "provides cloud services to"),
-    ("suppliesTechnologyTo", "liefert Technologie an", "supplies technology to"),
+    (
+        "providesWebHostingTo",
+        "hostet die Websites von",
+        "hosts the websites of",
+    ),
+    (
+        "providesEmailHostingTo",
+        "betreibt die E-Mail-Dienste von",
+        "runs the e-mail of",
+    ),
+    (
+        "providesCdnTo",
+        "liefert Inhalte aus für",
+        "delivers content for",
+    ),
+    (
+        "providesCloudServicesTo",
+        "stellt Cloud-Dienste bereit für",
+        "provides cloud services to",
+    ),
+    (
+        "suppliesTechnologyTo",
+        "liefert Technologie an",
+        "supplies technology to",
+    ),
 ];
 
 /// One article sheet with inline text.
@@ -221,7 +357,8 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
     let n_claims = rng.range(5, 30);
     let mut text = String::new();
     let mut claims: Vec<Claim> = Vec::new();
-    let mut documents: Vec<(String, &'static str, String, Option<String>, &'static str)> = Vec::new();
+    let mut documents: Vec<(String, &'static str, String, Option<String>, &'static str)> =
+        Vec::new();
 
     // A chain of 1 to 3 documents: a report, a news report about it, a memo it rests on.
     let chain_len = rng.range(1, 3);
@@ -234,42 +371,80 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
             1 => ("report", "reports-on"),
             _ => ("memorandum", "based-on"),
         };
-        documents.push((doc_id.clone(), kind, author.id.clone(), previous.clone(), link));
+        documents.push((
+            doc_id.clone(),
+            kind,
+            author.id.clone(),
+            previous.clone(),
+            link,
+        ));
         previous = Some(doc_id);
     }
     let origin = documents.last().map(|d| d.0.clone());
 
     for c in 0..n_claims {
-        let claimant = if rng.chance(30) { rng.pick(&world.governments).clone() } else { author.clone() };
+        let claimant = if rng.chance(30) {
+            rng.pick(&world.governments).clone()
+        } else {
+            author.clone()
+        };
         let subject = rng.pick(&world.companies).clone();
         let object = rng.pick(&world.companies).clone();
         let (predicate, de, en) = *rng.pick(SERVICES);
         let (sentence, kind, proposition, statement) = if rng.chance(15) {
             let list = rng.pick(&world.lists).clone();
             let s = if german {
-                format!("{} wurde nach Angaben von {} in die {} aufgenommen.", subject.name, claimant.name, list.name)
+                format!(
+                    "{} wurde nach Angaben von {} in die {} aufgenommen.",
+                    subject.name, claimant.name, list.name
+                )
             } else {
-                format!("{} was added to the {}, {} said.", subject.name, list.name, claimant.name)
+                format!(
+                    "{} was added to the {}, {} said.",
+                    subject.name, list.name, claimant.name
+                )
             };
             let statement = format!("{} was added to the {}.", subject.name, list.name);
-            (s, "official-action", (subject.id.clone(), "addedTo", list.id.clone()), statement)
+            (
+                s,
+                "official-action",
+                (subject.id.clone(), "addedTo", list.id.clone()),
+                statement,
+            )
         } else {
             let s = if german {
-                format!("Laut {} {} {} angeblich {}.", claimant.name, subject.name, de, object.name)
+                format!(
+                    "Laut {} {} {} angeblich {}.",
+                    claimant.name, subject.name, de, object.name
+                )
             } else {
-                format!("{} {} {}, according to {}.", subject.name, en, object.name, claimant.name)
+                format!(
+                    "{} {} {}, according to {}.",
+                    subject.name, en, object.name, claimant.name
+                )
             };
             let statement = format!("{} {} {}.", subject.name, en, object.name);
-            (s, "allegation", (subject.id.clone(), predicate, object.id.clone()), statement)
+            (
+                s,
+                "allegation",
+                (subject.id.clone(), predicate, object.id.clone()),
+                statement,
+            )
         };
         // A quote must occur once in the text; a repeated sentence is simply left out.
         if text.contains(&sentence) {
             continue;
         }
         let filler = if german {
-            format!("Die Vorwürfe betreffen den Zeitraum seit {}. ", rng.range(2010, 2024))
+            format!(
+                "Die Vorwürfe betreffen den Zeitraum seit {}. ",
+                rng.range(2010, 2024)
+            )
         } else {
-            format!("The allegations cover the period since {}. ", rng.range(2010, 2024))
+            format!(
+                "The allegations cover the period since {}. ",
+                rng.range(2010, 2024)
+            )
         };
         text.push_str(&sentence);
         text.push(' ');
@@ -291,16 +466,28 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
         if rng.chance(20) {
             let denial = rng.chance(60);
             let s = match (german, denial) {
-                (true, true) => format!("{} wies die Vorwürfe als haltlos zurück (Nr. {c}).", subject.name),
-                (true, false) => format!("{} lehnte eine Stellungnahme ab (Nr. {c}).", subject.name),
-                (false, true) => format!("{} denied the allegations as baseless (no. {c}).", subject.name),
+                (true, true) => format!(
+                    "{} wies die Vorwürfe als haltlos zurück (Nr. {c}).",
+                    subject.name
+                ),
+                (true, false) => {
+                    format!("{} lehnte eine Stellungnahme ab (Nr. {c}).", subject.name)
+                }
+                (false, true) => format!(
+                    "{} denied the allegations as baseless (no. {c}).",
+                    subject.name
+                ),
                 (false, false) => format!("{} declined to comment (no. {c}).", subject.name),
             };
             text.push_str(&s);
             text.push(' ');
             claims.push(Claim {
                 id: format!("r{c}"),
-                kind: if denial { "denial" } else { "refusal-to-comment" },
+                kind: if denial {
+                    "denial"
+                } else {
+                    "refusal-to-comment"
+                },
                 claimant: subject.id.clone(),
                 document: None,
                 about: vec![subject.id.clone()],
@@ -326,12 +513,22 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
         }
     }
     for c in &claims {
-        let _ = writeln!(out, "\n[[claim]]\nid = \"{}\"\nkind = \"{}\"\nclaimant = \"{}\"", c.id, c.kind, c.claimant);
+        let _ = writeln!(
+            out,
+            "\n[[claim]]\nid = \"{}\"\nkind = \"{}\"\nclaimant = \"{}\"",
+            c.id, c.kind, c.claimant
+        );
         if let Some(d) = &c.document {
             let _ = writeln!(out, "document = \"{d}\"");
         }
         let about: Vec<String> = c.about.iter().map(|a| format!("\"{a}\"")).collect();
-        let _ = writeln!(out, "about = [{}]\nstatement = \"{}\"\nquote = '''{}'''", about.join(", "), c.statement, c.quote);
+        let _ = writeln!(
+            out,
+            "about = [{}]\nstatement = \"{}\"\nquote = '''{}'''",
+            about.join(", "),
+            c.statement,
+            c.quote
+        );
         if let Some(d) = &c.date {
             let _ = writeln!(out, "date = {d}");
         }
@@ -339,7 +536,10 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
             let _ = writeln!(out, "answers = [\"{a}\"]");
         }
         if let Some((s, p, o)) = &c.proposition {
-            let _ = writeln!(out, "\n[[claim.proposition]]\nsubject = \"{s}\"\npredicate = \"{p}\"\nobject = \"{o}\"");
+            let _ = writeln!(
+                out,
+                "\n[[claim.proposition]]\nsubject = \"{s}\"\npredicate = \"{p}\"\nobject = \"{o}\""
+            );
         }
     }
     out

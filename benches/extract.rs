@@ -14,13 +14,28 @@ use claimgraph::extract::{ArticleInfo, Dictionary, Extractor, Rules};
 
 const ARTICLES: usize = 4_000;
 const SOURCES: [(&str, &str); 4] = [
-    ("de", include_str!("../data/articles/us-tech-entity-list.txt")),
+    (
+        "de",
+        include_str!("../data/articles/us-tech-entity-list.txt"),
+    ),
     ("de", include_str!("../data/articles/alibaba-pla-memo.txt")),
-    ("en", include_str!("../tests/fixtures/extract/uk-zte-ban.txt")),
-    ("de", include_str!("../tests/fixtures/extract/tiktok-dpc-fine.txt")),
+    (
+        "en",
+        include_str!("../tests/fixtures/extract/uk-zte-ban.txt"),
+    ),
+    (
+        "de",
+        include_str!("../tests/fixtures/extract/tiktok-dpc-fine.txt"),
+    ),
 ];
-const SWAPS: [(&str, &str); 6] =
-    [("Google", "Microsoft"), ("Alibaba", "Huawei"), ("ZTE", "Hikvision"), ("TikTok", "Megvii"), ("Amazon", "Apple"), ("Oracle", "Qualcomm")];
+const SWAPS: [(&str, &str); 6] = [
+    ("Google", "Microsoft"),
+    ("Alibaba", "Huawei"),
+    ("ZTE", "Hikvision"),
+    ("TikTok", "Megvii"),
+    ("Amazon", "Apple"),
+    ("Oracle", "Qualcomm"),
+];
 
 fn corpus() -> Vec<(&'static str, String)> {
     (0..ARTICLES)
@@ -58,9 +73,17 @@ fn main() {
         let started = Instant::now();
         claims = 0;
         for (i, (lang, text)) in corpus.iter().enumerate() {
-            let info = ArticleInfo { id: format!("bench-{i}"), language: (*lang).into(), ..ArticleInfo::default() };
+            let info = ArticleInfo {
+                id: format!("bench-{i}"),
+                language: (*lang).into(),
+                ..ArticleInfo::default()
+            };
             let draft = extractor.draft(text, info).expect("corpus articles draft");
-            let sheet = extractor.sheet(&draft, text, claimgraph::extract::sheet_writer::TextSource::Inline);
+            let sheet = extractor.sheet(
+                &draft,
+                text,
+                claimgraph::extract::sheet_writer::TextSource::Inline,
+            );
             claims += draft.claims.len();
             std::hint::black_box(sheet);
         }

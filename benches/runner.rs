@@ -74,7 +74,11 @@ fn dir_size(path: &Path) -> u64 {
     if let Ok(entries) = std::fs::read_dir(path) {
         for e in entries.flatten() {
             let p = e.path();
-            total += if p.is_dir() { dir_size(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) };
+            total += if p.is_dir() {
+                dir_size(&p)
+            } else {
+                e.metadata().map(|m| m.len()).unwrap_or(0)
+            };
         }
     }
     total
@@ -85,7 +89,9 @@ fn mib(bytes: u64) -> String {
 }
 
 fn peak() -> String {
-    peak_memory_mib().map(|m| format!("{m:.0} MiB")).unwrap_or_else(|| "n/a".into())
+    peak_memory_mib()
+        .map(|m| format!("{m:.0} MiB"))
+        .unwrap_or_else(|| "n/a".into())
 }
 
 /// The p-th percentile (0..=100) of sorted durations, in milliseconds.
@@ -100,12 +106,25 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
 /// Generates the corpus (unless present), imports it, loads the raw baseline and times
 /// the saved queries.
 pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
-    let mut report = Report { articles: config.articles, ..Report::default() };
-    let corpus_dir = config.work.join(format!("corpus-{}-{}", config.articles, config.seed));
+    let mut report = Report {
+        articles: config.articles,
+        ..Report::default()
+    };
+    let corpus_dir = config
+        .work
+        .join(format!("corpus-{}-{}", config.articles, config.seed));
     if !corpus_dir.join("entities.toml").exists() {
         let started = Instant::now();
         let claims = corpus::generate(&corpus_dir, config.articles, config.seed)?;
-        report.add("corpus", "generated", format!("{} claims in {:.1} s", claims, started.elapsed().as_secs_f64()));
+        report.add(
+            "corpus",
+            "generated",
+            format!(
+                "{} claims in {:.1} s",
+                claims,
+                started.elapsed().as_secs_f64()
+            ),
+        );
     }
 
     // Our import, into a fresh on-disk store.
@@ -126,9 +145,21 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     report.add("import", "articles", summary.articles.to_string());
     report.add("import", "claims", summary.claims.to_string());
     report.add("import", "quads in store", quads.to_string());
-    report.add("import", "time", format!("{:.2} s", import_time.as_secs_f64()));
-    report.add("import", "articles/s", format!("{:.0}", summary.articles as f64 / import_time.as_secs_f64()));
-    report.add("import", "quads/s", format!("{:.0}", quads as f64 / import_time.as_secs_f64()));
+    report.add(
+        "import",
+        "time",
+        format!("{:.2} s", import_time.as_secs_f64()),
+    );
+    report.add(
+        "import",
+        "articles/s",
+        format!("{:.0}", summary.articles as f64 / import_time.as_secs_f64()),
+    );
+    report.add(
+        "import",
+        "quads/s",
+        format!("{:.0}", quads as f64 / import_time.as_secs_f64()),
+    );
     report.add("import", "peak memory", peak());
     store.flush()?;
     report.add("import", "store on disk", mib(dir_size(&store_dir)));
@@ -137,18 +168,30 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     let dump = config.work.join(format!("dump-{}.nq", config.articles));
     {
         let file = std::io::BufWriter::new(std::fs::File::create(&dump)?);
-        store.store().dump_to_writer(oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads), file)?;
+        store.store().dump_to_writer(
+            oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads),
+            file,
+        )?;
     }
     let raw_dir = config.work.join(format!("raw-{}", config.articles));
     let _ = std::fs::remove_dir_all(&raw_dir);
     reset_peak_memory();
     let raw = Store::open(&raw_dir)?;
     let started = Instant::now();
-    raw.bulk_loader().load_from_reader(RdfFormat::NQuads, std::fs::File::open(&dump)?)?;
+    raw.bulk_loader()
+        .load_from_reader(RdfFormat::NQuads, std::fs::File::open(&dump)?)?;
     let raw_time = started.elapsed();
-    report.add("raw bulk load", "time (Oxigraph BulkLoader, same N-Quads)", format!("{:.2} s", raw_time.as_secs_f64()));
+    report.add(
+        "raw bulk load",
+        "time (Oxigraph BulkLoader, same N-Quads)",
+        format!("{:.2} s", raw_time.as_secs_f64()),
+    );
     report.add("raw bulk load", "peak memory", peak());
-    report.add("raw bulk load", "ratio: our import / raw load", format!("{:.2}x", import_time.as_secs_f64() / raw_time.as_secs_f64()));
+    report.add(
+        "raw bulk load",
+        "ratio: our import / raw load",
+        format!("{:.2}x", import_time.as_secs_f64() / raw_time.as_secs_f64()),
+    );
     drop(raw);
     let _ = std::fs::remove_dir_all(&raw_dir);
     if let Some(cli) = oxigraph_cli() {
@@ -165,8 +208,16 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
             .status()?;
         if status.success() {
             let t = started.elapsed();
-            report.add("raw bulk load", "time (`oxigraph load`)", format!("{:.2} s", t.as_secs_f64()));
-            report.add("raw bulk load", "ratio: our import / `oxigraph load`", format!("{:.2}x", import_time.as_secs_f64() / t.as_secs_f64()));
+            report.add(
+                "raw bulk load",
+                "time (`oxigraph load`)",
+                format!("{:.2} s", t.as_secs_f64()),
+            );
+            report.add(
+                "raw bulk load",
+                "ratio: our import / `oxigraph load`",
+                format!("{:.2}x", import_time.as_secs_f64() / t.as_secs_f64()),
+            );
         }
         let _ = std::fs::remove_dir_all(&cli_dir);
     }
@@ -188,10 +239,21 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         let mut times = Vec::with_capacity(config.query_runs);
         let mut rows = 0;
         for _ in 0..config.query_runs {
-            let params: Vec<(String, String)> =
-                q.params.iter().map(|p| (p.name.clone(), rng.pick(&entities).clone())).collect();
+            let params: Vec<(String, String)> = q
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), rng.pick(&entities).clone()))
+                .collect();
             let started = Instant::now();
-            let outcome = catalog::run_saved(&store, q, &params, Limits { timeout: Some(Duration::from_secs(120)), max_rows: None })?;
+            let outcome = catalog::run_saved(
+                &store,
+                q,
+                &params,
+                Limits {
+                    timeout: Some(Duration::from_secs(120)),
+                    max_rows: None,
+                },
+            )?;
             times.push(started.elapsed());
             if let catalog::Outcome::Table(t) = outcome {
                 rows = t.rows.len();
@@ -201,7 +263,11 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         report.add(
             "query",
             &format!("Q{} {}", q.question.unwrap_or(0), q.name),
-            format!("p50 {:.1} ms, p99 {:.1} ms ({rows} rows)", percentile(&times, 50.0), percentile(&times, 99.0)),
+            format!(
+                "p50 {:.1} ms, p99 {:.1} ms ({rows} rows)",
+                percentile(&times, 50.0),
+                percentile(&times, 99.0)
+            ),
         );
     }
     Ok(report)
@@ -210,23 +276,41 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
 /// The `oxigraph` command-line tool, when installed (`cargo install oxigraph-cli`).
 fn oxigraph_cli() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join("oxigraph")).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join("oxigraph"))
+        .find(|p| p.is_file())
 }
 
 /// The machine, the date and the commit, for the table's heading.
 pub fn provenance() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()))
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<f64>().ok())
+        })
         .map(|k| format!("{:.0} GiB", k / 1_048_576.0))
         .unwrap_or_default();
     let run = |cmd: &str, args: &[&str]| {
-        std::process::Command::new(cmd).args(args).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+        std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
     };
     format!(
         "machine: {cpu}, {cores} cores, {mem}; date: {}; commit: {}",

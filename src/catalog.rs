@@ -26,7 +26,9 @@ use std::time::Duration;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable,
+};
 
 use crate::sheet::validate::suggest;
 use crate::store::GraphStore;
@@ -41,13 +43,25 @@ pub enum CatalogError {
     #[error("no saved query '{name}'{hint}; `claimgraph query --list` shows them all")]
     UnknownQuery { name: String, hint: String },
     #[error("query '{query}' has no parameter '{param}'{hint}")]
-    UnknownParam { query: String, param: String, hint: String },
+    UnknownParam {
+        query: String,
+        param: String,
+        hint: String,
+    },
     #[error("query '{query}' needs the parameter '{param}' ({kind}): add --param {param}=VALUE")]
-    MissingParam { query: String, param: String, kind: ParamKind },
+    MissingParam {
+        query: String,
+        param: String,
+        kind: ParamKind,
+    },
     #[error("parameter '{param}': {message}")]
     BadValue { param: String, message: String },
     #[error("{name}: bad header line '{line}': {message}")]
-    Header { name: String, line: String, message: String },
+    Header {
+        name: String,
+        line: String,
+        message: String,
+    },
     #[error("{0}")]
     Syntax(String),
     #[error("the query took longer than {0:?} and was stopped")]
@@ -156,8 +170,14 @@ impl SavedQuery {
             line: line.to_owned(),
             message: message.to_owned(),
         };
-        for line in text.lines().map(str::trim).take_while(|l| l.starts_with('#')) {
-            let Some((key, value)) = line.trim_start_matches('#').split_once(':') else { continue };
+        for line in text
+            .lines()
+            .map(str::trim)
+            .take_while(|l| l.starts_with('#'))
+        {
+            let Some((key, value)) = line.trim_start_matches('#').split_once(':') else {
+                continue;
+            };
             let value = value.trim();
             match key.trim() {
                 "title" => q.title = value.to_owned(),
@@ -167,7 +187,13 @@ impl SavedQuery {
                     }
                     q.description.push_str(value);
                 }
-                "question" => q.question = Some(value.parse().map_err(|_| header_error(line, "question must be a number"))?),
+                "question" => {
+                    q.question = Some(
+                        value
+                            .parse()
+                            .map_err(|_| header_error(line, "question must be a number"))?,
+                    )
+                }
                 "internal" => q.internal = value == "true",
                 "param" => {
                     let mut parts = value.splitn(3, ' ');
@@ -175,9 +201,16 @@ impl SavedQuery {
                         return Err(header_error(line, "write `# param: NAME KIND description`"));
                     };
                     let kind = ParamKind::parse(kind).ok_or_else(|| {
-                        header_error(line, "kind must be entity, article, claim, document, iri, string or integer")
+                        header_error(
+                            line,
+                            "kind must be entity, article, claim, document, iri, string or integer",
+                        )
                     })?;
-                    q.params.push(Param { name: pname.to_owned(), kind, description: parts.next().unwrap_or("").to_owned() });
+                    q.params.push(Param {
+                        name: pname.to_owned(),
+                        kind,
+                        description: parts.next().unwrap_or("").to_owned(),
+                    });
                 }
                 "example" => {
                     for pair in value.split_whitespace() {
@@ -206,7 +239,8 @@ impl Catalog {
             .iter()
             .map(|(path, text)| {
                 let name = path.trim_end_matches(".rq").to_owned();
-                let q = SavedQuery::parse(&name, text).expect("bundled query headers are checked by a test");
+                let q = SavedQuery::parse(&name, text)
+                    .expect("bundled query headers are checked by a test");
                 (name, q)
             })
             .collect();
@@ -225,10 +259,12 @@ impl Catalog {
     }
 
     pub fn get(&self, name: &str) -> Result<&SavedQuery, CatalogError> {
-        self.queries.get(name).ok_or_else(|| CatalogError::UnknownQuery {
-            name: name.to_owned(),
-            hint: suggest(name, self.queries.keys()),
-        })
+        self.queries
+            .get(name)
+            .ok_or_else(|| CatalogError::UnknownQuery {
+                name: name.to_owned(),
+                hint: suggest(name, self.queries.keys()),
+            })
     }
 }
 
@@ -262,7 +298,11 @@ pub enum Outcome {
 }
 
 /// Turns raw `name=value` pairs into typed terms for `query`'s declared parameters.
-pub fn bind(store: &GraphStore, query: &SavedQuery, raw: &[(String, String)]) -> Result<Vec<(Variable, Term)>, CatalogError> {
+pub fn bind(
+    store: &GraphStore,
+    query: &SavedQuery,
+    raw: &[(String, String)],
+) -> Result<Vec<(Variable, Term)>, CatalogError> {
     let mut out = Vec::new();
     for (name, value) in raw {
         let Some(param) = query.params.iter().find(|p| &p.name == name) else {
@@ -272,26 +312,50 @@ pub fn bind(store: &GraphStore, query: &SavedQuery, raw: &[(String, String)]) ->
             } else {
                 format!(" (it takes: {})", names.join(", "))
             };
-            return Err(CatalogError::UnknownParam { query: query.name.clone(), param: name.clone(), hint });
+            return Err(CatalogError::UnknownParam {
+                query: query.name.clone(),
+                param: name.clone(),
+                hint,
+            });
         };
-        out.push((Variable::new_unchecked(name.clone()), term_for(store, param, value)?));
+        out.push((
+            Variable::new_unchecked(name.clone()),
+            term_for(store, param, value)?,
+        ));
     }
     for p in &query.params {
         if !raw.iter().any(|(n, _)| n == &p.name) {
-            return Err(CatalogError::MissingParam { query: query.name.clone(), param: p.name.clone(), kind: p.kind });
+            return Err(CatalogError::MissingParam {
+                query: query.name.clone(),
+                param: p.name.clone(),
+                kind: p.kind,
+            });
         }
     }
     Ok(out)
 }
 
 fn term_for(store: &GraphStore, param: &Param, value: &str) -> Result<Term, CatalogError> {
-    let bad = |message: String| CatalogError::BadValue { param: param.name.clone(), message };
+    let bad = |message: String| CatalogError::BadValue {
+        param: param.name.clone(),
+        message,
+    };
     let iris = store.iris();
     let as_iri = |v: &str| -> Result<Term, CatalogError> {
-        NamedNode::new(v).map(Term::from).map_err(|e| bad(format!("'{v}' is not an IRI: {e}")))
+        NamedNode::new(v)
+            .map(Term::from)
+            .map_err(|e| bad(format!("'{v}' is not an IRI: {e}")))
     };
-    if matches!(param.kind, ParamKind::Entity | ParamKind::Article | ParamKind::Claim | ParamKind::Document | ParamKind::Iri)
-        && (value.starts_with("http://") || value.starts_with("https://") || value.starts_with("urn:"))
+    if matches!(
+        param.kind,
+        ParamKind::Entity
+            | ParamKind::Article
+            | ParamKind::Claim
+            | ParamKind::Document
+            | ParamKind::Iri
+    ) && (value.starts_with("http://")
+        || value.starts_with("https://")
+        || value.starts_with("urn:"))
     {
         return as_iri(value);
     }
@@ -306,7 +370,9 @@ fn term_for(store: &GraphStore, param: &Param, value: &str) -> Result<Term, Cata
         ParamKind::Document => Ok(iris.document(value).into()),
         ParamKind::Claim => match value.split_once('/') {
             Some((a, c)) => Ok(iris.claim(a, c).into()),
-            None => Err(bad(format!("'{value}' is not a claim id: write article-id/claim-id"))),
+            None => Err(bad(format!(
+                "'{value}' is not a claim id: write article-id/claim-id"
+            ))),
         },
         ParamKind::Entity => {
             let known = store.known()?;
@@ -314,7 +380,10 @@ fn term_for(store: &GraphStore, param: &Param, value: &str) -> Result<Term, Cata
                 Some(kind) => Ok(iris.entity(*kind, value).into()),
                 None => {
                     let ids: Vec<String> = known.entities.keys().cloned().collect();
-                    Err(bad(format!("unknown entity '{value}'{}", suggest(value, ids.iter()))))
+                    Err(bad(format!(
+                        "unknown entity '{value}'{}",
+                        suggest(value, ids.iter())
+                    )))
                 }
             }
         }
@@ -335,7 +404,12 @@ pub struct QueryContext {
 
 /// Parses `text` (any SPARQL query), applies the bindings and runs it on the store,
 /// within `limits`. Prefixes of [`vocab::PREFIXES`] are predeclared.
-pub fn run(store: &GraphStore, text: &str, bindings: &[(Variable, Term)], limits: Limits) -> Result<Outcome, CatalogError> {
+pub fn run(
+    store: &GraphStore,
+    text: &str,
+    bindings: &[(Variable, Term)],
+    limits: Limits,
+) -> Result<Outcome, CatalogError> {
     run_in(store, text, bindings, limits, &QueryContext::default())
 }
 
@@ -349,10 +423,14 @@ pub fn run_in(
 ) -> Result<Outcome, CatalogError> {
     let mut evaluator = SparqlEvaluator::new();
     for (prefix, ns) in vocab::PREFIXES {
-        evaluator = evaluator.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+        evaluator = evaluator
+            .with_prefix(*prefix, *ns)
+            .expect("the namespaces are valid IRIs");
     }
     if let Some(base) = &context.base_iri {
-        evaluator = evaluator.with_base_iri(base.clone()).map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
+        evaluator = evaluator
+            .with_base_iri(base.clone())
+            .map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
     }
     let token = CancellationToken::new();
     evaluator = evaluator.with_cancellation_token(token.clone());
@@ -367,8 +445,24 @@ pub fn run_in(
         .map_err(|e| CatalogError::Syntax(e.to_string()))?;
     if context.default_graphs.is_some() || context.named_graphs.is_some() {
         let dataset = prepared.dataset_mut();
-        dataset.set_default_graph(context.default_graphs.iter().flatten().cloned().map(Into::into).collect());
-        dataset.set_available_named_graphs(context.named_graphs.iter().flatten().cloned().map(Into::into).collect());
+        dataset.set_default_graph(
+            context
+                .default_graphs
+                .iter()
+                .flatten()
+                .cloned()
+                .map(Into::into)
+                .collect(),
+        );
+        dataset.set_available_named_graphs(
+            context
+                .named_graphs
+                .iter()
+                .flatten()
+                .cloned()
+                .map(Into::into)
+                .collect(),
+        );
     }
     if with_values.is_none() {
         for (var, term) in bindings {
@@ -377,10 +471,16 @@ pub fn run_in(
     }
     let _timer = limits.timeout.map(|t| Timer::start(t, token.clone()));
     let map_eval = |e: QueryEvaluationError| match e {
-        QueryEvaluationError::Cancelled => CatalogError::Timeout(limits.timeout.unwrap_or_default()),
+        QueryEvaluationError::Cancelled => {
+            CatalogError::Timeout(limits.timeout.unwrap_or_default())
+        }
         other => CatalogError::Evaluation(other.to_string()),
     };
-    match prepared.on_store(store.store()).execute().map_err(map_eval)? {
+    match prepared
+        .on_store(store.store())
+        .execute()
+        .map_err(map_eval)?
+    {
         QueryResults::Solutions(solutions) => {
             let variables: Vec<Variable> = solutions.variables().to_vec();
             let mut rows = Vec::new();
@@ -391,7 +491,10 @@ pub fn run_in(
                 }
                 rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
             }
-            Ok(Outcome::Table(Table { variables: variables.iter().map(|v| v.as_str().to_owned()).collect(), rows }))
+            Ok(Outcome::Table(Table {
+                variables: variables.iter().map(|v| v.as_str().to_owned()).collect(),
+                rows,
+            }))
         }
         QueryResults::Boolean(b) => Ok(Outcome::Boolean(b)),
         QueryResults::Graph(triples) => {
@@ -410,13 +513,23 @@ pub fn run_in(
 /// `text` with `VALUES (?a ?b) { (<..> "..") }` opening its first WHERE group, or `None`
 /// when there is nothing to bind or no such group (comment lines are skipped).
 fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
-    if bindings.is_empty() || bindings.iter().any(|(_, t)| matches!(t, Term::BlankNode(_))) {
+    if bindings.is_empty()
+        || bindings
+            .iter()
+            .any(|(_, t)| matches!(t, Term::BlankNode(_)))
+    {
         return None;
     }
     // Blank out comments so a WHERE in a header never matches; offsets stay the same.
     let code: String = text
         .lines()
-        .map(|l| if l.trim_start().starts_with('#') { " ".repeat(l.len()) } else { l.to_owned() })
+        .map(|l| {
+            if l.trim_start().starts_with('#') {
+                " ".repeat(l.len())
+            } else {
+                l.to_owned()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let upper = code.to_ascii_uppercase();
@@ -429,7 +542,13 @@ fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
             let insert = at + 5 + brace + 1;
             let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
             let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
-            return Some(format!("{}\n  VALUES ({}) {{ ({}) }}\n{}", &text[..insert], vars.join(" "), terms.join(" "), &text[insert..]));
+            return Some(format!(
+                "{}\n  VALUES ({}) {{ ({}) }}\n{}",
+                &text[..insert],
+                vars.join(" "),
+                terms.join(" "),
+                &text[insert..]
+            ));
         }
         from = at + 5;
     }
@@ -437,7 +556,12 @@ fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
 }
 
 /// Runs a saved query with raw parameter values.
-pub fn run_saved(store: &GraphStore, query: &SavedQuery, raw: &[(String, String)], limits: Limits) -> Result<Outcome, CatalogError> {
+pub fn run_saved(
+    store: &GraphStore,
+    query: &SavedQuery,
+    raw: &[(String, String)],
+    limits: Limits,
+) -> Result<Outcome, CatalogError> {
     let bindings = bind(store, query, raw)?;
     run(store, &query.text, &bindings, limits)
 }
@@ -477,24 +601,47 @@ pub enum Format {
 
 /// Writes a query outcome: solutions in `format`, graphs as Turtle (or N-Triples for
 /// the machine formats), booleans as `true`/`false` or in the results format.
-pub fn write_outcome(outcome: &Outcome, format: Format, out: &mut impl Write) -> Result<(), CatalogError> {
+pub fn write_outcome(
+    outcome: &Outcome,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), CatalogError> {
     match (outcome, format) {
         (Outcome::Table(t), Format::Table) => write_table(t, out)?,
         (Outcome::Table(t), f) => {
             let mut ser = QueryResultsSerializer::from_format(results_format(f))
-                .serialize_solutions_to_writer(&mut *out, t.variables.iter().map(|v| Variable::new_unchecked(v.clone())).collect())?;
-            let vars: Vec<Variable> = t.variables.iter().map(|v| Variable::new_unchecked(v.clone())).collect();
+                .serialize_solutions_to_writer(
+                    &mut *out,
+                    t.variables
+                        .iter()
+                        .map(|v| Variable::new_unchecked(v.clone()))
+                        .collect(),
+                )?;
+            let vars: Vec<Variable> = t
+                .variables
+                .iter()
+                .map(|v| Variable::new_unchecked(v.clone()))
+                .collect();
             for row in &t.rows {
-                ser.serialize(vars.iter().zip(row).filter_map(|(v, cell)| cell.as_ref().map(|c| (v.as_ref(), c.as_ref()))))?;
+                ser.serialize(
+                    vars.iter()
+                        .zip(row)
+                        .filter_map(|(v, cell)| cell.as_ref().map(|c| (v.as_ref(), c.as_ref()))),
+                )?;
             }
             ser.finish()?;
         }
         (Outcome::Boolean(b), Format::Table) => writeln!(out, "{b}")?,
         (Outcome::Boolean(b), f) => {
-            QueryResultsSerializer::from_format(results_format(f)).serialize_boolean_to_writer(&mut *out, *b)?;
+            QueryResultsSerializer::from_format(results_format(f))
+                .serialize_boolean_to_writer(&mut *out, *b)?;
         }
         (Outcome::Graph(triples), f) => {
-            let rdf = if f == Format::Table { RdfFormat::Turtle } else { RdfFormat::NTriples };
+            let rdf = if f == Format::Table {
+                RdfFormat::Turtle
+            } else {
+                RdfFormat::NTriples
+            };
             let mut ser = RdfSerializer::from_format(rdf);
             if rdf == RdfFormat::Turtle {
                 for (p, ns) in vocab::PREFIXES {
@@ -535,29 +682,60 @@ pub fn display_term(term: &Term) -> String {
 fn write_table(t: &Table, out: &mut impl Write) -> std::io::Result<()> {
     const MAX: usize = 60;
     let cell = |c: &Option<Term>| -> String {
-        let s = c.as_ref().map(display_term).unwrap_or_default().replace(['\n', '\r', '\t'], " ");
+        let s = c
+            .as_ref()
+            .map(display_term)
+            .unwrap_or_default()
+            .replace(['\n', '\r', '\t'], " ");
         if s.chars().count() > MAX {
             format!("{}…", s.chars().take(MAX - 1).collect::<String>())
         } else {
             s
         }
     };
-    let cells: Vec<Vec<String>> = t.rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+    let cells: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.iter().map(cell).collect())
+        .collect();
     let widths: Vec<usize> = t
         .variables
         .iter()
         .enumerate()
-        .map(|(i, v)| cells.iter().map(|r| r[i].chars().count()).chain([v.len()]).max().unwrap_or(0))
+        .map(|(i, v)| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([v.len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |out: &mut dyn Write, parts: Vec<String>| -> std::io::Result<()> {
-        let padded: Vec<String> =
-            parts.iter().zip(&widths).map(|(p, w)| format!("{p}{}", " ".repeat(w - p.chars().count()))).collect();
+        let padded: Vec<String> = parts
+            .iter()
+            .zip(&widths)
+            .map(|(p, w)| format!("{p}{}", " ".repeat(w - p.chars().count())))
+            .collect();
         writeln!(out, "{}", padded.join(" | ").trim_end())
     };
     line(out, t.variables.clone())?;
-    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-")
+    )?;
     for r in cells {
         line(out, r)?;
     }
-    writeln!(out, "({} row{})", t.rows.len(), if t.rows.len() == 1 { "" } else { "s" })
+    writeln!(
+        out,
+        "({} row{})",
+        t.rows.len(),
+        if t.rows.len() == 1 { "" } else { "s" }
+    )
 }

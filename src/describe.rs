@@ -7,7 +7,9 @@
 //! negotiation both come from here.
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
+};
 
 use crate::store::{GraphStore, StoreError};
 use crate::vocab::{self, cg};
@@ -23,7 +25,12 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
     let mut i = 0;
     while i < subjects.len() {
         let subject = subjects[i].clone();
-        for q in store.store().quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph)) {
+        for q in store.store().quads_for_pattern(
+            Some(subject.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        ) {
             let q = q?;
             if let Term::NamedNode(o) = &q.object {
                 if o.as_str().starts_with(&fragment_prefix) && !subjects.contains(o) {
@@ -32,7 +39,12 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
             }
             if q.predicate == cg::HAS_PROPOSITION {
                 if let Term::NamedNode(g) = &q.object {
-                    for p in store.store().quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+                    for p in store.store().quads_for_pattern(
+                        None,
+                        None,
+                        None,
+                        Some(GraphNameRef::NamedNode(g.as_ref())),
+                    ) {
                         quads.push(p?);
                     }
                 }
@@ -54,7 +66,9 @@ pub fn serialize(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>, std::io::
     let mut serializer = RdfSerializer::from_format(format);
     if matches!(format, RdfFormat::Turtle | RdfFormat::TriG) {
         for (prefix, ns) in vocab::PREFIXES {
-            serializer = serializer.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+            serializer = serializer
+                .with_prefix(*prefix, *ns)
+                .expect("the namespaces are valid IRIs");
         }
     }
     let mut writer = serializer.for_writer(Vec::new());
@@ -72,7 +86,10 @@ pub fn serialize(quads: &[Quad], format: RdfFormat) -> Result<Vec<u8>, std::io::
 pub fn belongs_to(subject: &NamedOrBlankNode, iri: NamedNodeRef<'_>) -> bool {
     match subject {
         NamedOrBlankNode::NamedNode(n) => {
-            n.as_str() == iri.as_str() || n.as_str().strip_prefix(iri.as_str()).is_some_and(|rest| rest.starts_with('#'))
+            n.as_str() == iri.as_str()
+                || n.as_str()
+                    .strip_prefix(iri.as_str())
+                    .is_some_and(|rest| rest.starts_with('#'))
         }
         NamedOrBlankNode::BlankNode(_) => false,
     }

@@ -70,18 +70,29 @@ pub enum Scope {
 pub fn checked_id(id: &str) -> Result<&str, ExportError> {
     let ok = !id.is_empty()
         && !id.starts_with('.')
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok { Ok(id) } else { Err(ExportError::BadId(id.to_owned())) }
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(id)
+    } else {
+        Err(ExportError::BadId(id.to_owned()))
+    }
 }
 
 /// The quads of `scope`.
 pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportError> {
     let raw = store.store();
     let collect = |graph: GraphNameRef<'_>| -> Result<Vec<Quad>, StoreError> {
-        Ok(raw.quads_for_pattern(None, None, None, Some(graph)).collect::<Result<_, _>>()?)
+        Ok(raw
+            .quads_for_pattern(None, None, None, Some(graph))
+            .collect::<Result<_, _>>()?)
     };
     match scope {
-        Scope::All => Ok(raw.iter().collect::<Result<_, _>>().map_err(StoreError::from)?),
+        Scope::All => Ok(raw
+            .iter()
+            .collect::<Result<_, _>>()
+            .map_err(StoreError::from)?),
         Scope::Article(id) => {
             let id = checked_id(id)?;
             let ledger = store.iris().article_ledger(id);
@@ -91,7 +102,12 @@ pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportErro
             }
             let mut quads = Vec::new();
             for q in &ledger_quads {
-                quads.push(Quad::new(q.subject.clone(), q.predicate.clone(), q.object.clone(), GraphName::DefaultGraph));
+                quads.push(Quad::new(
+                    q.subject.clone(),
+                    q.predicate.clone(),
+                    q.object.clone(),
+                    GraphName::DefaultGraph,
+                ));
                 if q.predicate == cg::HAS_PROPOSITION {
                     if let Term::NamedNode(g) = &q.object {
                         quads.extend(collect(GraphNameRef::NamedNode(g.as_ref()))?);
@@ -103,7 +119,8 @@ pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportErro
         }
         Scope::Entity(id) => {
             let id = checked_id(id)?;
-            let iri = entity_iri(store, id)?.ok_or_else(|| ExportError::UnknownEntity(id.to_owned()))?;
+            let iri =
+                entity_iri(store, id)?.ok_or_else(|| ExportError::UnknownEntity(id.to_owned()))?;
             Ok(crate::describe::describe(store, iri.as_ref())?)
         }
     }
@@ -112,7 +129,12 @@ pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportErro
 /// The IRI of the entity with slug `id`, looked up by its `cg:slug` (a bound term, no query text).
 fn entity_iri(store: &GraphStore, id: &str) -> Result<Option<NamedNode>, StoreError> {
     let slug = Literal::new_simple_literal(id);
-    for q in store.store().quads_for_pattern(None, Some(cg::SLUG), Some(slug.as_ref().into()), Some(GraphNameRef::DefaultGraph)) {
+    for q in store.store().quads_for_pattern(
+        None,
+        Some(cg::SLUG),
+        Some(slug.as_ref().into()),
+        Some(GraphNameRef::DefaultGraph),
+    ) {
         let q = q?;
         if let NamedOrBlankNode::NamedNode(n) = &q.subject {
             let typed = store.store().contains(oxigraph::model::QuadRef::new(
@@ -130,7 +152,12 @@ fn entity_iri(store: &GraphStore, id: &str) -> Result<Option<NamedNode>, StoreEr
 }
 
 /// Writes `quads` in `format`, IRIs under `base` written relative to it.
-pub fn write(quads: &[Quad], format: ExportFormat, base: &str, out: &mut dyn Write) -> Result<(), ExportError> {
+pub fn write(
+    quads: &[Quad],
+    format: ExportFormat,
+    base: &str,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
     let rdf_format = match format {
         ExportFormat::Jsonld => {
             out.write_all(&crate::jsonld::to_vec(quads, Some(base)))?;
@@ -143,9 +170,13 @@ pub fn write(quads: &[Quad], format: ExportFormat, base: &str, out: &mut dyn Wri
     let mut serializer = RdfSerializer::from_format(rdf_format);
     if rdf_format != RdfFormat::NQuads {
         for (prefix, ns) in vocab::PREFIXES {
-            serializer = serializer.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+            serializer = serializer
+                .with_prefix(*prefix, *ns)
+                .expect("the namespaces are valid IRIs");
         }
-        serializer = serializer.with_base_iri(base).expect("the base was checked when the store was opened");
+        serializer = serializer
+            .with_base_iri(base)
+            .expect("the base was checked when the store was opened");
     }
     let mut writer = serializer.for_writer(out);
     for q in quads {

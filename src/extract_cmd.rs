@@ -27,7 +27,11 @@ fn rules(args: &ArticleArgs) -> Result<Rules> {
 }
 
 /// The dictionary: the store's entities (else the bundled ones) plus `--entities` sheets.
-fn dictionary(store: Option<&GraphStore>, args: &ArticleArgs, require_store: bool) -> Result<Dictionary> {
+fn dictionary(
+    store: Option<&GraphStore>,
+    args: &ArticleArgs,
+    require_store: bool,
+) -> Result<Dictionary> {
     let mut dict = match store {
         Some(s) => Dictionary::from_store(s)?,
         None => Dictionary::default(),
@@ -48,8 +52,14 @@ fn dictionary(store: Option<&GraphStore>, args: &ArticleArgs, require_store: boo
 
 fn info(article: &Path, text: &[u8], args: &ArticleArgs) -> ArticleInfo {
     ArticleInfo {
-        id: args.id.clone().unwrap_or_else(|| extract::id_from_path(article)),
-        language: args.lang.clone().unwrap_or_else(|| extract::guess_language(&String::from_utf8_lossy(text)).to_owned()),
+        id: args
+            .id
+            .clone()
+            .unwrap_or_else(|| extract::id_from_path(article)),
+        language: args
+            .lang
+            .clone()
+            .unwrap_or_else(|| extract::guess_language(&String::from_utf8_lossy(text)).to_owned()),
         title: args.title.clone(),
         url: args.url.clone(),
         publisher: args.publisher.clone(),
@@ -57,9 +67,16 @@ fn info(article: &Path, text: &[u8], args: &ArticleArgs) -> ArticleInfo {
     }
 }
 
-fn draft_sheet(extractor: &Extractor, article: &Path, out: Option<&Path>, args: &ArticleArgs) -> Result<(String, extract::Draft)> {
+fn draft_sheet(
+    extractor: &Extractor,
+    article: &Path,
+    out: Option<&Path>,
+    args: &ArticleArgs,
+) -> Result<(String, extract::Draft)> {
     let bytes = std::fs::read(article).with_context(|| format!("reading {}", article.display()))?;
-    let (text, draft) = extractor.draft_bytes(&bytes, info(article, &bytes, args)).with_context(|| format!("{}", article.display()))?;
+    let (text, draft) = extractor
+        .draft_bytes(&bytes, info(article, &bytes, args))
+        .with_context(|| format!("{}", article.display()))?;
     let relative = out.and_then(|o| relative_path(o, article));
     let source = match (&relative, text.len() == bytes.len()) {
         (Some(r), true) => TextSource::File(r),
@@ -69,11 +86,18 @@ fn draft_sheet(extractor: &Extractor, article: &Path, out: Option<&Path>, args: 
 }
 
 /// `claimgraph extract ARTICLE [--out FILE]`.
-pub fn extract(store: Option<&GraphStore>, article: &Path, out: Option<&Path>, args: &ArticleArgs) -> Result<()> {
+pub fn extract(
+    store: Option<&GraphStore>,
+    article: &Path,
+    out: Option<&Path>,
+    args: &ArticleArgs,
+) -> Result<()> {
     let extractor = Extractor::new(dictionary(store, args, false)?, rules(args)?);
     let (sheet, draft) = draft_sheet(&extractor, article, out, args)?;
     match out {
-        Some(path) => std::fs::write(path, &sheet).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, &sheet).with_context(|| format!("writing {}", path.display()))?
+        }
         None => std::io::stdout().lock().write_all(sheet.as_bytes())?,
     }
     eprintln!(
@@ -107,7 +131,11 @@ pub fn import_extracted(
     std::fs::write(&path, sheet).with_context(|| format!("writing {}", path.display()))?;
     let result = import(store, &[path]);
     let _ = std::fs::remove_dir_all(&dir);
-    eprintln!("imported {} machine-drafted claim(s) from {}", draft.claims.len(), article.display());
+    eprintln!(
+        "imported {} machine-drafted claim(s) from {}",
+        draft.claims.len(),
+        article.display()
+    );
     result
 }
 
@@ -127,7 +155,9 @@ pub fn score(store: Option<&GraphStore>, sheets: &[PathBuf], args: &ArticleArgs)
             publisher: meta.publisher.as_ref().map(|p| p.get_ref().clone()),
             ..ArticleInfo::default()
         };
-        let draft = extractor.draft(&text, info).with_context(|| path.display().to_string())?;
+        let draft = extractor
+            .draft(&text, info)
+            .with_context(|| path.display().to_string())?;
         tallies.push(score::score_sheet(&sheet, &text, &draft));
     }
     if tallies.is_empty() {

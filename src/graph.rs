@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{
+    GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
+};
 
 use crate::sheet::validate::{
     Claim, Claimant, DateInfo, Document, Entity, PropositionObject, ValidArticle, ValidSheet,
@@ -32,7 +34,9 @@ impl Iris {
         if !base.ends_with('/') {
             base.push('/');
         }
-        if !(base.starts_with("http://") || base.starts_with("https://")) || NamedNode::new(&base).is_err() {
+        if !(base.starts_with("http://") || base.starts_with("https://"))
+            || NamedNode::new(&base).is_err()
+        {
             return Err(format!("'{base}' is not an absolute http(s) IRI"));
         }
         Ok(Iris { base })
@@ -109,12 +113,29 @@ impl Contribution {
             .iter()
             .flat_map(move |t| {
                 [
-                    Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), GraphName::DefaultGraph),
-                    Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), ledger.clone()),
+                    Quad::new(
+                        t.subject.clone(),
+                        t.predicate.clone(),
+                        t.object.clone(),
+                        GraphName::DefaultGraph,
+                    ),
+                    Quad::new(
+                        t.subject.clone(),
+                        t.predicate.clone(),
+                        t.object.clone(),
+                        ledger.clone(),
+                    ),
                 ]
             })
             .chain(self.graphs.iter().flat_map(|(g, triples)| {
-                triples.iter().map(move |t| Quad::new(t.subject.clone(), t.predicate.clone(), t.object.clone(), g.clone()))
+                triples.iter().map(move |t| {
+                    Quad::new(
+                        t.subject.clone(),
+                        t.predicate.clone(),
+                        t.object.clone(),
+                        g.clone(),
+                    )
+                })
             }))
     }
 
@@ -125,8 +146,16 @@ impl Contribution {
 
 /// Turns a validated sheet into triples. `kinds` gives the kind of every entity the
 /// sheet may refer to (its own and the store's), which fixes their IRIs.
-pub fn contribution(sheet: &ValidSheet, iris: &Iris, kinds: &HashMap<String, EntityKind>) -> Contribution {
-    let mut w = Writer { iris, kinds, out: Vec::new() };
+pub fn contribution(
+    sheet: &ValidSheet,
+    iris: &Iris,
+    kinds: &HashMap<String, EntityKind>,
+) -> Contribution {
+    let mut w = Writer {
+        iris,
+        kinds,
+        out: Vec::new(),
+    };
     for e in &sheet.entities {
         w.entity(e);
     }
@@ -147,7 +176,11 @@ pub fn contribution(sheet: &ValidSheet, iris: &Iris, kinds: &HashMap<String, Ent
     };
     w.add(ledger.clone(), rdf::TYPE, cg::CONTRIBUTION);
     if let Some(name) = sheet.path.file_name().and_then(|n| n.to_str()) {
-        w.add(ledger.clone(), cg::SOURCE_FILE, Literal::new_simple_literal(name));
+        w.add(
+            ledger.clone(),
+            cg::SOURCE_FILE,
+            Literal::new_simple_literal(name),
+        );
     }
     Contribution {
         ledger,
@@ -171,12 +204,25 @@ pub fn ontology_contribution(iris: &Iris) -> Contribution {
 
 /// A safe graph name for a reference sheet, from its file stem.
 fn ledger_name(path: &std::path::Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("entities");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("entities");
     let slug: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
-    if slug.is_empty() { "entities".to_owned() } else { slug }
+    if slug.is_empty() {
+        "entities".to_owned()
+    } else {
+        slug
+    }
 }
 
 struct Writer<'a> {
@@ -196,7 +242,11 @@ impl Writer<'_> {
 
     fn entity_iri(&self, id: &str) -> NamedNode {
         // Validation guarantees every referenced id has a kind.
-        let kind = self.kinds.get(id).copied().unwrap_or(EntityKind::Organization);
+        let kind = self
+            .kinds
+            .get(id)
+            .copied()
+            .unwrap_or(EntityKind::Organization);
         self.iris.entity(kind, id)
     }
 
@@ -215,11 +265,27 @@ impl Writer<'_> {
         self.add(me.clone(), rdf::TYPE, cg::ENTITY);
         self.add(me.clone(), rdf::TYPE, class);
         self.add(me.clone(), cg::SLUG, Literal::new_simple_literal(&e.id));
-        self.add(me.clone(), cg::ENTITY_KIND, Literal::new_simple_literal(e.kind.as_str()));
-        self.add(me.clone(), rdfs::LABEL, Literal::new_language_tagged_literal_unchecked(&e.label_en, "en"));
-        self.add(me.clone(), rdfs::LABEL, Literal::new_language_tagged_literal_unchecked(&e.label_de, "de"));
+        self.add(
+            me.clone(),
+            cg::ENTITY_KIND,
+            Literal::new_simple_literal(e.kind.as_str()),
+        );
+        self.add(
+            me.clone(),
+            rdfs::LABEL,
+            Literal::new_language_tagged_literal_unchecked(&e.label_en, "en"),
+        );
+        self.add(
+            me.clone(),
+            rdfs::LABEL,
+            Literal::new_language_tagged_literal_unchecked(&e.label_de, "de"),
+        );
         for alias in &e.aliases {
-            self.add(me.clone(), skos::ALT_LABEL, Literal::new_simple_literal(alias));
+            self.add(
+                me.clone(),
+                skos::ALT_LABEL,
+                Literal::new_simple_literal(alias),
+            );
         }
         if let Some(c) = &e.country {
             let c = self.entity_iri(c);
@@ -230,19 +296,37 @@ impl Writer<'_> {
             self.add(me.clone(), cg::PART_OF, p);
         }
         if let Some(q) = &e.wikidata {
-            self.add(me.clone(), owl::SAME_AS, NamedNode::new_unchecked(format!("{}{q}", vocab::WIKIDATA)));
+            self.add(
+                me.clone(),
+                owl::SAME_AS,
+                NamedNode::new_unchecked(format!("{}{q}", vocab::WIKIDATA)),
+            );
         }
         if let Some(d) = &e.description {
-            self.add(me, schema::DESCRIPTION, Literal::new_language_tagged_literal_unchecked(d, "en"));
+            self.add(
+                me,
+                schema::DESCRIPTION,
+                Literal::new_language_tagged_literal_unchecked(d, "en"),
+            );
         }
     }
 
-    fn date(&mut self, owner: &NamedNode, property: NamedNodeRef<'_>, fragment: &str, date: &DateInfo) {
+    fn date(
+        &mut self,
+        owner: &NamedNode,
+        property: NamedNodeRef<'_>,
+        fragment: &str,
+        date: &DateInfo,
+    ) {
         let node = NamedNode::new_unchecked(format!("{}#{fragment}", owner.as_str()));
         self.add(owner.clone(), property, node.clone());
         self.add(node.clone(), rdf::TYPE, cg_term("PartialDate"));
         if let (Some(lexical), Some(datatype)) = (date.date.lexical(), date.date.xsd_type()) {
-            self.add(node.clone(), cg::DATE_VALUE, Literal::new_typed_literal(lexical, datatype));
+            self.add(
+                node.clone(),
+                cg::DATE_VALUE,
+                Literal::new_typed_literal(lexical, datatype),
+            );
         }
         let precision = match date.date.precision {
             Precision::Day => cg::PRECISION_DAY,
@@ -254,7 +338,11 @@ impl Writer<'_> {
         };
         self.add(node.clone(), cg::DATE_PRECISION, precision);
         if date.date.precision != Precision::Relative {
-            self.add(node.clone(), cg::SORT_KEY, Literal::new_simple_literal(date.date.sort_key()));
+            self.add(
+                node.clone(),
+                cg::SORT_KEY,
+                Literal::new_simple_literal(date.date.sort_key()),
+            );
         }
         if let Some(text) = &date.text {
             self.add(node, cg::DATE_TEXT, Literal::new_simple_literal(text));
@@ -265,7 +353,9 @@ impl Writer<'_> {
         // Only web addresses become links; anything else is kept as inert text.
         let lower = url.to_ascii_lowercase();
         match NamedNode::new(url) {
-            Ok(node) if lower.starts_with("http://") || lower.starts_with("https://") => self.add(owner.clone(), schema::URL, node),
+            Ok(node) if lower.starts_with("http://") || lower.starts_with("https://") => {
+                self.add(owner.clone(), schema::URL, node)
+            }
             _ => self.add(owner.clone(), schema::URL, Literal::new_simple_literal(url)),
         }
     }
@@ -276,7 +366,11 @@ impl Writer<'_> {
         self.add(me.clone(), rdf::TYPE, cg::ARTICLE);
         self.add(me.clone(), cg::SLUG, Literal::new_simple_literal(&a.id));
         if let Some(t) = &a.title {
-            self.add(me.clone(), schema::HEADLINE, Literal::new_language_tagged_literal_unchecked(t, &lang));
+            self.add(
+                me.clone(),
+                schema::HEADLINE,
+                Literal::new_language_tagged_literal_unchecked(t, &lang),
+            );
         }
         if let Some(u) = &a.url {
             self.url(&me, u);
@@ -290,16 +384,32 @@ impl Writer<'_> {
                 let unknown = self.unidentified_publisher(&a.id);
                 self.add(unknown.clone(), rdf::TYPE, cg::UNIDENTIFIED_PUBLISHER);
                 self.add(unknown.clone(), rdf::TYPE, cg::ENTITY);
-                self.add(unknown.clone(), cg::ENTITY_KIND, Literal::new_simple_literal("organization"));
-                self.add(unknown.clone(), rdfs::LABEL, Literal::new_language_tagged_literal_unchecked("unidentified publisher", "en"));
-                self.add(unknown, rdfs::LABEL, Literal::new_language_tagged_literal_unchecked("unbekannter Herausgeber", "de"));
+                self.add(
+                    unknown.clone(),
+                    cg::ENTITY_KIND,
+                    Literal::new_simple_literal("organization"),
+                );
+                self.add(
+                    unknown.clone(),
+                    rdfs::LABEL,
+                    Literal::new_language_tagged_literal_unchecked("unidentified publisher", "en"),
+                );
+                self.add(
+                    unknown,
+                    rdfs::LABEL,
+                    Literal::new_language_tagged_literal_unchecked("unbekannter Herausgeber", "de"),
+                );
             }
         }
         self.add(me.clone(), cg::LANGUAGE, Literal::new_simple_literal(&lang));
         if let Some(d) = &a.date {
             self.date(&me, cg::PUBLICATION_DATE, "date", d);
         }
-        self.add(me, schema::ARTICLE_BODY, Literal::new_language_tagged_literal_unchecked(&a.text, &lang));
+        self.add(
+            me,
+            schema::ARTICLE_BODY,
+            Literal::new_language_tagged_literal_unchecked(&a.text, &lang),
+        );
     }
 
     fn unidentified_publisher(&self, article: &str) -> NamedNode {
@@ -325,13 +435,21 @@ impl Writer<'_> {
             self.url(&me, u);
         }
         if let Some(desc) = &d.description {
-            self.add(me.clone(), schema::DESCRIPTION, Literal::new_language_tagged_literal_unchecked(desc, "en"));
+            self.add(
+                me.clone(),
+                schema::DESCRIPTION,
+                Literal::new_language_tagged_literal_unchecked(desc, "en"),
+            );
         }
         let relaying: NamedNode = match &d.via {
             Some(via) => self.iris.document(via),
             None => self.iris.article(&article.id),
         };
-        self.add(relaying.clone(), cg_term(d.link.property()).as_ref(), me.clone());
+        self.add(
+            relaying.clone(),
+            cg_term(d.link.property()).as_ref(),
+            me.clone(),
+        );
         self.add(relaying, cg::RELAYS, me);
     }
 
@@ -344,7 +462,11 @@ impl Writer<'_> {
             self.add(me.clone(), rdf::TYPE, cg::RESPONSE);
         }
         self.add(me.clone(), rdf::TYPE, cg_term(c.kind.class()));
-        self.add(me.clone(), cg::SLUG, Literal::new_simple_literal(format!("{}/{}", article.id, c.id)));
+        self.add(
+            me.clone(),
+            cg::SLUG,
+            Literal::new_simple_literal(format!("{}/{}", article.id, c.id)),
+        );
         let claimant = match &c.claimant {
             Claimant::Entity(id) => self.entity_iri(id),
             Claimant::Publisher => match &article.publisher {
@@ -363,7 +485,11 @@ impl Writer<'_> {
             let e = self.entity_iri(about);
             self.add(me.clone(), cg::ABOUT, e);
         }
-        self.add(me.clone(), cg::STATEMENT, Literal::new_language_tagged_literal_unchecked(&c.statement, "en"));
+        self.add(
+            me.clone(),
+            cg::STATEMENT,
+            Literal::new_language_tagged_literal_unchecked(&c.statement, "en"),
+        );
         for target in &c.answers {
             let t = self.iris.claim(&target.article, &target.claim);
             self.add(me.clone(), cg::ANSWERS, t);
@@ -383,28 +509,76 @@ impl Writer<'_> {
         self.add(quote.clone(), oa::HAS_SOURCE, article_iri);
         self.add(quote.clone(), oa::HAS_SELECTOR, text_selector.clone());
         self.add(quote.clone(), oa::HAS_SELECTOR, position_selector.clone());
-        self.add(quote, cg::SENTENCE, Literal::new_language_tagged_literal_unchecked(&c.quote.sentence, &lang));
+        self.add(
+            quote,
+            cg::SENTENCE,
+            Literal::new_language_tagged_literal_unchecked(&c.quote.sentence, &lang),
+        );
         self.add(text_selector.clone(), rdf::TYPE, oa::TEXT_QUOTE_SELECTOR);
-        self.add(text_selector.clone(), oa::EXACT, Literal::new_language_tagged_literal_unchecked(&c.quote.exact, &lang));
-        self.add(text_selector.clone(), oa::PREFIX, Literal::new_simple_literal(&c.quote.prefix));
-        self.add(text_selector, oa::SUFFIX, Literal::new_simple_literal(&c.quote.suffix));
-        self.add(position_selector.clone(), rdf::TYPE, oa::TEXT_POSITION_SELECTOR);
-        self.add(position_selector.clone(), oa::START, Literal::from(c.quote.start as i64));
-        self.add(position_selector, oa::END, Literal::from(c.quote.end as i64));
+        self.add(
+            text_selector.clone(),
+            oa::EXACT,
+            Literal::new_language_tagged_literal_unchecked(&c.quote.exact, &lang),
+        );
+        self.add(
+            text_selector.clone(),
+            oa::PREFIX,
+            Literal::new_simple_literal(&c.quote.prefix),
+        );
+        self.add(
+            text_selector,
+            oa::SUFFIX,
+            Literal::new_simple_literal(&c.quote.suffix),
+        );
+        self.add(
+            position_selector.clone(),
+            rdf::TYPE,
+            oa::TEXT_POSITION_SELECTOR,
+        );
+        self.add(
+            position_selector.clone(),
+            oa::START,
+            Literal::from(c.quote.start as i64),
+        );
+        self.add(
+            position_selector,
+            oa::END,
+            Literal::from(c.quote.end as i64),
+        );
         match &c.extraction {
             Some(x) => {
                 self.add(me.clone(), cg::REVIEW_STATUS, cg::MACHINE_DRAFTED);
-                self.add(me.clone(), cg::EXTRACTION_METHOD, Literal::new_simple_literal(&x.method));
-                self.add(me.clone(), cg::EXTRACTION_VERSION, Literal::new_simple_literal(&x.version));
-                self.add(me.clone(), cg::CONFIDENCE, Literal::new_typed_literal(format!("{:.2}", x.confidence), vocab::xsd::DECIMAL));
+                self.add(
+                    me.clone(),
+                    cg::EXTRACTION_METHOD,
+                    Literal::new_simple_literal(&x.method),
+                );
+                self.add(
+                    me.clone(),
+                    cg::EXTRACTION_VERSION,
+                    Literal::new_simple_literal(&x.version),
+                );
+                self.add(
+                    me.clone(),
+                    cg::CONFIDENCE,
+                    Literal::new_typed_literal(format!("{:.2}", x.confidence), vocab::xsd::DECIMAL),
+                );
                 if let Some(rule) = &x.rule {
-                    self.add(me.clone(), cg::EXTRACTION_RULE, Literal::new_simple_literal(rule));
+                    self.add(
+                        me.clone(),
+                        cg::EXTRACTION_RULE,
+                        Literal::new_simple_literal(rule),
+                    );
                 }
             }
             None => self.add(me.clone(), cg::REVIEW_STATUS, cg::REVIEWED),
         }
         if let Some(note) = &c.note {
-            self.add(me.clone(), cg::NOTE, Literal::new_language_tagged_literal_unchecked(note, "en"));
+            self.add(
+                me.clone(),
+                cg::NOTE,
+                Literal::new_language_tagged_literal_unchecked(note, "en"),
+            );
         }
         // The proposition: claimed, never asserted, so it lives in the claim's own graph.
         let graph = self.iris.proposition_graph(&article.id, &c.id);
@@ -436,9 +610,18 @@ mod tests {
     #[test]
     fn iris_are_minted_from_ids_under_the_base() {
         let iris = Iris::new("https://example.org/kg").unwrap();
-        assert_eq!(iris.entity(EntityKind::Company, "hikvision").as_str(), "https://example.org/kg/id/org/hikvision");
-        assert_eq!(iris.claim("a", "c1").as_str(), "https://example.org/kg/id/claim/a/c1");
-        assert_eq!(iris.path_of("https://example.org/kg/id/doc/x"), Some("id/doc/x"));
+        assert_eq!(
+            iris.entity(EntityKind::Company, "hikvision").as_str(),
+            "https://example.org/kg/id/org/hikvision"
+        );
+        assert_eq!(
+            iris.claim("a", "c1").as_str(),
+            "https://example.org/kg/id/claim/a/c1"
+        );
+        assert_eq!(
+            iris.path_of("https://example.org/kg/id/doc/x"),
+            Some("id/doc/x")
+        );
         assert!(Iris::new("ftp://x/").is_err());
         assert!(Iris::new("not an iri").is_err());
     }

@@ -15,7 +15,8 @@ use std::collections::BTreeSet;
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term, Triple,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef,
+    Term, Triple,
 };
 use sha2::{Digest, Sha256};
 use sophia::api::source::QuadSource;
@@ -38,20 +39,32 @@ pub enum HashError {
 const DERIVED: [NamedNodeRef<'static>; 3] = [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY];
 
 /// The SHA-256 (lowercase hex) of the RDFC-1.0 canonical N-Quads of `quads`.
-pub fn content_hash<'a>(quads: impl IntoIterator<Item = QuadRef<'a>>, what: &str) -> Result<String, HashError> {
+pub fn content_hash<'a>(
+    quads: impl IntoIterator<Item = QuadRef<'a>>,
+    what: &str,
+) -> Result<String, HashError> {
     let canonical = canonical_nquads(quads, what)?;
     Ok(hex(&Sha256::digest(canonical.as_bytes())))
 }
 
 /// The RDFC-1.0 canonical N-Quads of `quads` (one quad a line, sorted, blank nodes
 /// relabelled `_:c14nN`).
-pub fn canonical_nquads<'a>(quads: impl IntoIterator<Item = QuadRef<'a>>, what: &str) -> Result<String, HashError> {
-    let failed = |message: String| HashError::Canonicalize { what: what.to_owned(), message };
+pub fn canonical_nquads<'a>(
+    quads: impl IntoIterator<Item = QuadRef<'a>>,
+    what: &str,
+) -> Result<String, HashError> {
+    let failed = |message: String| HashError::Canonicalize {
+        what: what.to_owned(),
+        message,
+    };
     let mut writer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(Vec::new());
     for q in quads {
-        writer.serialize_quad(q).map_err(|e| failed(e.to_string()))?;
+        writer
+            .serialize_quad(q)
+            .map_err(|e| failed(e.to_string()))?;
     }
-    let nquads = String::from_utf8(writer.finish().map_err(|e| failed(e.to_string()))?).map_err(|e| failed(e.to_string()))?;
+    let nquads = String::from_utf8(writer.finish().map_err(|e| failed(e.to_string()))?)
+        .map_err(|e| failed(e.to_string()))?;
     let dataset: LightDataset = sophia::turtle::parser::nq::parse_str(&nquads)
         .collect_quads()
         .map_err(|e| failed(e.to_string()))?;
@@ -92,12 +105,19 @@ pub fn seal(contribution: &mut Contribution, iris: &crate::graph::Iris) -> Resul
     let Some(article) = contribution.article.clone() else {
         return Ok(());
     };
-    contribution.triples.retain(|t| t.predicate != cg::CONTENT_HASH);
-    let quads = contribution_quads(contribution);
-    let hash = content_hash(quads.iter().map(Quad::as_ref), &format!("article {article}"))?;
     contribution
         .triples
-        .push(Triple::new(iris.article(&article), cg::CONTENT_HASH, Literal::new_simple_literal(hash)));
+        .retain(|t| t.predicate != cg::CONTENT_HASH);
+    let quads = contribution_quads(contribution);
+    let hash = content_hash(
+        quads.iter().map(Quad::as_ref),
+        &format!("article {article}"),
+    )?;
+    contribution.triples.push(Triple::new(
+        iris.article(&article),
+        cg::CONTENT_HASH,
+        Literal::new_simple_literal(hash),
+    ));
     Ok(())
 }
 
@@ -115,19 +135,30 @@ pub struct ArticleCheck {
 
 impl ArticleCheck {
     pub fn ok(&self) -> bool {
-        self.recorded.as_deref() == Some(self.from_ledger.as_str()) && self.from_ledger == self.from_store
+        self.recorded.as_deref() == Some(self.from_ledger.as_str())
+            && self.from_ledger == self.from_store
     }
 
     /// A one-line account of what does not match.
     pub fn problem(&self) -> Option<String> {
         let recorded = match &self.recorded {
-            None => return Some("no content hash recorded (re-import the article to record one)".into()),
+            None => {
+                return Some(
+                    "no content hash recorded (re-import the article to record one)".into(),
+                )
+            }
             Some(r) => r,
         };
         if *recorded != self.from_ledger {
-            Some(format!("its contribution ledger hashes to {}, recorded {recorded}", self.from_ledger))
+            Some(format!(
+                "its contribution ledger hashes to {}, recorded {recorded}",
+                self.from_ledger
+            ))
         } else if *recorded != self.from_store {
-            Some(format!("the store's default graph shows content hashing to {}, recorded {recorded}", self.from_store))
+            Some(format!(
+                "the store's default graph shows content hashing to {}, recorded {recorded}",
+                self.from_store
+            ))
         } else {
             None
         }
@@ -136,7 +167,11 @@ impl ArticleCheck {
 
 /// Recomputes the content hash of every article in the store.
 pub fn verify(store: &GraphStore) -> Result<Vec<ArticleCheck>, HashError> {
-    store.article_ids()?.iter().map(|id| verify_article(store, id)).collect()
+    store
+        .article_ids()?
+        .iter()
+        .map(|id| verify_article(store, id))
+        .collect()
 }
 
 /// Recomputes one article's content hash from the store.
@@ -146,21 +181,33 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
     let ledger = iris.article_ledger(id);
     let raw = store.store();
     let ledger_triples: Vec<Triple> = raw
-        .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(ledger.as_ref())))
+        .quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(ledger.as_ref())),
+        )
         .map(|q| q.map(Triple::from))
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
-    let recorded = ledger_triples.iter().find_map(|t| match (&t.subject, &t.object) {
-        (NamedOrBlankNode::NamedNode(s), Term::Literal(l)) if *s == article && t.predicate == cg::CONTENT_HASH => {
-            Some(l.value().to_owned())
-        }
-        _ => None,
-    });
+    let recorded = ledger_triples
+        .iter()
+        .find_map(|t| match (&t.subject, &t.object) {
+            (NamedOrBlankNode::NamedNode(s), Term::Literal(l))
+                if *s == article && t.predicate == cg::CONTENT_HASH =>
+            {
+                Some(l.value().to_owned())
+            }
+            _ => None,
+        });
 
     // The article's own resources: the article, its claims, and their fragment nodes.
     let owners: BTreeSet<NamedNode> = ledger_triples
         .iter()
-        .filter(|t| t.predicate == rdf::TYPE && (t.object == cg::CLAIM.into() || t.object == cg::ARTICLE.into()))
+        .filter(|t| {
+            t.predicate == rdf::TYPE
+                && (t.object == cg::CLAIM.into() || t.object == cg::ARTICLE.into())
+        })
         .filter_map(|t| match &t.subject {
             NamedOrBlankNode::NamedNode(n) => Some(n.clone()),
             NamedOrBlankNode::BlankNode(_) => None,
@@ -176,7 +223,8 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
         .collect();
     let mut proposition_quads = Vec::new();
     for g in &graphs {
-        for q in raw.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+        for q in raw.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
+        {
             proposition_quads.push(q.map_err(StoreError::from)?);
         }
     }
@@ -211,10 +259,19 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
             NamedOrBlankNode::NamedNode(n) => Some(n.clone()),
             NamedOrBlankNode::BlankNode(_) => None,
         })
-        .filter(|s| owners.iter().any(|o| crate::describe::belongs_to(&s.clone().into(), o.as_ref())))
+        .filter(|s| {
+            owners
+                .iter()
+                .any(|o| crate::describe::belongs_to(&s.clone().into(), o.as_ref()))
+        })
         .collect();
     for subject in &owned_subjects {
-        for q in raw.quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph)) {
+        for q in raw.quads_for_pattern(
+            Some(subject.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        ) {
             let q = q.map_err(StoreError::from)?;
             if hashed(&ledger, &Triple::from(q.clone())) {
                 keep(q, &mut from_store_quads);
@@ -226,13 +283,23 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
     let what = format!("article {id}");
     let from_ledger = content_hash(from_ledger_quads.iter().map(Quad::as_ref), &what)?;
     // Canonicalizing is the costly part: when both views hold the same quads, once is enough.
-    let as_set = |quads: &[Quad]| quads.iter().map(Quad::to_string).collect::<BTreeSet<String>>();
+    let as_set = |quads: &[Quad]| {
+        quads
+            .iter()
+            .map(Quad::to_string)
+            .collect::<BTreeSet<String>>()
+    };
     let from_store = if as_set(&from_ledger_quads) == as_set(&from_store_quads) {
         from_ledger.clone()
     } else {
         content_hash(from_store_quads.iter().map(Quad::as_ref), &what)?
     };
-    Ok(ArticleCheck { article: id.to_owned(), recorded, from_ledger, from_store })
+    Ok(ArticleCheck {
+        article: id.to_owned(),
+        recorded,
+        from_ledger,
+        from_store,
+    })
 }
 
 #[cfg(test)]
@@ -246,27 +313,51 @@ mod tests {
 
     #[test]
     fn the_hash_ignores_blank_node_labels_and_order() {
-        let (a, b) = (BlankNode::new_unchecked("x1"), BlankNode::new_unchecked("zz"));
+        let (a, b) = (
+            BlankNode::new_unchecked("x1"),
+            BlankNode::new_unchecked("zz"),
+        );
         let one = [
             Quad::new(ex("s"), ex("p"), a.clone(), GraphName::DefaultGraph),
             Quad::new(a, ex("q"), Literal::new_simple_literal("v"), ex("g")),
         ];
         let other = [
-            Quad::new(b.clone(), ex("q"), Literal::new_simple_literal("v"), ex("g")),
+            Quad::new(
+                b.clone(),
+                ex("q"),
+                Literal::new_simple_literal("v"),
+                ex("g"),
+            ),
             Quad::new(ex("s"), ex("p"), b, GraphName::DefaultGraph),
         ];
         let h1 = content_hash(one.iter().map(Quad::as_ref), "one").unwrap();
         let h2 = content_hash(other.iter().map(Quad::as_ref), "other").unwrap();
         assert_eq!(h1, h2);
         assert_eq!(h1.len(), 64);
-        let changed = [Quad::new(ex("s"), ex("p"), Literal::new_simple_literal("w"), GraphName::DefaultGraph)];
-        assert_ne!(h1, content_hash(changed.iter().map(Quad::as_ref), "changed").unwrap());
+        let changed = [Quad::new(
+            ex("s"),
+            ex("p"),
+            Literal::new_simple_literal("w"),
+            GraphName::DefaultGraph,
+        )];
+        assert_ne!(
+            h1,
+            content_hash(changed.iter().map(Quad::as_ref), "changed").unwrap()
+        );
     }
 
     #[test]
     fn canonical_form_relabels_blank_nodes() {
-        let q = [Quad::new(BlankNode::new_unchecked("anything"), ex("p"), ex("o"), GraphName::DefaultGraph)];
+        let q = [Quad::new(
+            BlankNode::new_unchecked("anything"),
+            ex("p"),
+            ex("o"),
+            GraphName::DefaultGraph,
+        )];
         let c = canonical_nquads(q.iter().map(Quad::as_ref), "x").unwrap();
-        assert_eq!(c, "_:c14n0 <https://example.org/p> <https://example.org/o> .\n");
+        assert_eq!(
+            c,
+            "_:c14n0 <https://example.org/p> <https://example.org/o> .\n"
+        );
     }
 }

@@ -48,18 +48,26 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| Failure { path: p.clone(), message: format!("cannot read folder: {e}") })?;
+            walk(p, &mut out).map_err(|e| Failure {
+                path: p.clone(),
+                message: format!("cannot read folder: {e}"),
+            })?;
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(Failure { path: p.clone(), message: "no such file or folder".into() });
+            return Err(Failure {
+                path: p.clone(),
+                message: "no such file or folder".into(),
+            });
         }
     }
     Ok(out)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -77,7 +85,11 @@ fn is_importable(p: &Path) -> bool {
 
 /// Imports `paths` (files or folders) into `store`. `progress` is called after each file
 /// with (done, total).
-pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usize, usize)) -> Result<ImportSummary, StoreError> {
+pub fn import_paths(
+    store: &GraphStore,
+    paths: &[PathBuf],
+    progress: &dyn Fn(usize, usize),
+) -> Result<ImportSummary, StoreError> {
     let started = Instant::now();
     let mut summary = ImportSummary::default();
     let files = match collect_files(paths) {
@@ -90,8 +102,9 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
     let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
     summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
 
-    let (rdf_files, sheet_files): (Vec<&PathBuf>, Vec<&PathBuf>) =
-        files.iter().partition(|p| p.extension().and_then(|e| e.to_str()) != Some("toml"));
+    let (rdf_files, sheet_files): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|p| p.extension().and_then(|e| e.to_str()) != Some("toml"));
     let total = files.len();
     let mut done = 0;
     for path in rdf_files {
@@ -101,7 +114,10 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
                 summary.triples_inserted += n;
             }
             Err(StoreError::Storage(e)) => return Err(StoreError::Storage(e)),
-            Err(e) => summary.failures.push(Failure { path: path.clone(), message: e.to_string() }),
+            Err(e) => summary.failures.push(Failure {
+                path: path.clone(),
+                message: e.to_string(),
+            }),
         }
         done += 1;
         progress(done, total);
@@ -114,7 +130,10 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
         match Sheet::read(path) {
             Ok(sheet) => sheets.push(sheet),
             Err(e) => {
-                summary.failures.push(Failure { path: path.clone(), message: e.to_string() });
+                summary.failures.push(Failure {
+                    path: path.clone(),
+                    message: e.to_string(),
+                });
                 done += 1;
                 progress(done, total);
             }
@@ -124,11 +143,16 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
     let mut known = store.known()?;
     for sheet in &sheets {
         for e in &sheet.entity {
-            known.entities.entry(e.id.get_ref().clone()).or_insert(e.kind);
+            known
+                .entities
+                .entry(e.id.get_ref().clone())
+                .or_insert(e.kind);
         }
         if let Some(a) = &sheet.article {
             for c in &sheet.claim {
-                known.claims.insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
+                known
+                    .claims
+                    .insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
             }
         }
     }
@@ -136,7 +160,12 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
 
     let mut writer = store.batch_writer();
     for sheet in &sheets {
-        let written = prepare(store, sheet, &known).and_then(|c| writer.put(&c).map(|r| (c, r)).map_err(SheetImportError::Store));
+        let written = prepare(store, sheet, &known).and_then(|c| {
+            writer
+                .put(&c)
+                .map(|r| (c, r))
+                .map_err(SheetImportError::Store)
+        });
         match written {
             Ok((contribution, report)) => {
                 match &contribution.article {
@@ -150,9 +179,10 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
                 summary.triples_inserted += report.inserted;
                 summary.triples_removed += report.removed;
             }
-            Err(SheetImportError::Invalid(message)) => {
-                summary.failures.push(Failure { path: sheet.origin.path.clone(), message })
-            }
+            Err(SheetImportError::Invalid(message)) => summary.failures.push(Failure {
+                path: sheet.origin.path.clone(),
+                message,
+            }),
             Err(SheetImportError::Store(e)) => return Err(e),
         }
         done += 1;
@@ -165,12 +195,18 @@ pub fn import_paths(store: &GraphStore, paths: &[PathBuf], progress: &dyn Fn(usi
 }
 
 /// Claims of other articles that the batch's responses answer, looked up in the store.
-fn add_stored_claims(store: &GraphStore, sheets: &[Sheet], known: &mut Known) -> Result<(), StoreError> {
+fn add_stored_claims(
+    store: &GraphStore,
+    sheets: &[Sheet],
+    known: &mut Known,
+) -> Result<(), StoreError> {
     for sheet in sheets {
         for c in &sheet.claim {
             for target in &c.answers {
                 if let Some((article, claim)) = target.get_ref().split_once('/') {
-                    if !known.claims.contains(target.get_ref()) && store.has_claim(article, claim)? {
+                    if !known.claims.contains(target.get_ref())
+                        && store.has_claim(article, claim)?
+                    {
                         known.claims.insert(target.get_ref().clone());
                     }
                 }
@@ -188,8 +224,13 @@ pub enum SheetImportError {
 }
 
 /// Validates one sheet and turns it into the contribution it makes.
-pub fn prepare(store: &GraphStore, sheet: &Sheet, known: &Known) -> Result<Contribution, SheetImportError> {
-    let valid = validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+pub fn prepare(
+    store: &GraphStore,
+    sheet: &Sheet,
+    known: &Known,
+) -> Result<Contribution, SheetImportError> {
+    let valid =
+        validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
     let kinds = if valid.entities.is_empty() {
         std::borrow::Cow::Borrowed(&known.entities)
     } else {
@@ -201,7 +242,8 @@ pub fn prepare(store: &GraphStore, sheet: &Sheet, known: &Known) -> Result<Contr
     };
     let mut contribution = graph::contribution(&valid, store.iris(), &kinds);
     // The article's content hash is part of what it contributes (and never hashes itself).
-    hash::seal(&mut contribution, store.iris()).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+    hash::seal(&mut contribution, store.iris())
+        .map_err(|e| SheetImportError::Invalid(e.to_string()))?;
     Ok(contribution)
 }
 
@@ -213,6 +255,8 @@ pub fn import_sheet(
     known: &Known,
 ) -> Result<(Contribution, store::ReplaceReport), SheetImportError> {
     let contribution = prepare(store, sheet, known)?;
-    let report = store.replace(&contribution, true).map_err(SheetImportError::Store)?;
+    let report = store
+        .replace(&contribution, true)
+        .map_err(SheetImportError::Store)?;
     Ok((contribution, report))
 }

@@ -52,8 +52,12 @@ struct Compactor {
 fn compactor() -> &'static Compactor {
     static COMPACTOR: OnceLock<Compactor> = OnceLock::new();
     COMPACTOR.get_or_init(|| {
-        let file: Value = serde_json::from_str(CONTEXT_SOURCE).expect("ontology/claimgraph.context.jsonld is valid JSON");
-        let context = file["@context"].as_object().cloned().expect("the context file has an @context object");
+        let file: Value = serde_json::from_str(CONTEXT_SOURCE)
+            .expect("ontology/claimgraph.context.jsonld is valid JSON");
+        let context = file["@context"]
+            .as_object()
+            .cloned()
+            .expect("the context file has an @context object");
         Compactor::new(context)
     })
 }
@@ -62,7 +66,11 @@ impl Compactor {
     fn new(context: Map<String, Value>) -> Self {
         let mut prefixes: Vec<(String, String)> = context
             .iter()
-            .filter_map(|(k, v)| v.as_str().filter(|ns| ns.ends_with('/') || ns.ends_with('#')).map(|ns| (k.clone(), ns.to_owned())))
+            .filter_map(|(k, v)| {
+                v.as_str()
+                    .filter(|ns| ns.ends_with('/') || ns.ends_with('#'))
+                    .map(|ns| (k.clone(), ns.to_owned()))
+            })
             .collect();
         prefixes.sort_by_key(|(_, ns)| std::cmp::Reverse(ns.len()));
         let expand = |value: &str| -> String {
@@ -80,8 +88,13 @@ impl Compactor {
                 Value::String(_) if prefixes.iter().any(|(p, _)| p == term) => continue,
                 Value::String(s) => (expand(s), Coercion::None),
                 Value::Object(o) => {
-                    let Some(id) = o.get("@id").and_then(Value::as_str) else { continue };
-                    let coercion = match (o.get("@type").and_then(Value::as_str), o.get("@container").and_then(Value::as_str)) {
+                    let Some(id) = o.get("@id").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    let coercion = match (
+                        o.get("@type").and_then(Value::as_str),
+                        o.get("@container").and_then(Value::as_str),
+                    ) {
                         (_, Some("@language")) => Coercion::LanguageMap,
                         (Some("@id"), _) => Coercion::Id,
                         (Some(t), _) => Coercion::Datatype(expand(t)),
@@ -93,12 +106,20 @@ impl Compactor {
             };
             terms.entry(id).or_default().push((term.clone(), coercion));
         }
-        Compactor { context, prefixes, terms }
+        Compactor {
+            context,
+            prefixes,
+            terms,
+        }
     }
 
     /// A term or compact IRI for an IRI in key or `@type` position.
     fn vocab(&self, iri: &str) -> String {
-        if let Some((term, _)) = self.terms.get(iri).and_then(|ts| ts.iter().find(|(_, c)| *c == Coercion::None)) {
+        if let Some((term, _)) = self
+            .terms
+            .get(iri)
+            .and_then(|ts| ts.iter().find(|(_, c)| *c == Coercion::None))
+        {
             return term.clone();
         }
         self.prefixed(iri).unwrap_or_else(|| iri.to_owned())
@@ -118,7 +139,9 @@ impl Compactor {
             // A relative reference whose first segment holds a colon would read as an IRI.
             // Dot segments would be removed when the reference is resolved.
             let path = rest.split(['#', '?']).next().unwrap_or("");
-            let dots = path.split('/').any(|segment| segment == "." || segment == "..");
+            let dots = path
+                .split('/')
+                .any(|segment| segment == "." || segment == "..");
             let first = rest.split(['/', '#', '?']).next().unwrap_or("");
             if !rest.is_empty() && !first.contains(':') && !dots {
                 return rest.to_owned();
@@ -128,18 +151,31 @@ impl Compactor {
     }
 
     fn term_with(&self, predicate: &str, wanted: impl Fn(&Coercion) -> bool) -> Option<&str> {
-        self.terms.get(predicate)?.iter().find(|(_, c)| wanted(c)).map(|(t, _)| t.as_str())
+        self.terms
+            .get(predicate)?
+            .iter()
+            .find(|(_, c)| wanted(c))
+            .map(|(t, _)| t.as_str())
     }
 
     /// Adds one `predicate object` pair to a node object.
-    fn add(&self, node: &mut Map<String, Value>, predicate: &str, object: &Term, base: Option<&str>) {
+    fn add(
+        &self,
+        node: &mut Map<String, Value>,
+        predicate: &str,
+        object: &Term,
+        base: Option<&str>,
+    ) {
         if predicate == rdf::TYPE.as_str() {
             if let Term::NamedNode(class) = object {
                 push(node, "@type", Value::String(self.vocab(class.as_str())));
                 return;
             }
         }
-        let fallback = || self.prefixed(predicate).unwrap_or_else(|| predicate.to_owned());
+        let fallback = || {
+            self.prefixed(predicate)
+                .unwrap_or_else(|| predicate.to_owned())
+        };
         match object {
             Term::NamedNode(_) | Term::BlankNode(_) => {
                 let id = match object {
@@ -150,7 +186,10 @@ impl Compactor {
                 match self.term_with(predicate, |c| *c == Coercion::Id) {
                     Some(term) => push(node, term, Value::String(id)),
                     None => {
-                        let key = self.term_with(predicate, |c| *c == Coercion::None).map(str::to_owned).unwrap_or_else(fallback);
+                        let key = self
+                            .term_with(predicate, |c| *c == Coercion::None)
+                            .map(str::to_owned)
+                            .unwrap_or_else(fallback);
                         push(node, &key, json!({ "@id": id }))
                     }
                 }
@@ -161,18 +200,32 @@ impl Compactor {
         }
     }
 
-    fn add_literal(&self, node: &mut Map<String, Value>, predicate: &str, literal: &Literal, fallback: impl Fn() -> String) {
-        let plain = self.term_with(predicate, |c| *c == Coercion::None).map(str::to_owned);
+    fn add_literal(
+        &self,
+        node: &mut Map<String, Value>,
+        predicate: &str,
+        literal: &Literal,
+        fallback: impl Fn() -> String,
+    ) {
+        let plain = self
+            .term_with(predicate, |c| *c == Coercion::None)
+            .map(str::to_owned);
         if let Some(language) = literal.language() {
             if let Some(term) = self.term_with(predicate, |c| *c == Coercion::LanguageMap) {
-                let map = node.entry(term.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+                let map = node
+                    .entry(term.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
                 if let Value::Object(map) = map {
                     push(map, language, Value::String(literal.value().to_owned()));
                 }
                 return;
             }
             let key = plain.unwrap_or_else(fallback);
-            push(node, &key, json!({ "@value": literal.value(), "@language": language }));
+            push(
+                node,
+                &key,
+                json!({ "@value": literal.value(), "@language": language }),
+            );
             return;
         }
         let datatype = literal.datatype();
@@ -181,12 +234,18 @@ impl Compactor {
             push(node, &key, Value::String(literal.value().to_owned()));
             return;
         }
-        if let Some(term) = self.term_with(predicate, |c| *c == Coercion::Datatype(datatype.as_str().to_owned())) {
+        if let Some(term) = self.term_with(predicate, |c| {
+            *c == Coercion::Datatype(datatype.as_str().to_owned())
+        }) {
             push(node, term, Value::String(literal.value().to_owned()));
             return;
         }
         let key = plain.unwrap_or_else(fallback);
-        push(node, &key, json!({ "@value": literal.value(), "@type": self.vocab(datatype.as_str()) }));
+        push(
+            node,
+            &key,
+            json!({ "@value": literal.value(), "@type": self.vocab(datatype.as_str()) }),
+        );
     }
 }
 
@@ -212,7 +271,10 @@ fn subject_id(subject: &NamedOrBlankNode, base: Option<&str>) -> String {
 }
 
 /// The node objects of one graph's triples, one per subject, in subject order.
-fn nodes<'a>(quads: impl Iterator<Item = &'a Quad>, base: Option<&str>) -> BTreeMap<String, Map<String, Value>> {
+fn nodes<'a>(
+    quads: impl Iterator<Item = &'a Quad>,
+    base: Option<&str>,
+) -> BTreeMap<String, Map<String, Value>> {
     let c = compactor();
     let mut nodes: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for q in quads {
@@ -234,7 +296,12 @@ pub fn compact(quads: &[Quad], base: Option<&str>) -> Value {
     if let Some(b) = base {
         context.insert("@base".into(), Value::String(b.to_owned()));
     }
-    let mut default_nodes = nodes(quads.iter().filter(|q| q.graph_name == GraphName::DefaultGraph), base);
+    let mut default_nodes = nodes(
+        quads
+            .iter()
+            .filter(|q| q.graph_name == GraphName::DefaultGraph),
+        base,
+    );
     let mut graphs: BTreeMap<String, Vec<&Quad>> = BTreeMap::new();
     for q in quads {
         let name = match &q.graph_name {
@@ -245,7 +312,10 @@ pub fn compact(quads: &[Quad], base: Option<&str>) -> Value {
         graphs.entry(name).or_default().push(q);
     }
     for (name, quads) in graphs {
-        let inner: Vec<Value> = nodes(quads.into_iter(), base).into_values().map(Value::Object).collect();
+        let inner: Vec<Value> = nodes(quads.into_iter(), base)
+            .into_values()
+            .map(Value::Object)
+            .collect();
         // A graph described in the default graph (a proposition graph is typed there)
         // carries its content in the same node object.
         let node = default_nodes.entry(name.clone()).or_insert_with(|| {
@@ -267,7 +337,8 @@ fn c_id(iri: &str, base: Option<&str>) -> String {
 
 /// [`compact`] as pretty-printed bytes.
 pub fn to_vec(quads: &[Quad], base: Option<&str>) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(&compact(quads, base)).expect("JSON values always serialize");
+    let mut out =
+        serde_json::to_vec_pretty(&compact(quads, base)).expect("JSON values always serialize");
     out.push(b'\n');
     out
 }
@@ -279,10 +350,12 @@ mod tests {
     use oxigraph::model::{BlankNode, NamedNode};
 
     fn parse_back(value: &Value) -> Vec<Quad> {
-        RdfParser::from_format(RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() })
-            .for_slice(value.to_string().as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap()
+        RdfParser::from_format(RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        })
+        .for_slice(value.to_string().as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap()
     }
 
     #[test]
@@ -292,34 +365,105 @@ mod tests {
         let claim = n("https://example.org/kg/id/claim/a/c1");
         let graph = n("https://example.org/kg/graph/claim/a/c1");
         let quads = vec![
-            Quad::new(claim.clone(), rdf::TYPE, n("https://claimgraph.example/ns#Claim"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("https://claimgraph.example/ns#claimant"), n("https://example.org/kg/id/org/acme"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("https://claimgraph.example/ns#statement"), Literal::new_language_tagged_literal_unchecked("Acme says \"hi\" <b>", "en"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("http://www.w3.org/2000/01/rdf-schema#label"), Literal::new_language_tagged_literal_unchecked("Behauptung", "de"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("http://www.w3.org/2000/01/rdf-schema#label"), Literal::new_simple_literal("plain"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("http://www.w3.org/ns/oa#start"), Literal::from(12_i64), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("http://www.w3.org/ns/oa#start"), Literal::new_simple_literal("not a number"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("http://schema.org/url"), Literal::new_simple_literal("ftp-ish text"), GraphName::DefaultGraph),
-            Quad::new(claim.clone(), n("https://claimgraph.example/ns#hasProposition"), graph.clone(), GraphName::DefaultGraph),
-            Quad::new(graph.clone(), rdf::TYPE, n("https://claimgraph.example/ns#PropositionGraph"), GraphName::DefaultGraph),
-            Quad::new(n("https://example.org/kg/id/org/acme"), n("https://claimgraph.example/ns#providesCdnTo"), n("https://example.org/kg/id/org/globex"), graph.clone()),
-            Quad::new(BlankNode::new_unchecked("b1"), n("https://claimgraph.example/ns#numberOfCustomers"), Literal::new_typed_literal("9", xsd::INTEGER), graph),
+            Quad::new(
+                claim.clone(),
+                rdf::TYPE,
+                n("https://claimgraph.example/ns#Claim"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("https://claimgraph.example/ns#claimant"),
+                n("https://example.org/kg/id/org/acme"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("https://claimgraph.example/ns#statement"),
+                Literal::new_language_tagged_literal_unchecked("Acme says \"hi\" <b>", "en"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("http://www.w3.org/2000/01/rdf-schema#label"),
+                Literal::new_language_tagged_literal_unchecked("Behauptung", "de"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("http://www.w3.org/2000/01/rdf-schema#label"),
+                Literal::new_simple_literal("plain"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("http://www.w3.org/ns/oa#start"),
+                Literal::from(12_i64),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("http://www.w3.org/ns/oa#start"),
+                Literal::new_simple_literal("not a number"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("http://schema.org/url"),
+                Literal::new_simple_literal("ftp-ish text"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                claim.clone(),
+                n("https://claimgraph.example/ns#hasProposition"),
+                graph.clone(),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                graph.clone(),
+                rdf::TYPE,
+                n("https://claimgraph.example/ns#PropositionGraph"),
+                GraphName::DefaultGraph,
+            ),
+            Quad::new(
+                n("https://example.org/kg/id/org/acme"),
+                n("https://claimgraph.example/ns#providesCdnTo"),
+                n("https://example.org/kg/id/org/globex"),
+                graph.clone(),
+            ),
+            Quad::new(
+                BlankNode::new_unchecked("b1"),
+                n("https://claimgraph.example/ns#numberOfCustomers"),
+                Literal::new_typed_literal("9", xsd::INTEGER),
+                graph,
+            ),
         ];
         let mut quads = quads;
-        quads.push(Quad::new(n("https://example.org/kg/id/org/.."), rdf::TYPE, n("https://claimgraph.example/ns#Entity"), GraphName::DefaultGraph));
+        quads.push(Quad::new(
+            n("https://example.org/kg/id/org/.."),
+            rdf::TYPE,
+            n("https://claimgraph.example/ns#Entity"),
+            GraphName::DefaultGraph,
+        ));
         let value = compact(&quads, Some(base));
         let text = value.to_string();
         assert!(text.contains("\"claimant\":\"id/org/acme\""), "{text}");
         assert!(text.contains("\"label\":{\"de\":\"Behauptung\"}"), "{text}");
         assert!(text.contains("\"start\":\"12\""), "{text}");
-        let mut back: Vec<String> = parse_back(&value).iter().map(|q| q.to_string().replace("_:b1", "_:x")).collect();
+        let mut back: Vec<String> = parse_back(&value)
+            .iter()
+            .map(|q| q.to_string().replace("_:b1", "_:x"))
+            .collect();
         // The parser names blank nodes its own way.
         back.iter_mut().for_each(|s| {
             if s.starts_with("_:") {
                 *s = format!("_:x{}", &s[s.find(' ').unwrap()..]);
             }
         });
-        let mut expected: Vec<String> = quads.iter().map(|q| q.to_string().replace("_:b1", "_:x")).collect();
+        let mut expected: Vec<String> = quads
+            .iter()
+            .map(|q| q.to_string().replace("_:b1", "_:x"))
+            .collect();
         back.sort();
         expected.sort();
         assert_eq!(back, expected);

@@ -20,10 +20,19 @@ use claimgraph::store::GraphStore;
 mod extract_cmd;
 
 #[derive(Parser)]
-#[command(name = "claimgraph", version, about = "A claim-and-evidence knowledge graph of news articles")]
+#[command(
+    name = "claimgraph",
+    version,
+    about = "A claim-and-evidence knowledge graph of news articles"
+)]
 struct Cli {
     /// The store directory (an embedded RocksDB store; created when missing).
-    #[arg(long, global = true, env = "CLAIMGRAPH_STORE", default_value = "claimgraph-store")]
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMGRAPH_STORE",
+        default_value = "claimgraph-store"
+    )]
     store: PathBuf,
     /// Use a fresh in-memory store instead (gone when the command ends).
     #[arg(long, global = true)]
@@ -190,10 +199,17 @@ fn main() -> ExitCode {
                 return ExitCode::from(*code);
             }
             // A reader that stops early (`claimgraph stats | head`) is not an error.
-            if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
-            let code = if e.downcast_ref::<claimgraph::store::StoreError>().is_some() { 3 } else { 1 };
+            let code = if e.downcast_ref::<claimgraph::store::StoreError>().is_some() {
+                3
+            } else {
+                1
+            };
             eprintln!("error: {e:#}");
             ExitCode::from(code)
         }
@@ -201,7 +217,9 @@ fn main() -> ExitCode {
 }
 
 fn open_store(cli: &Cli) -> Result<GraphStore> {
-    let iris = Iris::new(&cli.base).map_err(anyhow::Error::msg).context("--base")?;
+    let iris = Iris::new(&cli.base)
+        .map_err(anyhow::Error::msg)
+        .context("--base")?;
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
@@ -211,7 +229,9 @@ fn open_store(cli: &Cli) -> Result<GraphStore> {
 /// Commands that only read open the store read-only, so they can run side by side
 /// with each other and with a running server.
 fn open_store_read_only(cli: &Cli) -> Result<GraphStore> {
-    let iris = Iris::new(&cli.base).map_err(anyhow::Error::msg).context("--base")?;
+    let iris = Iris::new(&cli.base)
+        .map_err(anyhow::Error::msg)
+        .context("--base")?;
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
@@ -220,42 +240,73 @@ fn open_store_read_only(cli: &Cli) -> Result<GraphStore> {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
-        Command::Import { paths, extract: None, .. } => {
+        Command::Import {
+            paths,
+            extract: None,
+            ..
+        } => {
             let store = open_store(&cli)?;
             cmd_import(&store, paths)
         }
-        Command::Import { paths, extract: Some(article), article: args } => {
+        Command::Import {
+            paths,
+            extract: Some(article),
+            article: args,
+        } => {
             let store = open_store(&cli)?;
             extract_cmd::import_extracted(&store, article, args, paths, &|s, p| cmd_import(s, p))
         }
-        Command::Extract { article, out, score, article_args } => {
-            let store = if cli.memory || !cli.store.exists() { None } else { Some(open_store_read_only(&cli)?) };
+        Command::Extract {
+            article,
+            out,
+            score,
+            article_args,
+        } => {
+            let store = if cli.memory || !cli.store.exists() {
+                None
+            } else {
+                Some(open_store_read_only(&cli)?)
+            };
             if !score.is_empty() {
                 return extract_cmd::score(store.as_ref(), score, article_args);
             }
-            let article = article.as_ref().expect("clap requires ARTICLE without --score");
+            let article = article
+                .as_ref()
+                .expect("clap requires ARTICLE without --score");
             extract_cmd::extract(store.as_ref(), article, out.as_deref(), article_args)
         }
-        Command::Query { query, params, format, list, timeout } => {
+        Command::Query {
+            query,
+            params,
+            format,
+            list,
+            timeout,
+        } => {
             let catalog = Catalog::bundled();
             if *list {
                 return list_queries(&catalog);
             }
             let name = query.as_deref().unwrap_or_default();
-            let limits = Limits { timeout: Some(std::time::Duration::from_secs(*timeout)), max_rows: None };
-            // Find the query before opening the store, so a typo is reported as such.
-            let saved = if name == "-" || name.ends_with(".rq") || std::path::Path::new(name).is_file() {
-                let text = if name == "-" {
-                    let mut s = String::new();
-                    std::io::stdin().read_to_string(&mut s).context("reading the query from standard input")?;
-                    s
-                } else {
-                    std::fs::read_to_string(name).with_context(|| format!("reading {name}"))?
-                };
-                catalog::SavedQuery::parse(name, &text)?
-            } else {
-                catalog.get(name)?.clone()
+            let limits = Limits {
+                timeout: Some(std::time::Duration::from_secs(*timeout)),
+                max_rows: None,
             };
+            // Find the query before opening the store, so a typo is reported as such.
+            let saved =
+                if name == "-" || name.ends_with(".rq") || std::path::Path::new(name).is_file() {
+                    let text = if name == "-" {
+                        let mut s = String::new();
+                        std::io::stdin()
+                            .read_to_string(&mut s)
+                            .context("reading the query from standard input")?;
+                        s
+                    } else {
+                        std::fs::read_to_string(name).with_context(|| format!("reading {name}"))?
+                    };
+                    catalog::SavedQuery::parse(name, &text)?
+                } else {
+                    catalog.get(name)?.clone()
+                };
             let store = open_store_read_only(&cli)?;
             let outcome = catalog::run_saved(&store, &saved, params, limits)?;
             let stdout = std::io::stdout();
@@ -268,7 +319,14 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store_read_only(&cli)?;
             cmd_stats(&store)
         }
-        Command::Serve { addr, query_timeout, max_results, max_concurrent_queries, data, watch } => {
+        Command::Serve {
+            addr,
+            query_timeout,
+            max_results,
+            max_concurrent_queries,
+            data,
+            watch,
+        } => {
             let store = open_store(&cli)?;
             let config = server::ServerConfig {
                 query_timeout: std::time::Duration::from_secs(*query_timeout),
@@ -281,7 +339,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Build { out, clean } => {
             let store = open_store(&cli)?;
             let site = claimgraph::site::Site::new(store.iris().clone())?;
-            let report = site.build(&store, out, *clean).with_context(|| format!("building the site into {}", out.display()))?;
+            let report = site
+                .build(&store, out, *clean)
+                .with_context(|| format!("building the site into {}", out.display()))?;
             let secs = report.elapsed.as_secs_f64();
             println!(
                 "wrote {} pages ({} files, {:.1} MB) to {} in {:.2}s ({:.0} pages/s)",
@@ -294,11 +354,21 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Export { format, article, entity, out, nanopubs } => {
+        Command::Export {
+            format,
+            article,
+            entity,
+            out,
+            nanopubs,
+        } => {
             let store = open_store_read_only(&cli)?;
             if let Some(dir) = nanopubs {
                 let written = claimgraph::nanopub::write_all(&store, dir)?;
-                eprintln!("wrote {} nanopublication(s) under {}", written.len(), dir.display());
+                eprintln!(
+                    "wrote {} nanopublication(s) under {}",
+                    written.len(),
+                    dir.display()
+                );
                 return Ok(());
             }
             let scope = match (article, entity) {
@@ -309,7 +379,8 @@ fn run(cli: Cli) -> Result<()> {
             let quads = export::select(&store, &scope)?;
             let bytes = export::to_vec(&quads, *format, store.iris().base())?;
             match out {
-                Some(path) => std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => std::fs::write(path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?,
                 None => std::io::stdout().lock().write_all(&bytes)?,
             }
             Ok(())
@@ -328,9 +399,20 @@ fn run(cli: Cli) -> Result<()> {
 fn list_queries(catalog: &Catalog) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for q in catalog.competency() {
-        let params: Vec<String> = q.params.iter().map(|p| format!("{}={}", p.name, p.kind)).collect();
-        let question = q.question.map(|n| format!("Q{n:<3}")).unwrap_or_else(|| "    ".into());
-        let params = if params.is_empty() { String::new() } else { format!("  [{}]", params.join(" ")) };
+        let params: Vec<String> = q
+            .params
+            .iter()
+            .map(|p| format!("{}={}", p.name, p.kind))
+            .collect();
+        let question = q
+            .question
+            .map(|n| format!("Q{n:<3}"))
+            .unwrap_or_else(|| "    ".into());
+        let params = if params.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", params.join(" "))
+        };
         writeln!(out, "{question}{:<28} {}{params}", q.name, q.title)?;
     }
     Ok(())
@@ -340,7 +422,8 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise}").expect("valid template"),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise}")
+                .expect("valid template"),
         );
         bar
     });
@@ -421,7 +504,11 @@ fn cmd_verify(store: &GraphStore) -> Result<()> {
             }
         }
     }
-    writeln!(out, "{} article(s) checked, {bad} no longer match their content hash", checks.len())?;
+    writeln!(
+        out,
+        "{} article(s) checked, {bad} no longer match their content hash",
+        checks.len()
+    )?;
     if bad > 0 {
         return Err(Exit(1).into());
     }
@@ -452,8 +539,9 @@ fn cmd_serve(
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("claimgraph=info,tower_http=info")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("claimgraph=info,tower_http=info")
+            }),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -470,11 +558,17 @@ fn cmd_serve(
     }
     if let Some(dir) = watch {
         // Start from the folder as it is now, then follow its changes.
-        eprintln!("importing {} (watched for changes while serving)", dir.display());
+        eprintln!(
+            "importing {} (watched for changes while serving)",
+            dir.display()
+        );
         cmd_import(&store, &[dir.to_path_buf()])?;
     }
     let state = std::sync::Arc::new(server::AppState::new(store, config)?);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;

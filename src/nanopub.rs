@@ -14,7 +14,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple,
+};
 
 use crate::store::{GraphStore, StoreError};
 use crate::vocab::{self, cg, rdf};
@@ -32,8 +34,13 @@ pub enum NanopubError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("claim slug '{0}' is not ARTICLE/CLAIM with plain ids; no nanopublications written for it")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(
+        "claim slug '{0}' is not ARTICLE/CLAIM with plain ids; no nanopublications written for it"
+    )]
     UnsafeSlug(String),
     #[error("claim {0} has no claimant or article in the store")]
     Incomplete(String),
@@ -58,20 +65,35 @@ impl NanopubIris {
     pub fn for_claim(store: &GraphStore, article: &str, claim: &str) -> Self {
         let nanopub = store.iris().resolve(&format!("np/{article}/{claim}"));
         let part = |p: &str| iri(&format!("{}#{p}", nanopub.as_str()));
-        NanopubIris { head: part("Head"), assertion: part("assertion"), provenance: part("provenance"), pubinfo: part("pubinfo"), nanopub }
+        NanopubIris {
+            head: part("Head"),
+            assertion: part("assertion"),
+            provenance: part("provenance"),
+            pubinfo: part("pubinfo"),
+            nanopub,
+        }
     }
 }
 
 fn default_triples(store: &GraphStore, subject: &NamedNode) -> Result<Vec<Triple>, StoreError> {
     Ok(store
         .store()
-        .quads_for_pattern(Some(subject.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph))
+        .quads_for_pattern(
+            Some(subject.as_ref().into()),
+            None,
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        )
         .map(|q| q.map(Triple::from))
         .collect::<Result<_, _>>()?)
 }
 
 fn objects(triples: &[Triple], predicate: oxigraph::model::NamedNodeRef<'_>) -> Vec<Term> {
-    triples.iter().filter(|t| t.predicate == predicate).map(|t| t.object.clone()).collect()
+    triples
+        .iter()
+        .filter(|t| t.predicate == predicate)
+        .map(|t| t.object.clone())
+        .collect()
 }
 
 fn named(term: &Term) -> Option<NamedNode> {
@@ -83,13 +105,24 @@ fn named(term: &Term) -> Option<NamedNode> {
 
 /// The nanopublication of claim `article/claim`, as quads in its four graphs.
 /// `created` is the xsd:dateTime written as its creation time.
-pub fn nanopublication(store: &GraphStore, article: &str, claim: &str, created: &str) -> Result<Vec<Quad>, NanopubError> {
+pub fn nanopublication(
+    store: &GraphStore,
+    article: &str,
+    claim: &str,
+    created: &str,
+) -> Result<Vec<Quad>, NanopubError> {
     let ids = NanopubIris::for_claim(store, article, claim);
     let claim_iri = store.iris().claim(article, claim);
     let claim_triples = default_triples(store, &claim_iri)?;
     let incomplete = || NanopubError::Incomplete(format!("{article}/{claim}"));
-    let claimant = objects(&claim_triples, cg::CLAIMANT).first().cloned().ok_or_else(incomplete)?;
-    let article_iri = objects(&claim_triples, cg::RELAYED_BY).first().and_then(named).ok_or_else(incomplete)?;
+    let claimant = objects(&claim_triples, cg::CLAIMANT)
+        .first()
+        .cloned()
+        .ok_or_else(incomplete)?;
+    let article_iri = objects(&claim_triples, cg::RELAYED_BY)
+        .first()
+        .and_then(named)
+        .ok_or_else(incomplete)?;
     let mut quads = Vec::new();
     let mut add = |graph: &NamedNode, s: NamedOrBlankNode, p: NamedNode, o: Term| {
         quads.push(Quad::new(s, p, o, GraphName::NamedNode(graph.clone())));
@@ -97,15 +130,43 @@ pub fn nanopublication(store: &GraphStore, article: &str, claim: &str, created: 
 
     // Head.
     let np = NamedOrBlankNode::from(ids.nanopub.clone());
-    add(&ids.head, np.clone(), rdf::TYPE.into_owned(), iri(&format!("{NP}Nanopublication")).into());
-    add(&ids.head, np.clone(), iri(&format!("{NP}hasAssertion")), ids.assertion.clone().into());
-    add(&ids.head, np.clone(), iri(&format!("{NP}hasProvenance")), ids.provenance.clone().into());
-    add(&ids.head, np.clone(), iri(&format!("{NP}hasPublicationInfo")), ids.pubinfo.clone().into());
+    add(
+        &ids.head,
+        np.clone(),
+        rdf::TYPE.into_owned(),
+        iri(&format!("{NP}Nanopublication")).into(),
+    );
+    add(
+        &ids.head,
+        np.clone(),
+        iri(&format!("{NP}hasAssertion")),
+        ids.assertion.clone().into(),
+    );
+    add(
+        &ids.head,
+        np.clone(),
+        iri(&format!("{NP}hasProvenance")),
+        ids.provenance.clone().into(),
+    );
+    add(
+        &ids.head,
+        np.clone(),
+        iri(&format!("{NP}hasPublicationInfo")),
+        ids.pubinfo.clone().into(),
+    );
 
     // Assertion: the proposition, as claimed.
     let mut asserted = 0;
-    for g in objects(&claim_triples, cg::HAS_PROPOSITION).iter().filter_map(named) {
-        for q in store.store().quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref()))) {
+    for g in objects(&claim_triples, cg::HAS_PROPOSITION)
+        .iter()
+        .filter_map(named)
+    {
+        for q in store.store().quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(GraphNameRef::NamedNode(g.as_ref())),
+        ) {
             let q = q.map_err(StoreError::from)?;
             add(&ids.assertion, q.subject, q.predicate, q.object);
             asserted += 1;
@@ -115,22 +176,53 @@ pub fn nanopublication(store: &GraphStore, article: &str, claim: &str, created: 
         // No structured content (a refusal to comment, a non-answer): the claim's own
         // words and links are what is asserted.
         for t in &claim_triples {
-            let keep = [rdf::TYPE, cg::STATEMENT, cg::ANSWERS, cg::ABOUT].contains(&t.predicate.as_ref());
+            let keep =
+                [rdf::TYPE, cg::STATEMENT, cg::ANSWERS, cg::ABOUT].contains(&t.predicate.as_ref());
             if keep {
-                add(&ids.assertion, t.subject.clone(), t.predicate.clone(), t.object.clone());
+                add(
+                    &ids.assertion,
+                    t.subject.clone(),
+                    t.predicate.clone(),
+                    t.object.clone(),
+                );
             }
         }
     }
 
     // Provenance: who claimed it, where, relayed by whom, in which words.
     let assertion = NamedOrBlankNode::from(ids.assertion.clone());
-    add(&ids.provenance, assertion.clone(), iri(PROV_WAS_ATTRIBUTED_TO), claimant);
+    add(
+        &ids.provenance,
+        assertion.clone(),
+        iri(PROV_WAS_ATTRIBUTED_TO),
+        claimant,
+    );
     for doc in objects(&claim_triples, cg::MADE_IN) {
-        add(&ids.provenance, assertion.clone(), iri(PROV_WAS_DERIVED_FROM), doc);
+        add(
+            &ids.provenance,
+            assertion.clone(),
+            iri(PROV_WAS_DERIVED_FROM),
+            doc,
+        );
     }
-    add(&ids.provenance, assertion.clone(), iri(PROV_WAS_QUOTED_FROM), article_iri.clone().into());
-    add(&ids.provenance, assertion.clone(), cg::RELAYED_BY.into_owned(), article_iri.clone().into());
-    add(&ids.provenance, assertion.clone(), iri(PROV_WAS_DERIVED_FROM), claim_iri.clone().into());
+    add(
+        &ids.provenance,
+        assertion.clone(),
+        iri(PROV_WAS_QUOTED_FROM),
+        article_iri.clone().into(),
+    );
+    add(
+        &ids.provenance,
+        assertion.clone(),
+        cg::RELAYED_BY.into_owned(),
+        article_iri.clone().into(),
+    );
+    add(
+        &ids.provenance,
+        assertion.clone(),
+        iri(PROV_WAS_DERIVED_FROM),
+        claim_iri.clone().into(),
+    );
     for p in [cg::CLAIM_DATE, cg::EVENT_DATE, cg::HAS_QUOTE] {
         for o in objects(&claim_triples, p) {
             add(&ids.provenance, assertion.clone(), p.into_owned(), o);
@@ -148,7 +240,9 @@ pub fn nanopublication(store: &GraphStore, article: &str, claim: &str, created: 
             continue;
         }
         for t in default_triples(store, &f)? {
-            if let Some(o) = named(&t.object).filter(|o| o.as_str().starts_with(&format!("{}#", claim_iri.as_str()))) {
+            if let Some(o) = named(&t.object)
+                .filter(|o| o.as_str().starts_with(&format!("{}#", claim_iri.as_str())))
+            {
                 fragments.push(o);
             }
             add(&ids.provenance, t.subject, t.predicate, t.object);
@@ -161,29 +255,61 @@ pub fn nanopublication(store: &GraphStore, article: &str, claim: &str, created: 
         if !visited.insert(r.clone()) || visited.len() > 1000 {
             continue;
         }
-        for o in objects(&default_triples(store, &r)?, cg::RELAYS).iter().filter_map(named) {
-            add(&ids.provenance, r.clone().into(), cg::RELAYS.into_owned(), o.clone().into());
+        for o in objects(&default_triples(store, &r)?, cg::RELAYS)
+            .iter()
+            .filter_map(named)
+        {
+            add(
+                &ids.provenance,
+                r.clone().into(),
+                cg::RELAYS.into_owned(),
+                o.clone().into(),
+            );
             relaying.push(o);
         }
     }
 
     // Publication info.
     let created = Literal::new_typed_literal(created, iri(XSD_DATE_TIME));
-    add(&ids.pubinfo, np.clone(), iri(DCT_CREATED), created.clone().into());
-    add(&ids.pubinfo, np.clone(), iri(PROV_GENERATED_AT_TIME), created.into());
-    add(&ids.pubinfo, np.clone(), iri(PROV_WAS_DERIVED_FROM), claim_iri.into());
+    add(
+        &ids.pubinfo,
+        np.clone(),
+        iri(DCT_CREATED),
+        created.clone().into(),
+    );
+    add(
+        &ids.pubinfo,
+        np.clone(),
+        iri(PROV_GENERATED_AT_TIME),
+        created.into(),
+    );
+    add(
+        &ids.pubinfo,
+        np.clone(),
+        iri(PROV_WAS_DERIVED_FROM),
+        claim_iri.into(),
+    );
     let article_triples = default_triples(store, &article_iri)?;
     for hash in objects(&article_triples, cg::CONTENT_HASH) {
-        add(&ids.pubinfo, article_iri.clone().into(), cg::CONTENT_HASH.into_owned(), hash);
+        add(
+            &ids.pubinfo,
+            article_iri.clone().into(),
+            cg::CONTENT_HASH.into_owned(),
+            hash,
+        );
     }
     Ok(quads)
 }
 
 /// TriG with the project's prefixes plus `np:`.
 pub fn to_trig(quads: &[Quad]) -> Result<Vec<u8>, std::io::Error> {
-    let mut serializer = RdfSerializer::from_format(RdfFormat::TriG).with_prefix("np", NP).expect("valid namespace");
+    let mut serializer = RdfSerializer::from_format(RdfFormat::TriG)
+        .with_prefix("np", NP)
+        .expect("valid namespace");
     for (prefix, ns) in vocab::PREFIXES {
-        serializer = serializer.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+        serializer = serializer
+            .with_prefix(*prefix, *ns)
+            .expect("the namespaces are valid IRIs");
     }
     let mut writer = serializer.for_writer(Vec::new());
     for q in quads {
@@ -206,12 +332,16 @@ pub fn write_all(store: &GraphStore, dir: &Path) -> Result<Vec<PathBuf>, Nanopub
     };
     let mut written = Vec::new();
     for row in store.select(&query)? {
-        let Some(slug) = crate::store::literal_value(&row[0]) else { continue };
+        let Some(slug) = crate::store::literal_value(&row[0]) else {
+            continue;
+        };
         // Slugs become file names: anything but a plain id (a store loaded from a hostile
         // RDF file could hold "../x") is refused rather than written outside `dir`.
         let (article, claim) = slug
             .split_once('/')
-            .filter(|(a, c)| crate::export::checked_id(a).is_ok() && crate::export::checked_id(c).is_ok())
+            .filter(|(a, c)| {
+                crate::export::checked_id(a).is_ok() && crate::export::checked_id(c).is_ok()
+            })
             .ok_or_else(|| NanopubError::UnsafeSlug(slug.clone()))?;
         let quads = nanopublication(store, article, claim, &created)?;
         let folder = dir.join(article);
@@ -226,7 +356,10 @@ pub fn write_all(store: &GraphStore, dir: &Path) -> Result<Vec<PathBuf>, Nanopub
 
 /// The current time as an xsd:dateTime in UTC, to the second.
 pub fn now_xsd() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -238,7 +371,12 @@ pub fn now_xsd() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -247,6 +385,9 @@ mod tests {
     fn now_is_an_xsd_date_time() {
         let now = super::now_xsd();
         assert_eq!(now.len(), 20, "{now}");
-        assert!(now.starts_with("20") && now.ends_with('Z') && &now[10..11] == "T", "{now}");
+        assert!(
+            now.starts_with("20") && now.ends_with('Z') && &now[10..11] == "T",
+            "{now}"
+        );
     }
 }

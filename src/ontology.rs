@@ -16,7 +16,10 @@ pub const TURTLE: &str = include_str!("../ontology/claimgraph.ttl");
 pub fn triples() -> Vec<Triple> {
     RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(TURTLE.as_bytes())
-        .map(|q| q.expect("the bundled ontology is valid Turtle (checked by a test)").into())
+        .map(|q| {
+            q.expect("the bundled ontology is valid Turtle (checked by a test)")
+                .into()
+        })
         .collect()
 }
 
@@ -25,11 +28,18 @@ pub fn triples() -> Vec<Triple> {
 pub fn properties() -> BTreeMap<String, PropertyKind> {
     triples()
         .into_iter()
-        .filter(|t| t.predicate == rdf::TYPE && t.subject.to_string().starts_with(&format!("<{}", vocab::CG)))
+        .filter(|t| {
+            t.predicate == rdf::TYPE
+                && t.subject
+                    .to_string()
+                    .starts_with(&format!("<{}", vocab::CG))
+        })
         .filter_map(|t| {
             let kind = match &t.object {
                 Term::NamedNode(n) if n.as_ref() == owl::OBJECT_PROPERTY => PropertyKind::Object,
-                Term::NamedNode(n) if n.as_ref() == owl::DATATYPE_PROPERTY => PropertyKind::Datatype,
+                Term::NamedNode(n) if n.as_ref() == owl::DATATYPE_PROPERTY => {
+                    PropertyKind::Datatype
+                }
                 _ => return None,
             };
             match t.subject {
@@ -47,10 +57,23 @@ mod tests {
     #[test]
     fn ontology_parses_and_declares_service_relations() {
         let props = properties();
-        for name in ["providesServiceTo", "providesWebHostingTo", "providesEmailHostingTo", "providesCdnTo", "listedOn"] {
-            assert_eq!(props.get(&format!("{}{name}", vocab::CG)), Some(&PropertyKind::Object), "{name}");
+        for name in [
+            "providesServiceTo",
+            "providesWebHostingTo",
+            "providesEmailHostingTo",
+            "providesCdnTo",
+            "listedOn",
+        ] {
+            assert_eq!(
+                props.get(&format!("{}{name}", vocab::CG)),
+                Some(&PropertyKind::Object),
+                "{name}"
+            );
         }
-        assert_eq!(props.get(&format!("{}numberOfCustomers", vocab::CG)), Some(&PropertyKind::Datatype));
+        assert_eq!(
+            props.get(&format!("{}numberOfCustomers", vocab::CG)),
+            Some(&PropertyKind::Datatype)
+        );
     }
 
     #[test]
@@ -65,7 +88,11 @@ mod tests {
             }
             if let Term::Literal(l) = &t.object {
                 if t.predicate == vocab::rdfs::LABEL || t.predicate == vocab::rdfs::COMMENT {
-                    seen.entry(subject).or_default().push(format!("{}@{}", t.predicate.as_str(), l.language().unwrap_or("")));
+                    seen.entry(subject).or_default().push(format!(
+                        "{}@{}",
+                        t.predicate.as_str(),
+                        l.language().unwrap_or("")
+                    ));
                 }
             }
         }
@@ -77,7 +104,10 @@ mod tests {
         for s in subjects {
             let got = seen.get(&s).cloned().unwrap_or_default();
             for want in ["label@en", "label@de", "comment@en", "comment@de"] {
-                assert!(got.iter().any(|g| g.ends_with(want)), "{s} lacks rdfs:{want}");
+                assert!(
+                    got.iter().any(|g| g.ends_with(want)),
+                    "{s} lacks rdfs:{want}"
+                );
             }
         }
     }

@@ -21,13 +21,19 @@ mod bundled {
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("template {name}: {source:#}")]
-    Template { name: String, source: minijinja::Error },
+    Template {
+        name: String,
+        source: minijinja::Error,
+    },
     #[error("page query {query}: {source}")]
     Query { query: String, source: CatalogError },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("'{0}' is not a safe site path")]
     UnsafePath(String),
     #[error("cannot write RDF: {0}")]
@@ -64,7 +70,10 @@ impl Renderer {
                 continue;
             }
             env.add_template(name, text)
-                .map_err(|source| RenderError::Template { name: (*name).to_owned(), source })?;
+                .map_err(|source| RenderError::Template {
+                    name: (*name).to_owned(),
+                    source,
+                })?;
         }
         Ok(Renderer { env })
     }
@@ -74,25 +83,43 @@ impl Renderer {
         let template = self
             .env
             .get_template(name)
-            .map_err(|source| RenderError::Template { name: name.to_owned(), source })?;
-        template.render(context).map_err(|source| RenderError::Template { name: name.to_owned(), source })
+            .map_err(|source| RenderError::Template {
+                name: name.to_owned(),
+                source,
+            })?;
+        template
+            .render(context)
+            .map_err(|source| RenderError::Template {
+                name: name.to_owned(),
+                source,
+            })
     }
 
     /// A static asset (`assets/site.css`...) as it is in `templates/assets/`.
     pub fn asset(&self, path: &str) -> Option<&'static str> {
-        bundled::FILES.iter().find(|(name, _)| *name == path && name.starts_with("assets/")).map(|(_, text)| *text)
+        bundled::FILES
+            .iter()
+            .find(|(name, _)| *name == path && name.starts_with("assets/"))
+            .map(|(_, text)| *text)
     }
 
     /// The paths of every static asset.
     pub fn asset_paths(&self) -> impl Iterator<Item = &'static str> {
-        bundled::FILES.iter().map(|(name, _)| *name).filter(|n| n.starts_with("assets/"))
+        bundled::FILES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|n| n.starts_with("assets/"))
     }
 }
 
 /// Escapes the five characters that matter in HTML text and quoted attributes (`&`, `<`,
 /// `>`, `"`, `'`) and leaves the rest as it is, so links stay readable (minijinja's own
 /// escaper also turns `/` into `&#x2f;`). `none` prints as nothing.
-fn html_formatter(out: &mut minijinja::Output<'_>, state: &minijinja::State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     if state.auto_escape() != AutoEscape::Html || value.is_safe() {
         return minijinja::escape_formatter(out, state, value);
     }
@@ -111,14 +138,21 @@ fn html_formatter(out: &mut minijinja::Output<'_>, state: &minijinja::State<'_, 
             c => escaped.push(c),
         }
     }
-    out.write_str(&escaped).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+    out.write_str(&escaped)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
 }
 
 /// A CSS class for a status label: "denied by subject" -> "status-denied-by-subject".
 pub fn status_class(label: &str) -> String {
     let slug: String = label
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .split('-')
         .filter(|s| !s.is_empty())
@@ -142,7 +176,10 @@ mod tests {
 
     #[test]
     fn status_classes_are_css_safe() {
-        assert_eq!(status_class("denied by subject"), "status-denied-by-subject");
+        assert_eq!(
+            status_class("denied by subject"),
+            "status-denied-by-subject"
+        );
         assert_eq!(status_class("<script>"), "status-script");
         assert_eq!(status_class(""), "status-unknown");
     }
@@ -154,7 +191,10 @@ mod tests {
             .render("search.html", minijinja::context! { root => "../", title => "<script>alert('x')</script> & \"q\"", page => () , alternates => Vec::<()>::new() })
             .unwrap();
         assert!(html.contains("<title>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot; · claimgraph</title>"), "{html}");
-        assert!(html.contains("href=\"../assets/site.css\""), "slashes stay readable");
+        assert!(
+            html.contains("href=\"../assets/site.css\""),
+            "slashes stay readable"
+        );
         assert!(r.asset("assets/site.css").is_some());
         assert!(r.asset("page-base.html").is_none());
     }

@@ -91,7 +91,11 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {} ({})", self.focus, self.path, self.message, self.shape)
+        write!(
+            f,
+            "{} {}: {} ({})",
+            self.focus, self.path, self.message, self.shape
+        )
     }
 }
 
@@ -107,8 +111,19 @@ fn sh(local: &str) -> NamedNode {
 /// The constraint predicates this validator understands, on node shapes and property shapes.
 const NODE_SHAPE_KEYS: &[&str] = &["targetClass", "property"];
 const PROPERTY_KEYS: &[&str] = &[
-    "path", "minCount", "maxCount", "nodeKind", "datatype", "class", "pattern", "languageIn",
-    "qualifiedValueShape", "qualifiedMinCount", "message", "name", "description",
+    "path",
+    "minCount",
+    "maxCount",
+    "nodeKind",
+    "datatype",
+    "class",
+    "pattern",
+    "languageIn",
+    "qualifiedValueShape",
+    "qualifiedMinCount",
+    "message",
+    "name",
+    "description",
 ];
 const VALUE_KEYS: &[&str] = &["nodeKind", "datatype", "class", "pattern", "languageIn"];
 
@@ -119,12 +134,20 @@ struct ShapesReader {
 
 impl ShapesReader {
     fn err(&self, message: String) -> ShaclError {
-        ShaclError::Shapes { file: self.file.clone(), message }
+        ShaclError::Shapes {
+            file: self.file.clone(),
+            message,
+        }
     }
 
     fn objects(&self, s: &NamedOrBlankNode, p: &NamedNode) -> Vec<Term> {
         self.store
-            .quads_for_pattern(Some(s.as_ref()), Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph))
+            .quads_for_pattern(
+                Some(s.as_ref()),
+                Some(p.as_ref()),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
             .filter_map(Result::ok)
             .map(|q| q.object)
             .collect()
@@ -141,7 +164,11 @@ impl ShapesReader {
     fn count(&self, s: &NamedOrBlankNode, local: &str) -> Result<Option<usize>, ShaclError> {
         match self.one(s, local)? {
             None => Ok(None),
-            Some(Term::Literal(l)) => l.value().parse().map(Some).map_err(|_| self.err(format!("{s}: sh:{local} is not a count"))),
+            Some(Term::Literal(l)) => l
+                .value()
+                .parse()
+                .map(Some)
+                .map_err(|_| self.err(format!("{s}: sh:{local} is not a count"))),
             Some(other) => Err(self.err(format!("{s}: sh:{local} {other} is not a count"))),
         }
     }
@@ -156,7 +183,12 @@ impl ShapesReader {
 
     /// Refuses any sh: predicate on `s` that is not in `allowed`.
     fn only(&self, s: &NamedOrBlankNode, allowed: &[&str]) -> Result<(), ShaclError> {
-        for q in self.store.quads_for_pattern(Some(s.as_ref()), None, None, Some(GraphNameRef::DefaultGraph)) {
+        for q in self.store.quads_for_pattern(
+            Some(s.as_ref()),
+            None,
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        ) {
             let q = q.map_err(|e| self.err(e.to_string()))?;
             if let Some(local) = q.predicate.as_str().strip_prefix(SH) {
                 if !allowed.contains(&local) {
@@ -201,7 +233,9 @@ impl ShapesReader {
         };
         let pattern = match self.one(s, "pattern")? {
             None => None,
-            Some(Term::Literal(l)) => Some(Regex::new(l.value()).map_err(|e| self.err(format!("{s}: sh:pattern: {e}")))?),
+            Some(Term::Literal(l)) => {
+                Some(Regex::new(l.value()).map_err(|e| self.err(format!("{s}: sh:pattern: {e}")))?)
+            }
             Some(other) => return Err(self.err(format!("{s}: sh:pattern {other} is not a string"))),
         };
         let language_in = match self.one(s, "languageIn")? {
@@ -211,12 +245,20 @@ impl ShapesReader {
                     .into_iter()
                     .map(|t| match t {
                         Term::Literal(l) => Ok(l.value().to_ascii_lowercase()),
-                        other => Err(self.err(format!("{s}: sh:languageIn holds {other}, not a language tag"))),
+                        other => Err(self.err(format!(
+                            "{s}: sh:languageIn holds {other}, not a language tag"
+                        ))),
                     })
                     .collect::<Result<_, _>>()?,
             ),
         };
-        Ok(ValueConstraints { node_kind, datatype: self.iri(s, "datatype")?, class: self.iri(s, "class")?, pattern, language_in })
+        Ok(ValueConstraints {
+            node_kind,
+            datatype: self.iri(s, "datatype")?,
+            class: self.iri(s, "class")?,
+            pattern,
+            language_in,
+        })
     }
 
     fn property(&self, p: &NamedOrBlankNode) -> Result<PropertyShape, ShaclError> {
@@ -228,7 +270,11 @@ impl ShapesReader {
                 self.only(&b, &["inversePath"])?;
                 match self.iri(&b, "inversePath")? {
                     Some(n) => Path::Inverse(n),
-                    None => return Err(self.err(format!("{p}: only predicate and sh:inversePath paths are supported"))),
+                    None => {
+                        return Err(self.err(format!(
+                            "{p}: only predicate and sh:inversePath paths are supported"
+                        )))
+                    }
                 }
             }
             _ => return Err(self.err(format!("{p}: a property shape needs one sh:path"))),
@@ -239,12 +285,18 @@ impl ShapesReader {
                 let shape: NamedOrBlankNode = match shape {
                     Term::NamedNode(n) => n.into(),
                     Term::BlankNode(b) => b.into(),
-                    other => return Err(self.err(format!("{p}: sh:qualifiedValueShape {other} is not a shape"))),
+                    other => {
+                        return Err(self.err(format!(
+                            "{p}: sh:qualifiedValueShape {other} is not a shape"
+                        )))
+                    }
                 };
                 self.only(&shape, VALUE_KEYS)?;
-                let min = self
-                    .count(p, "qualifiedMinCount")?
-                    .ok_or_else(|| self.err(format!("{p}: sh:qualifiedValueShape needs sh:qualifiedMinCount")))?;
+                let min = self.count(p, "qualifiedMinCount")?.ok_or_else(|| {
+                    self.err(format!(
+                        "{p}: sh:qualifiedValueShape needs sh:qualifiedMinCount"
+                    ))
+                })?;
                 Some((self.values(&shape)?, min))
             }
         };
@@ -271,41 +323,69 @@ impl Shapes {
 
     /// Reads a Turtle shapes file.
     pub fn parse(turtle: &str, file: &str) -> Result<Self, ShaclError> {
-        let store = Store::new().map_err(|e| ShaclError::Shapes { file: file.into(), message: e.to_string() })?;
-        let reader = ShapesReader { store, file: file.to_owned() };
+        let store = Store::new().map_err(|e| ShaclError::Shapes {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
+        let reader = ShapesReader {
+            store,
+            file: file.to_owned(),
+        };
         let quads: Vec<Quad> = RdfParser::from_format(RdfFormat::Turtle)
             .for_slice(turtle.as_bytes())
             .collect::<Result<_, _>>()
             .map_err(|e| reader.err(e.to_string()))?;
-        reader.store.extend(quads).map_err(|e| reader.err(e.to_string()))?;
+        reader
+            .store
+            .extend(quads)
+            .map_err(|e| reader.err(e.to_string()))?;
         let node_shape = sh("NodeShape");
         let mut shapes = Vec::new();
         let subjects: Vec<NamedOrBlankNode> = reader
             .store
-            .quads_for_pattern(None, Some(rdf::TYPE), Some(node_shape.as_ref().into()), Some(GraphNameRef::DefaultGraph))
+            .quads_for_pattern(
+                None,
+                Some(rdf::TYPE),
+                Some(node_shape.as_ref().into()),
+                Some(GraphNameRef::DefaultGraph),
+            )
             .filter_map(Result::ok)
             .map(|q| q.subject)
             .collect();
         for s in subjects {
             reader.only(&s, NODE_SHAPE_KEYS)?;
-            let targets = reader.objects(&s, &sh("targetClass")).into_iter().filter_map(|t| match t {
-                Term::NamedNode(n) => Some(n),
-                _ => None,
-            });
+            let targets = reader
+                .objects(&s, &sh("targetClass"))
+                .into_iter()
+                .filter_map(|t| match t {
+                    Term::NamedNode(n) => Some(n),
+                    _ => None,
+                });
             let mut properties = Vec::new();
             for p in reader.objects(&s, &sh("property")) {
                 let p: NamedOrBlankNode = match p {
                     Term::NamedNode(n) => n.into(),
                     Term::BlankNode(b) => b.into(),
-                    other => return Err(reader.err(format!("{s}: sh:property {other} is not a shape"))),
+                    other => {
+                        return Err(reader.err(format!("{s}: sh:property {other} is not a shape")))
+                    }
                 };
                 properties.push(reader.property(&p)?);
             }
             let name = match &s {
-                NamedOrBlankNode::NamedNode(n) => n.as_str().rsplit(['#', '/']).next().unwrap_or(n.as_str()).to_owned(),
+                NamedOrBlankNode::NamedNode(n) => n
+                    .as_str()
+                    .rsplit(['#', '/'])
+                    .next()
+                    .unwrap_or(n.as_str())
+                    .to_owned(),
                 NamedOrBlankNode::BlankNode(b) => format!("_:{}", b.as_str()),
             };
-            shapes.push(NodeShape { name, targets: targets.collect(), properties });
+            shapes.push(NodeShape {
+                name,
+                targets: targets.collect(),
+                properties,
+            });
         }
         shapes.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Shapes { shapes })
@@ -313,7 +393,10 @@ impl Shapes {
 
     /// The number of node shapes and property constraints read.
     pub fn size(&self) -> (usize, usize) {
-        (self.shapes.len(), self.shapes.iter().map(|s| s.properties.len()).sum())
+        (
+            self.shapes.len(),
+            self.shapes.iter().map(|s| s.properties.len()).sum(),
+        )
     }
 
     /// Checks the store's default graph; returns every violation, sorted.
@@ -336,7 +419,9 @@ impl Shapes {
                             shape: shape.name.clone(),
                         })
                     };
-                    if p.min_count.is_some_and(|min| values.len() < min) || p.max_count.is_some_and(|max| values.len() > max) {
+                    if p.min_count.is_some_and(|min| values.len() < min)
+                        || p.max_count.is_some_and(|max| values.len() > max)
+                    {
                         fail(format!("{} (found {})", p.message, values.len()));
                     }
                     for v in &values {
@@ -373,9 +458,15 @@ struct Data<'a> {
 impl<'a> Data<'a> {
     fn new(store: &'a GraphStore) -> Result<Self, StoreError> {
         let mut direct: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
-        for q in store.store().quads_for_pattern(None, Some(rdfs::SUB_CLASS_OF), None, Some(GraphNameRef::DefaultGraph)) {
+        for q in store.store().quads_for_pattern(
+            None,
+            Some(rdfs::SUB_CLASS_OF),
+            None,
+            Some(GraphNameRef::DefaultGraph),
+        ) {
             let q = q?;
-            if let (NamedOrBlankNode::NamedNode(sub), Term::NamedNode(sup)) = (q.subject, q.object) {
+            if let (NamedOrBlankNode::NamedNode(sub), Term::NamedNode(sup)) = (q.subject, q.object)
+            {
                 direct.entry(sup).or_default().push(sub);
             }
         }
@@ -396,13 +487,21 @@ impl<'a> Data<'a> {
     }
 
     fn class_closure(&self, class: &NamedNode) -> HashSet<NamedNode> {
-        self.subclasses.get(class).cloned().unwrap_or_else(|| HashSet::from([class.clone()]))
+        self.subclasses
+            .get(class)
+            .cloned()
+            .unwrap_or_else(|| HashSet::from([class.clone()]))
     }
 
     fn instances(&self, class: &NamedNode) -> Result<HashSet<NamedOrBlankNode>, StoreError> {
         let mut out = HashSet::new();
         for c in self.class_closure(class) {
-            for q in self.store.store().quads_for_pattern(None, Some(rdf::TYPE), Some(c.as_ref().into()), Some(GraphNameRef::DefaultGraph)) {
+            for q in self.store.store().quads_for_pattern(
+                None,
+                Some(rdf::TYPE),
+                Some(c.as_ref().into()),
+                Some(GraphNameRef::DefaultGraph),
+            ) {
                 out.insert(q?.subject);
             }
         }
@@ -413,11 +512,21 @@ impl<'a> Data<'a> {
         let raw = self.store.store();
         Ok(match path {
             Path::Predicate(p) => raw
-                .quads_for_pattern(Some(focus.as_ref()), Some(p.as_ref()), None, Some(GraphNameRef::DefaultGraph))
+                .quads_for_pattern(
+                    Some(focus.as_ref()),
+                    Some(p.as_ref()),
+                    None,
+                    Some(GraphNameRef::DefaultGraph),
+                )
                 .map(|q| q.map(|q| q.object))
                 .collect::<Result<_, _>>()?,
             Path::Inverse(p) => raw
-                .quads_for_pattern(None, Some(p.as_ref()), Some(focus.as_ref().into()), Some(GraphNameRef::DefaultGraph))
+                .quads_for_pattern(
+                    None,
+                    Some(p.as_ref()),
+                    Some(focus.as_ref().into()),
+                    Some(GraphNameRef::DefaultGraph),
+                )
                 .map(|q| q.map(|q| Term::from(q.subject)))
                 .collect::<Result<_, _>>()?,
         })
@@ -430,7 +539,12 @@ impl<'a> Data<'a> {
             _ => return Ok(false),
         };
         for c in self.class_closure(class) {
-            let quad = oxigraph::model::QuadRef::new(subject.as_ref(), rdf::TYPE, NamedNodeRef::from(&c), GraphNameRef::DefaultGraph);
+            let quad = oxigraph::model::QuadRef::new(
+                subject.as_ref(),
+                rdf::TYPE,
+                NamedNodeRef::from(&c),
+                GraphNameRef::DefaultGraph,
+            );
             if self.store.store().contains(quad)? {
                 return Ok(true);
             }
@@ -453,12 +567,20 @@ impl<'a> Data<'a> {
         if let Some(d) = &c.datatype {
             match value {
                 Term::Literal(l) if l.datatype() == d.as_ref() => {}
-                _ => return Ok(Some(format!("is not of datatype {}", crate::store::compact(d.as_str())))),
+                _ => {
+                    return Ok(Some(format!(
+                        "is not of datatype {}",
+                        crate::store::compact(d.as_str())
+                    )))
+                }
             }
         }
         if let Some(class) = &c.class {
             if !self.has_type(value, class)? {
-                return Ok(Some(format!("is not a {}", crate::store::compact(class.as_str()))));
+                return Ok(Some(format!(
+                    "is not a {}",
+                    crate::store::compact(class.as_str())
+                )));
             }
         }
         if let Some(pattern) = &c.pattern {
@@ -475,7 +597,9 @@ impl<'a> Data<'a> {
             let ok = match value {
                 Term::Literal(l) => l.language().is_some_and(|tag| {
                     let tag = tag.to_ascii_lowercase();
-                    languages.iter().any(|want| tag == *want || tag.starts_with(&format!("{want}-")))
+                    languages
+                        .iter()
+                        .any(|want| tag == *want || tag.starts_with(&format!("{want}-")))
                 }),
                 _ => false,
             };
@@ -503,7 +627,13 @@ mod tests {
     fn unsupported_constraints_are_refused_not_ignored() {
         let ttl = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
             ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:hasValue ex:o ] .";
-        let err = Shapes::parse(ttl, "test.ttl").err().expect("refused").to_string();
-        assert!(err.contains("sh:hasValue") && err.contains("pySHACL"), "{err}");
+        let err = Shapes::parse(ttl, "test.ttl")
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            err.contains("sh:hasValue") && err.contains("pySHACL"),
+            "{err}"
+        );
     }
 }

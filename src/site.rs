@@ -68,7 +68,11 @@ struct Alternate {
 
 impl Site {
     pub fn new(iris: Iris) -> Result<Site, RenderError> {
-        Ok(Site { renderer: Renderer::new()?, catalog: Catalog::bundled(), iris })
+        Ok(Site {
+            renderer: Renderer::new()?,
+            catalog: Catalog::bundled(),
+            iris,
+        })
     }
 
     pub fn renderer(&self) -> &Renderer {
@@ -85,7 +89,13 @@ impl Site {
             .into_iter()
             .chain(index::ENTITY_LISTS.iter().map(|(f, _, _)| *f))
             .chain(LIST_PAGES.iter().map(|(f, _, _)| *f))
-            .chain(["queries.html", "search.html", "search-index.json", "search-index.js", "sitemap.xml"])
+            .chain([
+                "queries.html",
+                "search.html",
+                "search-index.json",
+                "search-index.js",
+                "sitemap.xml",
+            ])
             .map(str::to_owned)
             .collect();
         paths.extend(self.renderer.asset_paths().map(str::to_owned));
@@ -116,36 +126,64 @@ impl Site {
     /// lives there.
     pub fn render(&self, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
         let src = self.source(store);
-        let page = |template: &str, title: &str, page: minijinja::Value| -> Result<Option<Rendered>, RenderError> {
+        let page = |template: &str,
+                    title: &str,
+                    page: minijinja::Value|
+         -> Result<Option<Rendered>, RenderError> {
             let no_alternates: Vec<Alternate> = Vec::new();
             let html = self.renderer.render(
                 template,
                 context! { root => root_of(path), path => path, title => title, page => page, alternates => no_alternates },
             )?;
-            Ok(Some(Rendered { media_type: HTML, body: html.into_bytes() }))
+            Ok(Some(Rendered {
+                media_type: HTML,
+                body: html.into_bytes(),
+            }))
         };
         match path {
-            "index.html" => page("home.html", "Home", minijinja::Value::from_serialize(index::home(&src)?)),
+            "index.html" => page(
+                "home.html",
+                "Home",
+                minijinja::Value::from_serialize(index::home(&src)?),
+            ),
             "queries.html" => {
                 let queries = index::queries(&src)?;
-                page("queries.html", "Saved queries", minijinja::Value::from_serialize(context! { queries }))
+                page(
+                    "queries.html",
+                    "Saved queries",
+                    minijinja::Value::from_serialize(context! { queries }),
+                )
             }
             "search.html" => page("search.html", "Search", minijinja::Value::from(())),
-            "articles.html" => {
-                page("articles.html", "Articles", context! { entries => index::articles(&src)? })
-            }
-            "claims.html" => page("claims.html", "Claims", context! { entries => index::claims(&src)? }),
-            "documents.html" => {
-                page("documents.html", "Source documents", context! { entries => index::documents(&src)? })
-            }
+            "articles.html" => page(
+                "articles.html",
+                "Articles",
+                context! { entries => index::articles(&src)? },
+            ),
+            "claims.html" => page(
+                "claims.html",
+                "Claims",
+                context! { entries => index::claims(&src)? },
+            ),
+            "documents.html" => page(
+                "documents.html",
+                "Source documents",
+                context! { entries => index::documents(&src)? },
+            ),
             "search-index.json" => {
                 let json = script_safe_json(&index::search_index(&src)?);
-                Ok(Some(Rendered { media_type: "application/json", body: json.into_bytes() }))
+                Ok(Some(Rendered {
+                    media_type: "application/json",
+                    body: json.into_bytes(),
+                }))
             }
             "search-index.js" => {
                 let json = script_safe_json(&index::search_index(&src)?);
                 let body = format!("window.CLAIMGRAPH_SEARCH = {json};\n");
-                Ok(Some(Rendered { media_type: "text/javascript; charset=utf-8", body: body.into_bytes() }))
+                Ok(Some(Rendered {
+                    media_type: "text/javascript; charset=utf-8",
+                    body: body.into_bytes(),
+                }))
             }
             "sitemap.xml" => {
                 let urls: Vec<String> = self
@@ -155,17 +193,26 @@ impl Site {
                     .map(|p| format!("{}{p}", self.iris.base()))
                     .collect();
                 let xml = self.renderer.render("sitemap.xml", context! { urls })?;
-                Ok(Some(Rendered { media_type: "application/xml", body: xml.into_bytes() }))
+                Ok(Some(Rendered {
+                    media_type: "application/xml",
+                    body: xml.into_bytes(),
+                }))
             }
             p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| Rendered {
-                media_type: if p.ends_with(".css") { "text/css; charset=utf-8" } else { "text/javascript; charset=utf-8" },
+                media_type: if p.ends_with(".css") {
+                    "text/css; charset=utf-8"
+                } else {
+                    "text/javascript; charset=utf-8"
+                },
                 body: text.as_bytes().to_vec(),
             })),
             p if p.starts_with("id/") => self.render_resource(&src, store, p),
             p => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == p) {
                 Some((_, title, kinds)) => {
-                    let entries: Vec<index::EntityEntry> =
-                        index::entities(&src)?.into_iter().filter(|e| kinds.contains(&e.kind.as_str())).collect();
+                    let entries: Vec<index::EntityEntry> = index::entities(&src)?
+                        .into_iter()
+                        .filter(|e| kinds.contains(&e.kind.as_str()))
+                        .collect();
                     page("entities.html", title, context! { entries })
                 }
                 None => Ok(None),
@@ -173,50 +220,97 @@ impl Site {
         }
     }
 
-    fn render_resource(&self, src: &Source<'_>, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
-        let Some((stem, ext)) = path.rsplit_once('.') else { return Ok(None) };
+    fn render_resource(
+        &self,
+        src: &Source<'_>,
+        store: &GraphStore,
+        path: &str,
+    ) -> Result<Option<Rendered>, RenderError> {
+        let Some((stem, ext)) = path.rsplit_once('.') else {
+            return Ok(None);
+        };
         if !is_safe_resource_path(stem) {
             return Ok(None);
         }
         let iri = self.iris.resolve(stem);
         match ext {
             "ttl" => self.describe(store, &iri, RdfFormat::Turtle, "text/turtle; charset=utf-8"),
-            "jsonld" => self.describe(store, &iri, RdfFormat::JsonLd { profile: Default::default() }, "application/ld+json"),
+            "jsonld" => self.describe(
+                store,
+                &iri,
+                RdfFormat::JsonLd {
+                    profile: Default::default(),
+                },
+                "application/ld+json",
+            ),
             "html" => {
                 let kind = stem.split('/').nth(1).unwrap_or_default();
                 let (template, title, page) = match kind {
                     "article" => match view::article::article_page(src, &iri)? {
-                        Some(p) => ("article.html", p.title.clone(), minijinja::Value::from_serialize(&p)),
+                        Some(p) => (
+                            "article.html",
+                            p.title.clone(),
+                            minijinja::Value::from_serialize(&p),
+                        ),
                         None => return Ok(None),
                     },
                     "claim" => match view::claim::claim_page(src, &iri)? {
-                        Some(p) => ("claim.html", format!("Claim: {}", p.statement), minijinja::Value::from_serialize(&p)),
+                        Some(p) => (
+                            "claim.html",
+                            format!("Claim: {}", p.statement),
+                            minijinja::Value::from_serialize(&p),
+                        ),
                         None => return Ok(None),
                     },
                     "doc" => match view::document::document_page(src, &iri)? {
-                        Some(p) => ("document.html", p.title.clone(), minijinja::Value::from_serialize(&p)),
+                        Some(p) => (
+                            "document.html",
+                            p.title.clone(),
+                            minijinja::Value::from_serialize(&p),
+                        ),
                         None => return Ok(None),
                     },
                     _ => match view::entity::entity_page(src, &iri)? {
-                        Some(p) => ("entity.html", p.label.clone(), minijinja::Value::from_serialize(&p)),
+                        Some(p) => (
+                            "entity.html",
+                            p.label.clone(),
+                            minijinja::Value::from_serialize(&p),
+                        ),
                         None => return Ok(None),
                     },
                 };
                 let alternates = vec![
-                    Alternate { href: format!("{stem}.ttl"), media_type: "text/turtle", label: "Turtle" },
-                    Alternate { href: format!("{stem}.jsonld"), media_type: "application/ld+json", label: "JSON-LD" },
+                    Alternate {
+                        href: format!("{stem}.ttl"),
+                        media_type: "text/turtle",
+                        label: "Turtle",
+                    },
+                    Alternate {
+                        href: format!("{stem}.jsonld"),
+                        media_type: "application/ld+json",
+                        label: "JSON-LD",
+                    },
                 ];
                 let html = self.renderer.render(
                     template,
                     context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
                 )?;
-                Ok(Some(Rendered { media_type: HTML, body: html.into_bytes() }))
+                Ok(Some(Rendered {
+                    media_type: HTML,
+                    body: html.into_bytes(),
+                }))
             }
             _ => Ok(None),
         }
     }
 
-    fn describe(&self, store: &GraphStore, iri: &NamedNode, format: RdfFormat, media_type: &'static str) -> Result<Option<Rendered>, RenderError> {
+    fn describe(
+        &self,
+        store: &GraphStore,
+        iri: &NamedNode,
+        format: RdfFormat,
+        media_type: &'static str,
+    ) -> Result<Option<Rendered>, RenderError> {
         if !store.describes(iri)? {
             return Ok(None);
         }
@@ -227,23 +321,37 @@ impl Site {
 
     /// Builds every path into `out`. Files already there that the site does not write
     /// stay, unless `clean` empties the folder first.
-    pub fn build(&self, store: &GraphStore, out: &Path, clean: bool) -> Result<BuildReport, RenderError> {
+    pub fn build(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        clean: bool,
+    ) -> Result<BuildReport, RenderError> {
         let started = Instant::now();
         let shown = out.display().to_string();
         if out.exists() && !out.is_dir() {
-            return Err(RenderError::BadOutput(shown, "it is a file, not a folder".into()));
+            return Err(RenderError::BadOutput(
+                shown,
+                "it is a file, not a folder".into(),
+            ));
         }
         if clean && out.exists() {
             clean_folder(out)?;
         }
-        std::fs::create_dir_all(out).map_err(|source| RenderError::Io { path: shown.clone(), source })?;
+        std::fs::create_dir_all(out).map_err(|source| RenderError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         let paths = self.paths(store)?;
 
         // Pages render independently: a few workers take the next path until none is left.
         let next = AtomicUsize::new(0);
         let report = Mutex::new(BuildReport::default());
         let failure: Mutex<Option<RenderError>> = Mutex::new(None);
-        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {
@@ -279,15 +387,28 @@ impl Site {
         Ok(report)
     }
 
-    fn write_one(&self, store: &GraphStore, out: &Path, path: &str) -> Result<Option<u64>, RenderError> {
-        let Some(target) = output_path(out, path) else { return Err(RenderError::UnsafePath(path.to_owned())) };
-        let Some(rendered) = self.render(store, path)? else { return Ok(None) };
+    fn write_one(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        path: &str,
+    ) -> Result<Option<u64>, RenderError> {
+        let Some(target) = output_path(out, path) else {
+            return Err(RenderError::UnsafePath(path.to_owned()));
+        };
+        let Some(rendered) = self.render(store, path)? else {
+            return Ok(None);
+        };
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| RenderError::Io { path: parent.display().to_string(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| RenderError::Io {
+                path: parent.display().to_string(),
+                source,
+            })?;
         }
-        std::fs::write(&target, &rendered.body)
-            .map_err(|source| RenderError::Io { path: target.display().to_string(), source })?;
+        std::fs::write(&target, &rendered.body).map_err(|source| RenderError::Io {
+            path: target.display().to_string(),
+            source,
+        })?;
         Ok(Some(rendered.body.len() as u64))
     }
 }
@@ -297,20 +418,34 @@ impl Site {
 fn output_path(out: &Path, path: &str) -> Option<PathBuf> {
     let ok = !path.is_empty()
         && path.split('/').all(|s| {
-            !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            !s.is_empty()
+                && s != "."
+                && s != ".."
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         });
     ok.then(|| out.join(path))
 }
 
 /// Removes everything inside `dir` (not `dir` itself).
 fn clean_folder(dir: &Path) -> Result<(), RenderError> {
-    let io = |path: &Path, source| RenderError::Io { path: path.display().to_string(), source };
+    let io = |path: &Path, source| RenderError::Io {
+        path: path.display().to_string(),
+        source,
+    };
     if dir.parent().is_none() {
-        return Err(RenderError::BadOutput(dir.display().to_string(), "will not empty the file system root".into()));
+        return Err(RenderError::BadOutput(
+            dir.display().to_string(),
+            "will not empty the file system root".into(),
+        ));
     }
     for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
         let path = entry.map_err(|e| io(dir, e))?.path();
-        let removed = if path.is_dir() && !path.is_symlink() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        let removed = if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
         removed.map_err(|e| io(&path, e))?;
     }
     Ok(())
@@ -332,7 +467,10 @@ mod tests {
     #[test]
     fn output_paths_never_leave_the_folder() {
         let out = Path::new("/tmp/site");
-        assert_eq!(output_path(out, "id/org/a.html"), Some(PathBuf::from("/tmp/site/id/org/a.html")));
+        assert_eq!(
+            output_path(out, "id/org/a.html"),
+            Some(PathBuf::from("/tmp/site/id/org/a.html"))
+        );
         assert_eq!(output_path(out, "../x.html"), None);
         assert_eq!(output_path(out, "/etc/passwd"), None);
         assert_eq!(output_path(out, "id//a.html"), None);

@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef, Triple};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef, Triple,
+};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store, Transaction};
 
@@ -29,9 +31,16 @@ pub enum StoreError {
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("{path}:{location}: {message}")]
-    RdfSyntax { path: String, location: String, message: String },
+    RdfSyntax {
+        path: String,
+        location: String,
+        message: String,
+    },
     #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: not an RDF file claimgraph reads (.ttl, .trig, .nq, .nt, .jsonld, .rdf)")]
     UnknownFormat { path: String },
     #[error("query failed: {0}")]
@@ -54,7 +63,10 @@ pub struct ReplaceReport {
 impl GraphStore {
     /// Opens (or creates) the on-disk store in `dir`.
     pub fn open(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
-        let store = Store::open(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        let store = Store::open(dir).map_err(|source| StoreError::Open {
+            path: dir.display().to_string(),
+            source,
+        })?;
         Ok(GraphStore { store, iris })
     }
 
@@ -62,15 +74,23 @@ impl GraphStore {
     /// at once, also while another process (an import, a server) holds the writer.
     pub fn open_read_only(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
         if !dir.join("CURRENT").exists() {
-            return Err(StoreError::Missing { path: dir.display().to_string() });
+            return Err(StoreError::Missing {
+                path: dir.display().to_string(),
+            });
         }
-        let store = Store::open_read_only(dir).map_err(|source| StoreError::Open { path: dir.display().to_string(), source })?;
+        let store = Store::open_read_only(dir).map_err(|source| StoreError::Open {
+            path: dir.display().to_string(),
+            source,
+        })?;
         Ok(GraphStore { store, iris })
     }
 
     /// A fresh store in memory.
     pub fn in_memory(iris: Iris) -> Result<Self, StoreError> {
-        Ok(GraphStore { store: Store::new()?, iris })
+        Ok(GraphStore {
+            store: Store::new()?,
+            iris,
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -94,7 +114,11 @@ impl GraphStore {
     /// transaction: readers see the old version or the new one, never a mix. With
     /// `derive`, claim statuses are recomputed in the same transaction (a batch import
     /// derives once at the end instead, with [`Self::derive`]).
-    pub fn replace(&self, contribution: &Contribution, derive: bool) -> Result<ReplaceReport, StoreError> {
+    pub fn replace(
+        &self,
+        contribution: &Contribution,
+        derive: bool,
+    ) -> Result<ReplaceReport, StoreError> {
         let mut tx = self.store.start_transaction()?;
         let report = self.write_contribution(&mut tx, contribution)?;
         if derive {
@@ -108,7 +132,12 @@ impl GraphStore {
     /// loader (committed at once by [`BatchWriter::finish`]), sheets already in the store
     /// are replaced in a transaction each. Statuses are derived once, at the end.
     pub fn batch_writer(&self) -> BatchWriter<'_> {
-        BatchWriter { store: self, loader: None, pending: Vec::new(), fresh: HashSet::new() }
+        BatchWriter {
+            store: self,
+            loader: None,
+            pending: Vec::new(),
+            fresh: HashSet::new(),
+        }
     }
 
     /// Recomputes every claim's derived status (`queries/derive-status.ru`) in one transaction.
@@ -119,10 +148,16 @@ impl GraphStore {
         Ok(())
     }
 
-    fn write_contribution(&self, tx: &mut Transaction<'_>, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+    fn write_contribution(
+        &self,
+        tx: &mut Transaction<'_>,
+        contribution: &Contribution,
+    ) -> Result<ReplaceReport, StoreError> {
         let ledger = GraphNameRef::NamedNode(contribution.ledger.as_ref());
         let prefix = self.iris.ledger_prefix();
-        let old: Vec<Quad> = tx.quads_for_pattern(None, None, None, Some(ledger)).collect::<Result<_, _>>()?;
+        let old: Vec<Quad> = tx
+            .quads_for_pattern(None, None, None, Some(ledger))
+            .collect::<Result<_, _>>()?;
         let new: HashSet<&Triple> = contribution.triples.iter().collect();
         let mut report = ReplaceReport::default();
 
@@ -130,7 +165,11 @@ impl GraphStore {
         // ledger still vouches for it.
         let mut old_graphs = Vec::new();
         for quad in &old {
-            let triple = Triple::new(quad.subject.clone(), quad.predicate.clone(), quad.object.clone());
+            let triple = Triple::new(
+                quad.subject.clone(),
+                quad.predicate.clone(),
+                quad.object.clone(),
+            );
             if quad.predicate == cg::HAS_PROPOSITION {
                 if let Term::NamedNode(g) = &quad.object {
                     old_graphs.push(g.clone());
@@ -141,25 +180,49 @@ impl GraphStore {
             }
             tx.remove(quad.as_ref());
             let shared = tx
-                .quads_for_pattern(Some(quad.subject.as_ref()), Some(quad.predicate.as_ref()), Some(quad.object.as_ref()), None)
+                .quads_for_pattern(
+                    Some(quad.subject.as_ref()),
+                    Some(quad.predicate.as_ref()),
+                    Some(quad.object.as_ref()),
+                    None,
+                )
                 .filter_map(Result::ok)
                 .any(|q| match &q.graph_name {
-                    GraphName::NamedNode(g) => g.as_str().starts_with(&prefix) && q.graph_name != quad.graph_name,
+                    GraphName::NamedNode(g) => {
+                        g.as_str().starts_with(&prefix) && q.graph_name != quad.graph_name
+                    }
                     _ => false,
                 });
             if !shared {
-                tx.remove(QuadRef::new(&quad.subject, &quad.predicate, &quad.object, GraphNameRef::DefaultGraph));
+                tx.remove(QuadRef::new(
+                    &quad.subject,
+                    &quad.predicate,
+                    &quad.object,
+                    GraphNameRef::DefaultGraph,
+                ));
                 report.removed += 1;
             }
         }
         for graph in &old_graphs {
             let g = NamedOrBlankNodeRef::NamedNode(graph.as_ref());
-            report.removed += tx.quads_for_pattern(None, None, None, Some(g.into())).count();
+            report.removed += tx
+                .quads_for_pattern(None, None, None, Some(g.into()))
+                .count();
             tx.remove_named_graph(g)?;
         }
         for triple in &contribution.triples {
-            tx.insert(QuadRef::new(&triple.subject, &triple.predicate, &triple.object, ledger));
-            tx.insert(QuadRef::new(&triple.subject, &triple.predicate, &triple.object, GraphNameRef::DefaultGraph));
+            tx.insert(QuadRef::new(
+                &triple.subject,
+                &triple.predicate,
+                &triple.object,
+                ledger,
+            ));
+            tx.insert(QuadRef::new(
+                &triple.subject,
+                &triple.predicate,
+                &triple.object,
+                GraphNameRef::DefaultGraph,
+            ));
         }
         report.inserted += contribution.triples.len();
         for (graph, triples) in &contribution.graphs {
@@ -177,9 +240,16 @@ impl GraphStore {
     /// (the default graph for Turtle and N-Triples).
     pub fn load_rdf(&self, path: &Path) -> Result<usize, StoreError> {
         let display = path.display().to_string();
-        let format = rdf_format(path).ok_or_else(|| StoreError::UnknownFormat { path: display.clone() })?;
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Io { path: display.clone(), source })?;
-        let parser = RdfParser::from_format(format).with_base_iri(self.iris.base()).map_err(|e| StoreError::Query(e.to_string()))?;
+        let format = rdf_format(path).ok_or_else(|| StoreError::UnknownFormat {
+            path: display.clone(),
+        })?;
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+            path: display.clone(),
+            source,
+        })?;
+        let parser = RdfParser::from_format(format)
+            .with_base_iri(self.iris.base())
+            .map_err(|e| StoreError::Query(e.to_string()))?;
         let mut quads = Vec::new();
         for q in parser.for_slice(&bytes) {
             match q {
@@ -189,7 +259,11 @@ impl GraphStore {
                         .location()
                         .map(|l| format!("{}:{}", l.start.line + 1, l.start.column + 1))
                         .unwrap_or_else(|| "1:1".to_owned());
-                    return Err(StoreError::RdfSyntax { path: display, location, message: e.to_string() });
+                    return Err(StoreError::RdfSyntax {
+                        path: display,
+                        location,
+                        message: e.to_string(),
+                    });
                 }
             }
         }
@@ -211,7 +285,10 @@ impl GraphStore {
             cg::ENTITY_KIND.as_str()
         );
         for row in self.select(&query)? {
-            if let (Some(id), Some(kind)) = (row.first().and_then(literal_value), row.get(1).and_then(literal_value)) {
+            if let (Some(id), Some(kind)) = (
+                row.first().and_then(literal_value),
+                row.get(1).and_then(literal_value),
+            ) {
                 if let Some(kind) = EntityKind::from_str(&kind) {
                     known.entities.insert(id, kind);
                 }
@@ -223,7 +300,12 @@ impl GraphStore {
     /// Whether a claim `article/claim` exists in the store.
     pub fn has_claim(&self, article: &str, claim: &str) -> Result<bool, StoreError> {
         let iri = self.iris.claim(article, claim);
-        Ok(self.store.contains(QuadRef::new(&iri, rdf::TYPE, cg::CLAIM, GraphNameRef::DefaultGraph))?)
+        Ok(self.store.contains(QuadRef::new(
+            &iri,
+            rdf::TYPE,
+            cg::CLAIM,
+            GraphNameRef::DefaultGraph,
+        ))?)
     }
 
     /// Runs a SELECT query and returns its rows as optional terms, in projection order.
@@ -254,7 +336,9 @@ impl GraphStore {
         );
         let mut counts = Vec::new();
         for row in self.select(&query)? {
-            if let (Some(Some(Term::NamedNode(c))), Some(Some(Term::Literal(n)))) = (row.first(), row.get(1)) {
+            if let (Some(Some(Term::NamedNode(c))), Some(Some(Term::Literal(n)))) =
+                (row.first(), row.get(1))
+            {
                 counts.push((compact(c.as_str()), n.value().parse().unwrap_or(0)));
             }
         }
@@ -268,8 +352,16 @@ impl GraphStore {
         let claim = self.iris.resolve("graph/claim/").into_string();
         for g in self.store.named_graphs() {
             let role = match g? {
-                oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(&ledger) => "contribution ledgers",
-                oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str().starts_with(&claim) => "proposition graphs",
+                oxigraph::model::NamedOrBlankNode::NamedNode(n)
+                    if n.as_str().starts_with(&ledger) =>
+                {
+                    "contribution ledgers"
+                }
+                oxigraph::model::NamedOrBlankNode::NamedNode(n)
+                    if n.as_str().starts_with(&claim) =>
+                {
+                    "proposition graphs"
+                }
                 _ => "other graphs",
             };
             *counts.entry(role).or_default() += 1;
@@ -284,7 +376,11 @@ impl GraphStore {
             cg::ARTICLE.as_str(),
             cg::SLUG.as_str()
         );
-        Ok(self.select(&query)?.into_iter().filter_map(|r| r.first().and_then(literal_value)).collect())
+        Ok(self
+            .select(&query)?
+            .into_iter()
+            .filter_map(|r| r.first().and_then(literal_value))
+            .collect())
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
@@ -295,7 +391,12 @@ impl GraphStore {
     pub fn describes(&self, iri: &NamedNode) -> Result<bool, StoreError> {
         Ok(self
             .store
-            .quads_for_pattern(Some(iri.as_ref().into()), None, None, Some(GraphNameRef::DefaultGraph))
+            .quads_for_pattern(
+                Some(iri.as_ref().into()),
+                None,
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
             .next()
             .transpose()?
             .is_some())
@@ -321,7 +422,10 @@ impl BatchWriter<'_> {
     /// before [`Self::finish`]; a replaced sheet is visible when its transaction commits.
     pub fn put(&mut self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
         let ledger = contribution.ledger.as_ref();
-        let in_store = self.store.store.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
+        let in_store = self
+            .store
+            .store
+            .contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
         if !in_store && !self.fresh.contains(&contribution.ledger) {
             // A sheet the store has never seen: nothing to remove, so the fast path.
             self.pending.extend(contribution.quads());
@@ -329,7 +433,15 @@ impl BatchWriter<'_> {
                 self.hand_over()?;
             }
             self.fresh.insert(contribution.ledger.clone());
-            return Ok(ReplaceReport { removed: 0, inserted: contribution.triples.len() + contribution.graphs.iter().map(|(_, t)| t.len()).sum::<usize>() });
+            return Ok(ReplaceReport {
+                removed: 0,
+                inserted: contribution.triples.len()
+                    + contribution
+                        .graphs
+                        .iter()
+                        .map(|(_, t)| t.len())
+                        .sum::<usize>(),
+            });
         }
         if self.fresh.contains(&contribution.ledger) {
             // The same sheet twice in one batch: make the first visible, then replace it.
@@ -340,7 +452,9 @@ impl BatchWriter<'_> {
 
     fn hand_over(&mut self) -> Result<(), StoreError> {
         if !self.pending.is_empty() {
-            let loader = self.loader.get_or_insert_with(|| self.store.store.bulk_loader());
+            let loader = self
+                .loader
+                .get_or_insert_with(|| self.store.store.bulk_loader());
             loader.load_quads(std::mem::take(&mut self.pending))?;
         }
         Ok(())
@@ -368,7 +482,9 @@ pub const DERIVE_STATUS: &str = include_str!("../queries/derive-status.ru");
 fn derive_statuses(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
     let mut evaluator = SparqlEvaluator::new();
     for (prefix, ns) in vocab::PREFIXES {
-        evaluator = evaluator.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+        evaluator = evaluator
+            .with_prefix(*prefix, *ns)
+            .expect("the namespaces are valid IRIs");
     }
     evaluator
         .parse_update(DERIVE_STATUS)
@@ -390,7 +506,11 @@ pub fn literal_value(cell: &Option<Term>) -> Option<String> {
 pub fn compact(iri: &str) -> String {
     for (prefix, ns) in vocab::PREFIXES {
         if let Some(local) = iri.strip_prefix(ns) {
-            if !local.is_empty() && local.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+            if !local.is_empty()
+                && local
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
                 return format!("{prefix}:{local}");
             }
         }
@@ -408,7 +528,9 @@ pub fn rdf_format(path: &Path) -> Option<RdfFormat> {
         "trig" => RdfFormat::TriG,
         "nt" => RdfFormat::NTriples,
         "nq" => RdfFormat::NQuads,
-        "jsonld" => RdfFormat::JsonLd { profile: Default::default() },
+        "jsonld" => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
         "rdf" | "owl" => RdfFormat::RdfXml,
         _ => return None,
     })

@@ -14,13 +14,26 @@ fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
     corpus::generate(&a, 20, 7).unwrap();
     corpus::generate(&b, 20, 7).unwrap();
     for rel in ["entities.toml", "articles/0000/0000013.toml"] {
-        assert_eq!(std::fs::read(a.join(rel)).unwrap(), std::fs::read(b.join(rel)).unwrap(), "{rel} differs between runs");
+        assert_eq!(
+            std::fs::read(a.join(rel)).unwrap(),
+            std::fs::read(b.join(rel)).unwrap(),
+            "{rel} differs between runs"
+        );
     }
 
-    let config = runner::Config { articles: 200, seed: 1, work: work.path().to_owned(), query_runs: 2 };
+    let config = runner::Config {
+        articles: 200,
+        seed: 1,
+        work: work.path().to_owned(),
+        query_runs: 2,
+    };
     let report = runner::run(&config).expect("the benchmark runs");
     assert_eq!(report.articles, 200);
-    assert!(report.claims >= 200 * 5, "5 to 30 claims per article: {}", report.claims);
+    assert!(
+        report.claims >= 200 * 5,
+        "5 to 30 claims per article: {}",
+        report.claims
+    );
     let table = report.markdown();
     println!("{table}");
     assert!(table.contains("ratio: our import / raw load"));

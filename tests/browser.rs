@@ -18,20 +18,31 @@ use serde_json::Value;
 /// Builds the seed site into a fresh temporary folder.
 fn seed_site() -> tempfile::TempDir {
     let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
-    let summary = claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
+    let summary =
+        claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
     assert!(summary.ok(), "{:?}", summary.failures);
     let out = tempfile::tempdir().unwrap();
-    Site::new(store.iris().clone()).unwrap().build(&store, out.path(), false).unwrap();
+    Site::new(store.iris().clone())
+        .unwrap()
+        .build(&store, out.path(), false)
+        .unwrap();
     out
 }
 
 fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let path = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     path.exists().then_some(path)
 }
 
 fn on_path(program: &str) -> bool {
-    Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
 }
 
 /// Runs a command to its end, killing it after `limit`; returns (success, stdout, stderr).
@@ -69,7 +80,11 @@ fn chromium_shows_pages_without_errors_and_axe_finds_no_serious_violations() {
         tool_missing("node");
         return;
     }
-    if !repo().join("node_modules/puppeteer-core/package.json").exists() || !repo().join("node_modules/axe-core/axe.min.js").exists() {
+    if !repo()
+        .join("node_modules/puppeteer-core/package.json")
+        .exists()
+        || !repo().join("node_modules/axe-core/axe.min.js").exists()
+    {
         tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
         return;
     }
@@ -77,43 +92,97 @@ fn chromium_shows_pages_without_errors_and_axe_finds_no_serious_violations() {
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let (ok, stdout, stderr) = run_bounded(
-        Command::new("node").arg(repo().join("tests/browser/check-pages.js")).arg(site.path()).arg(&shots).arg(&chromium),
+        Command::new("node")
+            .arg(repo().join("tests/browser/check-pages.js"))
+            .arg(site.path())
+            .arg(&shots)
+            .arg(&chromium),
         Duration::from_secs(240),
     );
     assert!(ok, "the browser check failed:\n{stderr}");
     let pages: Vec<Value> = serde_json::from_str(&stdout).expect("JSON report");
-    let page = |name: &str| pages.iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("no report for {name}"));
-    let count = |p: &Value, key: &str| p["shows"][key].as_u64().or_else(|| p["shows"][key].as_array().map(|a| a.len() as u64)).unwrap();
+    let page = |name: &str| {
+        pages
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no report for {name}"))
+    };
+    let count = |p: &Value, key: &str| {
+        p["shows"][key]
+            .as_u64()
+            .or_else(|| p["shows"][key].as_array().map(|a| a.len() as u64))
+            .unwrap()
+    };
 
     for p in &pages {
         let name = p["name"].as_str().unwrap();
-        assert_eq!(p["errors"], serde_json::json!([]), "{name}: console errors or failed requests");
+        assert_eq!(
+            p["errors"],
+            serde_json::json!([]),
+            "{name}: console errors or failed requests"
+        );
         // The screenshot was written and is not blank: text and colours, not one flat tone.
         let shot = Path::new(p["screenshot"].as_str().unwrap());
-        assert!(std::fs::metadata(shot).map(|m| m.len() > 10_000).unwrap_or(false), "{name}: screenshot missing or tiny");
-        assert!(p["ink"].as_f64().unwrap() > 0.03 && p["colours"].as_u64().unwrap() > 50, "{name}: blank screenshot {p}");
+        assert!(
+            std::fs::metadata(shot)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{name}: screenshot missing or tiny"
+        );
+        assert!(
+            p["ink"].as_f64().unwrap() > 0.03 && p["colours"].as_u64().unwrap() > 50,
+            "{name}: blank screenshot {p}"
+        );
         let serious: Vec<&Value> = p["violations"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
             .collect();
-        assert!(serious.is_empty(), "{name}: axe-core found serious violations: {serious:#?}");
+        assert!(
+            serious.is_empty(),
+            "{name}: axe-core found serious violations: {serious:#?}"
+        );
     }
 
     let article = page("article");
-    assert!(count(article, "highlighted") >= 10, "the article highlights its quotes: {article}");
-    assert!(count(article, "quoteLangs") >= 10, "highlighted quotes carry lang");
+    assert!(
+        count(article, "highlighted") >= 10,
+        "the article highlights its quotes: {article}"
+    );
+    assert!(
+        count(article, "quoteLangs") >= 10,
+        "highlighted quotes carry lang"
+    );
     let entity = page("entity");
     assert_eq!(entity["shows"]["h1"], "Hikvision");
-    assert!(count(entity, "claimCards") >= 4, "Hikvision's claims are shown: {entity}");
-    let badges: Vec<&str> = entity["shows"]["statusBadges"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    assert!(badges.len() >= 4 && badges.iter().all(|b| !b.is_empty() && *b != "status not derived"), "{badges:?}");
+    assert!(
+        count(entity, "claimCards") >= 4,
+        "Hikvision's claims are shown: {entity}"
+    );
+    let badges: Vec<&str> = entity["shows"]["statusBadges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        badges.len() >= 4
+            && badges
+                .iter()
+                .all(|b| !b.is_empty() && *b != "status not derived"),
+        "{badges:?}"
+    );
     assert_eq!(count(entity, "diagram"), 1, "the relation diagram is drawn");
     assert_eq!(count(entity, "scripts"), 0, "entity pages need no script");
     // The offline search finds Hikvision from a file:// page.
     let search = page("search");
-    let hits: Vec<&str> = search["shows"]["searchResults"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let hits: Vec<&str> = search["shows"]["searchResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(hits.contains(&"id/org/hikvision.html"), "{hits:?}");
 }
 
@@ -132,18 +201,36 @@ fn nu_html_checker_reports_no_errors_on_any_page() {
     let pages = walk_html(site.path());
     assert!(pages.len() > 90, "{} pages", pages.len());
     let (_, _, stderr) = run_bounded(
-        Command::new("java").arg("-Xss8m").arg("-jar").arg(&jar).args(["--errors-only", "--format", "json", "--skip-non-html"]).arg(site.path()),
+        Command::new("java")
+            .arg("-Xss8m")
+            .arg("-jar")
+            .arg(&jar)
+            .args(["--errors-only", "--format", "json", "--skip-non-html"])
+            .arg(site.path()),
         Duration::from_secs(300),
     );
-    let report: Value = serde_json::from_str(&stderr).unwrap_or_else(|e| panic!("vnu output is not JSON ({e}): {stderr}"));
+    let report: Value = serde_json::from_str(&stderr)
+        .unwrap_or_else(|e| panic!("vnu output is not JSON ({e}): {stderr}"));
     let errors: Vec<String> = report["messages"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|m| m["type"] == "error" || m["subType"] == "fatal")
-        .map(|m| format!("{}:{}: {}", m["url"].as_str().unwrap_or(""), m["lastLine"], m["message"].as_str().unwrap_or("")))
+        .map(|m| {
+            format!(
+                "{}:{}: {}",
+                m["url"].as_str().unwrap_or(""),
+                m["lastLine"],
+                m["message"].as_str().unwrap_or("")
+            )
+        })
         .collect();
-    assert!(errors.is_empty(), "{} HTML errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} HTML errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 fn walk_html(dir: &Path) -> Vec<PathBuf> {

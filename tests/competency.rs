@@ -25,7 +25,8 @@ fn rows(query: &str, params: &[&str]) -> Vec<Row> {
 }
 
 fn has(rows: &[Row], pairs: &[(&str, &str)]) -> bool {
-    rows.iter().any(|r| pairs.iter().all(|(k, v)| cell(r, k) == *v))
+    rows.iter()
+        .any(|r| pairs.iter().all(|(k, v)| cell(r, k) == *v))
 }
 
 /// Every row names who said it, where, relayed by which article, in which words.
@@ -43,15 +44,40 @@ fn q1_alleged_service_providers_to_entity_list_companies() {
     for provider in ["Google", "Amazon"] {
         for customer in ["Hikvision", "Dahua Technology"] {
             assert!(
-                has(&rows, &[("providerLabel", provider), ("customerLabel", customer), ("claimantLabel", "Top10VPN"), ("serviceLabel", "provides web hosting to")]),
+                has(
+                    &rows,
+                    &[
+                        ("providerLabel", provider),
+                        ("customerLabel", customer),
+                        ("claimantLabel", "Top10VPN"),
+                        ("serviceLabel", "provides web hosting to")
+                    ]
+                ),
                 "{provider} -> {customer} missing: {rows:#?}"
             );
         }
     }
-    assert!(has(&rows, &[("providerLabel", "Microsoft"), ("customerLabel", "SenseTime"), ("serviceLabel", "provides e-mail hosting to")]));
-    assert!(has(&rows, &[("providerLabel", "Facebook"), ("customerLabel", "Hikvision"), ("serviceLabel", "provides CDN to")]));
+    assert!(has(
+        &rows,
+        &[
+            ("providerLabel", "Microsoft"),
+            ("customerLabel", "SenseTime"),
+            ("serviceLabel", "provides e-mail hosting to")
+        ]
+    ));
+    assert!(has(
+        &rows,
+        &[
+            ("providerLabel", "Facebook"),
+            ("customerLabel", "Hikvision"),
+            ("serviceLabel", "provides CDN to")
+        ]
+    ));
     for r in &rows {
-        assert!(cell(r, "document").ends_with("/id/doc/top10vpn-report-us-tech-blacklisted-firms"), "document of {r:?}");
+        assert!(
+            cell(r, "document").ends_with("/id/doc/top10vpn-report-us-tech-blacklisted-firms"),
+            "document of {r:?}"
+        );
         assert!(cell(r, "article").ends_with("/id/article/us-tech-entity-list"));
     }
     assert_sourced(&rows, "claimant", "quote", "article");
@@ -62,25 +88,48 @@ fn q1_alleged_service_providers_to_entity_list_companies() {
 #[test]
 fn q2_everything_said_about_one_entity() {
     let rows = rows("entity-claims", &["entity=alibaba"]);
-    assert!(has(&rows, &[("role", "subject"), ("kind", "allegation"), ("claimantLabel", "White House"), ("status", "denied by subject")]));
+    assert!(has(
+        &rows,
+        &[
+            ("role", "subject"),
+            ("kind", "allegation"),
+            ("claimantLabel", "White House"),
+            ("status", "denied by subject")
+        ]
+    ));
     assert!(has(&rows, &[("role", "responding"), ("kind", "denial")]));
-    assert!(has(&rows, &[("role", "responding"), ("kind", "non-answer")]));
+    assert!(has(
+        &rows,
+        &[("role", "responding"), ("kind", "non-answer")]
+    ));
     for r in &rows {
         assert_eq!(cell(r, "lang"), "de");
         assert!(!cell(r, "status").is_empty());
     }
     assert_sourced(&rows, "claimant", "quote", "article");
     // The memo is dated "vom 1. November": a day of an unknown year, never completed.
-    assert!(has(&rows, &[("date", "--11-01"), ("precision", "day of unknown year")]), "{rows:#?}");
+    assert!(
+        has(
+            &rows,
+            &[("date", "--11-01"), ("precision", "day of unknown year")]
+        ),
+        "{rows:#?}"
+    );
 }
 
 #[test]
 fn q3_denials_with_their_own_words() {
     let rows = rows("denials", &[]);
-    let alibaba = rows.iter().find(|r| cell(r, "denierLabel") == "Alibaba Group").expect("Alibaba's denial");
+    let alibaba = rows
+        .iter()
+        .find(|r| cell(r, "denierLabel") == "Alibaba Group")
+        .expect("Alibaba's denial");
     assert!(cell(alibaba, "denialQuote").contains("völligen Unsinn"));
     assert_eq!(cell(alibaba, "bySubject"), "true");
-    let china = rows.iter().find(|r| cell(r, "denierLabel") == "Government of China").expect("China's denial");
+    let china = rows
+        .iter()
+        .find(|r| cell(r, "denierLabel") == "Government of China")
+        .expect("China's denial");
     assert!(cell(china, "denialQuote").starts_with("China dementierte die Anschuldigungen"));
     assert_sourced(&rows, "allegedBy", "denialQuote", "denialArticle");
 }
@@ -88,8 +137,13 @@ fn q3_denials_with_their_own_words() {
 #[test]
 fn q4_allegations_resting_on_a_single_source() {
     let rows = rows("single-source", &[]);
-    assert!(rows.iter().any(|r| cell(r, "claim").ends_with("/amazon-google-host-dahua-hikvision")));
-    assert!(rows.iter().any(|r| cell(r, "claim").ends_with("/alibaba-supplies-pla") && cell(r, "claimantLabel") == "White House"));
+    assert!(rows
+        .iter()
+        .any(|r| cell(r, "claim").ends_with("/amazon-google-host-dahua-hikvision")));
+    assert!(rows
+        .iter()
+        .any(|r| cell(r, "claim").ends_with("/alibaba-supplies-pla")
+            && cell(r, "claimantLabel") == "White House"));
     assert!(rows.iter().all(|r| cell(r, "status") != "corroborated"));
     assert_sourced(&rows, "claimant", "quote", "article");
 }
@@ -98,17 +152,29 @@ fn q4_allegations_resting_on_a_single_source() {
 fn q5_who_declined_to_comment() {
     let rows = rows("declined-to-comment", &[]);
     for who in ["White House", "CIA"] {
-        assert!(has(&rows, &[("whoLabel", who), ("kind", "refusal to comment")]), "{who}: {rows:#?}");
+        assert!(
+            has(&rows, &[("whoLabel", who), ("kind", "refusal to comment")]),
+            "{who}: {rows:#?}"
+        );
     }
-    assert!(has(&rows, &[("whoLabel", "Alibaba Group"), ("kind", "non-answer")]));
-    assert!(rows.iter().all(|r| cell(r, "responseQuote").contains("Stellungnahme") || cell(r, "responseQuote").contains("äußerte sich nicht")));
+    assert!(has(
+        &rows,
+        &[("whoLabel", "Alibaba Group"), ("kind", "non-answer")]
+    ));
+    assert!(rows
+        .iter()
+        .all(|r| cell(r, "responseQuote").contains("Stellungnahme")
+            || cell(r, "responseQuote").contains("äußerte sich nicht")));
     assert_sourced(&rows, "claimant", "responseQuote", "article");
 }
 
 #[test]
 fn q6_additions_to_the_entity_list() {
     let rows = rows("list-additions", &[]);
-    let huawei = rows.iter().find(|r| cell(r, "entityLabel") == "Huawei").expect("Huawei added");
+    let huawei = rows
+        .iter()
+        .find(|r| cell(r, "entityLabel") == "Huawei")
+        .expect("Huawei added");
     assert_eq!(cell(huawei, "date"), "--10");
     assert_eq!(cell(huawei, "precision"), "month of unknown year");
     assert_eq!(cell(huawei, "dateText"), "Im Oktober");
@@ -116,27 +182,40 @@ fn q6_additions_to_the_entity_list() {
     assert_eq!(cell(huawei, "claimantLabel"), "Trump administration");
     assert!(has(&rows, &[("count", "28")]));
     // "am Freitag" stays relative: no date is invented for it.
-    assert!(rows.iter().any(|r| cell(r, "dateText") == "am Freitag" && cell(r, "date").is_empty() && cell(r, "precision") == "relative"));
+    assert!(rows.iter().any(|r| cell(r, "dateText") == "am Freitag"
+        && cell(r, "date").is_empty()
+        && cell(r, "precision") == "relative"));
     assert_sourced(&rows, "claimant", "quote", "article");
 }
 
 #[test]
 fn q7_what_publishers_assert_themselves() {
     let rows = rows("publisher-assertions", &[]);
-    assert!(rows.iter().any(|r| cell(r, "quote") == "Beweise für diese und weitere Anschuldigungen bleibt Washington weiterhin schuldig."));
+    assert!(rows.iter().any(|r| cell(r, "quote")
+        == "Beweise für diese und weitere Anschuldigungen bleibt Washington weiterhin schuldig."));
     for r in &rows {
-        assert_eq!(cell(r, "publisherLabel"), "unidentified publisher", "the seed texts name no publisher");
+        assert_eq!(
+            cell(r, "publisherLabel"),
+            "unidentified publisher",
+            "the seed texts name no publisher"
+        );
         assert!(cell(r, "publisher").starts_with(cell(r, "article")));
     }
     // Reported claims of others are not among them.
-    assert!(!rows.iter().any(|r| cell(r, "quote").contains("Top10VPN behauptet")));
+    assert!(!rows
+        .iter()
+        .any(|r| cell(r, "quote").contains("Top10VPN behauptet")));
 }
 
 #[test]
 fn q8_timeline_of_one_entity() {
     let rows = rows("entity-timeline", &["entity=huawei"]);
     assert!(rows.len() >= 2);
-    assert_eq!(cell(&rows[0], "date"), "--10", "the dated claim comes first: {rows:#?}");
+    assert_eq!(
+        cell(&rows[0], "date"),
+        "--10",
+        "the dated claim comes first: {rows:#?}"
+    );
     assert_eq!(cell(&rows[0], "precision"), "month of unknown year");
     let keys: Vec<&str> = rows.iter().map(|r| cell(r, "sortKey")).collect();
     let mut sorted = keys.clone();
@@ -147,11 +226,29 @@ fn q8_timeline_of_one_entity() {
 #[test]
 fn q9_government_bodies_and_their_claims() {
     let rows = rows("government-claims", &[]);
-    for body in ["White House", "Trump administration", "US Department of Commerce", "Government of China", "Office of the Director of National Intelligence"] {
-        assert!(rows.iter().any(|r| cell(r, "governmentLabel") == body), "{body} missing");
+    for body in [
+        "White House",
+        "Trump administration",
+        "US Department of Commerce",
+        "Government of China",
+        "Office of the Director of National Intelligence",
+    ] {
+        assert!(
+            rows.iter().any(|r| cell(r, "governmentLabel") == body),
+            "{body} missing"
+        );
     }
-    assert!(has(&rows, &[("governmentLabel", "Government of China"), ("kind", "threat"), ("aboutLabel", "Apple")]));
-    assert!(!rows.iter().any(|r| cell(r, "governmentLabel") == "Top10VPN"));
+    assert!(has(
+        &rows,
+        &[
+            ("governmentLabel", "Government of China"),
+            ("kind", "threat"),
+            ("aboutLabel", "Apple")
+        ]
+    ));
+    assert!(!rows
+        .iter()
+        .any(|r| cell(r, "governmentLabel") == "Top10VPN"));
 }
 
 #[test]
@@ -176,15 +273,28 @@ fn query_list_shows_the_ten_questions_with_titles() {
     let out = seed().cmd().args(["query", "--list"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     for n in 1..=10 {
-        assert!(text.lines().any(|l| l.starts_with(&format!("Q{n} "))), "Q{n} missing:\n{text}");
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("Q{n} "))),
+            "Q{n} missing:\n{text}"
+        );
     }
     assert!(text.contains("entity-claims") && text.contains("[entity=entity]"));
 }
 
 #[test]
 fn every_output_format_is_written() {
-    for (format, marker) in [("table", "(8 rows)"), ("json", "\"bindings\""), ("csv", "providerLabel,"), ("tsv", "?providerLabel\t"), ("xml", "<sparql")] {
-        let out = seed().cmd().args(["query", "service-providers", "--format", format]).output().unwrap();
+    for (format, marker) in [
+        ("table", "(8 rows)"),
+        ("json", "\"bindings\""),
+        ("csv", "providerLabel,"),
+        ("tsv", "?providerLabel\t"),
+        ("xml", "<sparql"),
+    ] {
+        let out = seed()
+            .cmd()
+            .args(["query", "service-providers", "--format", format])
+            .output()
+            .unwrap();
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains(marker), "{format}: {text}");

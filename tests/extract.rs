@@ -33,14 +33,24 @@ fn fixture_dir() -> PathBuf {
 fn sentences_of(text: &str, lang: &str) -> Vec<String> {
     let rules = Rules::bundled();
     let l = rules.language(lang).unwrap();
-    sentences::split(text, SplitRules { abbreviations: &l.abbreviations, months: &l.months })
-        .into_iter()
-        .map(|r| text[r].to_owned())
-        .collect()
+    sentences::split(
+        text,
+        SplitRules {
+            abbreviations: &l.abbreviations,
+            months: &l.months,
+        },
+    )
+    .into_iter()
+    .map(|r| text[r].to_owned())
+    .collect()
 }
 
 fn info(id: &str, lang: &str) -> ArticleInfo {
-    ArticleInfo { id: id.into(), language: lang.into(), ..ArticleInfo::default() }
+    ArticleInfo {
+        id: id.into(),
+        language: lang.into(),
+        ..ArticleInfo::default()
+    }
 }
 
 /// Known entities and ontology terms, as a store holding the bundled entities would have.
@@ -62,11 +72,29 @@ fn seed_drafts_are_imported_unchanged() {
         let id = format!("{}-draft", text.file_stem().unwrap().to_str().unwrap());
         let sheet = out_dir.path().join(format!("{id}.toml"));
         // No store yet: the bundled reference entities are the dictionary.
-        let out = store.cmd().args(["extract"]).arg(&text).args(["--id", &id, "--out"]).arg(&sheet).output().unwrap();
-        assert!(out.status.success(), "extract {}: {}", text.display(), String::from_utf8_lossy(&out.stderr));
+        let out = store
+            .cmd()
+            .args(["extract"])
+            .arg(&text)
+            .args(["--id", &id, "--out"])
+            .arg(&sheet)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "extract {}: {}",
+            text.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let written = std::fs::read_to_string(&sheet).unwrap();
-        assert!(written.contains("[claim.extraction]"), "every drafted claim is marked:\n{written}");
-        assert!(written.contains("# rule "), "every claim names the rule that fired");
+        assert!(
+            written.contains("[claim.extraction]"),
+            "every drafted claim is marked:\n{written}"
+        );
+        assert!(
+            written.contains("# rule "),
+            "every claim names the rule that fired"
+        );
         drafts.push(sheet);
     }
     let mut paths: Vec<&Path> = vec![Path::new("data/entities.toml")];
@@ -76,7 +104,11 @@ fn seed_drafts_are_imported_unchanged() {
 
     // The drafted claims are machine-drafted, with method, version and confidence.
     let rows = store.rows("drafted-claims", &[]);
-    assert!(rows.len() >= 10, "the two seed articles yield at least ten drafted claims, got {}", rows.len());
+    assert!(
+        rows.len() >= 10,
+        "the two seed articles yield at least ten drafted claims, got {}",
+        rows.len()
+    );
     for r in &rows {
         assert_eq!(common::cell(r, "method"), "claimgraph-extract");
         assert_eq!(common::cell(r, "version"), env!("CARGO_PKG_VERSION"));
@@ -85,7 +117,12 @@ fn seed_drafts_are_imported_unchanged() {
     }
     // Some of them are responses that answer an earlier drafted claim.
     let denials = store.rows("denials", &[]);
-    assert!(denials.iter().any(|r| common::cell(r, "denierLabel") == "Alibaba Group"), "Alibaba's drafted denial is found: {denials:?}");
+    assert!(
+        denials
+            .iter()
+            .any(|r| common::cell(r, "denierLabel") == "Alibaba Group"),
+        "Alibaba's drafted denial is found: {denials:?}"
+    );
 }
 
 #[test]
@@ -96,38 +133,100 @@ fn draft_to_stdout_embeds_the_text_and_imports() {
         .cmd()
         .arg("extract")
         .arg(&article)
-        .args(["--entities", "tests/fixtures/extract/entities.toml", "--publisher", "Example Daily", "--date", "2026-03"])
+        .args([
+            "--entities",
+            "tests/fixtures/extract/entities.toml",
+            "--publisher",
+            "Example Daily",
+            "--date",
+            "2026-03",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let sheet = String::from_utf8(out.stdout).unwrap();
-    assert!(sheet.contains("text = '''"), "stdout drafts carry their text inline");
-    assert!(sheet.contains("publisher = \"example-daily\""), "a publisher given by name becomes a proposed entity");
-    assert!(sheet.contains("language = \"en\""), "the language is guessed");
+    assert!(
+        sheet.contains("text = '''"),
+        "stdout drafts carry their text inline"
+    );
+    assert!(
+        sheet.contains("publisher = \"example-daily\""),
+        "a publisher given by name becomes a proposed entity"
+    );
+    assert!(
+        sheet.contains("language = \"en\""),
+        "the language is guessed"
+    );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("draft.toml");
     std::fs::write(&path, sheet).unwrap();
-    store.import(&[Path::new("data/entities.toml"), &fixture_dir().join("entities.toml"), &path]);
+    store.import(&[
+        Path::new("data/entities.toml"),
+        &fixture_dir().join("entities.toml"),
+        &path,
+    ]);
 }
 
 #[test]
 fn import_extract_marks_claims_drafted_and_leaves_reviewed_ones_alone() {
     let store = TestStore::new();
     // Without entities in the store the draft could not refer to any: a clear refusal.
-    let out = store.cmd().args(["import", "--extract", "tests/fixtures/extract/tiktok-dpc-fine.txt"]).output().unwrap();
+    let out = store
+        .cmd()
+        .args([
+            "import",
+            "--extract",
+            "tests/fixtures/extract/tiktok-dpc-fine.txt",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("import data/entities.toml"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("import data/entities.toml"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     store.import(&[&repo().join("data"), &fixture_dir().join("entities.toml")]);
-    assert!(store.rows("drafted-claims", &[]).is_empty(), "hand-made seed claims are reviewed, not drafted");
-    let out = store.cmd().args(["import", "--extract", "tests/fixtures/extract/tiktok-dpc-fine.txt", "--id", "tiktok-auto"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        store.rows("drafted-claims", &[]).is_empty(),
+        "hand-made seed claims are reviewed, not drafted"
+    );
+    let out = store
+        .cmd()
+        .args([
+            "import",
+            "--extract",
+            "tests/fixtures/extract/tiktok-dpc-fine.txt",
+            "--id",
+            "tiktok-auto",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows = store.rows("drafted-claims", &[]);
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| common::cell(r, "article").ends_with("/id/article/tiktok-auto")), "only the extracted article's claims are drafted");
-    assert!(rows.iter().any(|r| common::cell(r, "quote") == "Oracle lehnte eine Stellungnahme ab."));
+    assert!(
+        rows.iter()
+            .all(|r| common::cell(r, "article").ends_with("/id/article/tiktok-auto")),
+        "only the extracted article's claims are drafted"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| common::cell(r, "quote") == "Oracle lehnte eine Stellungnahme ab."));
     let refusals = store.rows("declined-to-comment", &[]);
-    assert!(!refusals.is_empty(), "the drafted refusal to comment answers a claim");
+    assert!(
+        !refusals.is_empty(),
+        "the drafted refusal to comment answers a claim"
+    );
 }
 
 #[test]
@@ -147,30 +246,65 @@ fn sentences_german_abbreviations_ordinals_and_quotes() {
         ]
     );
     // German quotation marks; a list item "1." before a capitalised word still ends nothing it should not.
-    let s = sentences_of("Alibaba nannte das „völligen Unsinn. Reine Erfindung.“ Die CIA schwieg.", "de");
-    assert_eq!(s, ["Alibaba nannte das „völligen Unsinn. Reine Erfindung.“", "Die CIA schwieg."]);
+    let s = sentences_of(
+        "Alibaba nannte das „völligen Unsinn. Reine Erfindung.“ Die CIA schwieg.",
+        "de",
+    );
+    assert_eq!(
+        s,
+        [
+            "Alibaba nannte das „völligen Unsinn. Reine Erfindung.“",
+            "Die CIA schwieg."
+        ]
+    );
 }
 
 #[test]
 fn sentences_english_titles_initials_and_paragraphs() {
     let s = sentences_of("Mr. Smith met U.S. officials on Jan. 5. They said nothing.\nA new paragraph follows:\nQuoted line.", "en");
-    assert_eq!(s, ["Mr. Smith met U.S. officials on Jan. 5.", "They said nothing.", "A new paragraph follows:", "Quoted line."]);
+    assert_eq!(
+        s,
+        [
+            "Mr. Smith met U.S. officials on Jan. 5.",
+            "They said nothing.",
+            "A new paragraph follows:",
+            "Quoted line."
+        ]
+    );
 }
 
 fn found(dict: &Dictionary, text: &str) -> Vec<String> {
     let words = tokens(text);
-    dict.find(text, &words).into_iter().map(|m| dict.entries()[m.entry].id.clone()).collect()
+    dict.find(text, &words)
+        .into_iter()
+        .map(|m| dict.entries()[m.entry].id.clone())
+        .collect()
 }
 
 #[test]
 fn dictionary_matches_inflected_possessive_and_compound_forms() {
     let dict = Dictionary::bundled();
-    assert_eq!(found(&dict, "Googles Cloud und Alibabas Server"), ["google", "alibaba"]);
-    assert_eq!(found(&dict, "Verbote des US-Handelsministeriums"), ["us-commerce-department"]);
-    assert_eq!(found(&dict, "das US-Handelsministerium"), ["us-commerce-department"]);
+    assert_eq!(
+        found(&dict, "Googles Cloud und Alibabas Server"),
+        ["google", "alibaba"]
+    );
+    assert_eq!(
+        found(&dict, "Verbote des US-Handelsministeriums"),
+        ["us-commerce-department"]
+    );
+    assert_eq!(
+        found(&dict, "das US-Handelsministerium"),
+        ["us-commerce-department"]
+    );
     assert_eq!(found(&dict, "Alibaba's cloud"), ["alibaba"]);
     assert_eq!(found(&dict, "der Huawei-Chef sagte"), ["huawei"]);
-    assert_eq!(found(&dict, "Hangzhou Hikvision Digital Technology Co., Ltd. und GOOGLE"), ["hikvision", "google"]);
+    assert_eq!(
+        found(
+            &dict,
+            "Hangzhou Hikvision Digital Technology Co., Ltd. und GOOGLE"
+        ),
+        ["hikvision", "google"]
+    );
     assert_eq!(found(&dict, "der chinesischen Armee"), ["pla"]);
     // Acronyms match only as written: the English word "us" is not the United States.
     assert_eq!(found(&dict, "they told us"), Vec::<String>::new());
@@ -182,11 +316,23 @@ fn unknown_names_are_proposed_with_a_kind() {
     let ex = Extractor::new(Dictionary::bundled(), Rules::bundled());
     let text = "Acme Networks Inc. said Alibaba hosts its servers. The Ministry of Digital Affairs declined to comment.";
     let draft = ex.draft(text, info("acme", "en")).unwrap();
-    let acme = draft.candidates.iter().find(|c| c.label.starts_with("Acme Networks")).expect("Acme is proposed");
+    let acme = draft
+        .candidates
+        .iter()
+        .find(|c| c.label.starts_with("Acme Networks"))
+        .expect("Acme is proposed");
     assert_eq!(acme.kind.as_str(), "company");
-    let ministry = draft.candidates.iter().find(|c| c.label.contains("Ministry")).expect("the ministry is proposed");
+    let ministry = draft
+        .candidates
+        .iter()
+        .find(|c| c.label.contains("Ministry"))
+        .expect("the ministry is proposed");
     assert_eq!(ministry.kind.as_str(), "government");
-    assert!(draft.claims.iter().any(|c| c.claimant == acme.id), "the unknown speaker is the claimant: {:?}", draft.claims);
+    assert!(
+        draft.claims.iter().any(|c| c.claimant == acme.id),
+        "the unknown speaker is the claimant: {:?}",
+        draft.claims
+    );
 }
 
 #[test]
@@ -203,32 +349,60 @@ fn bad_input_gives_a_message_or_an_empty_draft() {
     for (name, bytes) in [("empty.txt", &b""[..]), ("blank.txt", &b"  \n\n\t "[..])] {
         let out = run(&write(name, bytes));
         assert_eq!(out.status.code(), Some(1), "{name}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("the article text is empty"), "{name}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("the article text is empty"),
+            "{name}"
+        );
     }
     let out = run(&write("latin1.txt", b"Stra\xdfe und Gr\xfc\xdfe"));
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("latin1.txt") && err.contains("not UTF-8") && err.contains("offset 4"), "{err}");
+    assert!(
+        err.contains("latin1.txt") && err.contains("not UTF-8") && err.contains("offset 4"),
+        "{err}"
+    );
 
     // No sentences, binary that happens to be UTF-8, no known entity: drafts without claims
     // that still import.
     for (name, bytes) in [
         ("punct.txt", &b"!!! ... ??? ---"[..]),
         ("binary.txt", &b"\x00\x01\x02PK\x03\x04 \x7f\x1b[0m"[..]),
-        ("unknown.txt", &b"the weather was fine and nobody said anything at all."[..]),
+        (
+            "unknown.txt",
+            &b"the weather was fine and nobody said anything at all."[..],
+        ),
     ] {
         let path = write(name, bytes);
-        let out = store.cmd().arg("extract").arg(&path).args(["--lang", "en", "--out"]).arg(path.with_extension("toml")).output().unwrap();
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = store
+            .cmd()
+            .arg("extract")
+            .arg(&path)
+            .args(["--lang", "en", "--out"])
+            .arg(path.with_extension("toml"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let sheet = std::fs::read_to_string(path.with_extension("toml")).unwrap();
-        assert!(!sheet.contains("[[claim]]"), "{name} drafts no claim:\n{sheet}");
+        assert!(
+            !sheet.contains("[[claim]]"),
+            "{name} drafts no claim:\n{sheet}"
+        );
     }
-    store.import(&[Path::new("data/entities.toml"), &dir.path().join("binary.toml"), &dir.path().join("unknown.toml")]);
+    store.import(&[
+        Path::new("data/entities.toml"),
+        &dir.path().join("binary.toml"),
+        &dir.path().join("unknown.toml"),
+    ]);
 }
 
 #[test]
 fn ten_megabytes_of_text_are_drafted() {
-    let base = std::fs::read_to_string(repo().join("data/articles/us-tech-entity-list.txt")).unwrap();
+    let base =
+        std::fs::read_to_string(repo().join("data/articles/us-tech-entity-list.txt")).unwrap();
     let mut text = String::new();
     while text.len() < 10 * 1024 * 1024 {
         text.push_str(&base);
@@ -236,7 +410,11 @@ fn ten_megabytes_of_text_are_drafted() {
     }
     let ex = Extractor::new(Dictionary::bundled(), Rules::bundled());
     let draft = ex.draft(&text, info("big", "de")).unwrap();
-    assert!(draft.claims.len() > 1000, "claims all through the text: {}", draft.claims.len());
+    assert!(
+        draft.claims.len() > 1000,
+        "claims all through the text: {}",
+        draft.claims.len()
+    );
     // One sentence without any break, 10 MB long, is handled too.
     let long = "a".repeat(10 * 1024 * 1024);
     let draft = ex.draft(&long, info("long", "en")).unwrap();
@@ -246,26 +424,46 @@ fn ten_megabytes_of_text_are_drafted() {
 #[test]
 fn rules_from_a_folder_replace_the_bundled_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let de = include_str!("../src/extract/rules/de.toml").replace("pattern = \"behauptet* | behaupten\"", "pattern = \"behauptet* | behaupten | mutmaßt\"");
+    let de = include_str!("../src/extract/rules/de.toml").replace(
+        "pattern = \"behauptet* | behaupten\"",
+        "pattern = \"behauptet* | behaupten | mutmaßt\"",
+    );
     std::fs::write(dir.path().join("de.toml"), de).unwrap();
     let text = "Top10VPN mutmaßt, dass Google Daten weitergibt.";
-    let bundled = Extractor::new(Dictionary::bundled(), Rules::bundled()).draft(text, info("a", "de")).unwrap();
+    let bundled = Extractor::new(Dictionary::bundled(), Rules::bundled())
+        .draft(text, info("a", "de"))
+        .unwrap();
     assert!(bundled.claims.is_empty());
-    let custom = Extractor::new(Dictionary::bundled(), Rules::load_dir(dir.path()).unwrap()).draft(text, info("a", "de")).unwrap();
+    let custom = Extractor::new(Dictionary::bundled(), Rules::load_dir(dir.path()).unwrap())
+        .draft(text, info("a", "de"))
+        .unwrap();
     assert_eq!(custom.claims.len(), 1);
     assert_eq!(custom.claims[0].claimant, "top10vpn");
     assert_eq!(custom.claims[0].rule, "de.report.behauptet");
 
     std::fs::write(dir.path().join("de.toml"), "language = \"de\"\n[[claim]]\nrule = \"x\"\npattern = \"... zurück\"\nkind = \"denial\"\nconfidence = 0.5\n").unwrap();
     let err = Rules::load_dir(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("de.toml") && err.contains("cannot start with '...'"), "{err}");
+    assert!(
+        err.contains("de.toml") && err.contains("cannot start with '...'"),
+        "{err}"
+    );
 }
 
 /// Runs `extract --score` and returns (printed table, TOTAL F1 per measure).
 fn quality(sheets: &[PathBuf], extra: &[&str]) -> (String, Vec<(String, f64)>) {
     let store = TestStore::new();
-    let out = store.cmd().args(["extract", "--score"]).args(sheets).args(extra).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = store
+        .cmd()
+        .args(["extract", "--score"])
+        .args(sheets)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let table = String::from_utf8(out.stdout).unwrap();
     let totals = table
         .lines()
@@ -280,26 +478,60 @@ fn quality(sheets: &[PathBuf], extra: &[&str]) -> (String, Vec<(String, f64)>) {
 }
 
 fn f1(totals: &[(String, f64)], measure: &str) -> f64 {
-    totals.iter().find(|(m, _)| m == measure).map(|(_, f)| *f).unwrap_or_else(|| panic!("no {measure} row"))
+    totals
+        .iter()
+        .find(|(m, _)| m == measure)
+        .map(|(_, f)| *f)
+        .unwrap_or_else(|| panic!("no {measure} row"))
 }
 
 #[test]
 fn quality_table_for_both_test_sets() {
-    let seeds: Vec<PathBuf> = seed_texts().iter().map(|t| t.with_extension("toml")).collect();
+    let seeds: Vec<PathBuf> = seed_texts()
+        .iter()
+        .map(|t| t.with_extension("toml"))
+        .collect();
     let (table, seed) = quality(&seeds, &[]);
     println!("Seed articles (claimgraph extract --score data/articles/*.toml):\n{table}");
-    let own: Vec<PathBuf> = ["uk-zte-ban.toml", "tiktok-dpc-fine.toml"].iter().map(|n| fixture_dir().join(n)).collect();
-    let (table, second) = quality(&own, &["--entities", "tests/fixtures/extract/entities.toml"]);
+    let own: Vec<PathBuf> = ["uk-zte-ban.toml", "tiktok-dpc-fine.toml"]
+        .iter()
+        .map(|n| fixture_dir().join(n))
+        .collect();
+    let (table, second) = quality(
+        &own,
+        &["--entities", "tests/fixtures/extract/entities.toml"],
+    );
     println!("Second test set (claimgraph extract --score tests/fixtures/extract/*.toml --entities tests/fixtures/extract/entities.toml):\n{table}");
 
     // Floors the extractor reaches; a change that makes it worse fails here.
     for (set, totals, floors) in [
-        ("seed", &seed, [("entities", 0.85), ("claims", 0.6), ("claim kinds", 0.65), ("responses", 0.35)]),
-        ("second", &second, [("entities", 0.8), ("claims", 0.7), ("claim kinds", 0.6), ("responses", 0.6)]),
+        (
+            "seed",
+            &seed,
+            [
+                ("entities", 0.85),
+                ("claims", 0.6),
+                ("claim kinds", 0.65),
+                ("responses", 0.35),
+            ],
+        ),
+        (
+            "second",
+            &second,
+            [
+                ("entities", 0.8),
+                ("claims", 0.7),
+                ("claim kinds", 0.6),
+                ("responses", 0.6),
+            ],
+        ),
     ] {
         for (measure, floor) in floors {
             let got = f1(totals, measure);
-            assert!(got >= floor, "{set} set: {measure} F1 {got:.2} fell below {floor}");
+            assert!(
+                got >= floor,
+                "{set} set: {measure} F1 {got:.2} fell below {floor}"
+            );
         }
     }
 }
@@ -308,9 +540,12 @@ fn quality_table_for_both_test_sets() {
 /// is a sheet that validates against the entities it was drafted with.
 fn check_draft(bytes: &[u8], lang: &str) {
     let ex = Extractor::new(Dictionary::bundled(), Rules::bundled());
-    let Ok((text, draft)) = ex.draft_bytes(bytes, info("prop", lang)) else { return };
+    let Ok((text, draft)) = ex.draft_bytes(bytes, info("prop", lang)) else {
+        return;
+    };
     let sheet_text = ex.sheet(&draft, &text, TextSource::Inline);
-    let sheet = Sheet::parse(Path::new("draft.toml"), sheet_text.clone()).unwrap_or_else(|e| panic!("{e}\n{sheet_text}"));
+    let sheet = Sheet::parse(Path::new("draft.toml"), sheet_text.clone())
+        .unwrap_or_else(|e| panic!("{e}\n{sheet_text}"));
     if let Err(e) = validate::validate(&sheet, &known_bundled()) {
         panic!("draft does not validate: {e}\n{sheet_text}");
     }

@@ -20,7 +20,11 @@ fn quotes_are_anchored_at_their_code_point_offsets() {
         )
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let row = &json["results"]["bindings"][0];
     let text: Vec<char> = row["text"]["value"].as_str().unwrap().chars().collect();
@@ -32,7 +36,10 @@ fn quotes_are_anchored_at_their_code_point_offsets() {
     let prefix = row["prefix"]["value"].as_str().unwrap();
     assert_eq!(prefix.chars().count(), 32);
     assert_eq!(text[start - 32..start].iter().collect::<String>(), prefix);
-    assert_eq!(row["sentence"]["value"], "Acme Cloud denied the report: \"We have never served Globex.\"");
+    assert_eq!(
+        row["sentence"]["value"],
+        "Acme Cloud denied the report: \"We have never served Globex.\""
+    );
 }
 
 #[test]
@@ -41,7 +48,11 @@ fn reimporting_replaces_exactly_what_the_article_contributed() {
     store.import(&[&fixture("mini")]);
     let once = store.quads();
     store.import(&[&fixture("mini")]);
-    assert_eq!(store.quads(), once, "a second import must not change the triple count");
+    assert_eq!(
+        store.quads(),
+        once,
+        "a second import must not change the triple count"
+    );
 
     // Change the article: drop a claim. Its triples and its graph go; nothing else does.
     let dir = tempfile::tempdir().unwrap();
@@ -55,7 +66,11 @@ fn reimporting_replaces_exactly_what_the_article_contributed() {
     let rows = store.rows("entity-claims", &["entity=globex"]);
     assert!(!rows.is_empty());
     store.import(&[&fixture("mini")]);
-    assert_eq!(store.quads(), once, "restoring the sheet restores the count");
+    assert_eq!(
+        store.quads(),
+        once,
+        "restoring the sheet restores the count"
+    );
 }
 
 #[test]
@@ -74,7 +89,10 @@ fn statuses_are_derived_from_responses() {
     store.import(&[&fixture("mini")]);
     let rows = store.rows("entity-claims", &["entity=acme-cloud"]);
     let status_of = |claim_suffix: &str| {
-        rows.iter().find(|r| cell(r, "claim").ends_with(claim_suffix)).map(|r| cell(r, "status").to_owned()).unwrap()
+        rows.iter()
+            .find(|r| cell(r, "claim").ends_with(claim_suffix))
+            .map(|r| cell(r, "status").to_owned())
+            .unwrap()
     };
     assert_eq!(status_of("/acme-hosts-globex"), "denied by subject");
     assert_eq!(status_of("/acme-customer-count"), "uncontested");
@@ -112,10 +130,16 @@ object = "globex"
     store.import(&[&dir.path().join("second.toml")]);
     let rows = store.rows("single-source", &[]);
     let claims: Vec<&str> = rows.iter().map(|r| cell(r, "claim")).collect();
-    assert!(!claims.iter().any(|c| c.ends_with("/acme-hosts-globex")), "corroborated now: {claims:?}");
+    assert!(
+        !claims.iter().any(|c| c.ends_with("/acme-hosts-globex")),
+        "corroborated now: {claims:?}"
+    );
     // A denial by the subject still outranks the corroboration.
     let rows = store.rows("entity-claims", &["entity=globex"]);
-    let row = rows.iter().find(|r| cell(r, "claim").ends_with("/second-look/scan")).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| cell(r, "claim").ends_with("/second-look/scan"))
+        .unwrap();
     assert_eq!(cell(row, "status"), "corroborated");
 }
 
@@ -134,7 +158,10 @@ fn stats_counts_by_class() {
 fn import_summary_reports_articles_claims_and_time() {
     let store = TestStore::new();
     let out = store.import(&[&fixture("mini")]);
-    assert!(out.contains("imported 1 article(s), 1 reference sheet(s), 0 RDF file(s): 5 claims"), "{out}");
+    assert!(
+        out.contains("imported 1 article(s), 1 reference sheet(s), 0 RDF file(s): 5 claims"),
+        "{out}"
+    );
     assert!(out.contains("triples written"));
     let _ = repo();
 }

@@ -11,9 +11,18 @@ fn refused(bad: &str, expected: &[&str]) {
     let store = TestStore::new();
     store.import(&[&fixture("mini/entities.toml")]);
     let before = store.quads();
-    let out = store.cmd().arg("import").arg(fixture(bad)).output().unwrap();
+    let out = store
+        .cmd()
+        .arg("import")
+        .arg(fixture(bad))
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{bad} should be refused; stderr:\n{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{bad} should be refused; stderr:\n{stderr}"
+    );
     for e in expected {
         assert!(stderr.contains(e), "{bad}: expected {e:?} in:\n{stderr}");
     }
@@ -27,40 +36,86 @@ fn malformed_toml_names_line_and_column() {
 
 #[test]
 fn missing_required_field() {
-    refused("bad/missing-field.toml", &["missing-field.toml:", "missing field `statement`"]);
+    refused(
+        "bad/missing-field.toml",
+        &["missing-field.toml:", "missing field `statement`"],
+    );
 }
 
 #[test]
 fn unknown_entity_suggests_the_nearest_ids() {
-    refused("bad/unknown-entity.toml", &["unknown-entity.toml:58:", "claim[2].claimant", "unknown entity 'trade-ministy'", "did you mean 'trade-ministry'"]);
+    refused(
+        "bad/unknown-entity.toml",
+        &[
+            "unknown-entity.toml:58:",
+            "claim[2].claimant",
+            "unknown entity 'trade-ministy'",
+            "did you mean 'trade-ministry'",
+        ],
+    );
 }
 
 #[test]
 fn quote_not_in_text_shows_the_closest_passage() {
     refused(
         "bad/quote-not-found.toml",
-        &["quote-not-found.toml:83:", "claim[4].quote", "quote not found", "closest passage is: \"Globex declined to comment.\""],
+        &[
+            "quote-not-found.toml:83:",
+            "claim[4].quote",
+            "quote not found",
+            "closest passage is: \"Globex declined to comment.\"",
+        ],
     );
 }
 
 #[test]
 fn impossible_date() {
-    refused("bad/impossible-date.toml", &["impossible-date.toml:59:", "claim[2].event_date", "day 30, but that month has 29 days"]);
+    refused(
+        "bad/impossible-date.toml",
+        &[
+            "impossible-date.toml:59:",
+            "claim[2].event_date",
+            "day 30, but that month has 29 days",
+        ],
+    );
 }
 
 #[test]
 fn unknown_ontology_term() {
-    refused("bad/unknown-term.toml", &["unknown-term.toml:", "proposition[0].predicate", "'providesWebHostingFor' is not a property", "providesWebHostingTo"]);
+    refused(
+        "bad/unknown-term.toml",
+        &[
+            "unknown-term.toml:",
+            "proposition[0].predicate",
+            "'providesWebHostingFor' is not a property",
+            "providesWebHostingTo",
+        ],
+    );
 }
 
 #[test]
 fn two_claims_with_one_id() {
-    refused("bad/duplicate-claim.toml", &["duplicate-claim.toml:", "claim[1].id", "two claims have the id 'acme-hosts-globex'"]);
+    refused(
+        "bad/duplicate-claim.toml",
+        &[
+            "duplicate-claim.toml:",
+            "claim[1].id",
+            "two claims have the id 'acme-hosts-globex'",
+        ],
+    );
 }
 
 #[test]
 fn response_to_a_missing_claim() {
-    refused("bad/dangling-response.toml", &["dangling-response.toml:", "claim[3].answers", "no claim 'acme-hosts-globx'", "did you mean 'acme-hosts-globex'"]);
+    refused(
+        "bad/dangling-response.toml",
+        &[
+            "dangling-response.toml:",
+            "claim[3].answers",
+            "no claim 'acme-hosts-globx'",
+            "did you mean 'acme-hosts-globex'",
+        ],
+    );
 }
 
 #[test]
@@ -70,7 +125,10 @@ fn file_that_is_not_utf8() {
 
 #[test]
 fn unsafe_ids_are_refused() {
-    refused("bad/unsafe-id.toml", &["unsafe-id.toml:2:", "article.id", "not a valid id"]);
+    refused(
+        "bad/unsafe-id.toml",
+        &["unsafe-id.toml:2:", "article.id", "not a valid id"],
+    );
 }
 
 #[test]
@@ -92,7 +150,10 @@ fn a_batch_imports_the_good_sheets_and_lists_the_bad() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout.contains("imported 1 article(s), 1 reference sheet(s)"), "{stdout}");
+    assert!(
+        stdout.contains("imported 1 article(s), 1 reference sheet(s)"),
+        "{stdout}"
+    );
     assert!(stderr.contains("2 file(s) not imported"), "{stderr}");
     assert!(stderr.contains("unknown-entity.toml") && stderr.contains("quote-not-found.toml"));
     // The good article is there.
@@ -106,20 +167,37 @@ fn unknown_saved_query_lists_close_names() {
     let out = store.cmd().args(["query", "denial"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("no saved query 'denial'") && stderr.contains("'denials'"), "{stderr}");
+    assert!(
+        stderr.contains("no saved query 'denial'") && stderr.contains("'denials'"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn undeclared_parameter_is_refused() {
     let store = TestStore::new();
     store.import(&[&fixture("mini")]);
-    let out = store.cmd().args(["query", "denials", "--param", "entity=globex"]).output().unwrap();
+    let out = store
+        .cmd()
+        .args(["query", "denials", "--param", "entity=globex"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("query 'denials' has no parameter 'entity' (it takes none)"), "{stderr}");
-    let out = store.cmd().args(["query", "entity-claims", "--param", "who=globex"]).output().unwrap();
+    assert!(
+        stderr.contains("query 'denials' has no parameter 'entity' (it takes none)"),
+        "{stderr}"
+    );
+    let out = store
+        .cmd()
+        .args(["query", "entity-claims", "--param", "who=globex"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("has no parameter 'who' (it takes: entity)"), "{stderr}");
+    assert!(
+        stderr.contains("has no parameter 'who' (it takes: entity)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -129,7 +207,12 @@ fn parameter_values_are_terms_not_query_text() {
     // An injection attempt is just an unknown entity id...
     let out = store
         .cmd()
-        .args(["query", "entity-claims", "--param", "entity=x> } UNION { ?s ?p ?o"])
+        .args([
+            "query",
+            "entity-claims",
+            "--param",
+            "entity=x> } UNION { ?s ?p ?o",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -137,7 +220,12 @@ fn parameter_values_are_terms_not_query_text() {
     // ...and an IRI value that is not an IRI is refused.
     let out = store
         .cmd()
-        .args(["query", "entity-claims", "--param", "entity=http://x> } UNION { ?s ?p ?o"])
+        .args([
+            "query",
+            "entity-claims",
+            "--param",
+            "entity=http://x> } UNION { ?s ?p ?o",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

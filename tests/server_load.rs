@@ -19,7 +19,13 @@ const CROSS_JOIN: &str =
 #[test]
 fn a_pathological_query_fails_in_time_while_other_requests_are_answered() {
     let limit = Duration::from_secs(2);
-    let server = LiveServer::start(state(seed_store(), ServerConfig { query_timeout: limit, ..ServerConfig::default() }));
+    let server = LiveServer::start(state(
+        seed_store(),
+        ServerConfig {
+            query_timeout: limit,
+            ..ServerConfig::default()
+        },
+    ));
     let done = Arc::new(AtomicBool::new(false));
 
     // Meanwhile: health checks, a page and a small query, bounded in count and time.
@@ -36,7 +42,11 @@ fn a_pathological_query_fails_in_time_while_other_requests_are_answered() {
                 let (status, _, body) = match i % 3 {
                     0 => fetch(agent().get(&format!("{base}/healthz"))),
                     1 => fetch(agent().get(&format!("{base}/id/org/hikvision.html"))),
-                    _ => fetch(agent().get(&format!("{base}/sparql")).query("query", "ASK { ?c a cg:Denial }")),
+                    _ => fetch(
+                        agent()
+                            .get(&format!("{base}/sparql"))
+                            .query("query", "ASK { ?c a cg:Denial }"),
+                    ),
                 };
                 answered.push((i % 3, status, started.elapsed(), body.len()));
                 std::thread::sleep(Duration::from_millis(20));
@@ -46,21 +56,40 @@ fn a_pathological_query_fails_in_time_while_other_requests_are_answered() {
     };
     std::thread::sleep(Duration::from_millis(100));
     let started = Instant::now();
-    let (status, _, body) = fetch(agent().get(&server.url("/sparql")).query("query", CROSS_JOIN));
+    let (status, _, body) = fetch(
+        agent()
+            .get(&server.url("/sparql"))
+            .query("query", CROSS_JOIN),
+    );
     let took = started.elapsed();
     done.store(true, Ordering::Relaxed);
     let answered = others.join().unwrap();
 
-    println!("pathological query: {status} after {took:?}: {}", body.trim());
+    println!(
+        "pathological query: {status} after {took:?}: {}",
+        body.trim()
+    );
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("longer than 2s"), "{body}");
-    assert!(took < limit + Duration::from_secs(2), "the error came after {took:?}");
+    assert!(
+        took < limit + Duration::from_secs(2),
+        "the error came after {took:?}"
+    );
     assert!(answered.len() >= 6, "other requests ran meanwhile");
     let slowest = answered.iter().map(|a| a.2).max().unwrap();
-    println!("{} other requests answered meanwhile, slowest {slowest:?}", answered.len());
+    println!(
+        "{} other requests answered meanwhile, slowest {slowest:?}",
+        answered.len()
+    );
     for (kind, status, latency, _) in &answered {
-        assert_eq!(*status, 200, "request kind {kind} failed during the slow query");
-        assert!(*latency < Duration::from_secs(2), "request kind {kind} took {latency:?}");
+        assert_eq!(
+            *status, 200,
+            "request kind {kind} failed during the slow query"
+        );
+        assert!(
+            *latency < Duration::from_secs(2),
+            "request kind {kind} took {latency:?}"
+        );
     }
 }
 
@@ -70,7 +99,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Sends `total` requests from `clients` threads; returns (requests/s, p50, p99).
-fn load(total: usize, clients: usize, request: impl Fn() -> (u16, usize) + Send + Sync + 'static) -> (f64, Duration, Duration) {
+fn load(
+    total: usize,
+    clients: usize,
+    request: impl Fn() -> (u16, usize) + Send + Sync + 'static,
+) -> (f64, Duration, Duration) {
     let request = Arc::new(request);
     let started = Instant::now();
     let handles: Vec<_> = (0..clients)
@@ -90,11 +123,18 @@ fn load(total: usize, clients: usize, request: impl Fn() -> (u16, usize) + Send 
             })
         })
         .collect();
-    let mut latencies: Vec<Duration> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let mut latencies: Vec<Duration> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
     let elapsed = started.elapsed();
     assert_eq!(latencies.len(), total);
     latencies.sort();
-    (total as f64 / elapsed.as_secs_f64(), percentile(&latencies, 0.5), percentile(&latencies, 0.99))
+    (
+        total as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+    )
 }
 
 #[test]
@@ -102,7 +142,11 @@ fn bounded_load_test_prints_throughput_and_latency() {
     const REQUESTS: usize = 300;
     const CLIENTS: usize = 4;
     let server = LiveServer::start(state(seed_store(), ServerConfig::default()));
-    let saved = claimgraph::catalog::Catalog::bundled().get("service-providers").unwrap().text.clone();
+    let saved = claimgraph::catalog::Catalog::bundled()
+        .get("service-providers")
+        .unwrap()
+        .text
+        .clone();
 
     let page = server.url("/id/org/hikvision.html");
     let (rps, p50, p99) = load(REQUESTS, CLIENTS, move || {
@@ -113,7 +157,10 @@ fn bounded_load_test_prints_throughput_and_latency() {
 
     let endpoint = server.url("/sparql");
     let (rps, p50, p99) = load(REQUESTS, CLIENTS, move || {
-        let r = agent().post(&endpoint).set("Content-Type", "application/sparql-query").set("Accept", "application/sparql-results+json");
+        let r = agent()
+            .post(&endpoint)
+            .set("Content-Type", "application/sparql-query")
+            .set("Accept", "application/sparql-results+json");
         match r.send_string(&saved) {
             Ok(resp) => (resp.status(), resp.into_string().unwrap().len()),
             Err(e) => panic!("{e}"),

@@ -32,7 +32,9 @@ fn canonical(bindings: &Value) -> Vec<String> {
 
 #[test]
 fn sparqlwrapper_gets_the_cli_rows_and_rdflib_parses_every_description() {
-    let Some(python) = common::python() else { return };
+    let Some(python) = common::python() else {
+        return;
+    };
     let store = TestStore::new();
     store.import_seed();
     let catalog = claimgraph::catalog::Catalog::bundled();
@@ -48,44 +50,82 @@ fn sparqlwrapper_gets_the_cli_rows_and_rdflib_parses_every_description() {
             cmd.args(["--param", &format!("{k}={v}")]);
         }
         let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{}: {}", q.name, String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            q.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
         expected.insert(q.name.clone(), json["results"]["bindings"].clone());
     }
 
     let server = ServeProcess::start(&store.path(), &[]);
     let mut cmd = std::process::Command::new(&python);
-    cmd.arg(common::repo().join("tests/python/sparql_client.py")).arg(&server.base).arg(common::repo().join("queries"));
+    cmd.arg(common::repo().join("tests/python/sparql_client.py"))
+        .arg(&server.base)
+        .arg(common::repo().join("queries"));
     cmd.args(competency.iter().map(|q| q.name.as_str()));
     let out = cmd.output().expect("run python");
-    assert!(out.status.success(), "the Python client failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the Python client failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("the client prints JSON");
 
     let mut compared = 0;
     for (name, cli_rows) in &expected {
         let got = &report["queries"][name];
-        assert_eq!(canonical(got), canonical(cli_rows), "{name}: the endpoint's rows differ from `claimgraph query`");
+        assert_eq!(
+            canonical(got),
+            canonical(cli_rows),
+            "{name}: the endpoint's rows differ from `claimgraph query`"
+        );
         compared += 1;
-        println!("{name}: {} rows, same as the CLI", cli_rows.as_array().unwrap().len());
+        println!(
+            "{name}: {} rows, same as the CLI",
+            cli_rows.as_array().unwrap().len()
+        );
     }
     assert_eq!(compared, competency.len());
     assert!(
-        expected.values().filter(|rows| !rows.as_array().unwrap().is_empty()).count() >= competency.len() - 1,
+        expected
+            .values()
+            .filter(|rows| !rows.as_array().unwrap().is_empty())
+            .count()
+            >= competency.len() - 1,
         "the seed data answers the competency questions"
     );
 
     for label in ["entity", "claim", "article"] {
         let d = &report["descriptions"][label];
         let counts = &d["counts"];
-        let n = |k: &str| counts[k].as_u64().unwrap_or_else(|| panic!("{label}: no {k} count in {d}"));
+        let n = |k: &str| {
+            counts[k]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{label}: no {k} count in {d}"))
+        };
         println!("{label} {}: {counts}", d["iri"]);
         assert!(n("turtle") > 3, "{label}: a real description");
-        assert_eq!(n("turtle"), n("nt"), "{label}: Turtle and N-Triples carry the same triples");
-        assert_eq!(n("json-ld"), n("nquads"), "{label}: JSON-LD and N-Quads carry the same quads");
-        assert!(n("nquads") >= n("nt"), "{label}: the dataset syntaxes add the proposition graph");
+        assert_eq!(
+            n("turtle"),
+            n("nt"),
+            "{label}: Turtle and N-Triples carry the same triples"
+        );
+        assert_eq!(
+            n("json-ld"),
+            n("nquads"),
+            "{label}: JSON-LD and N-Quads carry the same quads"
+        );
+        assert!(
+            n("nquads") >= n("nt"),
+            "{label}: the dataset syntaxes add the proposition graph"
+        );
     }
     assert!(
-        report["descriptions"]["claim"]["counts"]["nquads"].as_u64() > report["descriptions"]["claim"]["counts"]["nt"].as_u64(),
+        report["descriptions"]["claim"]["counts"]["nquads"].as_u64()
+            > report["descriptions"]["claim"]["counts"]["nt"].as_u64(),
         "a claim's JSON-LD and N-Quads carry its proposition graph"
     );
 }

@@ -20,7 +20,10 @@ fn store_with(paths: &[PathBuf]) -> GraphStore {
 }
 
 fn build(store: &GraphStore, out: &Path, clean: bool) -> claimgraph::site::BuildReport {
-    Site::new(store.iris().clone()).unwrap().build(store, out, clean).expect("build")
+    Site::new(store.iris().clone())
+        .unwrap()
+        .build(store, out, clean)
+        .expect("build")
 }
 
 /// Every file under `dir`, as paths relative to it with `/` separators.
@@ -31,7 +34,12 @@ fn files(dir: &Path) -> Vec<String> {
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                out.push(p.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/"));
+                out.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
             }
         }
     }
@@ -43,9 +51,15 @@ fn files(dir: &Path) -> Vec<String> {
 
 /// The number of distinct resources a SPARQL pattern selects (`?x` is counted).
 fn count(store: &GraphStore, pattern: &str) -> usize {
-    let q = format!("{}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}", claimgraph::vocab::sparql_prologue());
+    let q = format!(
+        "{}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}",
+        claimgraph::vocab::sparql_prologue()
+    );
     let rows = store.select(&q).unwrap();
-    claimgraph::store::literal_value(&rows[0][0]).unwrap().parse().unwrap()
+    claimgraph::store::literal_value(&rows[0][0])
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -55,28 +69,60 @@ fn seed_site_has_a_page_for_every_entity_claim_article_and_document() {
     let report = build(&store, out.path(), false);
     let all = files(out.path());
     let pages_under = |prefixes: &[&str], ext: &str| {
-        all.iter().filter(|f| prefixes.iter().any(|p| f.starts_with(p)) && f.ends_with(ext)).count()
+        all.iter()
+            .filter(|f| prefixes.iter().any(|p| f.starts_with(p)) && f.ends_with(ext))
+            .count()
     };
     let entities = count(&store, "?x a cg:Entity ; cg:slug ?s");
     let claims = count(&store, "?x a cg:Claim");
     let articles = count(&store, "?x a cg:Article");
     let documents = count(&store, "?x a cg:SourceDocument");
-    assert!(entities >= 30 && claims >= 30 && articles == 2 && documents >= 5, "{entities} {claims} {articles} {documents}");
-    let entity_dirs = ["id/org/", "id/gov/", "id/person/", "id/place/", "id/list/", "id/group/"];
+    assert!(
+        entities >= 30 && claims >= 30 && articles == 2 && documents >= 5,
+        "{entities} {claims} {articles} {documents}"
+    );
+    let entity_dirs = [
+        "id/org/",
+        "id/gov/",
+        "id/person/",
+        "id/place/",
+        "id/list/",
+        "id/group/",
+    ];
     assert_eq!(pages_under(&entity_dirs, ".html"), entities);
     assert_eq!(pages_under(&["id/claim/"], ".html"), claims);
     assert_eq!(pages_under(&["id/article/"], ".html"), articles);
     assert_eq!(pages_under(&["id/doc/"], ".html"), documents);
     for ext in [".ttl", ".jsonld"] {
-        assert_eq!(pages_under(&["id/"], ext), entities + claims + articles + documents, "{ext} alternates");
+        assert_eq!(
+            pages_under(&["id/"], ext),
+            entities + claims + articles + documents,
+            "{ext} alternates"
+        );
     }
-    for index in ["index.html", "companies.html", "government-bodies.html", "people.html", "other-entities.html",
-        "articles.html", "claims.html", "documents.html", "queries.html", "search.html", "search-index.json",
-        "search-index.js", "sitemap.xml", "assets/site.css", "assets/search.js"]
-    {
+    for index in [
+        "index.html",
+        "companies.html",
+        "government-bodies.html",
+        "people.html",
+        "other-entities.html",
+        "articles.html",
+        "claims.html",
+        "documents.html",
+        "queries.html",
+        "search.html",
+        "search-index.json",
+        "search-index.js",
+        "sitemap.xml",
+        "assets/site.css",
+        "assets/search.js",
+    ] {
         assert!(all.contains(&index.to_owned()), "missing {index}");
     }
-    assert_eq!(report.pages, all.iter().filter(|f| f.ends_with(".html")).count());
+    assert_eq!(
+        report.pages,
+        all.iter().filter(|f| f.ends_with(".html")).count()
+    );
     assert_eq!(report.files, all.len());
 
     // Hikvision's page shows its claims with statuses, its relations and the alternates.
@@ -84,11 +130,19 @@ fn seed_site_has_a_page_for_every_entity_claim_article_and_document() {
     assert!(hik.contains("<h1>Hikvision</h1>"));
     assert!(hik.contains("Claims about Hikvision"));
     assert!(hik.contains("class=\"badge status-"));
-    assert!(hik.contains("<svg") && hik.contains("provides CDN to"), "relation diagram");
+    assert!(
+        hik.contains("<svg") && hik.contains("provides CDN to"),
+        "relation diagram"
+    );
     assert!(hik.contains("lang=\"de\""), "quotes carry their language");
-    assert!(hik.contains(r#"<link rel="alternate" type="text/turtle" href="../../id/org/hikvision.ttl""#));
+    assert!(hik
+        .contains(r#"<link rel="alternate" type="text/turtle" href="../../id/org/hikvision.ttl""#));
     // Alibaba's memo claim is denied by its subject, and its page says why.
-    let claim = std::fs::read_to_string(out.path().join("id/claim/alibaba-pla-memo/alibaba-supplies-pla.html")).unwrap();
+    let claim = std::fs::read_to_string(
+        out.path()
+            .join("id/claim/alibaba-pla-memo/alibaba-supplies-pla.html"),
+    )
+    .unwrap();
     assert!(claim.contains("status-denied-by-subject"));
     assert!(claim.contains("a subject of this claim"));
     assert!(claim.contains("völligen Unsinn"), "the denial's own words");
@@ -96,8 +150,11 @@ fn seed_site_has_a_page_for_every_entity_claim_article_and_document() {
     let ttl = std::fs::read_to_string(out.path().join("id/org/hikvision.ttl")).unwrap();
     assert!(ttl.contains("Hikvision") && ttl.contains("@prefix"));
     let jsonld: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("id/org/hikvision.jsonld")).unwrap()).unwrap();
-    assert!(jsonld.to_string().contains("https://claimgraph.example/id/org/hikvision"));
+        serde_json::from_slice(&std::fs::read(out.path().join("id/org/hikvision.jsonld")).unwrap())
+            .unwrap();
+    assert!(jsonld
+        .to_string()
+        .contains("https://claimgraph.example/id/org/hikvision"));
     // The sitemap lists every page under the base.
     let sitemap = std::fs::read_to_string(out.path().join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("<loc>https://claimgraph.example/id/org/hikvision.html</loc>"));
@@ -111,10 +168,16 @@ fn every_internal_link_and_anchor_in_the_site_resolves() {
     let attr = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
     let id = regex::Regex::new(r#"\bid="([^"]*)""#).unwrap();
     let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
-    let html: Vec<String> = files(out.path()).into_iter().filter(|f| f.ends_with(".html")).collect();
+    let html: Vec<String> = files(out.path())
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect();
     for f in &html {
         let text = std::fs::read_to_string(out.path().join(f)).unwrap();
-        ids.insert(out.path().join(f), id.captures_iter(&text).map(|c| c[1].to_owned()).collect());
+        ids.insert(
+            out.path().join(f),
+            id.captures_iter(&text).map(|c| c[1].to_owned()).collect(),
+        );
     }
     let mut checked = 0;
     let mut broken = Vec::new();
@@ -133,7 +196,11 @@ fn every_internal_link_and_anchor_in_the_site_resolves() {
                 None => (target.as_str(), None),
             };
             let path = path.split('?').next().unwrap();
-            let file = if path.is_empty() { page.clone() } else { normalize(&page.parent().unwrap().join(path)) };
+            let file = if path.is_empty() {
+                page.clone()
+            } else {
+                normalize(&page.parent().unwrap().join(path))
+            };
             checked += 1;
             if !file.is_file() {
                 broken.push(format!("{f}: {target}"));
@@ -168,10 +235,15 @@ fn hostile_sheet_renders_as_inert_text() {
     let store = store_with(&[fixture("xss")]);
     let out = tempfile::tempdir().unwrap();
     build(&store, out.path(), false);
-    let script_href = regex::Regex::new(r#"(?i)(href|src|action)\s*=\s*["']?\s*javascript:"#).unwrap();
+    let script_href =
+        regex::Regex::new(r#"(?i)(href|src|action)\s*=\s*["']?\s*javascript:"#).unwrap();
     let mut seen_escaped = 0;
     for f in files(out.path()) {
-        if !(f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".json") || f.ends_with(".js")) {
+        if !(f.ends_with(".html")
+            || f.ends_with(".xml")
+            || f.ends_with(".json")
+            || f.ends_with(".js"))
+        {
             continue;
         }
         let text = std::fs::read_to_string(out.path().join(&f)).unwrap();
@@ -184,10 +256,19 @@ fn hostile_sheet_renders_as_inert_text() {
         }
     }
     // The words are still shown, as text: in the article, claim, entity and document pages.
-    assert!(seen_escaped >= 4, "escaped text shown on {seen_escaped} pages");
+    assert!(
+        seen_escaped >= 4,
+        "escaped text shown on {seen_escaped} pages"
+    );
     let article = std::fs::read_to_string(out.path().join("id/article/xss-article.html")).unwrap();
-    assert!(article.contains("<span class=\"inert-url\">javascript:alert(1)</span>"), "the URL is shown, not linked");
-    assert!(article.contains("&lt;script&gt;alert(1)&lt;/script&gt; Breaking"), "escaped title");
+    assert!(
+        article.contains("<span class=\"inert-url\">javascript:alert(1)</span>"),
+        "the URL is shown, not linked"
+    );
+    assert!(
+        article.contains("&lt;script&gt;alert(1)&lt;/script&gt; Breaking"),
+        "escaped title"
+    );
     // The quote is still highlighted and linked although it is markup.
     assert!(article.contains("href=\"../../id/claim/xss-article/evil-says.html\""));
 }
@@ -201,30 +282,63 @@ fn building_keeps_other_files_unless_clean_is_given() {
     std::fs::write(out.path().join("drafts/keep.md"), "mine too").unwrap();
     build(&store, out.path(), false);
     assert!(out.path().join("index.html").is_file());
-    assert_eq!(std::fs::read_to_string(out.path().join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
     assert!(out.path().join("drafts/keep.md").is_file());
     build(&store, out.path(), true);
-    assert!(!out.path().join("notes.txt").exists(), "--clean empties the folder first");
+    assert!(
+        !out.path().join("notes.txt").exists(),
+        "--clean empties the folder first"
+    );
     assert!(!out.path().join("drafts").exists());
-    assert!(out.path().join("index.html").is_file() && out.path().join("id/org/acme-cloud.html").is_file());
+    assert!(
+        out.path().join("index.html").is_file()
+            && out.path().join("id/org/acme-cloud.html").is_file()
+    );
 }
 
 #[test]
 fn unsafe_entity_ids_are_refused_at_import_and_unsafe_paths_render_nothing() {
     let store = TestStore::new();
-    let out = store.cmd().args(["import"]).arg(fixture("unsafe-entity")).output().unwrap();
+    let out = store
+        .cmd()
+        .args(["import"])
+        .arg(fixture("unsafe-entity"))
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unsafe-entity.toml:3") && err.contains("entity[0].id"), "{err}");
+    assert!(
+        err.contains("unsafe-entity.toml:3") && err.contains("entity[0].id"),
+        "{err}"
+    );
 
     let store = store_with(&[fixture("mini")]);
     let site = Site::new(store.iris().clone()).unwrap();
-    for path in ["id/org/../../etc/passwd.html", "../index.html", "id/org/nope.html", "id/org/ACME.html", "nope.html", "id/claim/x.html"] {
-        assert!(site.render(&store, path).unwrap().is_none(), "{path} rendered");
+    for path in [
+        "id/org/../../etc/passwd.html",
+        "../index.html",
+        "id/org/nope.html",
+        "id/org/ACME.html",
+        "nope.html",
+        "id/claim/x.html",
+    ] {
+        assert!(
+            site.render(&store, path).unwrap().is_none(),
+            "{path} rendered"
+        );
     }
-    let page = site.render(&store, "id/org/acme-cloud.html").unwrap().expect("a page");
+    let page = site
+        .render(&store, "id/org/acme-cloud.html")
+        .unwrap()
+        .expect("a page");
     assert!(page.media_type.starts_with("text/html"));
-    let ttl = site.render(&store, "id/org/acme-cloud.ttl").unwrap().expect("turtle");
+    let ttl = site
+        .render(&store, "id/org/acme-cloud.ttl")
+        .unwrap()
+        .expect("turtle");
     assert!(ttl.media_type.starts_with("text/turtle"));
 }
 
@@ -234,8 +348,17 @@ fn the_build_command_reports_pages_and_time() {
     store.import(&[&fixture("mini")]);
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let run = store.cmd().args(["build", "--out"]).arg(&site).output().unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = store
+        .cmd()
+        .args(["build", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let stdout = String::from_utf8(run.stdout).unwrap();
     let pages = files(&site).iter().filter(|f| f.ends_with(".html")).count();
     assert!(stdout.contains(&format!("wrote {pages} pages")), "{stdout}");
@@ -243,7 +366,12 @@ fn the_build_command_reports_pages_and_time() {
     // A file where the folder should be is refused with a clear error.
     let file = out.path().join("file");
     std::fs::write(&file, "x").unwrap();
-    let run = store.cmd().args(["build", "--out"]).arg(&file).output().unwrap();
+    let run = store
+        .cmd()
+        .args(["build", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("not a folder"));
 }

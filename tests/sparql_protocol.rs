@@ -46,7 +46,11 @@ impl Manifest {
         let base = format!("file://{}/manifest.ttl", dir.display());
         let bytes = std::fs::read(&path).expect("manifest.ttl");
         let mut graph = Graph::new();
-        for t in RdfParser::from_format(RdfFormat::Turtle).with_base_iri(&base).unwrap().for_slice(&bytes) {
+        for t in RdfParser::from_format(RdfFormat::Turtle)
+            .with_base_iri(&base)
+            .unwrap()
+            .for_slice(&bytes)
+        {
             let q = t.expect("manifest.ttl parses");
             graph.insert(oxigraph::model::TripleRef::from(q.as_ref()));
         }
@@ -54,11 +58,16 @@ impl Manifest {
     }
 
     fn object(&self, s: &NamedOrBlankNode, p: &NamedNode) -> Option<Term> {
-        self.graph.object_for_subject_predicate(s, p).map(TermRef::into_owned)
+        self.graph
+            .object_for_subject_predicate(s, p)
+            .map(TermRef::into_owned)
     }
 
     fn objects(&self, s: &NamedOrBlankNode, p: &NamedNode) -> Vec<Term> {
-        self.graph.objects_for_subject_predicate(s, p).map(TermRef::into_owned).collect()
+        self.graph
+            .objects_for_subject_predicate(s, p)
+            .map(TermRef::into_owned)
+            .collect()
     }
 
     fn string(&self, s: &NamedOrBlankNode, p: &NamedNode) -> Option<String> {
@@ -76,7 +85,9 @@ impl Manifest {
             if matches!(&node, Term::NamedNode(x) if *x == nil) {
                 break;
             }
-            let Some(first) = self.object(&n, &iri(RDF, "first")) else { break };
+            let Some(first) = self.object(&n, &iri(RDF, "first")) else {
+                break;
+            };
             items.push(first);
             node = self.object(&n, &iri(RDF, "rest")).expect("rdf:rest");
         }
@@ -104,7 +115,9 @@ struct Request {
 
 fn requests(m: &Manifest, test: &NamedOrBlankNode) -> Vec<Request> {
     let action = as_node(&m.object(test, &iri(MF, "action")).expect("mf:action")).unwrap();
-    let list = m.object(&action, &iri(HT, "requests")).expect("ht:requests");
+    let list = m
+        .object(&action, &iri(HT, "requests"))
+        .expect("ht:requests");
     m.list(list)
         .into_iter()
         .map(|r| {
@@ -116,12 +129,22 @@ fn requests(m: &Manifest, test: &NamedOrBlankNode) -> Vec<Request> {
                 .into_iter()
                 .map(|h| {
                     let h = as_node(&h).unwrap();
-                    (m.string(&h, &iri(HT, "fieldName")).unwrap(), m.string(&h, &iri(HT, "fieldValue")).unwrap())
+                    (
+                        m.string(&h, &iri(HT, "fieldName")).unwrap(),
+                        m.string(&h, &iri(HT, "fieldValue")).unwrap(),
+                    )
                 })
                 .collect();
-            let body = m.object(&r, &iri(HT, "body")).and_then(|b| as_node(&b)).map(|b| {
-                (m.string(&b, &iri(CNT, "chars")).unwrap(), m.string(&b, &iri(CNT, "characterEncoding")).unwrap_or("UTF-8".into()))
-            });
+            let body = m
+                .object(&r, &iri(HT, "body"))
+                .and_then(|b| as_node(&b))
+                .map(|b| {
+                    (
+                        m.string(&b, &iri(CNT, "chars")).unwrap(),
+                        m.string(&b, &iri(CNT, "characterEncoding"))
+                            .unwrap_or("UTF-8".into()),
+                    )
+                });
             let resp = as_node(&m.object(&r, &iri(HT, "resp")).expect("ht:resp")).unwrap();
             let statuses = m
                 .objects(&resp, &iri(MF, "expectedStatus"))
@@ -131,7 +154,9 @@ fn requests(m: &Manifest, test: &NamedOrBlankNode) -> Vec<Request> {
                     _ => None,
                 })
                 .collect();
-            let boolean = m.string(&resp, &iri(MF, "expectedBoolean")).map(|b| b == "true");
+            let boolean = m
+                .string(&resp, &iri(MF, "expectedBoolean"))
+                .map(|b| b == "true");
             Request {
                 method: m.string(&r, &iri(HT, "methodName")).unwrap(),
                 path: m.string(&r, &iri(HT, "absolutePath")).unwrap(),
@@ -149,7 +174,10 @@ fn requests(m: &Manifest, test: &NamedOrBlankNode) -> Vec<Request> {
 fn run_request(server: &LiveServer, r: &Request) -> Result<(), String> {
     // The manifest's paths start with /sparql/, which this server answers as it is.
     let url = server.url(&r.path);
-    let agent = ureq::AgentBuilder::new().redirects(0).timeout(std::time::Duration::from_secs(30)).build();
+    let agent = ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(std::time::Duration::from_secs(30))
+        .build();
     let mut req = agent.request(&r.method, &url);
     for (k, v) in &r.headers {
         req = req.set(k, v);
@@ -166,20 +194,46 @@ fn run_request(server: &LiveServer, r: &Request) -> Result<(), String> {
         None => req.call(),
     };
     let (status, content_type, body) = match result {
-        Ok(resp) => (resp.status(), resp.content_type().to_owned(), resp.into_string().unwrap_or_default()),
-        Err(ureq::Error::Status(code, resp)) => (code, resp.content_type().to_owned(), resp.into_string().unwrap_or_default()),
+        Ok(resp) => (
+            resp.status(),
+            resp.content_type().to_owned(),
+            resp.into_string().unwrap_or_default(),
+        ),
+        Err(ureq::Error::Status(code, resp)) => (
+            code,
+            resp.content_type().to_owned(),
+            resp.into_string().unwrap_or_default(),
+        ),
         Err(e) => return Err(format!("transport error: {e}")),
     };
     let class = format!("StatusCode{}xx", status / 100);
     if !r.statuses.contains(&class) {
-        return Err(format!("status {status}, expected one of {:?}: {}", r.statuses, body.trim()));
+        return Err(format!(
+            "status {status}, expected one of {:?}: {}",
+            r.statuses,
+            body.trim()
+        ));
     }
     if let Some(format) = &r.format {
         let ok = match format.as_str() {
-            "boolean" => ["application/sparql-results+json", "application/sparql-results+xml"].contains(&content_type.as_str()),
-            "tabular" => ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
-                .contains(&content_type.as_str()),
-            "RDF" => ["application/rdf+xml", "text/turtle", "application/n-triples"].contains(&content_type.as_str()),
+            "boolean" => [
+                "application/sparql-results+json",
+                "application/sparql-results+xml",
+            ]
+            .contains(&content_type.as_str()),
+            "tabular" => [
+                "application/sparql-results+json",
+                "application/sparql-results+xml",
+                "text/csv",
+                "text/tab-separated-values",
+            ]
+            .contains(&content_type.as_str()),
+            "RDF" => [
+                "application/rdf+xml",
+                "text/turtle",
+                "application/n-triples",
+            ]
+            .contains(&content_type.as_str()),
             other => return Err(format!("unknown expected format {other}")),
         };
         if !ok {
@@ -195,7 +249,9 @@ fn run_request(server: &LiveServer, r: &Request) -> Result<(), String> {
     }
     if let Some(expected) = r.boolean {
         let got = if content_type.contains("json") {
-            serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["boolean"].as_bool())
+            serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["boolean"].as_bool())
         } else if body.contains("<boolean>true</boolean>") {
             Some(true)
         } else if body.contains("<boolean>false</boolean>") {
@@ -220,10 +276,17 @@ fn w3c_sparql11_protocol_query_tests_pass() {
     let manifest = Manifest::load(&dir);
     let root = manifest
         .graph
-        .subject_for_predicate_object(&iri(RDF, "type"), NamedNodeRef::new_unchecked(&format!("{MF}Manifest")))
+        .subject_for_predicate_object(
+            &iri(RDF, "type"),
+            NamedNodeRef::new_unchecked(&format!("{MF}Manifest")),
+        )
         .expect("a mf:Manifest")
         .into_owned();
-    let entries = manifest.list(manifest.object(&root, &iri(MF, "entries")).expect("mf:entries"));
+    let entries = manifest.list(
+        manifest
+            .object(&root, &iri(MF, "entries"))
+            .expect("mf:entries"),
+    );
     let tests: Vec<(String, NamedOrBlankNode)> = entries
         .iter()
         .filter_map(|t| {
@@ -233,7 +296,8 @@ fn w3c_sparql11_protocol_query_tests_pass() {
                 _ => return None,
             };
             // Query tests: query_* and the bad_* ones that are not about updates.
-            let query_test = name.starts_with("query_") || (name.starts_with("bad_") && !name.contains("update"));
+            let query_test = name.starts_with("query_")
+                || (name.starts_with("bad_") && !name.contains("update"));
             query_test.then_some((name, node))
         })
         .collect();
@@ -244,15 +308,26 @@ fn w3c_sparql11_protocol_query_tests_pass() {
     for (_, test) in &tests {
         for g in manifest.objects(test, &iri(UT, "graphData")) {
             let g = as_node(&g).unwrap();
-            let Some(Term::NamedNode(file)) = manifest.object(&g, &iri(UT, "graph")) else { continue };
-            let label = manifest.string(&g, &iri(RDFS, "label")).expect("graph label");
+            let Some(Term::NamedNode(file)) = manifest.object(&g, &iri(UT, "graph")) else {
+                continue;
+            };
+            let label = manifest
+                .string(&g, &iri(RDFS, "label"))
+                .expect("graph label");
             if !loaded.insert(label.clone()) {
                 continue;
             }
-            let path = file.as_str().strip_prefix("file://").expect("a local data file");
+            let path = file
+                .as_str()
+                .strip_prefix("file://")
+                .expect("a local data file");
             let data = std::fs::read(path).expect("graph data file");
-            let parser = RdfParser::from_format(RdfFormat::NTriples).with_default_graph(NamedNode::new(label).unwrap());
-            store.store().load_from_slice(parser, &data).expect("load graph data");
+            let parser = RdfParser::from_format(RdfFormat::NTriples)
+                .with_default_graph(NamedNode::new(label).unwrap());
+            store
+                .store()
+                .load_from_slice(parser, &data)
+                .expect("load graph data");
         }
     }
     assert_eq!(loaded.len(), 3, "data1-3.nt are named by the dataset tests");
@@ -275,7 +350,19 @@ fn w3c_sparql11_protocol_query_tests_pass() {
             }
         }
     }
-    println!("{} of {} protocol query tests pass", tests.len() - failures.len(), tests.len());
-    assert_eq!(tests.len(), 20, "the manifest lists 13 query_* and 7 bad_query_* tests");
-    assert!(failures.is_empty(), "failing protocol tests:\n{}", failures.join("\n"));
+    println!(
+        "{} of {} protocol query tests pass",
+        tests.len() - failures.len(),
+        tests.len()
+    );
+    assert_eq!(
+        tests.len(),
+        20,
+        "the manifest lists 13 query_* and 7 bad_query_* tests"
+    );
+    assert!(
+        failures.is_empty(),
+        "failing protocol tests:\n{}",
+        failures.join("\n")
+    );
 }

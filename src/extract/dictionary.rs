@@ -22,7 +22,9 @@ const ENDINGS: [&str; 6] = ["s", "es", "n", "en", "e", "er"];
 /// Shorter name words never take endings ("US" + "e" is not a name).
 const MIN_INFLECTED: usize = 4;
 /// Leading articles dropped from names, so "das Weiße Haus" is stored as "Weiße Haus".
-const ARTICLES: [&str; 10] = ["der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "a"];
+const ARTICLES: [&str; 10] = [
+    "der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "a",
+];
 
 /// An entity the dictionary knows.
 #[derive(Debug, Clone)]
@@ -72,7 +74,11 @@ pub enum DictionaryError {
 
 impl Default for Dictionary {
     fn default() -> Self {
-        Dictionary { entries: Vec::new(), by_id: HashMap::new(), nodes: vec![Node::default()] }
+        Dictionary {
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            nodes: vec![Node::default()],
+        }
     }
 }
 
@@ -94,11 +100,23 @@ impl Dictionary {
     }
 
     /// Adds an entity under its names; an id already known gets the new names too.
-    pub fn add(&mut self, id: &str, kind: EntityKind, label: &str, names: impl IntoIterator<Item = impl AsRef<str>>) {
+    pub fn add(
+        &mut self,
+        id: &str,
+        kind: EntityKind,
+        label: &str,
+        names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) {
         let index = match self.by_id.get(id) {
             Some(&i) => i,
             None => {
-                self.entries.push(Entry { id: id.to_owned(), kind, label: label.to_owned(), country: None, part_of: None });
+                self.entries.push(Entry {
+                    id: id.to_owned(),
+                    kind,
+                    label: label.to_owned(),
+                    country: None,
+                    part_of: None,
+                });
                 self.by_id.insert(id.to_owned(), self.entries.len() - 1);
                 self.entries.len() - 1
             }
@@ -119,13 +137,21 @@ impl Dictionary {
         let mut node = 0;
         for w in &words {
             let (key, exact) = key_of(w, name);
-            let existing = if exact { self.nodes[node].exact.get(&key) } else { self.nodes[node].children.get(&key) };
+            let existing = if exact {
+                self.nodes[node].exact.get(&key)
+            } else {
+                self.nodes[node].children.get(&key)
+            };
             node = match existing {
                 Some(&n) => n,
                 None => {
                     self.nodes.push(Node::default());
                     let n = self.nodes.len() - 1;
-                    let map = if exact { &mut self.nodes[node].exact } else { &mut self.nodes[node].children };
+                    let map = if exact {
+                        &mut self.nodes[node].exact
+                    } else {
+                        &mut self.nodes[node].children
+                    };
                     map.insert(key, n);
                     n
                 }
@@ -151,9 +177,15 @@ impl Dictionary {
     }
 
     fn add_def(&mut self, e: &EntityDef) {
-        let names = [e.label_en.as_str(), e.label_de.as_str()].into_iter().chain(e.aliases.iter().map(String::as_str));
+        let names = [e.label_en.as_str(), e.label_de.as_str()]
+            .into_iter()
+            .chain(e.aliases.iter().map(String::as_str));
         self.add(e.id.get_ref(), e.kind, &e.label_en, names);
-        self.set_relations(e.id.get_ref(), e.country.as_ref().map(|c| c.get_ref().clone()), e.part_of.as_ref().map(|p| p.get_ref().clone()));
+        self.set_relations(
+            e.id.get_ref(),
+            e.country.as_ref().map(|c| c.get_ref().clone()),
+            e.part_of.as_ref().map(|p| p.get_ref().clone()),
+        );
     }
 
     fn set_relations(&mut self, id: &str, country: Option<String>, part_of: Option<String>) {
@@ -166,13 +198,20 @@ impl Dictionary {
     /// The government of a country: a government entity of that country that is part of
     /// nothing else. "China dementierte" is said by China's government.
     pub fn government_of(&self, country: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.kind == EntityKind::Government && e.country.as_deref() == Some(country) && e.part_of.is_none())
+        self.entries.iter().find(|e| {
+            e.kind == EntityKind::Government
+                && e.country.as_deref() == Some(country)
+                && e.part_of.is_none()
+        })
     }
 
     /// The bundled reference entities (`data/entities.toml` at build time).
     pub fn bundled() -> Dictionary {
-        let sheet = Sheet::parse(std::path::Path::new("data/entities.toml"), BUNDLED_ENTITIES.to_owned())
-            .expect("the bundled entities parse (checked by a test)");
+        let sheet = Sheet::parse(
+            std::path::Path::new("data/entities.toml"),
+            BUNDLED_ENTITIES.to_owned(),
+        )
+        .expect("the bundled entities parse (checked by a test)");
         Dictionary::from_sheets([&sheet])
     }
 
@@ -181,16 +220,25 @@ impl Dictionary {
     pub fn from_store(store: &GraphStore) -> Result<Dictionary, DictionaryError> {
         let catalog = crate::catalog::Catalog::bundled();
         let query = catalog.get("extract-dictionary")?;
-        let outcome = crate::catalog::run_saved(store, query, &[], crate::catalog::Limits::default())?;
+        let outcome =
+            crate::catalog::run_saved(store, query, &[], crate::catalog::Limits::default())?;
         let mut d = Dictionary::default();
         if let crate::catalog::Outcome::Table(table) = outcome {
-            let (Some(ci), Some(ck), Some(cl), Some(cn)) = (table.column("id"), table.column("kind"), table.column("label"), table.column("name"))
-            else {
+            let (Some(ci), Some(ck), Some(cl), Some(cn)) = (
+                table.column("id"),
+                table.column("kind"),
+                table.column("label"),
+                table.column("name"),
+            ) else {
                 return Ok(d);
             };
             for row in &table.rows {
                 let value = |i: usize| crate::store::literal_value(&row[i]);
-                let (Some(id), Some(kind), Some(name)) = (value(ci), value(ck).and_then(|k| EntityKind::from_str(&k)), value(cn)) else {
+                let (Some(id), Some(kind), Some(name)) = (
+                    value(ci),
+                    value(ck).and_then(|k| EntityKind::from_str(&k)),
+                    value(cn),
+                ) else {
                     continue;
                 };
                 let label = value(cl).unwrap_or_else(|| id.clone());
@@ -211,7 +259,11 @@ impl Dictionary {
             self.walk(0, text, words, i, &mut best);
             match best {
                 Some((end, entry)) => {
-                    out.push(Mention { entry, span: words[i].span.start..words[end - 1].span.end, words: i..end });
+                    out.push(Mention {
+                        entry,
+                        span: words[i].span.start..words[end - 1].span.end,
+                        words: i..end,
+                    });
                     i = end;
                 }
                 None => i += 1,
@@ -220,7 +272,14 @@ impl Dictionary {
         out
     }
 
-    fn walk(&self, node: usize, text: &str, words: &[Token], at: usize, best: &mut Option<(usize, usize)>) {
+    fn walk(
+        &self,
+        node: usize,
+        text: &str,
+        words: &[Token],
+        at: usize,
+        best: &mut Option<(usize, usize)>,
+    ) {
         if let Some(e) = self.nodes[node].entry {
             if at > 0 && best.is_none_or(|(end, _)| at > end) {
                 *best = Some((at, e));
@@ -231,7 +290,11 @@ impl Dictionary {
         // apostrophe, dot or "&" between them.
         if node != 0 {
             let gap = &text[words[at - 1].span.end..w.span.start];
-            if gap.chars().count() > 2 || gap.chars().any(|c| !matches!(c, ' ' | '-' | '\'' | '’' | '.' | '&' | ',')) {
+            if gap.chars().count() > 2
+                || gap
+                    .chars()
+                    .any(|c| !matches!(c, ' ' | '-' | '\'' | '’' | '.' | '&' | ','))
+            {
                 return;
             }
         }

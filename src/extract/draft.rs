@@ -96,13 +96,29 @@ struct Ref {
 
 /// The kinds that can provide or receive a service.
 fn is_party(kind: EntityKind) -> bool {
-    matches!(kind, EntityKind::Company | EntityKind::Organization | EntityKind::Group | EntityKind::Government)
+    matches!(
+        kind,
+        EntityKind::Company | EntityKind::Organization | EntityKind::Group | EntityKind::Government
+    )
 }
 
 /// Drafts the claims of `text`.
 pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageRules) -> Draft {
-    Drafter { text, dict, rules, draft: Draft { article: info, ..Draft::default() }, last_of_kind: HashMap::new(), candidate_index: HashMap::new(), kind_cue: None, listing: false, cited: None }
-        .run()
+    Drafter {
+        text,
+        dict,
+        rules,
+        draft: Draft {
+            article: info,
+            ..Draft::default()
+        },
+        last_of_kind: HashMap::new(),
+        candidate_index: HashMap::new(),
+        kind_cue: None,
+        listing: false,
+        cited: None,
+    }
+    .run()
 }
 
 struct Drafter<'a> {
@@ -138,7 +154,10 @@ struct Pending {
 
 impl Drafter<'_> {
     fn run(mut self) -> Draft {
-        let split = SplitRules { abbreviations: &self.rules.abbreviations, months: &self.rules.months };
+        let split = SplitRules {
+            abbreviations: &self.rules.abbreviations,
+            months: &self.rules.months,
+        };
         let spans = sentences::split(self.text, split);
         self.draft.sentences = spans.len();
         let mut pending: Option<Pending> = None;
@@ -149,48 +168,105 @@ impl Drafter<'_> {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
-            self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(&words).is_some()).map(|(_, k)| *k);
+            self.kind_cue = self
+                .rules
+                .kinds
+                .iter()
+                .find(|(p, _)| p.find(&words).is_some())
+                .map(|(_, k)| *k);
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
             self.cited = None;
             let ends_with_colon = self.text[span.clone()].trim_end().ends_with(':');
 
             // Documents named here; "dem Dokument" refers back to the last one.
             let mut document = self.documents_in(&words, &refs);
-            let doc_anaphor = self.rules.anaphora.iter().any(|(p, r)| *r == Referent::Document && p.find(&words).is_some());
+            let doc_anaphor = self
+                .rules
+                .anaphora
+                .iter()
+                .any(|(p, r)| *r == Referent::Document && p.find(&words).is_some());
             if document.is_none() && doc_anaphor {
                 document = last_document.clone();
             }
 
             // Sentences that only attribute the sentence before ("Dies berichtete die FT ...").
             if let Some((_, end)) = self.rules.attributions.iter().find_map(|p| p.find(&words)) {
-                let who = self.document_author(document.as_deref()).or_else(|| first_after(&refs, end + 1).map(|r| who(r, "named in the attributing sentence", 1.0)))
-                    .or_else(|| first_before(&refs, end).map(|r| who(r, "subject of the attributing sentence", 1.0)));
+                let who = self
+                    .document_author(document.as_deref())
+                    .or_else(|| {
+                        first_after(&refs, end + 1)
+                            .map(|r| who(r, "named in the attributing sentence", 1.0))
+                    })
+                    .or_else(|| {
+                        first_before(&refs, end)
+                            .map(|r| who(r, "subject of the attributing sentence", 1.0))
+                    });
                 if let Some(w) = who {
                     self.relay(&words, &refs, document.as_deref(), &w);
                     // "Trotz Verboten ... arbeiten US-Firmen weiter mit ... Das behauptet
                     // Top10VPN": the sentence before is the claim, even without a cue of its own.
-                    let claimed_before = self.draft.claims.iter().rev().take_while(|c| c.sentence + 1 >= index).any(|c| c.sentence + 1 == index);
-                    if let (false, Some((i, prev_span, prev_words, prev_refs))) = (claimed_before, &before) {
+                    let claimed_before = self
+                        .draft
+                        .claims
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.sentence + 1 >= index)
+                        .any(|c| c.sentence + 1 == index);
+                    if let (false, Some((i, prev_span, prev_words, prev_refs))) =
+                        (claimed_before, &before)
+                    {
                         if *i + 1 == index && !prev_refs.is_empty() {
-                            let rule = best_match(&self.rules.claims, &words).map(|(r, _, _)| r.clone()).unwrap_or_else(|| ClaimRule {
-                                rule: format!("{}.attribution", self.rules.language),
-                                pattern: no_pattern(),
-                                kind: ClaimKind::Assertion,
-                                claimant: ClaimantSide::Subject,
-                                confidence: 0.5,
-                            });
+                            let rule = best_match(&self.rules.claims, &words)
+                                .map(|(r, _, _)| r.clone())
+                                .unwrap_or_else(|| ClaimRule {
+                                    rule: format!("{}.attribution", self.rules.language),
+                                    pattern: no_pattern(),
+                                    kind: ClaimKind::Assertion,
+                                    claimant: ClaimantSide::Subject,
+                                    confidence: 0.5,
+                                });
                             let (cue, listing) = (self.kind_cue, self.listing);
-                            self.kind_cue = self.rules.kinds.iter().find(|(p, _)| p.find(prev_words).is_some()).map(|(_, k)| *k);
-                            self.listing = self.rules.listings.iter().any(|p| p.find(prev_words).is_some());
-                            let attributed = Who { reason: format!("attributed by the next sentence ({})", w.reason), ..w.clone() };
-                            self.push_claim(*i, prev_span.clone(), &rule, attributed, prev_words, prev_refs, document.clone());
+                            self.kind_cue = self
+                                .rules
+                                .kinds
+                                .iter()
+                                .find(|(p, _)| p.find(prev_words).is_some())
+                                .map(|(_, k)| *k);
+                            self.listing = self
+                                .rules
+                                .listings
+                                .iter()
+                                .any(|p| p.find(prev_words).is_some());
+                            let attributed = Who {
+                                reason: format!("attributed by the next sentence ({})", w.reason),
+                                ..w.clone()
+                            };
+                            self.push_claim(
+                                *i,
+                                prev_span.clone(),
+                                &rule,
+                                attributed,
+                                prev_words,
+                                prev_refs,
+                                document.clone(),
+                            );
                             (self.kind_cue, self.listing) = (cue, listing);
                         }
                     }
-                    for c in self.draft.claims.iter_mut().rev().take_while(|c| c.sentence + 2 >= index) {
-                        if c.claimant_reason.starts_with("context") || c.claimant == "publisher" || c.rule.ends_with("relation-in-context") {
+                    for c in self
+                        .draft
+                        .claims
+                        .iter_mut()
+                        .rev()
+                        .take_while(|c| c.sentence + 2 >= index)
+                    {
+                        if c.claimant_reason.starts_with("context")
+                            || c.claimant == "publisher"
+                            || c.rule.ends_with("relation-in-context")
+                        {
                             c.claimant = w.id.clone();
-                            c.claimant_reason = format!("attributed by the next sentence ({})", w.reason);
+                            c.claimant_reason =
+                                format!("attributed by the next sentence ({})", w.reason);
                             c.document = document.clone().or_else(|| c.document.clone());
                             c.about.retain(|a| *a != w.id);
                         }
@@ -206,7 +282,11 @@ impl Drafter<'_> {
                             claimant: ClaimantSide::Subject,
                             confidence: 0.6,
                         };
-                        pending = Some(Pending { who: w, document, rule });
+                        pending = Some(Pending {
+                            who: w,
+                            document,
+                            rule,
+                        });
                     }
                     continue;
                 }
@@ -230,9 +310,18 @@ impl Drafter<'_> {
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
-                            let cited_document = doc_anaphor && words.get(end + 1).is_some_and(|w| DEFINITE.contains(&w.lower.as_str()));
-                            let cited = if cited_document { self.document_author(document.as_deref()) } else { None }
-                                .or_else(|| first_after(&refs, end + 1).map(|r| who(r, "the cited source", 1.0)));
+                            let cited_document = doc_anaphor
+                                && words
+                                    .get(end + 1)
+                                    .is_some_and(|w| DEFINITE.contains(&w.lower.as_str()));
+                            let cited = if cited_document {
+                                self.document_author(document.as_deref())
+                            } else {
+                                None
+                            }
+                            .or_else(|| {
+                                first_after(&refs, end + 1).map(|r| who(r, "the cited source", 1.0))
+                            });
                             self.cited = cited.as_ref().map(|w| w.id.clone());
                             cited.or_else(|| subject(self.text, &words, &refs, start, end))
                         }
@@ -242,22 +331,41 @@ impl Drafter<'_> {
                         // "unter Berufung auf ein Memorandum des Weißen Hauses": the memo's author says it.
                         (Some(w), Some(d)) => {
                             self.relay(&words, &refs, Some(d), &w);
-                            self.document_author(Some(d)).filter(|a| a.id != w.id && !doc_anaphor).map(|a| Who { reason: format!("author of the document {} cites", w.id), ..a }).or(Some(w))
+                            self.document_author(Some(d))
+                                .filter(|a| a.id != w.id && !doc_anaphor)
+                                .map(|a| Who {
+                                    reason: format!("author of the document {} cites", w.id),
+                                    ..a
+                                })
+                                .or(Some(w))
                         }
                         (None, Some(_)) if doc_anaphor => self.document_author(document.as_deref()),
                         (w, _) => w,
                     };
                     let w = w.or_else(|| self.context(index)).unwrap_or_else(publisher);
                     if ends_with_colon && self.text[span.clone()].len() < 200 {
-                        pending = Some(Pending { who: w, document, rule: rule.clone() });
+                        pending = Some(Pending {
+                            who: w,
+                            document,
+                            rule: rule.clone(),
+                        });
                         continue;
                     }
                     // "Amazon stellt Webdienste für Hikvision bereit, denen Washington ... vorwirft":
                     // the main clause is the quoted source's, the subordinate one Washington's.
                     let main = clause(self.text, &words, 0);
                     let subordinate = !main.contains(&start);
-                    let main_relation = subordinate && self.rules.services.iter().any(|(p, _)| p.find(&words[main.clone()]).is_some());
-                    let context = if main_relation { self.context(index) } else { None };
+                    let main_relation = subordinate
+                        && self
+                            .rules
+                            .services
+                            .iter()
+                            .any(|(p, _)| p.find(&words[main.clone()]).is_some());
+                    let context = if main_relation {
+                        self.context(index)
+                    } else {
+                        None
+                    };
                     if let Some(source) = context.filter(|c| c.id != w.id) {
                         let relation = ClaimRule {
                             rule: format!("{}.relation-in-context", self.rules.language),
@@ -269,29 +377,61 @@ impl Drafter<'_> {
                         let doc = self.document_of(&source.id);
                         self.push_claim(index, span.clone(), &relation, source, &words, &refs, doc);
                     }
-                    self.push_claim(index, span.clone(), rule, w, &words, &refs, document.clone());
+                    self.push_claim(
+                        index,
+                        span.clone(),
+                        rule,
+                        w,
+                        &words,
+                        &refs,
+                        document.clone(),
+                    );
                     made = true;
                 } else if let Some(p) = pending.take() {
                     // The sentence a colon announced.
-                    self.push_claim(index, span.clone(), &p.rule, Who { reason: format!("announced by the sentence before ({})", p.who.reason), ..p.who }, &words, &refs, p.document);
+                    self.push_claim(
+                        index,
+                        span.clone(),
+                        &p.rule,
+                        Who {
+                            reason: format!("announced by the sentence before ({})", p.who.reason),
+                            ..p.who
+                        },
+                        &words,
+                        &refs,
+                        p.document,
+                    );
                     made = true;
                 }
             }
             // Sentences that state a relation, an official action or a threat without a
             // reporting verb: whoever is being quoted around them says it.
             if !made && !refs.is_empty() {
-                let relation = self.listing || self.kind_cue.is_some() || self.rules.services.iter().any(|(p, _)| p.find(&words).is_some());
+                let relation = self.listing
+                    || self.kind_cue.is_some()
+                    || self
+                        .rules
+                        .services
+                        .iter()
+                        .any(|(p, _)| p.find(&words).is_some());
                 if relation {
                     let listing = self.listing;
                     let rule = ClaimRule {
                         rule: format!("{}.relation-in-context", self.rules.language),
                         pattern: no_pattern(),
-                        kind: if listing { ClaimKind::OfficialAction } else { ClaimKind::Allegation },
+                        kind: if listing {
+                            ClaimKind::OfficialAction
+                        } else {
+                            ClaimKind::Allegation
+                        },
                         claimant: ClaimantSide::Context,
                         confidence: 0.4,
                     };
                     let acting = self.kind_cue == Some(ClaimKind::OfficialAction) || self.listing;
-                    let government = refs.iter().find(|r| r.kind == EntityKind::Government).filter(|_| acting);
+                    let government = refs
+                        .iter()
+                        .find(|r| r.kind == EntityKind::Government)
+                        .filter(|_| acting);
                     let w = government
                         .map(|g| who(g, "the government acting", 0.8))
                         .or_else(|| self.context(index))
@@ -316,7 +456,12 @@ impl Drafter<'_> {
         let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
         for c in &self.draft.claims {
             let base = format!("s{}-{}-{}", c.sentence + 1, c.claimant, c.kind.as_str());
-            let base: String = base.chars().take(90).collect::<String>().trim_end_matches('-').to_owned();
+            let base: String = base
+                .chars()
+                .take(90)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_owned();
             let mut id = base.clone();
             let mut n = 2;
             while taken.contains(&id) {
@@ -341,7 +486,12 @@ impl Drafter<'_> {
             .iter()
             .map(|m| {
                 let e = &self.dict.entries()[m.entry];
-                Ref { id: e.id.clone(), kind: e.kind, words: m.words.clone(), candidate: false }
+                Ref {
+                    id: e.id.clone(),
+                    kind: e.kind,
+                    words: m.words.clone(),
+                    candidate: false,
+                }
             })
             .collect();
         for r in &refs {
@@ -356,7 +506,12 @@ impl Drafter<'_> {
                     continue;
                 }
                 if let Some(id) = self.last_of_kind.get(kind) {
-                    refs.push(Ref { id: id.clone(), kind: *kind, words: s..e + 1, candidate: false });
+                    refs.push(Ref {
+                        id: id.clone(),
+                        kind: *kind,
+                        words: s..e + 1,
+                        candidate: false,
+                    });
                 }
             }
         }
@@ -364,7 +519,10 @@ impl Drafter<'_> {
         let covered = |i: usize, refs: &[Ref]| refs.iter().any(|r| r.words.contains(&i));
         let mut i = 0;
         while i < words.len() {
-            if covered(i, &refs) || !words[i].capitalised || self.rules.stopwords.contains(&words[i].lower) {
+            if covered(i, &refs)
+                || !words[i].capitalised
+                || self.rules.stopwords.contains(&words[i].lower)
+            {
                 i += 1;
                 continue;
             }
@@ -373,7 +531,10 @@ impl Drafter<'_> {
                 && !covered(j, &refs)
                 && words[j].capitalised
                 && !self.rules.stopwords.contains(&words[j].lower)
-                && matches!(&self.text[words[j - 1].span.end..words[j].span.start], " " | "-" | " & ")
+                && matches!(
+                    &self.text[words[j - 1].span.end..words[j].span.start],
+                    " " | "-" | " & "
+                )
             {
                 j += 1;
             }
@@ -393,14 +554,28 @@ impl Drafter<'_> {
     fn candidate(&mut self, words: &[Token], i: usize, j: usize) -> Option<Ref> {
         let german = self.rules.language == "de";
         let run = &words[i..j];
-        let marked = run.iter().any(|w| w.marked && w.lower.chars().count() >= 2 && w.lower.chars().any(char::is_alphabetic));
+        let marked = run.iter().any(|w| {
+            w.marked && w.lower.chars().count() >= 2 && w.lower.chars().any(char::is_alphabetic)
+        });
         let sentence_start = i == 0;
-        let looks_like_name = if german { marked || (run.len() >= 2 && !sentence_start) } else { marked || !sentence_start || run.len() >= 2 };
+        let looks_like_name = if german {
+            marked || (run.len() >= 2 && !sentence_start)
+        } else {
+            marked || !sentence_start || run.len() >= 2
+        };
         // German compounds ("Cloud-Dienste", "IP-Adressen") and runs ending in a common
         // noun ("Geheimdienstangaben Informationen") are words, not names.
         let last = &run[run.len() - 1];
-        let hyphen_compound = run.len() >= 2 && self.text[run[run.len() - 2].span.end..last.span.start] == *"-" && !last.marked;
-        let noun_ending = self.rules.candidate.noun_endings.iter().any(|e| last.lower.ends_with(e.as_str())) && !last.marked;
+        let hyphen_compound = run.len() >= 2
+            && self.text[run[run.len() - 2].span.end..last.span.start] == *"-"
+            && !last.marked;
+        let noun_ending = self
+            .rules
+            .candidate
+            .noun_endings
+            .iter()
+            .any(|e| last.lower.ends_with(e.as_str()))
+            && !last.marked;
         if !looks_like_name || (german && (hyphen_compound || noun_ending)) {
             return None;
         }
@@ -408,27 +583,63 @@ impl Drafter<'_> {
         let cw = &self.rules.candidate;
         let last = &run[run.len() - 1].lower;
         let previous = i.checked_sub(1).map(|p| words[p].lower.as_str());
-        let (kind, confidence, reason) = if run.iter().any(|w| cw.company_words.contains(&w.lower)) {
-            (EntityKind::Company, 0.6, format!("'{last}' names a company"))
-        } else if run.iter().any(|w| cw.government_words.contains(&w.lower) || cw.government_words.iter().any(|g| g.len() > 5 && w.lower.ends_with(g.as_str()))) {
-            (EntityKind::Government, 0.6, "a word that names a government body".to_owned())
+        let (kind, confidence, reason) = if run.iter().any(|w| cw.company_words.contains(&w.lower))
+        {
+            (
+                EntityKind::Company,
+                0.6,
+                format!("'{last}' names a company"),
+            )
+        } else if run.iter().any(|w| {
+            cw.government_words.contains(&w.lower)
+                || cw
+                    .government_words
+                    .iter()
+                    .any(|g| g.len() > 5 && w.lower.ends_with(g.as_str()))
+        }) {
+            (
+                EntityKind::Government,
+                0.6,
+                "a word that names a government body".to_owned(),
+            )
         } else if previous.is_some_and(|p| cw.person_titles.contains(p)) {
-            (EntityKind::Person, 0.6, format!("after the title '{}'", previous.unwrap_or_default()))
+            (
+                EntityKind::Person,
+                0.6,
+                format!("after the title '{}'", previous.unwrap_or_default()),
+            )
         } else if run.len() == 2 && !marked && !german {
             (EntityKind::Person, 0.35, "two capitalised words".to_owned())
         } else {
-            (EntityKind::Organization, 0.35, "an unknown capitalised name".to_owned())
+            (
+                EntityKind::Organization,
+                0.35,
+                "an unknown capitalised name".to_owned(),
+            )
         };
         let id = slug(&label);
         if id.is_empty() || self.dict.entry(&id).is_some() {
             return None;
         }
         if !self.candidate_index.contains_key(&id) {
-            self.draft.candidates.push(Candidate { id: id.clone(), label, kind, confidence, reason, used: false });
-            self.candidate_index.insert(id.clone(), self.draft.candidates.len() - 1);
+            self.draft.candidates.push(Candidate {
+                id: id.clone(),
+                label,
+                kind,
+                confidence,
+                reason,
+                used: false,
+            });
+            self.candidate_index
+                .insert(id.clone(), self.draft.candidates.len() - 1);
         }
         let c = &self.draft.candidates[self.candidate_index[&id]];
-        Some(Ref { id, kind: c.kind, words: i..j, candidate: true })
+        Some(Ref {
+            id,
+            kind: c.kind,
+            words: i..j,
+            candidate: true,
+        })
     }
 
     /// The document a sentence names, with its author: the entity right after the noun
@@ -438,25 +649,56 @@ impl Drafter<'_> {
     fn documents_in(&mut self, words: &[Token], refs: &[Ref]) -> Option<String> {
         let mut best: Option<(u8, String)> = None;
         for (pattern, kind) in &self.rules.documents {
-            let Some((s, e)) = pattern.find(words) else { continue };
+            let Some((s, e)) = pattern.find(words) else {
+                continue;
+            };
             // A document noun inside an entity's name ("Office of ... Intelligence") is not a document.
             if refs.iter().any(|r| r.words.start <= s && e < r.words.end) {
                 continue;
             }
             let definite = s > 0 && DEFINITE.contains(&words[s - 1].lower.as_str());
-            let cue = words[s..=e].iter().map(|w| w.lower.as_str()).collect::<Vec<_>>().join(" ");
-            let genitive = words.get(e + 1).is_some_and(|w| GENITIVE.contains(&w.lower.as_str()));
-            let adjacent = words.get(e + 1).is_some_and(|n| self.text[words[e].span.end..n.span.start].trim().is_empty());
-            let named_after = refs
+            let cue = words[s..=e]
                 .iter()
-                .find(|r| can_speak(r) && adjacent && (r.words.start == e + 1 || (genitive && r.words.start > e + 1 && r.words.start <= e + 3)));
-            let own = (s.saturating_sub(3)..s).any(|i| INDEFINITE.contains(&words[i].lower.as_str()));
+                .map(|w| w.lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let genitive = words
+                .get(e + 1)
+                .is_some_and(|w| GENITIVE.contains(&w.lower.as_str()));
+            let adjacent = words
+                .get(e + 1)
+                .is_some_and(|n| self.text[words[e].span.end..n.span.start].trim().is_empty());
+            let named_after = refs.iter().find(|r| {
+                can_speak(r)
+                    && adjacent
+                    && (r.words.start == e + 1
+                        || (genitive && r.words.start > e + 1 && r.words.start <= e + 3))
+            });
+            let own =
+                (s.saturating_sub(3)..s).any(|i| INDEFINITE.contains(&words[i].lower.as_str()));
             let (rank, id) = if let Some(author) = named_after {
-                (3, self.document(&author.id.clone(), *kind, &cue, author.candidate))
-            } else if let Some(previous) = self.draft.documents.iter().rev().find(|d| d.kind == *kind && definite) {
+                (
+                    3,
+                    self.document(&author.id.clone(), *kind, &cue, author.candidate),
+                )
+            } else if let Some(previous) = self
+                .draft
+                .documents
+                .iter()
+                .rev()
+                .find(|d| d.kind == *kind && definite)
+            {
                 (2, previous.id.clone())
-            } else if let Some(author) = refs.iter().filter(|r| r.words.end <= s && can_speak(r)).last().filter(|_| own) {
-                (1, self.document(&author.id.clone(), *kind, &cue, author.candidate))
+            } else if let Some(author) = refs
+                .iter()
+                .filter(|r| r.words.end <= s && can_speak(r))
+                .last()
+                .filter(|_| own)
+            {
+                (
+                    1,
+                    self.document(&author.id.clone(), *kind, &cue, author.candidate),
+                )
             } else {
                 continue;
             };
@@ -470,7 +712,14 @@ impl Drafter<'_> {
     fn document(&mut self, author: &str, kind: DocumentKind, cue: &str, candidate: bool) -> String {
         let id = format!("{author}-{}", kind_slug(kind));
         if !self.draft.documents.iter().any(|d| d.id == id) {
-            self.draft.documents.push(DraftDocument { id: id.clone(), kind, author: author.to_owned(), via: None, link: LinkKind::Cites, cue: cue.to_owned() });
+            self.draft.documents.push(DraftDocument {
+                id: id.clone(),
+                kind,
+                author: author.to_owned(),
+                via: None,
+                link: LinkKind::Cites,
+                cue: cue.to_owned(),
+            });
         }
         if candidate {
             self.use_candidate(author);
@@ -482,11 +731,24 @@ impl Drafter<'_> {
     /// article through X's report.
     fn relay(&mut self, _words: &[Token], _refs: &[Ref], document: Option<&str>, reporter: &Who) {
         let Some(doc) = document else { return };
-        let Some(author) = self.draft.documents.iter().find(|d| d.id == doc).map(|d| d.author.clone()) else { return };
+        let Some(author) = self
+            .draft
+            .documents
+            .iter()
+            .find(|d| d.id == doc)
+            .map(|d| d.author.clone())
+        else {
+            return;
+        };
         if author == reporter.id || reporter.id == "publisher" {
             return;
         }
-        let news = self.document(&reporter.id.clone(), DocumentKind::NewsReport, "reporting verb", self.candidate_index.contains_key(&reporter.id));
+        let news = self.document(
+            &reporter.id.clone(),
+            DocumentKind::NewsReport,
+            "reporting verb",
+            self.candidate_index.contains_key(&reporter.id),
+        );
         if let Some(d) = self.draft.documents.iter_mut().find(|d| d.id == doc) {
             if d.via.is_none() && d.id != news {
                 d.via = Some(news);
@@ -495,13 +757,26 @@ impl Drafter<'_> {
     }
 
     fn document_author(&self, document: Option<&str>) -> Option<Who> {
-        let d = self.draft.documents.iter().find(|d| Some(d.id.as_str()) == document)?;
-        Some(Who { id: d.author.clone(), reason: format!("author of the {} ({})", kind_slug(d.kind), d.cue), factor: 0.9 })
+        let d = self
+            .draft
+            .documents
+            .iter()
+            .find(|d| Some(d.id.as_str()) == document)?;
+        Some(Who {
+            id: d.author.clone(),
+            reason: format!("author of the {} ({})", kind_slug(d.kind), d.cue),
+            factor: 0.9,
+        })
     }
 
     /// The last document by `author`, for later claims of the same claimant.
     fn document_of(&self, author: &str) -> Option<String> {
-        self.draft.documents.iter().rev().find(|d| d.author == author && d.kind != DocumentKind::NewsReport).map(|d| d.id.clone())
+        self.draft
+            .documents
+            .iter()
+            .rev()
+            .find(|d| d.author == author && d.kind != DocumentKind::NewsReport)
+            .map(|d| d.id.clone())
     }
 
     /// Whoever the last three sentences quoted, preferring a source whose document the
@@ -519,13 +794,26 @@ impl Drafter<'_> {
             .iter()
             .find(|c| c.document.is_some())
             .or(recent.first())
-            .map(|c| Who { id: c.claimant.clone(), reason: format!("context: the claimant of claim {}", c.id), factor: 0.8 })
+            .map(|c| Who {
+                id: c.claimant.clone(),
+                reason: format!("context: the claimant of claim {}", c.id),
+                factor: 0.8,
+            })
     }
 
     /// A country does not speak; its government does.
     fn speaker(&self, w: Who) -> Who {
-        match self.dict.entry(&w.id).filter(|e| e.kind == EntityKind::Country).and_then(|e| self.dict.government_of(&e.id)) {
-            Some(g) => Who { id: g.id.clone(), reason: format!("{} (the government of {})", w.reason, w.id), ..w },
+        match self
+            .dict
+            .entry(&w.id)
+            .filter(|e| e.kind == EntityKind::Country)
+            .and_then(|e| self.dict.government_of(&e.id))
+        {
+            Some(g) => Who {
+                id: g.id.clone(),
+                reason: format!("{} (the government of {})", w.reason, w.id),
+                ..w
+            },
             None => w,
         }
     }
@@ -538,11 +826,26 @@ impl Drafter<'_> {
 
     fn new_id(&self, claimant: &str, kind: ClaimKind, sentence: usize) -> String {
         // Provisional and unique (its position); rename_claims gives the readable id.
-        format!("draft-{}-{}-{}-{}", self.draft.claims.len(), sentence + 1, claimant, kind.as_str())
+        format!(
+            "draft-{}-{}-{}-{}",
+            self.draft.claims.len(),
+            sentence + 1,
+            claimant,
+            kind.as_str()
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_claim(&mut self, index: usize, span: Range<usize>, rule: &ClaimRule, w: Who, words: &[Token], refs: &[Ref], document: Option<String>) {
+    fn push_claim(
+        &mut self,
+        index: usize,
+        span: Range<usize>,
+        rule: &ClaimRule,
+        w: Who,
+        words: &[Token],
+        refs: &[Ref],
+        document: Option<String>,
+    ) {
         // Without a speaker and without anyone it is about, a reporting word says nothing
         // worth drafting ("nobody said anything").
         if w.id == "publisher" && refs.is_empty() {
@@ -557,9 +860,20 @@ impl Drafter<'_> {
         }
         let mut propositions = self.services(words, refs);
         propositions.extend(self.listings(words, refs));
-        let document = document.or_else(|| self.document_of(&w.id)).filter(|d| self.draft.documents.iter().any(|x| x.id == *d && x.author == w.id));
+        let document = document.or_else(|| self.document_of(&w.id)).filter(|d| {
+            self.draft
+                .documents
+                .iter()
+                .any(|x| x.id == *d && x.author == w.id)
+        });
         let about = about(refs, &w.id);
-        for id in about.iter().chain([&w.id]).chain(propositions.iter().flat_map(|(s, _, o)| [s, o])).cloned().collect::<Vec<_>>() {
+        for id in about
+            .iter()
+            .chain([&w.id])
+            .chain(propositions.iter().flat_map(|(s, _, o)| [s, o]))
+            .cloned()
+            .collect::<Vec<_>>()
+        {
             self.use_candidate(&id);
         }
         let id = self.new_id(&w.id, kind, index);
@@ -579,24 +893,62 @@ impl Drafter<'_> {
         });
     }
 
-    fn push_response(&mut self, index: usize, span: Range<usize>, rule: &ClaimRule, w: Who, refs: &[Ref], document: Option<String>) {
+    fn push_response(
+        &mut self,
+        index: usize,
+        span: Range<usize>,
+        rule: &ClaimRule,
+        w: Who,
+        refs: &[Ref],
+        document: Option<String>,
+    ) {
         let w = self.speaker(w);
         // The nearest earlier claim about the responder, else the nearest earlier allegation.
         // One may decline to comment on one's own claims, but not deny them.
-        let own_ok = matches!(rule.kind, ClaimKind::RefusalToComment | ClaimKind::NonAnswer | ClaimKind::NotReachable);
+        let own_ok = matches!(
+            rule.kind,
+            ClaimKind::RefusalToComment | ClaimKind::NonAnswer | ClaimKind::NotReachable
+        );
         // The three nearest earlier claims about the responder ("die Behauptungen" answers
         // several), else the nearest earlier allegations.
         // A government answers for what is said about its country.
-        let country = self.dict.entry(&w.id).filter(|e| e.kind == EntityKind::Government).and_then(|e| e.country.as_deref());
+        let country = self
+            .dict
+            .entry(&w.id)
+            .filter(|e| e.kind == EntityKind::Government)
+            .and_then(|e| e.country.as_deref());
         let answerable = |c: &&DraftClaim| !c.kind.is_response() && (c.claimant != w.id || own_ok);
         // "äußerte sich nicht zu dem Bericht": the claims made in that document.
         let mut targets: Vec<String> = match &document {
-            Some(d) => self.draft.claims.iter().rev().take_while(|c| c.sentence + RESPONSE_WINDOW >= index).filter(answerable).filter(|c| c.document.as_ref() == Some(d)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect(),
+            Some(d) => self
+                .draft
+                .claims
+                .iter()
+                .rev()
+                .take_while(|c| c.sentence + RESPONSE_WINDOW >= index)
+                .filter(answerable)
+                .filter(|c| c.document.as_ref() == Some(d))
+                .take(MAX_ANSWERS)
+                .map(|c| c.id.clone())
+                .collect(),
             None => Vec::new(),
         };
         if targets.is_empty() {
-            targets =
-            self.draft.claims.iter().rev().take_while(|c| c.sentence + RESPONSE_WINDOW >= index).filter(answerable).filter(|c| c.about.iter().any(|a| *a == w.id || Some(a.as_str()) == country)).take(MAX_ANSWERS).map(|c| c.id.clone()).collect();
+            targets = self
+                .draft
+                .claims
+                .iter()
+                .rev()
+                .take_while(|c| c.sentence + RESPONSE_WINDOW >= index)
+                .filter(answerable)
+                .filter(|c| {
+                    c.about
+                        .iter()
+                        .any(|a| *a == w.id || Some(a.as_str()) == country)
+                })
+                .take(MAX_ANSWERS)
+                .map(|c| c.id.clone())
+                .collect();
         }
         if targets.is_empty() {
             targets = self
@@ -606,7 +958,12 @@ impl Drafter<'_> {
                 .rev()
                 .take_while(|c| c.sentence + RESPONSE_WINDOW >= index)
                 .filter(answerable)
-                .filter(|c| matches!(c.kind, ClaimKind::Allegation | ClaimKind::OfficialAction | ClaimKind::Threat))
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ClaimKind::Allegation | ClaimKind::OfficialAction | ClaimKind::Threat
+                    )
+                })
                 .take(MAX_ANSWERS)
                 .map(|c| c.id.clone())
                 .collect();
@@ -621,12 +978,21 @@ impl Drafter<'_> {
         }
         let (kind, answers, rule_name) = if targets.is_empty() {
             // A response to nothing drafted is kept as an assertion for the reviewer.
-            (ClaimKind::Assertion, Vec::new(), format!("{} (no earlier claim to answer)", rule.rule))
+            (
+                ClaimKind::Assertion,
+                Vec::new(),
+                format!("{} (no earlier claim to answer)", rule.rule),
+            )
         } else {
             (rule.kind, targets, rule.rule.clone())
         };
         let id = self.new_id(&w.id, kind, index);
-        let document = document.filter(|d| self.draft.documents.iter().any(|x| x.id == *d && x.author == w.id));
+        let document = document.filter(|d| {
+            self.draft
+                .documents
+                .iter()
+                .any(|x| x.id == *d && x.author == w.id)
+        });
         self.draft.claims.push(DraftClaim {
             id,
             kind,
@@ -651,7 +1017,12 @@ impl Drafter<'_> {
         // Each clause with a service verb: "ZTE supplies X, while Ericsson provides Y".
         while from < words.len() {
             let rest = &words[from..];
-            let Some((verb_at, side)) = self.rules.service_verbs.iter().filter_map(|(p, side)| p.find(rest).map(|(s, _)| (from + s, *side))).min_by_key(|(s, _)| *s)
+            let Some((verb_at, side)) = self
+                .rules
+                .service_verbs
+                .iter()
+                .filter_map(|(p, side)| p.find(rest).map(|(s, _)| (from + s, *side)))
+                .min_by_key(|(s, _)| *s)
             else {
                 break;
             };
@@ -671,17 +1042,30 @@ impl Drafter<'_> {
             // The cited source ("according to analysts at X") is not a party.
             let parties: Vec<&Ref> = refs
                 .iter()
-                .filter(|r| is_party(r.kind) && scope.contains(&r.words.start) && self.cited.as_deref() != Some(r.id.as_str()))
+                .filter(|r| {
+                    is_party(r.kind)
+                        && scope.contains(&r.words.start)
+                        && self.cited.as_deref() != Some(r.id.as_str())
+                })
                 .collect();
             for (predicate, noun_at, _) in found {
                 let (providers, customers): (Vec<&Ref>, Vec<&Ref>) = match side {
                     ProviderSide::Before => {
-                        let split = if parties.iter().any(|r| r.words.start < noun_at) && parties.iter().any(|r| r.words.start > noun_at) { noun_at } else { verb_at };
+                        let split = if parties.iter().any(|r| r.words.start < noun_at)
+                            && parties.iter().any(|r| r.words.start > noun_at)
+                        {
+                            noun_at
+                        } else {
+                            verb_at
+                        };
                         parties.iter().partition(|r| r.words.start < split)
                     }
                     // "X nutzt Dienste von Y", "X soll Y-CDNs nutzen": the provider follows the
                     // verb or stands right before the service noun.
-                    ProviderSide::After => parties.iter().partition(|r| r.words.start > verb_at || (r.words.start < noun_at && r.words.start + 4 > noun_at)),
+                    ProviderSide::After => parties.iter().partition(|r| {
+                        r.words.start > verb_at
+                            || (r.words.start < noun_at && r.words.start + 4 > noun_at)
+                    }),
                 };
                 for p in &providers {
                     for c in &customers {
@@ -703,11 +1087,17 @@ impl Drafter<'_> {
         if !self.listing {
             return Vec::new();
         }
-        let Some(list) = refs.iter().find(|r| r.kind == EntityKind::List) else { return Vec::new() };
+        let Some(list) = refs.iter().find(|r| r.kind == EntityKind::List) else {
+            return Vec::new();
+        };
         let scope = clause(self.text, words, list.words.start);
         let mut out = Vec::new();
         let listed = refs.iter().filter(|r| {
-            matches!(r.kind, EntityKind::Company | EntityKind::Organization | EntityKind::Group) && scope.contains(&r.words.start) && r.words.start < list.words.start
+            matches!(
+                r.kind,
+                EntityKind::Company | EntityKind::Organization | EntityKind::Group
+            ) && scope.contains(&r.words.start)
+                && r.words.start < list.words.start
         });
         for r in listed {
             let t = (r.id.clone(), "addedTo".to_owned(), list.id.clone());
@@ -727,11 +1117,19 @@ fn no_pattern() -> super::rules::Pattern {
 }
 
 fn publisher() -> Who {
-    Who { id: "publisher".into(), reason: "no source named: the article's own assertion".into(), factor: 0.6 }
+    Who {
+        id: "publisher".into(),
+        reason: "no source named: the article's own assertion".into(),
+        factor: 0.6,
+    }
 }
 
 fn who(r: &Ref, reason: &str, factor: f64) -> Who {
-    Who { id: r.id.clone(), reason: reason.to_owned(), factor }
+    Who {
+        id: r.id.clone(),
+        reason: reason.to_owned(),
+        factor,
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -739,13 +1137,18 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The rule whose match starts first (the higher confidence on a tie).
-fn best_match<'r>(rules: &'r [ClaimRule], words: &[Token]) -> Option<(&'r ClaimRule, usize, usize)> {
+fn best_match<'r>(
+    rules: &'r [ClaimRule],
+    words: &[Token],
+) -> Option<(&'r ClaimRule, usize, usize)> {
     let mut best: Option<(&ClaimRule, usize, usize)> = None;
     for r in rules {
         if let Some((s, e)) = r.pattern.find(words) {
             let better = match best {
                 None => true,
-                Some((b, bs, be)) => s < bs || (s == bs && (e > be || (e == be && r.confidence > b.confidence))),
+                Some((b, bs, be)) => {
+                    s < bs || (s == bs && (e > be || (e == be && r.confidence > b.confidence)))
+                }
             };
             if better {
                 best = Some((r, s, e));
@@ -759,11 +1162,21 @@ fn best_match<'r>(rules: &'r [ClaimRule], words: &[Token]) -> Option<(&'r ClaimR
 /// something else comes first (German verb-second order: "Das behauptet Top10VPN",
 /// "..., drohte Peking"), otherwise the nearest entity before it in its clause.
 fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) -> Option<Who> {
-    let after_comma = start > 0 && text[words[start - 1].span.end..words[start].span.start].contains(',');
-    let first_mention_at = refs.iter().filter(|r| can_speak(r)).map(|r| r.words.start).min();
+    let after_comma =
+        start > 0 && text[words[start - 1].span.end..words[start].span.start].contains(',');
+    let first_mention_at = refs
+        .iter()
+        .filter(|r| can_speak(r))
+        .map(|r| r.words.start)
+        .min();
     let inverted = after_comma || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
-    let before = refs.iter().filter(|r| r.words.end <= start && can_speak(r)).last();
-    let after = refs.iter().find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
+    let before = refs
+        .iter()
+        .filter(|r| r.words.end <= start && can_speak(r))
+        .last();
+    let after = refs
+        .iter()
+        .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
@@ -777,13 +1190,20 @@ fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) 
     }
     before
         .map(|r| who(r, "subject before the reporting verb", 1.0))
-        .or_else(|| first_after(refs, end + 1).map(|r| who(r, "named after the reporting verb", 0.9)))
+        .or_else(|| {
+            first_after(refs, end + 1).map(|r| who(r, "named after the reporting verb", 0.9))
+        })
 }
 
 /// Words between a document noun and its author: "Memorandum des Weißen Hauses".
-const GENITIVE: [&str; 9] = ["des", "der", "von", "vom", "of", "by", "from", "the", "seitens"];
+const GENITIVE: [&str; 9] = [
+    "des", "der", "von", "vom", "of", "by", "from", "the", "seitens",
+];
 /// Words before a speaker's own document: "in einem kürzlich veröffentlichten Bericht".
-const INDEFINITE: [&str; 14] = ["ein", "einem", "einer", "eines", "einen", "a", "an", "its", "seinem", "seiner", "ihrem", "ihrer", "their", "his"];
+const INDEFINITE: [&str; 14] = [
+    "ein", "einem", "einer", "eines", "einen", "a", "an", "its", "seinem", "seiner", "ihrem",
+    "ihrer", "their", "his",
+];
 /// How many sentences back a response looks for the claims it answers.
 const RESPONSE_WINDOW: usize = 40;
 /// How many earlier claims one response is linked to at most.
@@ -793,8 +1213,9 @@ const DEFINITE: [&str; 7] = ["der", "die", "das", "dem", "den", "des", "the"];
 
 /// Words that open a subordinate clause after a comma: the clause ends a list of parties.
 const CLAUSE_OPENERS: [&str; 24] = [
-    "die", "der", "das", "denen", "dem", "deren", "dessen", "was", "wobei", "während", "weil", "dass", "sondern", "doch",
-    "um", "nachdem", "which", "who", "that", "while", "because", "but", "after", "whose",
+    "die", "der", "das", "denen", "dem", "deren", "dessen", "was", "wobei", "während", "weil",
+    "dass", "sondern", "doch", "um", "nachdem", "which", "who", "that", "while", "because", "but",
+    "after", "whose",
 ];
 
 /// The word range of the clause around word `at`: up to a comma that opens a
@@ -803,7 +1224,9 @@ fn clause(text: &str, words: &[Token], at: usize) -> Range<usize> {
     let boundary = |i: usize| {
         // A boundary between words i-1 and i.
         let gap = &text[words[i - 1].span.end..words[i].span.start];
-        gap.contains(';') || gap.contains(':') || (gap.contains(',') && CLAUSE_OPENERS.contains(&words[i].lower.as_str()))
+        gap.contains(';')
+            || gap.contains(':')
+            || (gap.contains(',') && CLAUSE_OPENERS.contains(&words[i].lower.as_str()))
     };
     let mut s = at.min(words.len());
     while s > 0 && s < words.len() && !boundary(s) {
@@ -822,7 +1245,9 @@ fn can_speak(r: &Ref) -> bool {
 }
 
 fn first_before(refs: &[Ref], at: usize) -> Option<&Ref> {
-    refs.iter().filter(|r| r.words.end <= at && can_speak(r)).next()
+    refs.iter()
+        .filter(|r| r.words.end <= at && can_speak(r))
+        .next()
 }
 
 fn first_after(refs: &[Ref], at: usize) -> Option<&Ref> {
@@ -832,14 +1257,28 @@ fn first_after(refs: &[Ref], at: usize) -> Option<&Ref> {
 /// The subject of a response and the entities coordinated with it ("Das Weiße Haus und
 /// die CIA lehnten ... ab").
 fn coordinated_subject(text: &str, words: &[Token], refs: &[Ref], cue: usize) -> Vec<Ref> {
-    let before: Vec<&Ref> = refs.iter().filter(|r| r.words.end <= cue && can_speak(r)).collect();
+    let before: Vec<&Ref> = refs
+        .iter()
+        .filter(|r| r.words.end <= cue && can_speak(r))
+        .collect();
     let Some(first) = before.first() else {
-        return refs.iter().find(|r| r.words.start > cue && can_speak(r)).cloned().into_iter().collect();
+        return refs
+            .iter()
+            .find(|r| r.words.start > cue && can_speak(r))
+            .cloned()
+            .into_iter()
+            .collect();
     };
     let mut out = vec![(*first).clone()];
     for pair in before.windows(2) {
-        let between = &text[words[pair[0].words.end - 1].span.end..words[pair[1].words.start].span.start];
-        let joined = between.split_whitespace().all(|w| matches!(w.to_lowercase().trim_matches(','), "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "" | "&"));
+        let between =
+            &text[words[pair[0].words.end - 1].span.end..words[pair[1].words.start].span.start];
+        let joined = between.split_whitespace().all(|w| {
+            matches!(
+                w.to_lowercase().trim_matches(','),
+                "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "" | "&"
+            )
+        });
         if joined && between.len() < 12 && !out.iter().any(|o| o.id == pair[1].id) {
             out.push(pair[1].clone());
         } else {

@@ -52,8 +52,14 @@ impl Extractor {
     }
 
     /// Drafts the claims of an article given as raw bytes.
-    pub fn draft_bytes(&self, bytes: &[u8], info: ArticleInfo) -> Result<(String, Draft), ExtractError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| ExtractError::NotUtf8 { offset: e.valid_up_to() })?;
+    pub fn draft_bytes(
+        &self,
+        bytes: &[u8],
+        info: ArticleInfo,
+    ) -> Result<(String, Draft), ExtractError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| ExtractError::NotUtf8 {
+            offset: e.valid_up_to(),
+        })?;
         // A byte-order mark is not part of the text.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let draft = self.draft(text, info)?;
@@ -69,7 +75,10 @@ impl Extractor {
             return Err(ExtractError::BadId(info.id));
         }
         if let Some(d) = &info.date {
-            crate::sheet::PartialDate::parse(d).map_err(|e| ExtractError::BadDate { value: d.clone(), message: e.to_string() })?;
+            crate::sheet::PartialDate::parse(d).map_err(|e| ExtractError::BadDate {
+                value: d.clone(),
+                message: e.to_string(),
+            })?;
         }
         let rules = self.rules.language(&info.language)?;
         info.language = info.language.to_ascii_lowercase();
@@ -107,7 +116,10 @@ impl Extractor {
 
 /// An article id from a file name: "Alibaba PLA memo.txt" -> "alibaba-pla-memo".
 pub fn id_from_path(path: &std::path::Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("article");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article");
     let s = draft::slug(stem);
     if s.is_empty() {
         "article".into()
@@ -118,8 +130,12 @@ pub fn id_from_path(path: &std::path::Path) -> String {
 
 /// German or English, by counting a few frequent function words.
 pub fn guess_language(text: &str) -> &'static str {
-    const DE: [&str; 10] = ["der", "die", "das", "und", "nicht", "mit", "ist", "den", "von", "sich"];
-    const EN: [&str; 10] = ["the", "and", "of", "to", "is", "that", "with", "was", "for", "said"];
+    const DE: [&str; 10] = [
+        "der", "die", "das", "und", "nicht", "mit", "ist", "den", "von", "sich",
+    ];
+    const EN: [&str; 10] = [
+        "the", "and", "of", "to", "is", "that", "with", "was", "for", "said",
+    ];
     let (mut de, mut en) = (0usize, 0usize);
     for w in text.split(|c: char| !c.is_alphabetic()).take(5_000) {
         let w = w.to_lowercase();

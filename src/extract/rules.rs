@@ -16,11 +16,23 @@ use crate::sheet::{ClaimKind, DocumentKind};
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
     #[error("{path}: cannot read: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: {message}")]
-    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {field}: {message}")]
-    Invalid { path: PathBuf, field: String, message: String },
+    Invalid {
+        path: PathBuf,
+        field: String,
+        message: String,
+    },
     #[error("no rules for language '{0}' (rules exist for: de, en)")]
     UnknownLanguage(String),
 }
@@ -65,7 +77,11 @@ impl Pattern {
                 let pieces = tokens(raw.trim_end_matches('*'));
                 let n = pieces.len();
                 for (i, p) in pieces.into_iter().enumerate() {
-                    words.push(if star && i + 1 == n { Word::Prefix(p.lower) } else { Word::Exact(p.lower) });
+                    words.push(if star && i + 1 == n {
+                        Word::Prefix(p.lower)
+                    } else {
+                        Word::Exact(p.lower)
+                    });
                 }
             }
             if matches!(words.last(), Some(Word::Gap)) {
@@ -85,7 +101,12 @@ impl Pattern {
                 Word::Gap => unreachable!("checked above: no alternative starts with a gap"),
             }
         }
-        Ok(Pattern { source: source.to_owned(), alternatives, by_first, by_prefix })
+        Ok(Pattern {
+            source: source.to_owned(),
+            alternatives,
+            by_first,
+            by_prefix,
+        })
     }
 
     /// The first match in `words` (earliest start; the first alternative on a tie): the
@@ -93,8 +114,16 @@ impl Pattern {
     pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
         for (pos, w) in words.iter().enumerate() {
             let mut best: Option<(usize, usize)> = None; // (alternative, last word)
-            let exact = self.by_first.get(&w.lower).map(Vec::as_slice).unwrap_or(&[]);
-            let prefixed = self.by_prefix.iter().filter(|(p, _)| w.lower.starts_with(p.as_str())).map(|(_, i)| i);
+            let exact = self
+                .by_first
+                .get(&w.lower)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let prefixed = self
+                .by_prefix
+                .iter()
+                .filter(|(p, _)| w.lower.starts_with(p.as_str()))
+                .map(|(_, i)| i);
             for &i in exact.iter().chain(prefixed) {
                 if best.is_none_or(|(b, _)| i < b) {
                     if let Some(end) = match_at(&self.alternatives[i], words, pos) {
@@ -299,14 +328,20 @@ pub struct Rules {
     languages: Vec<LanguageRules>,
 }
 
-const BUNDLED: [(&str, &str); 2] = [("de.toml", include_str!("rules/de.toml")), ("en.toml", include_str!("rules/en.toml"))];
+const BUNDLED: [(&str, &str); 2] = [
+    ("de.toml", include_str!("rules/de.toml")),
+    ("en.toml", include_str!("rules/en.toml")),
+];
 
 impl Rules {
     /// The rules compiled into the binary.
     pub fn bundled() -> Rules {
         let languages = BUNDLED
             .iter()
-            .map(|(name, text)| LanguageRules::parse(Path::new(name), text).expect("bundled rules are checked by a test"))
+            .map(|(name, text)| {
+                LanguageRules::parse(Path::new(name), text)
+                    .expect("bundled rules are checked by a test")
+            })
             .collect();
         Rules { languages }
     }
@@ -314,11 +349,20 @@ impl Rules {
     /// Every `*.toml` in `dir`, replacing the bundled rules of the same language.
     pub fn load_dir(dir: &Path) -> Result<Rules, RulesError> {
         let mut rules = Rules::bundled();
-        let entries = std::fs::read_dir(dir).map_err(|source| RulesError::Io { path: dir.to_owned(), source })?;
+        let entries = std::fs::read_dir(dir).map_err(|source| RulesError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
-        for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
-            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io { path: path.clone(), source })?;
+        for path in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        {
+            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
+                path: path.clone(),
+                source,
+            })?;
             let lang = LanguageRules::parse(&path, &text)?;
             rules.languages.retain(|l| l.language != lang.language);
             rules.languages.push(lang);
@@ -327,21 +371,44 @@ impl Rules {
     }
 
     pub fn language(&self, tag: &str) -> Result<&LanguageRules, RulesError> {
-        let primary = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
-        self.languages.iter().find(|l| l.language == primary).ok_or(RulesError::UnknownLanguage(tag.to_owned()))
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or(tag)
+            .to_ascii_lowercase();
+        self.languages
+            .iter()
+            .find(|l| l.language == primary)
+            .ok_or(RulesError::UnknownLanguage(tag.to_owned()))
     }
 }
 
 impl LanguageRules {
     pub fn parse(path: &Path, text: &str) -> Result<LanguageRules, RulesError> {
         let raw: RawRules = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|s| crate::sheet::line_col(text, s.start)).unwrap_or((1, 1));
-            RulesError::Syntax { path: path.to_owned(), line, column, message: e.message().trim().to_owned() }
+            let (line, column) = e
+                .span()
+                .map(|s| crate::sheet::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            RulesError::Syntax {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
         })?;
         let pat = |field: &str, source: &str| {
-            Pattern::parse(source).map_err(|message| RulesError::Invalid { path: path.to_owned(), field: field.to_owned(), message })
+            Pattern::parse(source).map_err(|message| RulesError::Invalid {
+                path: path.to_owned(),
+                field: field.to_owned(),
+                message,
+            })
         };
-        let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<HashSet<_>>();
+        let lower = |v: Vec<String>| {
+            v.into_iter()
+                .map(|s| s.to_lowercase())
+                .collect::<HashSet<_>>()
+        };
         let mut anaphora = Vec::new();
         let mut phrases: Vec<_> = raw.anaphora.into_iter().collect();
         phrases.sort();
@@ -349,38 +416,44 @@ impl LanguageRules {
             let referent = if target == "document" {
                 Referent::Document
             } else {
-                Referent::Kind(crate::sheet::EntityKind::from_str(&target).ok_or_else(|| RulesError::Invalid {
-                    path: path.to_owned(),
-                    field: format!("anaphora.\"{phrase}\""),
-                    message: format!("'{target}' is not an entity kind or \"document\""),
+                Referent::Kind(crate::sheet::EntityKind::from_str(&target).ok_or_else(|| {
+                    RulesError::Invalid {
+                        path: path.to_owned(),
+                        field: format!("anaphora.\"{phrase}\""),
+                        message: format!("'{target}' is not an entity kind or \"document\""),
+                    }
                 })?)
             };
             anaphora.push((pat("anaphora", &phrase)?, referent));
         }
-        let claim_rules = |list: Vec<RawClaimRule>, field: &str| -> Result<Vec<ClaimRule>, RulesError> {
-            list.into_iter()
-                .map(|r| {
-                    if !(0.0..=1.0).contains(&r.confidence) {
-                        return Err(RulesError::Invalid {
-                            path: path.to_owned(),
-                            field: format!("{field} {}", r.rule),
-                            message: "confidence must be between 0 and 1".into(),
-                        });
-                    }
-                    Ok(ClaimRule {
-                        pattern: pat(&format!("{field} {}", r.rule), &r.pattern)?,
-                        rule: r.rule,
-                        kind: r.kind,
-                        claimant: r.claimant.unwrap_or(ClaimantSide::Subject),
-                        confidence: r.confidence,
+        let claim_rules =
+            |list: Vec<RawClaimRule>, field: &str| -> Result<Vec<ClaimRule>, RulesError> {
+                list.into_iter()
+                    .map(|r| {
+                        if !(0.0..=1.0).contains(&r.confidence) {
+                            return Err(RulesError::Invalid {
+                                path: path.to_owned(),
+                                field: format!("{field} {}", r.rule),
+                                message: "confidence must be between 0 and 1".into(),
+                            });
+                        }
+                        Ok(ClaimRule {
+                            pattern: pat(&format!("{field} {}", r.rule), &r.pattern)?,
+                            rule: r.rule,
+                            kind: r.kind,
+                            claimant: r.claimant.unwrap_or(ClaimantSide::Subject),
+                            confidence: r.confidence,
+                        })
                     })
-                })
-                .collect()
-        };
+                    .collect()
+            };
         let known_properties = crate::ontology::properties();
         let mut services = Vec::new();
         for s in raw.service {
-            if !known_properties.keys().any(|iri| iri.rsplit(['#', '/']).next() == Some(s.predicate.as_str())) {
+            if !known_properties
+                .keys()
+                .any(|iri| iri.rsplit(['#', '/']).next() == Some(s.predicate.as_str()))
+            {
                 return Err(RulesError::Invalid {
                     path: path.to_owned(),
                     field: "service.predicate".into(),
@@ -395,18 +468,34 @@ impl LanguageRules {
             months: lower(raw.months),
             stopwords: lower(raw.stopwords),
             anaphora,
-            documents: raw.document.into_iter().map(|d| Ok((pat("document", &d.pattern)?, d.kind))).collect::<Result<_, RulesError>>()?,
+            documents: raw
+                .document
+                .into_iter()
+                .map(|d| Ok((pat("document", &d.pattern)?, d.kind)))
+                .collect::<Result<_, RulesError>>()?,
             responses: claim_rules(raw.response, "response")?,
             claims: claim_rules(raw.claim, "claim")?,
-            attributions: raw.attribution.into_iter().map(|a| pat("attribution", &a.pattern)).collect::<Result<_, _>>()?,
-            kinds: raw.kind.into_iter().map(|k| Ok((pat("kind", &k.pattern)?, k.kind))).collect::<Result<_, RulesError>>()?,
+            attributions: raw
+                .attribution
+                .into_iter()
+                .map(|a| pat("attribution", &a.pattern))
+                .collect::<Result<_, _>>()?,
+            kinds: raw
+                .kind
+                .into_iter()
+                .map(|k| Ok((pat("kind", &k.pattern)?, k.kind)))
+                .collect::<Result<_, RulesError>>()?,
             services,
             service_verbs: raw
                 .service_verb
                 .into_iter()
                 .map(|v| Ok((pat("service_verb", &v.pattern)?, v.provider)))
                 .collect::<Result<_, RulesError>>()?,
-            listings: raw.listing.into_iter().map(|l| pat("listing", &l.pattern)).collect::<Result<_, _>>()?,
+            listings: raw
+                .listing
+                .into_iter()
+                .map(|l| pat("listing", &l.pattern))
+                .collect::<Result<_, _>>()?,
             candidate: raw.candidate,
         })
     }
@@ -426,7 +515,10 @@ mod tests {
     #[test]
     fn gaps_and_prefixes_match() {
         let p = Pattern::parse("wies ... zurück | dementiert*").unwrap();
-        assert_eq!(p.find(&tokens("Peking wies die Vorwürfe entschieden zurück")), Some((1, 5)));
+        assert_eq!(
+            p.find(&tokens("Peking wies die Vorwürfe entschieden zurück")),
+            Some((1, 5))
+        );
         assert_eq!(p.find(&tokens("China dementierte")), Some((1, 1)));
         assert_eq!(p.find(&tokens("Peking wies darauf")), None);
     }

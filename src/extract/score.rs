@@ -57,7 +57,11 @@ impl Counts {
 
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
-        if a == 0 { 1.0 } else { 0.0 }
+        if a == 0 {
+            1.0
+        } else {
+            0.0
+        }
     } else {
         a as f64 / b as f64
     }
@@ -79,7 +83,11 @@ impl Tally {
         }
     }
     pub fn get(&self, measure: &str) -> Counts {
-        MEASURES.iter().position(|m| *m == measure).map(|i| self.counts[i]).unwrap_or_default()
+        MEASURES
+            .iter()
+            .position(|m| *m == measure)
+            .map(|i| self.counts[i])
+            .unwrap_or_default()
     }
 }
 
@@ -93,13 +101,25 @@ pub struct ScoreError {
 
 /// The article text of a sheet (inline or `text_file` beside it).
 pub fn sheet_text(sheet: &Sheet) -> Result<String, ScoreError> {
-    let err = |message: String| ScoreError { path: sheet.origin.path.display().to_string(), message };
-    let a = sheet.article.as_ref().ok_or_else(|| err("not an article sheet (no [article] table)".into()))?;
+    let err = |message: String| ScoreError {
+        path: sheet.origin.path.display().to_string(),
+        message,
+    };
+    let a = sheet
+        .article
+        .as_ref()
+        .ok_or_else(|| err("not an article sheet (no [article] table)".into()))?;
     match (&a.text, &a.text_file) {
         (Some(t), _) => Ok(t.clone()),
         (None, Some(f)) => {
-            let path = sheet.origin.path.parent().unwrap_or(std::path::Path::new(".")).join(f.get_ref());
-            std::fs::read_to_string(&path).map_err(|e| err(format!("cannot read {}: {e}", path.display())))
+            let path = sheet
+                .origin
+                .path
+                .parent()
+                .unwrap_or(std::path::Path::new("."))
+                .join(f.get_ref());
+            std::fs::read_to_string(&path)
+                .map_err(|e| err(format!("cannot read {}: {e}", path.display())))
         }
         (None, None) => Err(err("the sheet has no text".into())),
     }
@@ -118,7 +138,11 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 
 /// Scores `draft` (drafted from `text`) against the hand-made `sheet`.
 pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
-    let name = sheet.article.as_ref().map(|a| a.id.get_ref().clone()).unwrap_or_default();
+    let name = sheet
+        .article
+        .as_ref()
+        .map(|a| a.id.get_ref().clone())
+        .unwrap_or_default();
     let gold: Vec<Gold> = sheet
         .claim
         .iter()
@@ -126,7 +150,12 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
             let q = c.quote.get_ref();
             let k = c.occurrence.unwrap_or(1).max(1);
             let start = text.match_indices(q.as_str()).nth(k - 1)?.0;
-            Some(Gold { claimant: c.claimant.get_ref().clone(), kind: c.kind, span: start..start + q.len(), id: c.id.get_ref().clone() })
+            Some(Gold {
+                claimant: c.claimant.get_ref().clone(),
+                kind: c.kind,
+                span: start..start + q.len(),
+                id: c.id.get_ref().clone(),
+            })
         })
         .collect();
 
@@ -140,7 +169,12 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
             gold_entities.extend(p.object.iter().map(|o| o.get_ref().clone()));
         }
     }
-    gold_entities.extend(sheet.document.iter().filter_map(|d| d.author.as_ref().map(|a| a.get_ref().clone())));
+    gold_entities.extend(
+        sheet
+            .document
+            .iter()
+            .filter_map(|d| d.author.as_ref().map(|a| a.get_ref().clone())),
+    );
     gold_entities.remove("publisher");
     let mut drafted_entities = BTreeSet::new();
     for c in &draft.claims {
@@ -154,7 +188,12 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
     drafted_entities.extend(draft.documents.iter().map(|d| d.author.clone()));
     drafted_entities.remove("publisher");
     let common = gold_entities.intersection(&drafted_entities).count();
-    let entities = Counts { gold: gold_entities.len(), drafted: drafted_entities.len(), correct_drafted: common, found_gold: common };
+    let entities = Counts {
+        gold: gold_entities.len(),
+        drafted: drafted_entities.len(),
+        correct_drafted: common,
+        found_gold: common,
+    };
 
     // Claims: same claimant, overlapping quote, one to one.
     let mut matched: HashMap<usize, usize> = HashMap::new(); // drafted -> gold
@@ -163,7 +202,9 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
         let best = gold
             .iter()
             .enumerate()
-            .filter(|(gi, g)| !taken.contains(gi) && g.claimant == d.claimant && overlaps(&g.span, &d.quote))
+            .filter(|(gi, g)| {
+                !taken.contains(gi) && g.claimant == d.claimant && overlaps(&g.span, &d.quote)
+            })
             .max_by_key(|(_, g)| g.span.end.min(d.quote.end) - g.span.start.max(d.quote.start))
             .map(|(gi, _)| gi);
         if let Some(gi) = best {
@@ -171,48 +212,99 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
             matched.insert(di, gi);
         }
     }
-    let claims = Counts { gold: gold.len(), drafted: draft.claims.len(), correct_drafted: matched.len(), found_gold: matched.len() };
+    let claims = Counts {
+        gold: gold.len(),
+        drafted: draft.claims.len(),
+        correct_drafted: matched.len(),
+        found_gold: matched.len(),
+    };
 
     // Kinds.
     let kinds = Counts {
         gold: gold.len(),
         drafted: draft.claims.len(),
-        correct_drafted: draft.claims.iter().filter(|d| gold.iter().any(|g| overlaps(&g.span, &d.quote) && g.kind == d.kind)).count(),
-        found_gold: gold.iter().filter(|g| draft.claims.iter().any(|d| overlaps(&g.span, &d.quote) && g.kind == d.kind)).count(),
+        correct_drafted: draft
+            .claims
+            .iter()
+            .filter(|d| {
+                gold.iter()
+                    .any(|g| overlaps(&g.span, &d.quote) && g.kind == d.kind)
+            })
+            .count(),
+        found_gold: gold
+            .iter()
+            .filter(|g| {
+                draft
+                    .claims
+                    .iter()
+                    .any(|d| overlaps(&g.span, &d.quote) && g.kind == d.kind)
+            })
+            .count(),
     };
 
     // Response links.
-    let gold_index: HashMap<&str, usize> = gold.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+    let gold_index: HashMap<&str, usize> = gold
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
     let mut gold_links = HashSet::new();
     for c in &sheet.claim {
-        let Some(&r) = gold_index.get(c.id.get_ref().as_str()) else { continue };
+        let Some(&r) = gold_index.get(c.id.get_ref().as_str()) else {
+            continue;
+        };
         for a in &c.answers {
             if let Some(&t) = gold_index.get(a.get_ref().as_str()) {
                 gold_links.insert((r, t));
             }
         }
     }
-    let draft_index: HashMap<&str, usize> = draft.claims.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let draft_index: HashMap<&str, usize> = draft
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
     let mut drafted_links = 0;
     let mut right = HashSet::new();
     for (di, d) in draft.claims.iter().enumerate() {
         for a in &d.answers {
             drafted_links += 1;
-            let (Some(&r), Some(t)) = (matched.get(&di), draft_index.get(a.as_str()).and_then(|ti| matched.get(ti))) else { continue };
+            let (Some(&r), Some(t)) = (
+                matched.get(&di),
+                draft_index.get(a.as_str()).and_then(|ti| matched.get(ti)),
+            ) else {
+                continue;
+            };
             if gold_links.contains(&(r, *t)) {
                 right.insert((r, *t));
             }
         }
     }
-    let responses = Counts { gold: gold_links.len(), drafted: drafted_links, correct_drafted: right.len(), found_gold: right.len() };
+    let responses = Counts {
+        gold: gold_links.len(),
+        drafted: drafted_links,
+        correct_drafted: right.len(),
+        found_gold: right.len(),
+    };
 
-    Tally { name, counts: [entities, claims, kinds, responses] }
+    Tally {
+        name,
+        counts: [entities, claims, kinds, responses],
+    }
 }
 
 /// Prints one row per article and measure, then the totals.
 pub fn write_table(tallies: &[Tally], out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{:<28} {:<12} {:>5} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}", "article", "measure", "gold", "drafted", "right", "found", "precision", "recall", "F1")?;
-    let mut total = Tally { name: "TOTAL".into(), ..Tally::default() };
+    writeln!(
+        out,
+        "{:<28} {:<12} {:>5} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}",
+        "article", "measure", "gold", "drafted", "right", "found", "precision", "recall", "F1"
+    )?;
+    let mut total = Tally {
+        name: "TOTAL".into(),
+        ..Tally::default()
+    };
     for t in tallies {
         total.add(t);
     }
@@ -222,7 +314,15 @@ pub fn write_table(tallies: &[Tally], out: &mut impl Write) -> std::io::Result<(
             writeln!(
                 out,
                 "{:<28} {:<12} {:>5} {:>8} {:>8} {:>6} {:>10.2} {:>7.2} {:>6.2}",
-                name, m, c.gold, c.drafted, c.correct_drafted, c.found_gold, c.precision(), c.recall(), c.f1()
+                name,
+                m,
+                c.gold,
+                c.drafted,
+                c.correct_drafted,
+                c.found_gold,
+                c.precision(),
+                c.recall(),
+                c.f1()
             )?;
         }
     }

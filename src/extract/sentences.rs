@@ -27,7 +27,10 @@ fn is_opening_quote(c: char) -> bool {
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '“' | '”' | '»' | '«' | '‘' | '’' | '"' | '\'' | ')' | ']')
+    matches!(
+        c,
+        '“' | '”' | '»' | '«' | '‘' | '’' | '"' | '\'' | ')' | ']'
+    )
 }
 
 /// The spans of the sentences of `text`.
@@ -43,9 +46,19 @@ pub fn split(text: &str, rules: SplitRules<'_>) -> Vec<Range<usize>> {
         // Quotation marks: „ opens and “ closes in German; " toggles; “ opens in English.
         match c {
             '„' | '»' => quote_open = Some(pos),
-            '"' => quote_open = if quote_open.is_some() { None } else { Some(pos) },
+            '"' => {
+                quote_open = if quote_open.is_some() {
+                    None
+                } else {
+                    Some(pos)
+                }
+            }
             '“' => {
-                quote_open = if quote_open.is_some() { None } else { Some(pos) };
+                quote_open = if quote_open.is_some() {
+                    None
+                } else {
+                    Some(pos)
+                };
             }
             '”' | '«' => quote_open = None,
             _ => {}
@@ -61,7 +74,8 @@ pub fn split(text: &str, rules: SplitRules<'_>) -> Vec<Range<usize>> {
             }
             let blank = j < chars.len() && chars[j].1 == '\n';
             let before = text[start..pos].trim_end().chars().last();
-            let final_before = before.is_some_and(|b| matches!(b, '.' | '!' | '?' | ':' | '…') || is_closing(b));
+            let final_before =
+                before.is_some_and(|b| matches!(b, '.' | '!' | '?' | ':' | '…') || is_closing(b));
             if blank || final_before {
                 push(text, start..pos, &mut out);
                 start = pos;
@@ -70,10 +84,14 @@ pub fn split(text: &str, rules: SplitRules<'_>) -> Vec<Range<usize>> {
             i += 1;
             continue;
         }
-        if matches!(c, '.' | '!' | '?' | '…') && quote_open.is_none() || (matches!(c, '.' | '!' | '?') && closes_quote_next(&chars, i)) {
+        if matches!(c, '.' | '!' | '?' | '…') && quote_open.is_none()
+            || (matches!(c, '.' | '!' | '?') && closes_quote_next(&chars, i))
+        {
             // Take closing quotes and brackets that belong to this sentence.
             let mut j = i + 1;
-            while j < chars.len() && (is_closing(chars[j].1) || matches!(chars[j].1, '.' | '!' | '?')) {
+            while j < chars.len()
+                && (is_closing(chars[j].1) || matches!(chars[j].1, '.' | '!' | '?'))
+            {
                 if matches!(chars[j].1, '"' | '“' | '”' | '«' | '»') {
                     quote_open = None;
                 }
@@ -87,7 +105,10 @@ pub fn split(text: &str, rules: SplitRules<'_>) -> Vec<Range<usize>> {
             }
             let next = chars.get(k).map(|&(_, ch)| ch);
             let spaced = k > j || k >= chars.len();
-            if spaced && next.is_none_or(|n| n == '\n' || starts_sentence(n)) && !(c == '.' && continues(text, start, pos, &chars, k, rules)) {
+            if spaced
+                && next.is_none_or(|n| n == '\n' || starts_sentence(n))
+                && !(c == '.' && continues(text, start, pos, &chars, k, rules))
+            {
                 push(text, start..end, &mut out);
                 start = end;
                 quote_open = None;
@@ -103,18 +124,37 @@ pub fn split(text: &str, rules: SplitRules<'_>) -> Vec<Range<usize>> {
 
 /// Whether a quotation mark that closes the open quotation follows `i`.
 fn closes_quote_next(chars: &[(usize, char)], i: usize) -> bool {
-    chars.get(i + 1).is_some_and(|&(_, c)| matches!(c, '“' | '”' | '"' | '«'))
+    chars
+        .get(i + 1)
+        .is_some_and(|&(_, c)| matches!(c, '“' | '”' | '"' | '«'))
 }
 
 fn starts_sentence(c: char) -> bool {
-    c.is_uppercase() || c.is_ascii_digit() || is_opening_quote(c) || matches!(c, '(' | '[' | '–' | '-' | '—' | '‘' | '\'')
+    c.is_uppercase()
+        || c.is_ascii_digit()
+        || is_opening_quote(c)
+        || matches!(c, '(' | '[' | '–' | '-' | '—' | '‘' | '\'')
 }
 
 /// Whether the `.` at `dot` does not end the sentence: after an abbreviation, an
 /// initial or an ordinal before a month, or before a lower-case word.
-fn continues(text: &str, start: usize, dot: usize, chars: &[(usize, char)], next: usize, rules: SplitRules<'_>) -> bool {
+fn continues(
+    text: &str,
+    start: usize,
+    dot: usize,
+    chars: &[(usize, char)],
+    next: usize,
+    rules: SplitRules<'_>,
+) -> bool {
     let before = &text[start..dot];
-    let word: String = before.chars().rev().take_while(|c| c.is_alphanumeric()).collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     if word.is_empty() {
         return false;
     }
@@ -128,7 +168,11 @@ fn continues(text: &str, start: usize, dot: usize, chars: &[(usize, char)], next
     }
     // An ordinal: "1. November", "am 3. Oktober 2020".
     if word.chars().all(|c| c.is_ascii_digit()) && word.len() <= 2 {
-        let following: String = chars[next.min(chars.len())..].iter().map(|&(_, c)| c).take_while(|c| c.is_alphabetic()).collect();
+        let following: String = chars[next.min(chars.len())..]
+            .iter()
+            .map(|&(_, c)| c)
+            .take_while(|c| c.is_alphabetic())
+            .collect();
         if rules.months.contains(&following.to_lowercase()) {
             return true;
         }

@@ -35,7 +35,9 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
     let a = &draft.article;
     let _ = writeln!(out, "# Draft claim sheet written by {METHOD} {VERSION} from {} sentence(s). REVIEW EVERY ENTRY.", draft.sentences);
     out.push_str("# Each guess names the rule that fired and a confidence. When a claim is right, delete its\n");
-    out.push_str("# [claim.extraction] table: it is then a reviewed claim. Delete what is wrong.\n\n");
+    out.push_str(
+        "# [claim.extraction] table: it is then a reviewed claim. Delete what is wrong.\n\n",
+    );
     out.push_str("[article]\n");
     let _ = writeln!(out, "id = {}", toml_string(&a.id));
     if let Some(t) = &a.title {
@@ -60,31 +62,61 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
         }
     }
 
-    let (used, unused): (Vec<_>, Vec<_>) = draft.candidates.iter().partition(|c| c.used || c.confidence >= WEAK_CANDIDATE);
+    let (used, unused): (Vec<_>, Vec<_>) = draft
+        .candidates
+        .iter()
+        .partition(|c| c.used || c.confidence >= WEAK_CANDIDATE);
     if !used.is_empty() {
-        out.push_str("\n################################################################################\n");
-        out.push_str("# PROPOSED ENTITIES: names that match no known entity. Check the kind, add the\n");
-        out.push_str("# German or English label, aliases and country, or replace the id by a known one.\n");
-        out.push_str("################################################################################\n");
+        out.push_str(
+            "\n################################################################################\n",
+        );
+        out.push_str(
+            "# PROPOSED ENTITIES: names that match no known entity. Check the kind, add the\n",
+        );
+        out.push_str(
+            "# German or English label, aliases and country, or replace the id by a known one.\n",
+        );
+        out.push_str(
+            "################################################################################\n",
+        );
     }
     for c in &used {
-        let _ = writeln!(out, "\n[[entity]]  # proposed: kind guessed from {} (confidence {:.2})", comment(&c.reason), c.confidence);
+        let _ = writeln!(
+            out,
+            "\n[[entity]]  # proposed: kind guessed from {} (confidence {:.2})",
+            comment(&c.reason),
+            c.confidence
+        );
         let _ = writeln!(out, "id = {}", toml_string(&c.id));
         let _ = writeln!(out, "kind = {}", toml_string(c.kind.as_str()));
         let _ = writeln!(out, "label_en = {}", toml_string(&c.label));
         let _ = writeln!(out, "label_de = {}", toml_string(&c.label));
     }
     if !unused.is_empty() {
-        out.push_str("\n# Further capitalised names that match no known entity (no claim needs them):\n");
+        out.push_str(
+            "\n# Further capitalised names that match no known entity (no claim needs them):\n",
+        );
         for c in &unused {
-            let _ = writeln!(out, "#   {} -> id {:?}, kind {} ({}, confidence {:.2})", comment(&c.label), c.id, c.kind.as_str(), comment(&c.reason), c.confidence);
+            let _ = writeln!(
+                out,
+                "#   {} -> id {:?}, kind {} ({}, confidence {:.2})",
+                comment(&c.label),
+                c.id,
+                c.kind.as_str(),
+                comment(&c.reason),
+                c.confidence
+            );
         }
     }
 
     if !draft.documents.is_empty() {
-        out.push_str("\n################################################################################\n");
+        out.push_str(
+            "\n################################################################################\n",
+        );
         out.push_str("# DOCUMENTS the article relays (guessed from the words that name them)\n");
-        out.push_str("################################################################################\n");
+        out.push_str(
+            "################################################################################\n",
+        );
     }
     for d in &draft.documents {
         let _ = writeln!(out, "\n[[document]]  # named by \"{}\"", comment(&d.cue));
@@ -98,9 +130,13 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
     }
 
     if !draft.claims.is_empty() {
-        out.push_str("\n################################################################################\n");
+        out.push_str(
+            "\n################################################################################\n",
+        );
         out.push_str("# CLAIMS (machine-drafted)\n");
-        out.push_str("################################################################################\n");
+        out.push_str(
+            "################################################################################\n",
+        );
     }
     let occurrences = occurrences(text, &draft.claims);
     for (c, occurrence) in draft.claims.iter().zip(occurrences) {
@@ -127,15 +163,27 @@ fn occurrences(text: &str, claims: &[DraftClaim]) -> Vec<Option<usize>> {
         .collect();
     // A short text is searched quote by quote; a long one in a single pass.
     if text.len() < 1 << 16 {
-        let counts: Vec<Vec<usize>> = distinct.iter().map(|q| text.match_indices(q).map(|(i, _)| i).collect()).collect();
+        let counts: Vec<Vec<usize>> = distinct
+            .iter()
+            .map(|q| text.match_indices(q).map(|(i, _)| i).collect())
+            .collect();
         return claims
             .iter()
             .zip(pattern_of)
-            .map(|(c, p)| (counts[p].len() > 1).then(|| counts[p].iter().position(|&s| s == c.quote.start).map_or(1, |i| i + 1)))
+            .map(|(c, p)| {
+                (counts[p].len() > 1).then(|| {
+                    counts[p]
+                        .iter()
+                        .position(|&s| s == c.quote.start)
+                        .map_or(1, |i| i + 1)
+                })
+            })
             .collect();
     }
     // The NFA builds in time linear in the quotes, where a DFA would cost more than the search.
-    let built = aho_corasick::AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA)).build(&distinct);
+    let built = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+        .build(&distinct);
     let Ok(automaton) = built else {
         return claims.iter().map(|_| None).collect();
     };
@@ -152,20 +200,41 @@ fn occurrences(text: &str, claims: &[DraftClaim]) -> Vec<Option<usize>> {
     claims
         .iter()
         .zip(pattern_of)
-        .map(|(c, p)| (starts[p].len() > 1).then(|| starts[p].iter().position(|&s| s == c.quote.start).map_or(1, |i| i + 1)))
+        .map(|(c, p)| {
+            (starts[p].len() > 1).then(|| {
+                starts[p]
+                    .iter()
+                    .position(|&s| s == c.quote.start)
+                    .map_or(1, |i| i + 1)
+            })
+        })
         .collect()
 }
 
 fn write_claim(out: &mut String, c: &DraftClaim, text: &str, occurrence: Option<usize>) {
     let quote = &text[c.quote.clone()];
-    let _ = writeln!(out, "\n[[claim]]  # rule {} (confidence {:.2}); claimant: {}", comment(&c.rule), c.confidence, comment(&c.claimant_reason));
+    let _ = writeln!(
+        out,
+        "\n[[claim]]  # rule {} (confidence {:.2}); claimant: {}",
+        comment(&c.rule),
+        c.confidence,
+        comment(&c.claimant_reason)
+    );
     let _ = writeln!(out, "id = {}", toml_string(&c.id));
     let _ = writeln!(out, "kind = {}", toml_string(c.kind.as_str()));
     let _ = writeln!(out, "claimant = {}", toml_string(&c.claimant));
     if let Some(d) = &c.document {
         let _ = writeln!(out, "document = {}", toml_string(d));
     }
-    let _ = writeln!(out, "about = [{}]", c.about.iter().map(|a| toml_string(a)).collect::<Vec<_>>().join(", "));
+    let _ = writeln!(
+        out,
+        "about = [{}]",
+        c.about
+            .iter()
+            .map(|a| toml_string(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let _ = writeln!(out, "statement = {}", toml_string(&statement(c, quote)));
     let _ = writeln!(out, "quote = {}", toml_string(quote));
     if let Some(k) = occurrence {
@@ -180,7 +249,13 @@ fn write_claim(out: &mut String, c: &DraftClaim, text: &str, occurrence: Option<
     }
     for (s, p, o) in &c.propositions {
         let _ = writeln!(out, "\n[[claim.proposition]]  # relation rule");
-        let _ = writeln!(out, "subject = {}\npredicate = {}\nobject = {}", toml_string(s), toml_string(p), toml_string(o));
+        let _ = writeln!(
+            out,
+            "subject = {}\npredicate = {}\nobject = {}",
+            toml_string(s),
+            toml_string(p),
+            toml_string(o)
+        );
     }
     let _ = writeln!(out, "\n[claim.extraction]");
     let _ = writeln!(out, "method = {}", toml_string(METHOD));
@@ -201,7 +276,9 @@ fn statement(c: &DraftClaim, quote: &str) -> String {
 
 /// One line of comment: no line breaks or control characters from the article.
 fn comment(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A TOML basic string with everything escaped that must be.
@@ -230,7 +307,9 @@ pub fn toml_string(s: &str) -> String {
 fn toml_text(text: &str) -> String {
     let literal_ok = !text.contains("'''")
         && !text.ends_with('\'')
-        && text.chars().all(|c| c == '\n' || c == '\t' || !c.is_control());
+        && text
+            .chars()
+            .all(|c| c == '\n' || c == '\t' || !c.is_control());
     if literal_ok {
         format!("'''\n{text}'''")
     } else {

@@ -66,7 +66,10 @@ pub fn tokens_in(text: &str, range: Range<usize>) -> Vec<Token> {
     let mut out = Vec::new();
     let slice = &text[range.clone()];
     let mut start: Option<usize> = None;
-    for (i, c) in slice.char_indices().chain(std::iter::once((slice.len(), ' '))) {
+    for (i, c) in slice
+        .char_indices()
+        .chain(std::iter::once((slice.len(), ' ')))
+    {
         if c.is_alphanumeric() {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
@@ -77,7 +80,8 @@ pub fn tokens_in(text: &str, range: Range<usize>) -> Vec<Token> {
                 span: range.start + s..range.start + i,
                 lower: word.to_lowercase(),
                 capitalised: first.is_uppercase(),
-                marked: chars.any(|c| c.is_uppercase() || c.is_ascii_digit()) || first.is_ascii_digit(),
+                marked: chars.any(|c| c.is_uppercase() || c.is_ascii_digit())
+                    || first.is_ascii_digit(),
             });
         }
     }
@@ -90,7 +94,13 @@ mod tests {
 
     #[test]
     fn hyphens_and_apostrophes_split_words() {
-        let words: Vec<String> = tokens("US-Handelsministeriums, Alibaba's Top10VPN").into_iter().map(|t| t.lower).collect();
-        assert_eq!(words, ["us", "handelsministeriums", "alibaba", "s", "top10vpn"]);
+        let words: Vec<String> = tokens("US-Handelsministeriums, Alibaba's Top10VPN")
+            .into_iter()
+            .map(|t| t.lower)
+            .collect();
+        assert_eq!(
+            words,
+            ["us", "handelsministeriums", "alibaba", "s", "top10vpn"]
+        );
     }
 }

@@ -38,16 +38,30 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/id/{*rest}", get(resolve))
 }
 
-async fn resolve(State(state): State<Arc<AppState>>, Path(rest): Path<String>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn resolve(
+    State(state): State<Arc<AppState>>,
+    Path(rest): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let (stem, extension) = split_extension(&rest);
-    let iri = NamedNode::new(state.store.iris().resolve(&format!("id/{stem}")).into_string())
-        .map_err(|_| AppError::NotFound(format!("/id/{rest} is not a resource IRI")))?;
+    let iri = NamedNode::new(
+        state
+            .store
+            .iris()
+            .resolve(&format!("id/{stem}"))
+            .into_string(),
+    )
+    .map_err(|_| AppError::NotFound(format!("/id/{rest} is not a resource IRI")))?;
     let known = {
         let iri = iri.clone();
-        state.blocking(move |state| Ok(state.store.describes(&iri)?)).await?
+        state
+            .blocking(move |state| Ok(state.store.describes(&iri)?))
+            .await?
     };
     if !known {
-        return Err(AppError::NotFound(format!("nothing is known about <{iri}>")));
+        return Err(AppError::NotFound(format!(
+            "nothing is known about <{iri}>"
+        )));
     }
     match extension {
         Some("html") => serve_page(state, format!("id/{stem}.html")).await,
@@ -62,12 +76,20 @@ async fn resolve(State(state): State<Arc<AppState>>, Path(rest): Path<String>, h
         None => {
             let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
             let offers: Vec<&str> = DOCUMENT_TYPES.iter().map(|(m, _)| *m).collect();
-            let chosen = negotiate::choose(accept, &offers).ok_or_else(|| AppError::NotAcceptable(offers.clone()))?;
-            let ext = DOCUMENT_TYPES.iter().find(|(m, _)| *m == chosen).map(|(_, e)| *e).expect("chosen from the offers");
+            let chosen = negotiate::choose(accept, &offers)
+                .ok_or_else(|| AppError::NotAcceptable(offers.clone()))?;
+            let ext = DOCUMENT_TYPES
+                .iter()
+                .find(|(m, _)| *m == chosen)
+                .map(|(_, e)| *e)
+                .expect("chosen from the offers");
             let mut response = StatusCode::SEE_OTHER.into_response();
             let location = format!("/id/{stem}.{ext}");
             let h = response.headers_mut();
-            h.insert(header::LOCATION, HeaderValue::from_str(&location).map_err(AppError::internal)?);
+            h.insert(
+                header::LOCATION,
+                HeaderValue::from_str(&location).map_err(AppError::internal)?,
+            );
             h.insert(header::VARY, HeaderValue::from_static("Accept"));
             Ok(response)
         }
@@ -79,24 +101,41 @@ async fn resolve(State(state): State<Arc<AppState>>, Path(rest): Path<String>, h
 fn split_extension(rest: &str) -> (&str, Option<&str>) {
     let last = rest.rsplit('/').next().unwrap_or(rest);
     match last.rsplit_once('.') {
-        Some((_, ext)) if DOCUMENT_TYPES.iter().any(|(_, e)| *e == ext) => (&rest[..rest.len() - ext.len() - 1], Some(ext)),
+        Some((_, ext)) if DOCUMENT_TYPES.iter().any(|(_, e)| *e == ext) => {
+            (&rest[..rest.len() - ext.len() - 1], Some(ext))
+        }
         _ => (rest, None),
     }
 }
 
-async fn description(state: Arc<AppState>, iri: NamedNode, media_type: &'static str) -> Result<Response, AppError> {
+async fn description(
+    state: Arc<AppState>,
+    iri: NamedNode,
+    media_type: &'static str,
+) -> Result<Response, AppError> {
     let body = state
         .blocking(move |state| {
             let quads = describe::describe(&state.store, iri.as_ref())?;
-            let format = RdfFormat::from_media_type(media_type).expect("the document types are RDF media types");
+            let format = RdfFormat::from_media_type(media_type)
+                .expect("the document types are RDF media types");
             describe::serialize(&quads, format).map_err(AppError::internal)
         })
         .await?;
     let mut response = (StatusCode::OK, body).into_response();
-    let content_type = if media_type.starts_with("text/") { format!("{media_type}; charset=utf-8") } else { media_type.to_owned() };
+    let content_type = if media_type.starts_with("text/") {
+        format!("{media_type}; charset=utf-8")
+    } else {
+        media_type.to_owned()
+    };
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).map_err(AppError::internal)?);
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(AppError::internal)?,
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     Ok(response)
 }
 
@@ -106,8 +145,14 @@ mod tests {
 
     #[test]
     fn extensions_split_only_when_known() {
-        assert_eq!(split_extension("org/hikvision.ttl"), ("org/hikvision", Some("ttl")));
-        assert_eq!(split_extension("claim/a/b.jsonld"), ("claim/a/b", Some("jsonld")));
+        assert_eq!(
+            split_extension("org/hikvision.ttl"),
+            ("org/hikvision", Some("ttl"))
+        );
+        assert_eq!(
+            split_extension("claim/a/b.jsonld"),
+            ("claim/a/b", Some("jsonld"))
+        );
         assert_eq!(split_extension("org/hikvision"), ("org/hikvision", None));
         assert_eq!(split_extension("org/foo.bar"), ("org/foo.bar", None));
     }

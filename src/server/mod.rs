@@ -109,14 +109,17 @@ impl AppState {
         F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
     {
         let limit = self.config.query_timeout;
-        let permit = match tokio::time::timeout(limit, Arc::clone(&self.query_slots).acquire_owned()).await {
+        let permit = match tokio::time::timeout(
+            limit,
+            Arc::clone(&self.query_slots).acquire_owned(),
+        )
+        .await
+        {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(AppError::internal("the query slots were closed")),
-            Err(_) => {
-                return Err(AppError::Unavailable(format!(
-                    "the server is busy: every query slot stayed taken for {limit:?}; try again later"
-                )))
-            }
+            Err(_) => return Err(AppError::Unavailable(format!(
+                "the server is busy: every query slot stayed taken for {limit:?}; try again later"
+            ))),
         };
         let (done, result) = tokio::sync::oneshot::channel();
         let state = Arc::clone(self);
@@ -137,7 +140,9 @@ impl AppState {
             Ok(Err(_)) => Err(AppError::internal("a query thread ended without an answer")),
             Err(_) => {
                 tracing::warn!(?limit, "a query outran its deadline and could not be interrupted; it keeps its slot until it ends");
-                Err(AppError::Unavailable(format!("the query took longer than {limit:?}; the server gave up on it")))
+                Err(AppError::Unavailable(format!(
+                    "the query took longer than {limit:?}; the server gave up on it"
+                )))
             }
         }
     }
@@ -173,7 +178,9 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

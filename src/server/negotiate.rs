@@ -46,23 +46,46 @@ struct MediaType {
 fn parse_type(s: &str) -> Option<MediaType> {
     let mut parts = s.split(';');
     let (kind, subtype) = parts.next()?.trim().split_once('/')?;
-    let (kind, subtype) = (kind.trim().to_ascii_lowercase(), subtype.trim().to_ascii_lowercase());
-    let token = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+*".contains(c));
+    let (kind, subtype) = (
+        kind.trim().to_ascii_lowercase(),
+        subtype.trim().to_ascii_lowercase(),
+    );
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+*".contains(c))
+    };
     if !token(&kind) || !token(&subtype) || (kind == "*" && subtype != "*") {
         return None;
     }
     let mut params = Vec::new();
     for p in parts {
-        let Some((name, value)) = p.split_once('=') else { continue };
-        params.push((name.trim().to_ascii_lowercase(), value.trim().trim_matches('"').to_owned()));
+        let Some((name, value)) = p.split_once('=') else {
+            continue;
+        };
+        params.push((
+            name.trim().to_ascii_lowercase(),
+            value.trim().trim_matches('"').to_owned(),
+        ));
     }
-    Some(MediaType { kind, subtype, params })
+    Some(MediaType {
+        kind,
+        subtype,
+        params,
+    })
 }
 
 fn parse_accept(header: &str) -> Vec<MediaRange> {
     let mut ranges = Vec::new();
     for item in header.split(',') {
-        let Some(MediaType { kind, subtype, mut params }) = parse_type(item) else { continue };
+        let Some(MediaType {
+            kind,
+            subtype,
+            mut params,
+        }) = parse_type(item)
+        else {
+            continue;
+        };
         let mut quality = 1.0;
         // Parameters after `q` are accept-extensions, not media type parameters.
         if let Some(i) = params.iter().position(|(n, _)| n == "q") {
@@ -72,7 +95,12 @@ fn parse_accept(header: &str) -> Vec<MediaRange> {
             }
             params.truncate(i);
         }
-        ranges.push(MediaRange { kind, subtype, params, quality });
+        ranges.push(MediaRange {
+            kind,
+            subtype,
+            params,
+            quality,
+        });
     }
     ranges
 }
@@ -90,7 +118,9 @@ pub fn choose<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str> {
     }
     let mut best: Option<(&'a str, f32)> = None;
     for &offer in offers {
-        let Some(offer_parsed) = parse_type(offer) else { continue };
+        let Some(offer_parsed) = parse_type(offer) else {
+            continue;
+        };
         let quality = ranges
             .iter()
             .filter_map(|r| r.specificity(&offer_parsed).map(|s| (s, r.quality)))
@@ -109,8 +139,12 @@ pub fn choose<'a>(accept: Option<&str>, offers: &[&'a str]) -> Option<&'a str> {
 pub fn prefers(accept: Option<&str>, preferred: &str, offers: &[&str]) -> bool {
     let Some(accept) = accept else { return false };
     let ranges = parse_accept(accept);
-    let Some(wanted) = parse_type(preferred) else { return false };
-    let explicit = ranges.iter().any(|r| r.kind == wanted.kind && r.subtype == wanted.subtype && r.quality > 0.0);
+    let Some(wanted) = parse_type(preferred) else {
+        return false;
+    };
+    let explicit = ranges
+        .iter()
+        .any(|r| r.kind == wanted.kind && r.subtype == wanted.subtype && r.quality > 0.0);
     explicit && choose(Some(accept), offers) == Some(preferred)
 }
 
@@ -118,7 +152,12 @@ pub fn prefers(accept: Option<&str>, preferred: &str, offers: &[&str]) -> bool {
 mod tests {
     use super::*;
 
-    const RDF: &[&str] = &["text/turtle", "application/ld+json", "application/n-triples", "text/html"];
+    const RDF: &[&str] = &[
+        "text/turtle",
+        "application/ld+json",
+        "application/n-triples",
+        "text/html",
+    ];
 
     #[test]
     fn missing_or_empty_header_takes_the_first_offer() {
@@ -128,28 +167,52 @@ mod tests {
 
     #[test]
     fn exact_type_wins() {
-        assert_eq!(choose(Some("application/ld+json"), RDF), Some("application/ld+json"));
-        assert_eq!(choose(Some("Application/N-Triples"), RDF), Some("application/n-triples"));
+        assert_eq!(
+            choose(Some("application/ld+json"), RDF),
+            Some("application/ld+json")
+        );
+        assert_eq!(
+            choose(Some("Application/N-Triples"), RDF),
+            Some("application/n-triples")
+        );
     }
 
     #[test]
     fn q_values_order_the_choice() {
-        assert_eq!(choose(Some("text/turtle;q=0.5, application/ld+json;q=0.9"), RDF), Some("application/ld+json"));
-        assert_eq!(choose(Some("text/turtle;q=0.5, application/ld+json;q=0.4"), RDF), Some("text/turtle"));
+        assert_eq!(
+            choose(Some("text/turtle;q=0.5, application/ld+json;q=0.9"), RDF),
+            Some("application/ld+json")
+        );
+        assert_eq!(
+            choose(Some("text/turtle;q=0.5, application/ld+json;q=0.4"), RDF),
+            Some("text/turtle")
+        );
     }
 
     #[test]
     fn the_most_specific_range_sets_the_quality() {
         // text/* would allow HTML at 1.0, but the exact range puts it at 0.1.
-        assert_eq!(choose(Some("text/*, text/html;q=0.1"), &["text/html", "text/turtle"]), Some("text/turtle"));
+        assert_eq!(
+            choose(
+                Some("text/*, text/html;q=0.1"),
+                &["text/html", "text/turtle"]
+            ),
+            Some("text/turtle")
+        );
         // q=0 on the exact type excludes it even under */*.
-        assert_eq!(choose(Some("*/*, text/turtle;q=0"), RDF), Some("application/ld+json"));
+        assert_eq!(
+            choose(Some("*/*, text/turtle;q=0"), RDF),
+            Some("application/ld+json")
+        );
     }
 
     #[test]
     fn wildcards_match_and_ties_go_to_server_order() {
         assert_eq!(choose(Some("*/*"), RDF), Some("text/turtle"));
-        assert_eq!(choose(Some("application/*"), RDF), Some("application/ld+json"));
+        assert_eq!(
+            choose(Some("application/*"), RDF),
+            Some("application/ld+json")
+        );
     }
 
     #[test]
@@ -169,7 +232,10 @@ mod tests {
 
     #[test]
     fn malformed_ranges_are_skipped() {
-        assert_eq!(choose(Some("garbage, text/turtle;q=abc, application/ld+json"), RDF), Some("application/ld+json"));
+        assert_eq!(
+            choose(Some("garbage, text/turtle;q=abc, application/ld+json"), RDF),
+            Some("application/ld+json")
+        );
         assert_eq!(choose(Some(";;;,"), RDF), Some("text/turtle"));
         assert_eq!(choose(Some("*/turtle"), RDF), Some("text/turtle"));
     }
@@ -177,6 +243,12 @@ mod tests {
     #[test]
     fn range_parameters_must_match_the_offer() {
         let offers = &["application/ld+json", "text/turtle"];
-        assert_eq!(choose(Some("application/ld+json;profile=\"x\", text/turtle;q=0.5"), offers), Some("text/turtle"));
+        assert_eq!(
+            choose(
+                Some("application/ld+json;profile=\"x\", text/turtle;q=0.5"),
+                offers
+            ),
+            Some("text/turtle")
+        );
     }
 }

@@ -18,37 +18,52 @@ use axum::Router;
 use super::{AppError, AppState};
 
 pub fn router() -> Router<Arc<AppState>> {
-    Router::new().route("/", get(index)).route("/{*path}", get(page))
+    Router::new()
+        .route("/", get(index))
+        .route("/{*path}", get(page))
 }
 
 async fn index(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
     serve_page(state, "index.html".to_owned()).await
 }
 
-async fn page(State(state): State<Arc<AppState>>, Path(path): Path<String>) -> Result<Response, AppError> {
+async fn page(
+    State(state): State<Arc<AppState>>,
+    Path(path): Path<String>,
+) -> Result<Response, AppError> {
     serve_page(state, path).await
 }
 
 /// Renders `path` on a blocking thread (pages read the store); 404 when there is no such page.
 pub async fn serve_page(state: Arc<AppState>, path: String) -> Result<Response, AppError> {
-    if path.split('/').any(|segment| segment == ".." || segment.is_empty()) {
+    if path
+        .split('/')
+        .any(|segment| segment == ".." || segment.is_empty())
+    {
         return Err(AppError::NotFound(format!("no page at /{path}")));
     }
     let shown = path.clone();
     let rendered = state
-        .blocking(move |state| state.site.render(&state.store, &path).map_err(AppError::internal))
+        .blocking(move |state| {
+            state
+                .site
+                .render(&state.store, &path)
+                .map_err(AppError::internal)
+        })
         .await?;
     let Some(rendered) = rendered else {
         return Err(AppError::NotFound(format!("no page at /{shown}")));
     };
     let mut response = (StatusCode::OK, rendered.body).into_response();
-    let content_type = if rendered.media_type.starts_with("text/") && !rendered.media_type.contains("charset") {
-        format!("{}; charset=utf-8", rendered.media_type)
-    } else {
-        rendered.media_type.to_owned()
-    };
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).map_err(AppError::internal)?);
+    let content_type =
+        if rendered.media_type.starts_with("text/") && !rendered.media_type.contains("charset") {
+            format!("{}; charset=utf-8", rendered.media_type)
+        } else {
+            rendered.media_type.to_owned()
+        };
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(AppError::internal)?,
+    );
     Ok(response)
 }

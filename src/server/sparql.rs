@@ -41,9 +41,21 @@ pub const SOLUTION_TYPES: &[&str] = &[
     HTML,
 ];
 /// Media types for ASK results (CSV and TSV have no boolean form in the standard).
-pub const BOOLEAN_TYPES: &[&str] = &["application/sparql-results+json", "application/json", "application/sparql-results+xml", "application/xml", HTML];
+pub const BOOLEAN_TYPES: &[&str] = &[
+    "application/sparql-results+json",
+    "application/json",
+    "application/sparql-results+xml",
+    "application/xml",
+    HTML,
+];
 /// Media types for CONSTRUCT and DESCRIBE results.
-pub const GRAPH_TYPES: &[&str] = &["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml", HTML];
+pub const GRAPH_TYPES: &[&str] = &[
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    HTML,
+];
 const HTML: &str = "text/html";
 
 /// The example in the editor of an empty query page.
@@ -95,14 +107,22 @@ impl ProtocolParams {
         let iris = |name: &str, values: &[String]| -> Result<Vec<NamedNode>, AppError> {
             values
                 .iter()
-                .map(|v| NamedNode::new(v.as_str()).map_err(|e| AppError::BadRequest(format!("{name} '{v}' is not an absolute IRI: {e}"))))
+                .map(|v| {
+                    NamedNode::new(v.as_str()).map_err(|e| {
+                        AppError::BadRequest(format!("{name} '{v}' is not an absolute IRI: {e}"))
+                    })
+                })
                 .collect()
         };
         let named_dataset = !self.default_graphs.is_empty() || !self.named_graphs.is_empty();
         Ok(QueryContext {
             base_iri: Some(base.to_owned()),
-            default_graphs: named_dataset.then(|| iris("default-graph-uri", &self.default_graphs)).transpose()?,
-            named_graphs: named_dataset.then(|| iris("named-graph-uri", &self.named_graphs)).transpose()?,
+            default_graphs: named_dataset
+                .then(|| iris("default-graph-uri", &self.default_graphs))
+                .transpose()?,
+            named_graphs: named_dataset
+                .then(|| iris("named-graph-uri", &self.named_graphs))
+                .transpose()?,
         })
     }
 
@@ -114,26 +134,39 @@ impl ProtocolParams {
         match self.query.len() {
             0 => Ok(None),
             1 => Ok(self.query.pop()),
-            n => Err(AppError::BadRequest(format!("the request carries {n} 'query' parameters; send exactly one"))),
+            n => Err(AppError::BadRequest(format!(
+                "the request carries {n} 'query' parameters; send exactly one"
+            ))),
         }
     }
 }
 
 fn read_only() -> AppError {
-    AppError::Forbidden("this endpoint is read-only: SPARQL Update is not accepted over HTTP".into())
+    AppError::Forbidden(
+        "this endpoint is read-only: SPARQL Update is not accepted over HTTP".into(),
+    )
 }
 
 fn accept(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok())
 }
 
-async fn query_get(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+async fn query_get(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
     let mut params = ProtocolParams::default();
     params.add(raw.unwrap_or_default().as_bytes());
     respond(state, params, None, &headers).await
 }
 
-async fn query_post(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
+async fn query_post(
+    State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let mut params = ProtocolParams::default();
     params.add(raw.unwrap_or_default().as_bytes());
     let direct = match read_post_body(&headers, &body, &mut params) {
@@ -145,8 +178,15 @@ async fn query_post(State(state): State<Arc<AppState>>, RawQuery(raw): RawQuery,
 
 /// Reads a POST body by its media type: a form adds to `params`, a direct query is
 /// returned. Anything else is refused with what would have been accepted.
-fn read_post_body(headers: &HeaderMap, body: &[u8], params: &mut ProtocolParams) -> Result<Option<String>, AppError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+fn read_post_body(
+    headers: &HeaderMap,
+    body: &[u8],
+    params: &mut ProtocolParams,
+) -> Result<Option<String>, AppError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let mut parts = content_type.split(';');
     let media_type = parts.next().unwrap_or("").trim().to_ascii_lowercase();
     let charset = parts
@@ -180,11 +220,18 @@ fn read_post_body(headers: &HeaderMap, body: &[u8], params: &mut ProtocolParams)
     }
 }
 
-async fn respond(state: Arc<AppState>, mut params: ProtocolParams, direct: Option<String>, headers: &HeaderMap) -> Response {
+async fn respond(
+    state: Arc<AppState>,
+    mut params: ProtocolParams,
+    direct: Option<String>,
+    headers: &HeaderMap,
+) -> Response {
     let query = match (direct, params.single_query()) {
         (_, Err(e)) => return error_response(&state, e, headers, String::new()),
         (Some(_), Ok(Some(_))) => {
-            let e = AppError::BadRequest("a direct POST carries its query in the body; do not also send 'query='".into());
+            let e = AppError::BadRequest(
+                "a direct POST carries its query in the body; do not also send 'query='".into(),
+            );
             return error_response(&state, e, headers, String::new());
         }
         (Some(q), Ok(None)) | (None, Ok(Some(q))) => q,
@@ -205,18 +252,25 @@ async fn respond(state: Arc<AppState>, mut params: ProtocolParams, direct: Optio
     let started = Instant::now();
     let result = state
         .in_query_slot(move |state| {
-            let limits = Limits { timeout: Some(state.config.query_timeout), max_rows: Some(state.config.max_results) };
+            let limits = Limits {
+                timeout: Some(state.config.query_timeout),
+                max_rows: Some(state.config.max_results),
+            };
             let outcome = catalog::run_in(&state.store, &text, &[], limits, &context)?;
             let offers = match &outcome {
                 Outcome::Table(_) => SOLUTION_TYPES,
                 Outcome::Boolean(_) => BOOLEAN_TYPES,
                 Outcome::Graph(_) => GRAPH_TYPES,
             };
-            let media_type = negotiate::choose(accept.as_deref(), offers).ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?;
+            let media_type = negotiate::choose(accept.as_deref(), offers)
+                .ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?;
             if media_type == HTML {
                 return Ok(Answer::Page(outcome));
             }
-            Ok(Answer::Serialized(media_type, serialize(&outcome, media_type)?))
+            Ok(Answer::Serialized(
+                media_type,
+                serialize(&outcome, media_type)?,
+            ))
         })
         .await;
     match result {
@@ -238,17 +292,34 @@ enum Answer {
 fn with_headers(status: StatusCode, media_type: &'static str, body: Vec<u8>) -> Response {
     let mut response = (status, body).into_response();
     let h = response.headers_mut();
-    let content_type = if media_type.starts_with("text/") { format!("{media_type}; charset=utf-8") } else { media_type.to_owned() };
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).expect("media types are ASCII"));
+    let content_type = if media_type.starts_with("text/") {
+        format!("{media_type}; charset=utf-8")
+    } else {
+        media_type.to_owned()
+    };
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).expect("media types are ASCII"),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Accept"));
     // A read-only public endpoint: browser-based SPARQL clients on other origins may use it.
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     response
 }
 
 /// A browser gets its error on the query page, with the query still in the editor.
-fn error_response(state: &AppState, error: AppError, headers: &HeaderMap, query: String) -> Response {
-    if negotiate::prefers(accept(headers), HTML, &[HTML, SOLUTION_TYPES[0]]) && !matches!(error, AppError::Internal(_)) {
+fn error_response(
+    state: &AppState,
+    error: AppError,
+    headers: &HeaderMap,
+    query: String,
+) -> Response {
+    if negotiate::prefers(accept(headers), HTML, &[HTML, SOLUTION_TYPES[0]])
+        && !matches!(error, AppError::Internal(_))
+    {
         let status = error.status();
         let mut response = QueryPage::new(state, query, Some(error.to_string())).render(state);
         *response.status_mut() = status;
@@ -263,13 +334,21 @@ pub fn serialize(outcome: &Outcome, media_type: &str) -> Result<Vec<u8>, AppErro
     match outcome {
         Outcome::Table(table) => {
             let format = results_format(media_type)?;
-            let variables: Vec<Variable> = table.variables.iter().map(|v| Variable::new_unchecked(v.clone())).collect();
+            let variables: Vec<Variable> = table
+                .variables
+                .iter()
+                .map(|v| Variable::new_unchecked(v.clone()))
+                .collect();
             let mut writer = QueryResultsSerializer::from_format(format)
                 .serialize_solutions_to_writer(&mut out, variables.clone())
                 .map_err(AppError::internal)?;
             for row in &table.rows {
                 writer
-                    .serialize(variables.iter().zip(row).filter_map(|(v, cell)| cell.as_ref().map(|c| (v.as_ref(), c.as_ref()))))
+                    .serialize(
+                        variables.iter().zip(row).filter_map(|(v, cell)| {
+                            cell.as_ref().map(|c| (v.as_ref(), c.as_ref()))
+                        }),
+                    )
                     .map_err(AppError::internal)?;
             }
             writer.finish().map_err(AppError::internal)?;
@@ -285,7 +364,9 @@ pub fn serialize(outcome: &Outcome, media_type: &str) -> Result<Vec<u8>, AppErro
             let mut serializer = RdfSerializer::from_format(format);
             if matches!(format, RdfFormat::Turtle) {
                 for (prefix, ns) in vocab::PREFIXES {
-                    serializer = serializer.with_prefix(*prefix, *ns).expect("the namespaces are valid IRIs");
+                    serializer = serializer
+                        .with_prefix(*prefix, *ns)
+                        .expect("the namespaces are valid IRIs");
                 }
             }
             let mut writer = serializer.for_writer(&mut out);
@@ -356,32 +437,66 @@ impl QueryPage {
             .catalog
             .competency()
             .into_iter()
-            .map(|q| SavedLink { name: q.name.clone(), title: q.title.clone(), question: q.question, description: q.description.clone() })
+            .map(|q| SavedLink {
+                name: q.name.clone(),
+                title: q.title.clone(),
+                question: q.question,
+                description: q.description.clone(),
+            })
             .collect();
-        QueryPage { query, saved, error, result: None }
+        QueryPage {
+            query,
+            saved,
+            error,
+            result: None,
+        }
     }
 
-    fn with_outcome(mut self, state: &AppState, outcome: &Outcome, elapsed: std::time::Duration) -> Self {
+    fn with_outcome(
+        mut self,
+        state: &AppState,
+        outcome: &Outcome,
+        elapsed: std::time::Duration,
+    ) -> Self {
         let cell = |t: &Term| cell_for(state, t);
         let elapsed_ms = elapsed.as_millis();
         self.result = Some(match outcome {
             Outcome::Table(t) => ResultView {
                 kind: "table",
                 variables: t.variables.clone(),
-                rows: t.rows.iter().map(|r| r.iter().map(|c| c.as_ref().map(cell).unwrap_or_default()).collect()).collect(),
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| c.as_ref().map(cell).unwrap_or_default())
+                            .collect()
+                    })
+                    .collect(),
                 boolean: None,
                 count: t.rows.len(),
                 elapsed_ms,
             },
-            Outcome::Boolean(b) => {
-                ResultView { kind: "boolean", variables: vec![], rows: vec![], boolean: Some(*b), count: 1, elapsed_ms }
-            }
+            Outcome::Boolean(b) => ResultView {
+                kind: "boolean",
+                variables: vec![],
+                rows: vec![],
+                boolean: Some(*b),
+                count: 1,
+                elapsed_ms,
+            },
             Outcome::Graph(triples) => ResultView {
                 kind: "graph",
                 variables: vec!["subject".into(), "predicate".into(), "object".into()],
                 rows: triples
                     .iter()
-                    .map(|t| vec![cell(&t.subject.clone().into()), cell(&t.predicate.clone().into()), cell(&t.object)])
+                    .map(|t| {
+                        vec![
+                            cell(&t.subject.clone().into()),
+                            cell(&t.predicate.clone().into()),
+                            cell(&t.object),
+                        ]
+                    })
                     .collect(),
                 boolean: None,
                 count: triples.len(),
@@ -398,7 +513,8 @@ impl QueryPage {
         };
         match state.site.renderer().render("sparql.html", context) {
             Ok(html) => with_headers(StatusCode::OK, HTML, html.into_bytes()),
-            Err(e) => AppError::internal(format!("rendering templates/sparql.html: {e:#}")).into_response(),
+            Err(e) => AppError::internal(format!("rendering templates/sparql.html: {e:#}"))
+                .into_response(),
         }
     }
 }
@@ -409,24 +525,46 @@ fn cell_for(state: &AppState, term: &Term) -> Cell {
         Term::NamedNode(n) => {
             let iri = n.as_str();
             if let Some(path) = state.store.iris().path_of(iri) {
-                Cell { text: crate::store::compact(iri), href: Some(format!("/{path}")), ..Cell::default() }
+                Cell {
+                    text: crate::store::compact(iri),
+                    href: Some(format!("/{path}")),
+                    ..Cell::default()
+                }
             } else if iri.starts_with("http://") || iri.starts_with("https://") {
-                Cell { text: crate::store::compact(iri), href: Some(iri.to_owned()), external: true, ..Cell::default() }
+                Cell {
+                    text: crate::store::compact(iri),
+                    href: Some(iri.to_owned()),
+                    external: true,
+                    ..Cell::default()
+                }
             } else {
-                Cell { text: iri.to_owned(), ..Cell::default() }
+                Cell {
+                    text: iri.to_owned(),
+                    ..Cell::default()
+                }
             }
         }
-        Term::BlankNode(b) => Cell { text: format!("_:{}", b.as_str()), ..Cell::default() },
+        Term::BlankNode(b) => Cell {
+            text: format!("_:{}", b.as_str()),
+            ..Cell::default()
+        },
         Term::Literal(l) => {
             let note = match l.language() {
                 Some(lang) => Some(format!("@{lang}")),
                 None if l.datatype() == oxigraph::model::vocab::xsd::STRING => None,
                 None => Some(crate::store::compact(l.datatype().as_str())),
             };
-            Cell { text: l.value().to_owned(), note, ..Cell::default() }
+            Cell {
+                text: l.value().to_owned(),
+                note,
+                ..Cell::default()
+            }
         }
         #[allow(unreachable_patterns)]
-        other => Cell { text: other.to_string(), ..Cell::default() },
+        other => Cell {
+            text: other.to_string(),
+            ..Cell::default()
+        },
     }
 }
 
@@ -440,7 +578,11 @@ async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
     let picked = state
         .blocking(move |state| {
             let saved = state.catalog.get(&name)?;
-            let raw: Vec<(String, String)> = saved.examples.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let raw: Vec<(String, String)> = saved
+                .examples
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             let bindings = catalog::bind(&state.store, saved, &raw)?;
             Ok(with_values(&saved.text, &bindings))
         })
@@ -449,7 +591,9 @@ async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
         Ok(text) => QueryPage::new(&state, text, None).render(&state),
         Err(e) => {
             let status = e.status();
-            let mut response = QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), Some(e.to_string())).render(&state);
+            let mut response =
+                QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), Some(e.to_string()))
+                    .render(&state);
             *response.status_mut() = status;
             response
         }
@@ -464,5 +608,10 @@ pub fn with_values(text: &str, bindings: &[(Variable, Term)]) -> String {
     }
     let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
     let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
-    format!("{}\nVALUES ({}) {{ ({}) }}\n", text.trim_end(), vars.join(" "), terms.join(" "))
+    format!(
+        "{}\nVALUES ({}) {{ ({}) }}\n",
+        text.trim_end(),
+        vars.join(" "),
+        terms.join(" ")
+    )
 }

@@ -22,35 +22,60 @@ use crate::vocab::{self, rdf};
 
 const VOID: &str = "http://rdfs.org/ns/void#";
 const FORMATS: &str = "http://www.w3.org/ns/formats/";
-const OFFERS: &[&str] = &["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"];
+const OFFERS: &[&str] = &[
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+];
 
 pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/.well-known/void", get(void_document))
 }
 
-async fn void_document(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn void_document(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let media_type = negotiate::choose(accept, OFFERS).ok_or_else(|| AppError::NotAcceptable(OFFERS.to_vec()))?;
+    let media_type = negotiate::choose(accept, OFFERS)
+        .ok_or_else(|| AppError::NotAcceptable(OFFERS.to_vec()))?;
     let origin = origin(&headers);
     let body = state
         .blocking(move |state| {
             let quads = description(state, &origin)?;
-            let format = RdfFormat::from_media_type(media_type).expect("the offers are RDF media types");
+            let format =
+                RdfFormat::from_media_type(media_type).expect("the offers are RDF media types");
             crate::describe::serialize(&quads, format).map_err(AppError::internal)
         })
         .await?;
     let mut response = (StatusCode::OK, body).into_response();
-    let content_type = if media_type.starts_with("text/") { format!("{media_type}; charset=utf-8") } else { media_type.to_owned() };
-    response.headers_mut().insert(header::CONTENT_TYPE, content_type.parse().expect("ASCII media type"));
-    response.headers_mut().insert(header::VARY, "Accept".parse().expect("valid header"));
+    let content_type = if media_type.starts_with("text/") {
+        format!("{media_type}; charset=utf-8")
+    } else {
+        media_type.to_owned()
+    };
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        content_type.parse().expect("ASCII media type"),
+    );
+    response
+        .headers_mut()
+        .insert(header::VARY, "Accept".parse().expect("valid header"));
     Ok(response)
 }
 
 /// `http://HOST` of the request, when its Host header is a plain host[:port];
 /// otherwise the loopback address (a Host header is client input, never pasted as is).
 fn origin(headers: &HeaderMap) -> String {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let plain = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let plain = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
     if plain {
         format!("http://{host}")
     } else {
@@ -65,16 +90,23 @@ fn term(local: &str) -> NamedNode {
 /// The VoID triples (all in the default graph).
 fn description(state: &AppState, origin: &str) -> Result<Vec<Quad>, AppError> {
     let iris = state.store.iris();
-    let dataset = NamedNode::new(format!("{origin}/.well-known/void#dataset")).map_err(AppError::internal)?;
+    let dataset =
+        NamedNode::new(format!("{origin}/.well-known/void#dataset")).map_err(AppError::internal)?;
     let endpoint = NamedNode::new(format!("{origin}/sparql")).map_err(AppError::internal)?;
     let mut out = Vec::new();
-    let mut add = |s: NamedOrBlankNode, p: NamedNode, o: Term| out.push(Quad::new(s, p, o, GraphName::DefaultGraph));
+    let mut add = |s: NamedOrBlankNode, p: NamedNode, o: Term| {
+        out.push(Quad::new(s, p, o, GraphName::DefaultGraph))
+    };
     let d: NamedOrBlankNode = dataset.clone().into();
     add(d.clone(), rdf::TYPE.into(), term("Dataset").into());
     add(
         d.clone(),
         NamedNode::new_unchecked(format!("{}title", vocab::DCT)),
-        Literal::new_language_tagged_literal_unchecked("claimgraph: sourced claims from news articles", "en").into(),
+        Literal::new_language_tagged_literal_unchecked(
+            "claimgraph: sourced claims from news articles",
+            "en",
+        )
+        .into(),
     );
     add(
         d.clone(),
@@ -86,15 +118,47 @@ fn description(state: &AppState, origin: &str) -> Result<Vec<Quad>, AppError> {
         .into(),
     );
     add(d.clone(), term("sparqlEndpoint"), endpoint.into());
-    add(d.clone(), term("uriSpace"), Literal::new_simple_literal(format!("{}id/", iris.base())).into());
-    for ns in [vocab::CG, vocab::SCHEMA, vocab::PROV, vocab::OA, vocab::SKOS, vocab::RDFS, vocab::OWL] {
-        add(d.clone(), term("vocabulary"), NamedNode::new_unchecked(ns).into());
+    add(
+        d.clone(),
+        term("uriSpace"),
+        Literal::new_simple_literal(format!("{}id/", iris.base())).into(),
+    );
+    for ns in [
+        vocab::CG,
+        vocab::SCHEMA,
+        vocab::PROV,
+        vocab::OA,
+        vocab::SKOS,
+        vocab::RDFS,
+        vocab::OWL,
+    ] {
+        add(
+            d.clone(),
+            term("vocabulary"),
+            NamedNode::new_unchecked(ns).into(),
+        );
     }
-    for format in ["Turtle", "N-Triples", "JSON-LD", "RDF_XML", "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV"] {
-        add(d.clone(), term("feature"), NamedNode::new_unchecked(format!("{FORMATS}{format}")).into());
+    for format in [
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+    ] {
+        add(
+            d.clone(),
+            term("feature"),
+            NamedNode::new_unchecked(format!("{FORMATS}{format}")).into(),
+        );
     }
 
-    let limits = Limits { timeout: Some(state.config.query_timeout), max_rows: None };
+    let limits = Limits {
+        timeout: Some(state.config.query_timeout),
+        max_rows: None,
+    };
     let stats = catalog::run_saved(&state.store, state.catalog.get("void-stats")?, &[], limits)?;
     if let Outcome::Table(t) = &stats {
         if let Some(row) = t.rows.first() {
@@ -112,10 +176,17 @@ fn description(state: &AppState, origin: &str) -> Result<Vec<Quad>, AppError> {
             }
         }
     }
-    let classes = catalog::run_saved(&state.store, state.catalog.get("void-classes")?, &[], limits)?;
+    let classes = catalog::run_saved(
+        &state.store,
+        state.catalog.get("void-classes")?,
+        &[],
+        limits,
+    )?;
     if let Outcome::Table(t) = &classes {
         let (Some(ci), Some(ni)) = (t.column("class"), t.column("entities")) else {
-            return Err(AppError::internal("queries/void-classes.rq must select ?class and ?entities"));
+            return Err(AppError::internal(
+                "queries/void-classes.rq must select ?class and ?entities",
+            ));
         };
         for row in &t.rows {
             if let (Some(Some(class)), Some(Some(count))) = (row.get(ci), row.get(ni)) {

@@ -46,11 +46,16 @@ pub fn import_sheet_live(store: &GraphStore, path: &Path) -> Result<LiveImport, 
     let sheet = Sheet::read(path).map_err(|e| LiveImportError::Invalid(e.to_string()))?;
     let mut known = store.known()?;
     for e in &sheet.entity {
-        known.entities.entry(e.id.get_ref().clone()).or_insert(e.kind);
+        known
+            .entities
+            .entry(e.id.get_ref().clone())
+            .or_insert(e.kind);
     }
     if let Some(a) = &sheet.article {
         for c in &sheet.claim {
-            known.claims.insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
+            known
+                .claims
+                .insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
         }
     }
     // Responses may answer claims of articles already in the store.
@@ -63,7 +68,8 @@ pub fn import_sheet_live(store: &GraphStore, path: &Path) -> Result<LiveImport, 
             }
         }
     }
-    let valid = validate::validate(&sheet, &known).map_err(|e| LiveImportError::Invalid(e.to_string()))?;
+    let valid =
+        validate::validate(&sheet, &known).map_err(|e| LiveImportError::Invalid(e.to_string()))?;
     let mut kinds: HashMap<String, _> = known.entities.clone();
     for e in &valid.entities {
         kinds.insert(e.id.clone(), e.kind);
@@ -71,7 +77,11 @@ pub fn import_sheet_live(store: &GraphStore, path: &Path) -> Result<LiveImport, 
     let contribution = graph::contribution(&valid, store.iris(), &kinds);
     let report = store.replace(&contribution, true)?;
     store.flush()?;
-    Ok(LiveImport { article: contribution.article.clone(), claims: contribution.claims, report })
+    Ok(LiveImport {
+        article: contribution.article.clone(),
+        claims: contribution.claims,
+        report,
+    })
 }
 
 /// A file's identity for change detection.
@@ -90,7 +100,11 @@ impl Watcher {
     /// Starts from the folder as it is now (already imported by the caller).
     pub fn new(dir: PathBuf) -> Self {
         let now = scan(&dir);
-        Watcher { dir, imported: now.clone(), last_seen: now }
+        Watcher {
+            dir,
+            imported: now.clone(),
+            last_seen: now,
+        }
     }
 
     /// One poll: returns the sheets to import now (changes that have settled).
@@ -103,9 +117,16 @@ impl Watcher {
         if current == self.imported {
             return Vec::new();
         }
-        let changed: Vec<&PathBuf> =
-            current.iter().filter(|(p, stamp)| self.imported.get(*p) != Some(stamp)).map(|(p, _)| p).collect();
-        for gone in self.imported.keys().filter(|p| !current.contains_key(*p) && is_sheet(p)) {
+        let changed: Vec<&PathBuf> = current
+            .iter()
+            .filter(|(p, stamp)| self.imported.get(*p) != Some(stamp))
+            .map(|(p, _)| p)
+            .collect();
+        for gone in self
+            .imported
+            .keys()
+            .filter(|p| !current.contains_key(*p) && is_sheet(p))
+        {
             tracing::warn!(path = %gone.display(), "sheet removed; its article stays in the store until it is re-imported or the store rebuilt");
         }
         let mut sheets: Vec<PathBuf> = Vec::new();
@@ -147,7 +168,12 @@ impl Watcher {
 }
 
 /// Runs a [`Watcher`] on its own thread until `stop` is set.
-pub fn spawn(state: Arc<super::AppState>, dir: PathBuf, interval: Duration, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+pub fn spawn(
+    state: Arc<super::AppState>,
+    dir: PathBuf,
+    interval: Duration,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     let watcher = Watcher::new(dir);
     std::thread::spawn(move || watcher.run(&state.store, interval, &stop))
 }
@@ -161,13 +187,19 @@ fn scan(dir: &Path) -> BTreeMap<PathBuf, Stamp> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let Ok(meta) = entry.metadata() else { continue };
             if meta.is_dir() {
                 stack.push(path);
-            } else if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+            } else if !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+            {
                 out.insert(path, (meta.modified().ok(), meta.len()));
             }
         }
@@ -177,14 +209,22 @@ fn scan(dir: &Path) -> BTreeMap<PathBuf, Stamp> {
 
 /// The sheets beside `text` whose article reads it as its `text_file`.
 fn sheets_reading(text: &Path) -> Vec<PathBuf> {
-    let (Some(dir), Some(name)) = (text.parent(), text.file_name().and_then(|n| n.to_str())) else { return Vec::new() };
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let (Some(dir), Some(name)) = (text.parent(), text.file_name().and_then(|n| n.to_str())) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| is_sheet(p))
         .filter(|p| {
-            Sheet::read(p).ok().and_then(|s| s.article).and_then(|a| a.text_file).is_some_and(|f| f.get_ref() == name)
+            Sheet::read(p)
+                .ok()
+                .and_then(|s| s.article)
+                .and_then(|a| a.text_file)
+                .is_some_and(|f| f.get_ref() == name)
         })
         .collect()
 }
@@ -202,7 +242,10 @@ mod tests {
         std::fs::write(dir.path().join("b.toml"), "y").unwrap();
         assert!(w.poll().is_empty(), "a fresh change waits one poll");
         assert_eq!(w.poll(), vec![dir.path().join("b.toml")]);
-        assert!(w.poll().is_empty(), "imported changes are not imported again");
+        assert!(
+            w.poll().is_empty(),
+            "imported changes are not imported again"
+        );
         std::fs::write(dir.path().join("notes.txt"), "z").unwrap();
         w.poll();
         assert!(w.poll().is_empty(), "a text no sheet reads imports nothing");

@@ -62,19 +62,30 @@ impl PartialDate {
     pub fn parse(text: &str) -> Result<Self, DateError> {
         let syntax = || DateError::Syntax(text.to_owned());
         let s = text.trim();
-        let all_digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+        let all_digits =
+            |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
         if let Some(rest) = s.strip_prefix("--") {
             let parts: Vec<&str> = rest.split('-').collect();
             return match parts.as_slice() {
                 [m] if all_digits(m, 2) => {
                     let month = check_month(text, m.parse().map_err(|_| syntax())?)?;
-                    Ok(Self { year: None, month: Some(month), day: None, precision: Precision::MonthOfUnknownYear })
+                    Ok(Self {
+                        year: None,
+                        month: Some(month),
+                        day: None,
+                        precision: Precision::MonthOfUnknownYear,
+                    })
                 }
                 [m, d] if all_digits(m, 2) && all_digits(d, 2) => {
                     let month = check_month(text, m.parse().map_err(|_| syntax())?)?;
                     // A day of an unknown year may be the 29th of February.
                     let day = check_day(text, None, month, d.parse().map_err(|_| syntax())?)?;
-                    Ok(Self { year: None, month: Some(month), day: Some(day), precision: Precision::DayOfUnknownYear })
+                    Ok(Self {
+                        year: None,
+                        month: Some(month),
+                        day: Some(day),
+                        precision: Precision::DayOfUnknownYear,
+                    })
                 }
                 _ => Err(syntax()),
             };
@@ -97,7 +108,12 @@ impl PartialDate {
                 let year: i32 = y.parse().map_err(|_| syntax())?;
                 let month = check_month(text, m.parse().map_err(|_| syntax())?)?;
                 let day = check_day(text, Some(year), month, d.parse().map_err(|_| syntax())?)?;
-                Ok(Self { year: Some(year), month: Some(month), day: Some(day), precision: Precision::Day })
+                Ok(Self {
+                    year: Some(year),
+                    month: Some(month),
+                    day: Some(day),
+                    precision: Precision::Day,
+                })
             }
             _ => Err(syntax()),
         }
@@ -105,7 +121,12 @@ impl PartialDate {
 
     /// A date known only through words relative to the article.
     pub fn relative() -> Self {
-        Self { year: None, month: None, day: None, precision: Precision::Relative }
+        Self {
+            year: None,
+            month: None,
+            day: None,
+            precision: Precision::Relative,
+        }
     }
 
     /// The lexical form in the XSD type of [`Self::xsd_type`], or `None` for relative dates.
@@ -186,28 +207,58 @@ mod tests {
 
     #[test]
     fn keeps_the_precision_it_is_given() {
-        assert_eq!(PartialDate::parse("2019-10").unwrap().precision, Precision::Month);
-        assert_eq!(PartialDate::parse("2025-11-01").unwrap().precision, Precision::Day);
-        assert_eq!(PartialDate::parse("2020").unwrap().precision, Precision::Year);
+        assert_eq!(
+            PartialDate::parse("2019-10").unwrap().precision,
+            Precision::Month
+        );
+        assert_eq!(
+            PartialDate::parse("2025-11-01").unwrap().precision,
+            Precision::Day
+        );
+        assert_eq!(
+            PartialDate::parse("2020").unwrap().precision,
+            Precision::Year
+        );
         let november_first = PartialDate::parse("--11-01").unwrap();
         assert_eq!(november_first.precision, Precision::DayOfUnknownYear);
         assert_eq!(november_first.lexical().unwrap(), "--11-01");
-        assert_eq!(PartialDate::parse("--10").unwrap().lexical().unwrap(), "--10");
+        assert_eq!(
+            PartialDate::parse("--10").unwrap().lexical().unwrap(),
+            "--10"
+        );
     }
 
     #[test]
     fn refuses_impossible_dates() {
-        assert!(matches!(PartialDate::parse("2019-02-29"), Err(DateError::Day(_, 29, 28))));
+        assert!(matches!(
+            PartialDate::parse("2019-02-29"),
+            Err(DateError::Day(_, 29, 28))
+        ));
         assert!(PartialDate::parse("2020-02-29").is_ok());
-        assert!(matches!(PartialDate::parse("2019-13"), Err(DateError::Month(_, 13))));
-        assert!(matches!(PartialDate::parse("--04-31"), Err(DateError::Day(_, 31, 30))));
-        assert!(matches!(PartialDate::parse("1. November"), Err(DateError::Syntax(_))));
-        assert!(matches!(PartialDate::parse("20-01-01"), Err(DateError::Syntax(_))));
+        assert!(matches!(
+            PartialDate::parse("2019-13"),
+            Err(DateError::Month(_, 13))
+        ));
+        assert!(matches!(
+            PartialDate::parse("--04-31"),
+            Err(DateError::Day(_, 31, 30))
+        ));
+        assert!(matches!(
+            PartialDate::parse("1. November"),
+            Err(DateError::Syntax(_))
+        ));
+        assert!(matches!(
+            PartialDate::parse("20-01-01"),
+            Err(DateError::Syntax(_))
+        ));
     }
 
     #[test]
     fn sorts_known_years_before_unknown_ones() {
-        let keys: Vec<String> = ["--01", "2019-10", "2019"].iter().map(|d| PartialDate::parse(d).unwrap().sort_key()).collect();
+        let keys: Vec<String> = ["--01", "2019-10", "2019"]
+            .iter()
+            .map(|d| PartialDate::parse(d).unwrap().sort_key())
+            .collect();
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(sorted, vec!["2019", "2019-10", "~--01"]);

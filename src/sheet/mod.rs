@@ -384,17 +384,28 @@ pub struct ExtractionDef {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{path}: cannot read: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path}:{line}:{column}: {message}")]
-    Toml { path: PathBuf, line: usize, column: usize, message: String },
+    Toml {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
 }
 
 impl Sheet {
     /// Reads and parses a sheet file.
     pub fn read(path: &Path) -> Result<Sheet, ReadError> {
-        let bytes = std::fs::read(path).map_err(|source| ReadError::Io { path: path.to_owned(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         let source = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             path: path.to_owned(),
             offset: e.utf8_error().valid_up_to(),
@@ -405,10 +416,21 @@ impl Sheet {
     /// Parses sheet text; `path` is used for messages and to find a `text_file`.
     pub fn parse(path: &Path, source: String) -> Result<Sheet, ReadError> {
         let mut sheet: Sheet = toml::from_str(&source).map_err(|e| {
-            let (line, column) = e.span().map(|s| line_col(&source, s.start)).unwrap_or((1, 1));
-            ReadError::Toml { path: path.to_owned(), line, column, message: e.message().trim().to_owned() }
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(&source, s.start))
+                .unwrap_or((1, 1));
+            ReadError::Toml {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
         })?;
-        sheet.origin = SheetOrigin { path: path.to_owned(), source };
+        sheet.origin = SheetOrigin {
+            path: path.to_owned(),
+            source,
+        };
         Ok(sheet)
     }
 
@@ -432,7 +454,9 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 pub fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 100
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }

@@ -32,7 +32,15 @@ pub struct SheetError {
 
 impl fmt::Display for SheetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.path.display(), self.line, self.column, self.field, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.field,
+            self.message
+        )
     }
 }
 
@@ -73,7 +81,10 @@ pub enum PropertyKind {
 impl Known {
     /// The properties declared in the bundled ontology.
     pub fn with_ontology() -> Self {
-        Known { properties: crate::ontology::properties(), ..Known::default() }
+        Known {
+            properties: crate::ontology::properties(),
+            ..Known::default()
+        }
     }
 }
 
@@ -193,7 +204,10 @@ const CONTEXT_CHARS: usize = 32;
 
 /// Validates a sheet against what is known; `Ok` means it can be imported as is.
 pub fn validate(sheet: &Sheet, known: &Known) -> Result<ValidSheet, SheetErrors> {
-    let mut v = Validator { sheet, errors: Vec::new() };
+    let mut v = Validator {
+        sheet,
+        errors: Vec::new(),
+    };
     let result = v.run(known);
     if v.errors.is_empty() {
         Ok(result)
@@ -209,7 +223,12 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn error_at(&mut self, span: Option<std::ops::Range<usize>>, field: impl Into<String>, message: impl Into<String>) {
+    fn error_at(
+        &mut self,
+        span: Option<std::ops::Range<usize>>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let (line, column) = match span {
             Some(s) => self.sheet.line_col(s.start),
             None => (1, 1),
@@ -223,7 +242,12 @@ impl Validator<'_> {
         });
     }
 
-    fn error(&mut self, value: &Spanned<String>, field: impl Into<String>, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        value: &Spanned<String>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.error_at(Some(value.span()), field, message)
     }
 
@@ -247,35 +271,61 @@ impl Validator<'_> {
         for (i, e) in sheet.entity.iter().enumerate() {
             let id = self.slug(&e.id, &format!("entity[{i}].id"));
             if !seen_entities.insert(id.clone()) {
-                self.error(&e.id, format!("entity[{i}].id"), format!("entity '{id}' is defined twice in this sheet"));
+                self.error(
+                    &e.id,
+                    format!("entity[{i}].id"),
+                    format!("entity '{id}' is defined twice in this sheet"),
+                );
             }
             entity_kinds.insert(id, e.kind);
         }
-        let entities: Vec<Entity> = sheet
-            .entity
-            .iter()
-            .enumerate()
-            .map(|(i, e)| Entity {
-                id: e.id.get_ref().clone(),
-                kind: e.kind,
-                label_en: self.nonempty(&e.label_en, &e.id, &format!("entity[{i}].label_en")),
-                label_de: self.nonempty(&e.label_de, &e.id, &format!("entity[{i}].label_de")),
-                aliases: e.aliases.clone(),
-                country: e.country.as_ref().map(|c| self.entity_ref(c, &entity_kinds, &format!("entity[{i}].country"))),
-                part_of: e.part_of.as_ref().map(|c| self.entity_ref(c, &entity_kinds, &format!("entity[{i}].part_of"))),
-                wikidata: e.wikidata.as_ref().map(|w| self.wikidata(w, &format!("entity[{i}].wikidata"))),
-                description: e.description.clone(),
-            })
-            .collect();
+        let entities: Vec<Entity> =
+            sheet
+                .entity
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Entity {
+                    id: e.id.get_ref().clone(),
+                    kind: e.kind,
+                    label_en: self.nonempty(&e.label_en, &e.id, &format!("entity[{i}].label_en")),
+                    label_de: self.nonempty(&e.label_de, &e.id, &format!("entity[{i}].label_de")),
+                    aliases: e.aliases.clone(),
+                    country: e.country.as_ref().map(|c| {
+                        self.entity_ref(c, &entity_kinds, &format!("entity[{i}].country"))
+                    }),
+                    part_of: e.part_of.as_ref().map(|c| {
+                        self.entity_ref(c, &entity_kinds, &format!("entity[{i}].part_of"))
+                    }),
+                    wikidata: e
+                        .wikidata
+                        .as_ref()
+                        .map(|w| self.wikidata(w, &format!("entity[{i}].wikidata"))),
+                    description: e.description.clone(),
+                })
+                .collect();
 
         let Some(meta) = &sheet.article else {
             if let Some(d) = sheet.document.first() {
-                self.error(&d.id, "document", "documents need an [article] table: this sheet has none");
+                self.error(
+                    &d.id,
+                    "document",
+                    "documents need an [article] table: this sheet has none",
+                );
             }
             if let Some(c) = sheet.claim.first() {
-                self.error(&c.id, "claim", "claims need an [article] table: this sheet has none");
+                self.error(
+                    &c.id,
+                    "claim",
+                    "claims need an [article] table: this sheet has none",
+                );
             }
-            return ValidSheet { path, article: None, entities, documents: vec![], claims: vec![] };
+            return ValidSheet {
+                path,
+                article: None,
+                entities,
+                documents: vec![],
+                claims: vec![],
+            };
         };
 
         let article = self.article(meta, &entity_kinds);
@@ -286,7 +336,11 @@ impl Validator<'_> {
         for (i, d) in sheet.document.iter().enumerate() {
             let id = self.slug(&d.id, &format!("document[{i}].id"));
             if !doc_ids.insert(id.clone()) {
-                self.error(&d.id, format!("document[{i}].id"), format!("document '{id}' is defined twice in this sheet"));
+                self.error(
+                    &d.id,
+                    format!("document[{i}].id"),
+                    format!("document '{id}' is defined twice in this sheet"),
+                );
             }
         }
         let documents: Vec<Document> = sheet
@@ -297,10 +351,18 @@ impl Validator<'_> {
                 let via = d.via.as_ref().map(|v| {
                     let via = v.get_ref().clone();
                     if via == *d.id.get_ref() {
-                        self.error(v, format!("document[{i}].via"), "a document cannot be relayed by itself");
+                        self.error(
+                            v,
+                            format!("document[{i}].via"),
+                            "a document cannot be relayed by itself",
+                        );
                     } else if !doc_ids.contains(&via) {
                         let hint = suggest(&via, doc_ids.iter());
-                        self.error(v, format!("document[{i}].via"), format!("unknown document '{via}'{hint}"));
+                        self.error(
+                            v,
+                            format!("document[{i}].via"),
+                            format!("unknown document '{via}'{hint}"),
+                        );
                     }
                     via
                 });
@@ -308,8 +370,13 @@ impl Validator<'_> {
                     id: d.id.get_ref().clone(),
                     kind: d.kind,
                     title: d.title.clone(),
-                    author: d.author.as_ref().map(|a| self.entity_ref(a, &entity_kinds, &format!("document[{i}].author"))),
-                    date: d.date.as_ref().and_then(|x| self.date(x, &format!("document[{i}].date"))),
+                    author: d.author.as_ref().map(|a| {
+                        self.entity_ref(a, &entity_kinds, &format!("document[{i}].author"))
+                    }),
+                    date: d
+                        .date
+                        .as_ref()
+                        .and_then(|x| self.date(x, &format!("document[{i}].date"))),
                     url: d.url.as_ref().map(|u| u.get_ref().clone()),
                     via,
                     link: d.link,
@@ -324,7 +391,11 @@ impl Validator<'_> {
         for (i, c) in sheet.claim.iter().enumerate() {
             let id = self.slug(&c.id, &format!("claim[{i}].id"));
             if !claim_ids.insert(id.clone()) {
-                self.error(&c.id, format!("claim[{i}].id"), format!("two claims have the id '{id}'"));
+                self.error(
+                    &c.id,
+                    format!("claim[{i}].id"),
+                    format!("two claims have the id '{id}'"),
+                );
             }
         }
         let claims = sheet
@@ -420,7 +491,13 @@ impl Validator<'_> {
             })
             .collect();
 
-        ValidSheet { path, article: Some(article), entities, documents, claims }
+        ValidSheet {
+            path,
+            article: Some(article),
+            entities,
+            documents,
+            claims,
+        }
     }
 
     fn nonempty(&mut self, value: &str, at: &Spanned<String>, field: &str) -> String {
@@ -430,21 +507,37 @@ impl Validator<'_> {
         value.trim().to_owned()
     }
 
-    fn article(&mut self, meta: &ArticleMeta, entity_kinds: &HashMap<String, EntityKind>) -> ValidArticle {
+    fn article(
+        &mut self,
+        meta: &ArticleMeta,
+        entity_kinds: &HashMap<String, EntityKind>,
+    ) -> ValidArticle {
         let id = self.slug(&meta.id, "article.id");
         let language = meta.language.get_ref().clone();
         if oxigraph::model::Literal::new_language_tagged_literal("x", &language).is_err() {
-            self.error(&meta.language, "article.language", format!("'{language}' is not a BCP 47 language tag"));
+            self.error(
+                &meta.language,
+                "article.language",
+                format!("'{language}' is not a BCP 47 language tag"),
+            );
         }
         let text = match (&meta.text, &meta.text_file) {
             (Some(t), None) => t.clone(),
             (None, Some(file)) => self.text_file(file),
             (Some(_), Some(file)) => {
-                self.error(file, "article.text_file", "give either `text` or `text_file`, not both");
+                self.error(
+                    file,
+                    "article.text_file",
+                    "give either `text` or `text_file`, not both",
+                );
                 String::new()
             }
             (None, None) => {
-                self.error(&meta.id, "article.text", "the article has no text: add `text` or `text_file`");
+                self.error(
+                    &meta.id,
+                    "article.text",
+                    "the article has no text: add `text` or `text_file`",
+                );
                 String::new()
             }
         };
@@ -453,9 +546,15 @@ impl Validator<'_> {
             id,
             title: meta.title.clone(),
             url,
-            publisher: meta.publisher.as_ref().map(|p| self.entity_ref(p, entity_kinds, "article.publisher")),
+            publisher: meta
+                .publisher
+                .as_ref()
+                .map(|p| self.entity_ref(p, entity_kinds, "article.publisher")),
             language,
-            date: meta.date.as_ref().and_then(|d| self.date(d, "article.date")),
+            date: meta
+                .date
+                .as_ref()
+                .and_then(|d| self.date(d, "article.date")),
             text,
         }
     }
@@ -468,18 +567,34 @@ impl Validator<'_> {
                 Ok(text) => text,
                 Err(e) => {
                     let offset = e.utf8_error().valid_up_to();
-                    self.error(file, "article.text_file", format!("{} is not UTF-8 text (invalid byte at offset {offset})", path.display()));
+                    self.error(
+                        file,
+                        "article.text_file",
+                        format!(
+                            "{} is not UTF-8 text (invalid byte at offset {offset})",
+                            path.display()
+                        ),
+                    );
                     String::new()
                 }
             },
             Err(e) => {
-                self.error(file, "article.text_file", format!("cannot read {}: {e}", path.display()));
+                self.error(
+                    file,
+                    "article.text_file",
+                    format!("cannot read {}: {e}", path.display()),
+                );
                 String::new()
             }
         }
     }
 
-    fn entity_ref(&mut self, id: &Spanned<String>, kinds: &HashMap<String, EntityKind>, field: &str) -> String {
+    fn entity_ref(
+        &mut self,
+        id: &Spanned<String>,
+        kinds: &HashMap<String, EntityKind>,
+        field: &str,
+    ) -> String {
         let value = id.get_ref().clone();
         if !kinds.contains_key(&value) {
             let hint = suggest(&value, kinds.keys());
@@ -499,8 +614,14 @@ impl Validator<'_> {
     ) -> Option<ClaimRef> {
         let value = target.get_ref();
         let reference = match value.split_once('/') {
-            Some((a, c)) => ClaimRef { article: a.to_owned(), claim: c.to_owned() },
-            None => ClaimRef { article: article.to_owned(), claim: value.clone() },
+            Some((a, c)) => ClaimRef {
+                article: a.to_owned(),
+                claim: c.to_owned(),
+            },
+            None => ClaimRef {
+                article: article.to_owned(),
+                claim: value.clone(),
+            },
         };
         if reference.article == article {
             if reference.claim == own_id {
@@ -509,41 +630,84 @@ impl Validator<'_> {
             }
             if !local.contains(&reference.claim) {
                 let hint = suggest(&reference.claim, local.iter());
-                self.error(target, field, format!("no claim '{}' in this sheet{hint}", reference.claim));
+                self.error(
+                    target,
+                    field,
+                    format!("no claim '{}' in this sheet{hint}", reference.claim),
+                );
                 return None;
             }
-        } else if !known.claims.contains(&format!("{}/{}", reference.article, reference.claim)) {
+        } else if !known
+            .claims
+            .contains(&format!("{}/{}", reference.article, reference.claim))
+        {
             let hint = suggest(value, known.claims.iter());
-            self.error(target, field, format!("no claim '{value}' is known (import that article first){hint}"));
+            self.error(
+                target,
+                field,
+                format!("no claim '{value}' is known (import that article first){hint}"),
+            );
             return None;
         }
         Some(reference)
     }
 
-    fn property(&mut self, term: &Spanned<String>, known: &Known, field: &str) -> Option<(NamedNode, PropertyKind)> {
+    fn property(
+        &mut self,
+        term: &Spanned<String>,
+        known: &Known,
+        field: &str,
+    ) -> Option<(NamedNode, PropertyKind)> {
         let raw = term.get_ref();
         let local = raw.strip_prefix("cg:").unwrap_or(raw);
-        let iri = if local.contains(':') { local.to_owned() } else { format!("{}{local}", vocab::CG) };
+        let iri = if local.contains(':') {
+            local.to_owned()
+        } else {
+            format!("{}{local}", vocab::CG)
+        };
         match known.properties.get(&iri) {
             Some(kind) => Some((NamedNode::new_unchecked(iri), *kind)),
             None => {
-                let names: Vec<String> =
-                    known.properties.keys().filter_map(|k| k.strip_prefix(vocab::CG)).map(str::to_owned).collect();
+                let names: Vec<String> = known
+                    .properties
+                    .keys()
+                    .filter_map(|k| k.strip_prefix(vocab::CG))
+                    .map(str::to_owned)
+                    .collect();
                 let hint = suggest(local, names.iter());
-                self.error(term, field, format!("'{raw}' is not a property of the claimgraph ontology{hint}"));
+                self.error(
+                    term,
+                    field,
+                    format!("'{raw}' is not a property of the claimgraph ontology{hint}"),
+                );
                 None
             }
         }
     }
 
-    fn literal(&mut self, value: &toml::Value, language: &str, at: &Spanned<String>, field: &str) -> Option<Literal> {
+    fn literal(
+        &mut self,
+        value: &toml::Value,
+        language: &str,
+        at: &Spanned<String>,
+        field: &str,
+    ) -> Option<Literal> {
         Some(match value {
             toml::Value::Integer(i) => Literal::from(*i),
             toml::Value::Float(f) => Literal::new_typed_literal(f.to_string(), vocab::xsd::DECIMAL),
             toml::Value::Boolean(b) => Literal::from(*b),
-            toml::Value::String(s) => Literal::new_language_tagged_literal_unchecked(s, language.to_ascii_lowercase()),
+            toml::Value::String(s) => {
+                Literal::new_language_tagged_literal_unchecked(s, language.to_ascii_lowercase())
+            }
             other => {
-                self.error(at, field, format!("a value must be a number, a boolean or a string, not {}", other.type_str()));
+                self.error(
+                    at,
+                    field,
+                    format!(
+                        "a value must be a number, a boolean or a string, not {}",
+                        other.type_str()
+                    ),
+                );
                 return None;
             }
         })
@@ -551,9 +715,15 @@ impl Validator<'_> {
 
     fn wikidata(&mut self, id: &Spanned<String>, field: &str) -> String {
         let value = id.get_ref().clone();
-        let ok = value.len() > 1 && value.starts_with('Q') && value[1..].bytes().all(|b| b.is_ascii_digit());
+        let ok = value.len() > 1
+            && value.starts_with('Q')
+            && value[1..].bytes().all(|b| b.is_ascii_digit());
         if !ok {
-            self.error(id, field, format!("'{value}' is not a Wikidata item id (Q followed by digits)"));
+            self.error(
+                id,
+                field,
+                format!("'{value}' is not a Wikidata item id (Q followed by digits)"),
+            );
         }
         value
     }
@@ -562,17 +732,26 @@ impl Validator<'_> {
         let span = Some(field_value.span());
         let (value, text) = match field_value.get_ref() {
             DateField::Plain(v) => (Some(v), None),
-            DateField::Detailed { value, text } => (value.as_ref(), text.as_ref().filter(|t| !t.trim().is_empty())),
+            DateField::Detailed { value, text } => (
+                value.as_ref(),
+                text.as_ref().filter(|t| !t.trim().is_empty()),
+            ),
         };
         match (value, text) {
             (Some(v), text) => match PartialDate::parse(v) {
-                Ok(date) => Some(DateInfo { date, text: text.cloned() }),
+                Ok(date) => Some(DateInfo {
+                    date,
+                    text: text.cloned(),
+                }),
                 Err(e) => {
                     self.error_at(span, field, e.to_string());
                     None
                 }
             },
-            (None, Some(text)) => Some(DateInfo { date: PartialDate::relative(), text: Some(text.clone()) }),
+            (None, Some(text)) => Some(DateInfo {
+                date: PartialDate::relative(),
+                text: Some(text.clone()),
+            }),
             (None, None) => {
                 self.error_at(span, field, "a date table needs `value`, `text` or both");
                 None
@@ -580,7 +759,13 @@ impl Validator<'_> {
         }
     }
 
-    fn quote(&mut self, quote: &Spanned<String>, occurrence: Option<usize>, text: &str, field: &str) -> Option<Quote> {
+    fn quote(
+        &mut self,
+        quote: &Spanned<String>,
+        occurrence: Option<usize>,
+        text: &str,
+        field: &str,
+    ) -> Option<Quote> {
         let exact = quote.get_ref();
         if exact.trim().is_empty() {
             self.error(quote, field, "the quote is empty");
@@ -599,7 +784,11 @@ impl Validator<'_> {
             (1, None) | (1, Some(1)) => hits[0],
             (n, Some(k)) if k >= 1 && k <= n => hits[k - 1],
             (n, Some(k)) => {
-                self.error(quote, field, format!("occurrence = {k}, but the quote occurs {n} time(s)"));
+                self.error(
+                    quote,
+                    field,
+                    format!("occurrence = {k}, but the quote occurs {n} time(s)"),
+                );
                 return None;
             }
             (n, None) => {
@@ -611,15 +800,21 @@ impl Validator<'_> {
     }
 
     fn check_document_cycles(&mut self, documents: &[Document]) {
-        let via: HashMap<&str, &str> =
-            documents.iter().filter_map(|d| d.via.as_deref().map(|v| (d.id.as_str(), v))).collect();
+        let via: HashMap<&str, &str> = documents
+            .iter()
+            .filter_map(|d| d.via.as_deref().map(|v| (d.id.as_str(), v)))
+            .collect();
         for (i, d) in documents.iter().enumerate() {
             let mut seen = HashSet::new();
             let mut current = d.id.as_str();
             while let Some(next) = via.get(current) {
                 if !seen.insert(current) {
                     let span = self.sheet.document[i].id.span();
-                    self.error_at(Some(span), format!("document[{i}].via"), format!("document '{}' is part of a cycle of `via` links", d.id));
+                    self.error_at(
+                        Some(span),
+                        format!("document[{i}].via"),
+                        format!("document '{}' is part of a cycle of `via` links", d.id),
+                    );
                     break;
                 }
                 current = next;
@@ -635,11 +830,22 @@ pub fn anchor(text: &str, byte_start: usize, byte_len: usize) -> Quote {
     let exact = &text[byte_start..byte_end];
     let end = start + exact.chars().count();
     let prefix: String = {
-        let before: Vec<char> = text[..byte_start].chars().rev().take(CONTEXT_CHARS).collect();
+        let before: Vec<char> = text[..byte_start]
+            .chars()
+            .rev()
+            .take(CONTEXT_CHARS)
+            .collect();
         before.into_iter().rev().collect()
     };
     let suffix: String = text[byte_end..].chars().take(CONTEXT_CHARS).collect();
-    Quote { exact: exact.to_owned(), start, end, prefix, suffix, sentence: sentence_around(text, byte_start, byte_end) }
+    Quote {
+        exact: exact.to_owned(),
+        start,
+        end,
+        prefix,
+        suffix,
+        sentence: sentence_around(text, byte_start, byte_end),
+    }
 }
 
 /// The sentence(s) of `text` that contain the byte range: back to the previous sentence
@@ -685,10 +891,16 @@ pub fn closest_passage(text: &str, wanted: &str) -> String {
     let wanted_lower = wanted.to_lowercase();
     let mut best = (f64::MIN, 0usize, 0usize);
     // Windows start at word starts; near the end they are cut short by the text's end.
-    let starts: Vec<usize> = (0..chars.len()).filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric()).collect();
+    let starts: Vec<usize> = (0..chars.len())
+        .filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric())
+        .collect();
     // Long texts and long quotes make every window expensive; stepping keeps an error
     // message fast without changing which passage wins in practice.
-    let step = if chars.len() * width > 20_000_000 { 8 } else { 1 };
+    let step = if chars.len() * width > 20_000_000 {
+        8
+    } else {
+        1
+    };
     for &i in starts.iter().step_by(step) {
         let end = (i + width).min(chars.len());
         let window: String = chars[i..end].iter().collect();
@@ -697,15 +909,25 @@ pub fn closest_passage(text: &str, wanted: &str) -> String {
             best = (score, i, end);
         }
     }
-    chars[best.1..best.2].iter().collect::<String>().trim().to_owned()
+    chars[best.1..best.2]
+        .iter()
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// " (did you mean 'a', 'b'?)" for the known values closest to `wanted`, or "".
 pub fn suggest<'a>(wanted: &str, known: impl Iterator<Item = &'a String>) -> String {
-    let mut scored: Vec<(f64, &String)> =
-        known.map(|k| (strsim::jaro_winkler(wanted, k), k)).filter(|(s, _)| *s > 0.7).collect();
+    let mut scored: Vec<(f64, &String)> = known
+        .map(|k| (strsim::jaro_winkler(wanted, k), k))
+        .filter(|(s, _)| *s > 0.7)
+        .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let names: Vec<String> = scored.iter().take(3).map(|(_, k)| format!("'{k}'")).collect();
+    let names: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, k)| format!("'{k}'"))
+        .collect();
     if names.is_empty() {
         String::new()
     } else {
@@ -725,21 +947,43 @@ mod tests {
         assert_eq!(q.start, text[..at].chars().count());
         assert_eq!(q.end - q.start, "\"völligen Unsinn\"".chars().count());
         let chars: Vec<char> = text.chars().collect();
-        assert_eq!(chars[q.start..q.end].iter().collect::<String>(), "\"völligen Unsinn\"");
-        assert_eq!(q.sentence, "Alibaba bezeichnete die Behauptungen als \"völligen Unsinn\".");
+        assert_eq!(
+            chars[q.start..q.end].iter().collect::<String>(),
+            "\"völligen Unsinn\""
+        );
+        assert_eq!(
+            q.sentence,
+            "Alibaba bezeichnete die Behauptungen als \"völligen Unsinn\"."
+        );
     }
 
     #[test]
     fn closest_passage_finds_the_near_miss() {
         let text = "China dementierte die Anschuldigungen und erklärte etwas.";
-        assert_eq!(closest_passage(text, "China dementiert die Anschuldigung"), "China dementierte die Anschuldigun");
-        assert_eq!(closest_passage("a b. Globex declined to comment.\n", "Globex declined to comment on it."), "Globex declined to comment.");
+        assert_eq!(
+            closest_passage(text, "China dementiert die Anschuldigung"),
+            "China dementierte die Anschuldigun"
+        );
+        assert_eq!(
+            closest_passage(
+                "a b. Globex declined to comment.\n",
+                "Globex declined to comment on it."
+            ),
+            "Globex declined to comment."
+        );
     }
 
     #[test]
     fn suggests_close_ids() {
-        let known = vec!["hikvision".to_owned(), "huawei".to_owned(), "google".to_owned()];
-        assert_eq!(suggest("hikvison", known.iter()), " (did you mean 'hikvision'?)");
+        let known = vec![
+            "hikvision".to_owned(),
+            "huawei".to_owned(),
+            "google".to_owned(),
+        ];
+        assert_eq!(
+            suggest("hikvison", known.iter()),
+            " (did you mean 'hikvision'?)"
+        );
         assert_eq!(suggest("zzz", known.iter()), "");
     }
 }

@@ -9,7 +9,9 @@ use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
 use super::text::{segments, Segment, Span};
-use super::{article_title, date_view, external_url, page_path, DateView, ExternalUrl, Link, Source, Status};
+use super::{
+    article_title, date_view, external_url, page_path, DateView, ExternalUrl, Link, Source, Status,
+};
 use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +59,9 @@ pub struct RelayedDocument {
 pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticlePage>, RenderError> {
     let param: Term = iri.clone().into();
     let rows = src.select("page-article", &[("article", param.clone())])?;
-    let Some(r) = rows.first() else { return Ok(None) };
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
     let body = rows.str(r, "body").unwrap_or_default();
     let headline = rows.str(r, "title").filter(|t| !t.trim().is_empty());
     let slug = rows.str(r, "slug").unwrap_or_default();
@@ -65,7 +69,10 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
     let publisher_unidentified = rows.iri(r, "publisher").is_none();
     let publisher = match rows.iri(r, "publisher") {
         Some(p) => src.link(Some(p), rows.str(r, "publisherLabel")),
-        None => Link { href: None, label: "unidentified publisher".into() },
+        None => Link {
+            href: None,
+            label: "unidentified publisher".into(),
+        },
     };
 
     let claim_rows = src.select("page-article-claims", &[("article", param.clone())])?;
@@ -74,13 +81,18 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
     let length = body.chars().count();
     let mut unplaced = 0;
     for c in claim_rows.iter() {
-        let Some(claim) = claim_rows.iri(c, "claim") else { continue };
+        let Some(claim) = claim_rows.iri(c, "claim") else {
+            continue;
+        };
         let number = claims.len() + 1;
         let href = page_path(src.iris, claim);
         let anchor = format!("quote-{}", claim.rsplit('/').next().unwrap_or_default());
         let statement = claim_rows.str(c, "statement").unwrap_or_default();
         let document = claim_rows.iri(c, "document").filter(|d| *d != iri.as_str());
-        let (start, end) = (claim_rows.int(c, "start").unwrap_or(-1), claim_rows.int(c, "end").unwrap_or(-1));
+        let (start, end) = (
+            claim_rows.int(c, "start").unwrap_or(-1),
+            claim_rows.int(c, "end").unwrap_or(-1),
+        );
         if start >= 0 && start < end && end as usize <= length {
             spans.push(Span {
                 start: start as usize,
@@ -98,7 +110,10 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
             href,
             anchor,
             kind: claim_rows.str(c, "kind").unwrap_or_default(),
-            claimant: src.link(claim_rows.iri(c, "claimant"), claim_rows.str(c, "claimantLabel")),
+            claimant: src.link(
+                claim_rows.iri(c, "claimant"),
+                claim_rows.str(c, "claimantLabel"),
+            ),
             document: document.map(|d| src.link(Some(d), claim_rows.str(c, "documentTitle"))),
             status: Status::new(claim_rows.str(c, "status")),
             quote: claim_rows.str(c, "quote").unwrap_or_default(),
@@ -113,11 +128,16 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         .map(|d| {
             let from = doc_rows.iri(d, "from").unwrap_or_default();
             RelayedDocument {
-                from: src.link(Some(from), title_for(from).or_else(|| doc_title(&doc_rows, from))),
+                from: src.link(
+                    Some(from),
+                    title_for(from).or_else(|| doc_title(&doc_rows, from)),
+                ),
                 link: doc_rows.str(d, "linkLabel").unwrap_or_default(),
                 document: src.link(doc_rows.iri(d, "document"), doc_rows.str(d, "title")),
                 kind: doc_rows.str(d, "kind"),
-                author: doc_rows.iri(d, "author").map(|a| src.link(Some(a), doc_rows.str(d, "authorLabel"))),
+                author: doc_rows
+                    .iri(d, "author")
+                    .map(|a| src.link(Some(a), doc_rows.str(d, "authorLabel"))),
             }
         })
         .collect();
@@ -131,7 +151,11 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         language: rows.str(r, "language"),
         publisher,
         publisher_unidentified,
-        date: date_view(rows.str(r, "date"), rows.str(r, "dateText"), rows.str(r, "datePrecision")),
+        date: date_view(
+            rows.str(r, "date"),
+            rows.str(r, "dateText"),
+            rows.str(r, "datePrecision"),
+        ),
         paragraphs: segments(&body, &spans),
         claims,
         documents,
@@ -141,5 +165,7 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
 
 /// The title of a document that appears as the target of another row.
 fn doc_title(rows: &super::Rows, iri: &str) -> Option<String> {
-    rows.iter().find(|&r| rows.iri(r, "document") == Some(iri)).and_then(|r| rows.str(r, "title"))
+    rows.iter()
+        .find(|&r| rows.iri(r, "document") == Some(iri))
+        .and_then(|r| rows.str(r, "title"))
 }

@@ -22,7 +22,11 @@ pub struct ChainStep {
 
 /// The links from `article` down to `document`, in order; empty when the claim was
 /// made in the article itself or no chain is recorded.
-pub fn relay_chain(src: &Source<'_>, article: &str, document: &str) -> Result<Vec<ChainStep>, RenderError> {
+pub fn relay_chain(
+    src: &Source<'_>,
+    article: &str,
+    document: &str,
+) -> Result<Vec<ChainStep>, RenderError> {
     if article == document {
         return Ok(Vec::new());
     }
@@ -40,7 +44,12 @@ pub fn relay_chain(src: &Source<'_>, article: &str, document: &str) -> Result<Ve
         if current == document {
             break;
         }
-        let Some(r) = rows.iter().find(|&r| rows.iri(r, "from") == Some(current.as_str())) else { break };
+        let Some(r) = rows
+            .iter()
+            .find(|&r| rows.iri(r, "from") == Some(current.as_str()))
+        else {
+            break;
+        };
         let to = rows.iri(r, "to").unwrap_or_default().to_owned();
         steps.push(ChainStep {
             link: rows.str(r, "linkLabel").unwrap_or_else(|| "relays".into()),
@@ -115,13 +124,18 @@ pub struct RelatedClaim {
 pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>, RenderError> {
     let param: Term = iri.clone().into();
     let rows = src.select("page-claim", &[("claim", param.clone())])?;
-    let Some(r) = rows.first() else { return Ok(None) };
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
     let article = rows.iri(r, "article").unwrap_or_default().to_owned();
     let document = rows.iri(r, "document").unwrap_or(&article).to_owned();
     let quote = rows.str(r, "quote").unwrap_or_default();
     let sentence = rows.str(r, "sentence").unwrap_or_default();
     let (sentence_before, sentence_after) = match sentence.find(&quote) {
-        Some(i) if !quote.is_empty() => (sentence[..i].to_owned(), sentence[i + quote.len()..].to_owned()),
+        Some(i) if !quote.is_empty() => (
+            sentence[..i].to_owned(),
+            sentence[i + quote.len()..].to_owned(),
+        ),
         _ => (String::new(), String::new()),
     };
     let mut about: Vec<Link> = Vec::new();
@@ -141,13 +155,24 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
     let propositions = prop_rows
         .iter()
         .map(|p| PropositionView {
-            subject: src.link(prop_rows.iri(p, "subject"), prop_rows.str(p, "subjectLabel")),
-            predicate: prop_rows
-                .str(p, "predicateLabel")
-                .unwrap_or_else(|| prop_rows.str(p, "predicate").map(|x| crate::store::compact(&x)).unwrap_or_default()),
+            subject: src.link(
+                prop_rows.iri(p, "subject"),
+                prop_rows.str(p, "subjectLabel"),
+            ),
+            predicate: prop_rows.str(p, "predicateLabel").unwrap_or_else(|| {
+                prop_rows
+                    .str(p, "predicate")
+                    .map(|x| crate::store::compact(&x))
+                    .unwrap_or_default()
+            }),
             object: match prop_rows.term(p, "object") {
-                Some(Term::NamedNode(o)) => src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel")),
-                _ => Link { href: None, label: prop_rows.str(p, "object").unwrap_or_default() },
+                Some(Term::NamedNode(o)) => {
+                    src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel"))
+                }
+                _ => Link {
+                    href: None,
+                    label: prop_rows.str(p, "object").unwrap_or_default(),
+                },
             },
         })
         .collect();
@@ -155,7 +180,9 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
     let resp = src.select("page-claim-responses", &[("claim", param)])?;
     let (mut responses, mut answers, mut corroborations) = (Vec::new(), Vec::new(), Vec::new());
     for x in resp.iter() {
-        let Some(other_article) = resp.iri(x, "article") else { continue };
+        let Some(other_article) = resp.iri(x, "article") else {
+            continue;
+        };
         let related = RelatedClaim {
             href: resp.iri(x, "other").and_then(|o| page_path(src.iris, o)),
             kind: resp.str(x, "kind").unwrap_or_default(),
@@ -180,7 +207,8 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
         kind: rows.str(r, "kind").unwrap_or_default(),
         statement: rows.str(r, "statement").unwrap_or_default(),
         claimant: src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel")),
-        document: (document != article).then(|| src.link(Some(&document), rows.str(r, "documentTitle"))),
+        document: (document != article)
+            .then(|| src.link(Some(&document), rows.str(r, "documentTitle"))),
         chain: relay_chain(src, &article, &document)?,
         article: article_link,
         quote_href,
@@ -190,8 +218,16 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
         sentence_after,
         start: rows.int(r, "start").unwrap_or(0),
         end: rows.int(r, "end").unwrap_or(0),
-        claim_date: date_view(rows.str(r, "claimDate"), rows.str(r, "claimDateText"), rows.str(r, "claimDatePrecision")),
-        event_date: date_view(rows.str(r, "eventDate"), rows.str(r, "eventDateText"), rows.str(r, "eventDatePrecision")),
+        claim_date: date_view(
+            rows.str(r, "claimDate"),
+            rows.str(r, "claimDateText"),
+            rows.str(r, "claimDatePrecision"),
+        ),
+        event_date: date_view(
+            rows.str(r, "eventDate"),
+            rows.str(r, "eventDateText"),
+            rows.str(r, "eventDatePrecision"),
+        ),
         status: Status::new(rows.str(r, "statusLabel")),
         status_meaning: rows.str(r, "statusComment"),
         about,

@@ -74,14 +74,28 @@ fn cut(label: &str) -> String {
     if label.chars().count() <= MAX_LABEL_CHARS {
         label.to_owned()
     } else {
-        format!("{}…", label.chars().take(MAX_LABEL_CHARS - 1).collect::<String>().trim_end())
+        format!(
+            "{}…",
+            label
+                .chars()
+                .take(MAX_LABEL_CHARS - 1)
+                .collect::<String>()
+                .trim_end()
+        )
     }
 }
 
 fn node(label: &str, href: Option<String>, x: f64, y: f64) -> Node {
     let shown = cut(label);
     let width = shown.chars().count() as f64 * CHAR_WIDTH + 20.0;
-    Node { label: shown, full_label: label.to_owned(), href, x, y, width }
+    Node {
+        label: shown,
+        full_label: label.to_owned(),
+        href,
+        x,
+        y,
+        width,
+    }
 }
 
 /// Lays out the neighbours of `centre` from its relations (in the order given, most
@@ -113,7 +127,10 @@ pub fn layout(centre: &str, relations: &[Relation]) -> Option<Diagram> {
         } else {
             -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64
         };
-        let (x, y) = (CENTRE_X + RADIUS_X * angle.cos(), centre_y + RADIUS_Y * angle.sin());
+        let (x, y) = (
+            CENTRE_X + RADIUS_X * angle.cos(),
+            centre_y + RADIUS_Y * angle.sin(),
+        );
         nodes.push(node(&other.label, other.href.clone(), x, y));
         // Edges stop short of the boxes so arrows stay visible.
         let (dx, dy) = (x - CENTRE_X, y - centre_y);
@@ -141,9 +158,21 @@ pub fn layout(centre: &str, relations: &[Relation]) -> Option<Diagram> {
         "Diagram of {} entit{} that claims link with {centre}{}.",
         n + hidden,
         if n + hidden == 1 { "y" } else { "ies" },
-        if hidden > 0 { format!("; {hidden} more are listed in the table only") } else { String::new() }
+        if hidden > 0 {
+            format!("; {hidden} more are listed in the table only")
+        } else {
+            String::new()
+        }
     );
-    Some(Diagram { width: WIDTH, height, centre: centre_node, nodes, edges, hidden, summary })
+    Some(Diagram {
+        width: WIDTH,
+        height,
+        centre: centre_node,
+        nodes,
+        edges,
+        hidden,
+        summary,
+    })
 }
 
 #[cfg(test)]
@@ -154,19 +183,32 @@ mod tests {
         Relation {
             outgoing,
             relation: relation.into(),
-            other: Link { href: Some(format!("id/org/{other}.html")), label: other.into() },
+            other: Link {
+                href: Some(format!("id/org/{other}.html")),
+                label: other.into(),
+            },
             claims: 2,
         }
     }
 
     #[test]
     fn one_edge_per_neighbour_with_every_relation_labelled() {
-        let d = layout("Hikvision", &[rel("amazon", "hosts", false), rel("amazon", "supplies", true), rel("us", "lists", false)])
-            .unwrap();
+        let d = layout(
+            "Hikvision",
+            &[
+                rel("amazon", "hosts", false),
+                rel("amazon", "supplies", true),
+                rel("us", "lists", false),
+            ],
+        )
+        .unwrap();
         assert_eq!(d.nodes.len(), 2);
         assert_eq!(d.edges[0].lines, ["hosts (2)", "supplies (2)"]);
         assert!(d.edges[0].arrow_in && d.edges[0].arrow_out);
-        assert!(d.nodes.iter().all(|n| n.x > 0.0 && n.x < d.width && n.y > 0.0 && n.y < d.height));
+        assert!(d
+            .nodes
+            .iter()
+            .all(|n| n.x > 0.0 && n.x < d.width && n.y > 0.0 && n.y < d.height));
         assert!(layout("x", &[]).is_none());
     }
 

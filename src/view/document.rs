@@ -52,16 +52,23 @@ pub struct DocumentClaim {
 }
 
 /// Builds the page of document `iri`; `None` when there is no such document.
-pub fn document_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<DocumentPage>, RenderError> {
+pub fn document_page(
+    src: &Source<'_>,
+    iri: &NamedNode,
+) -> Result<Option<DocumentPage>, RenderError> {
     let param: Term = iri.clone().into();
     let rows = src.select("page-document", &[("document", param.clone())])?;
-    let Some(r) = rows.first() else { return Ok(None) };
+    let Some(r) = rows.first() else {
+        return Ok(None);
+    };
     let slug = rows.str(r, "slug").unwrap_or_default();
 
     let links = src.select("page-document-links", &[("document", param.clone())])?;
     let (mut relayed_by, mut relays, mut chains) = (Vec::new(), Vec::new(), Vec::new());
     for l in links.iter() {
-        let Some(other) = links.iri(l, "other") else { continue };
+        let Some(other) = links.iri(l, "other") else {
+            continue;
+        };
         let is_article = links.bool(l, "isArticle");
         let label = if is_article {
             src.article_link(other, links.str(l, "otherTitle"))?
@@ -72,7 +79,10 @@ pub fn document_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<Documen
         match links.str(l, "direction").as_deref() {
             Some("relayed-by") => relayed_by.push(RelayLink { link, other: label }),
             Some("relays") => relays.push(RelayLink { link, other: label }),
-            Some("article") => chains.push(Chain { steps: relay_chain(src, other, iri.as_str())?, article: label }),
+            Some("article") => chains.push(Chain {
+                steps: relay_chain(src, other, iri.as_str())?,
+                article: label,
+            }),
             _ => {}
         }
     }
@@ -80,12 +90,19 @@ pub fn document_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<Documen
     let claim_rows = src.select("page-document-claims", &[("document", param)])?;
     let mut claims = Vec::new();
     for c in claim_rows.iter() {
-        let Some(article) = claim_rows.iri(c, "article") else { continue };
+        let Some(article) = claim_rows.iri(c, "article") else {
+            continue;
+        };
         claims.push(DocumentClaim {
-            href: claim_rows.iri(c, "claim").and_then(|x| page_path(src.iris, x)),
+            href: claim_rows
+                .iri(c, "claim")
+                .and_then(|x| page_path(src.iris, x)),
             kind: claim_rows.str(c, "kind").unwrap_or_default(),
             statement: claim_rows.str(c, "statement").unwrap_or_default(),
-            claimant: src.link(claim_rows.iri(c, "claimant"), claim_rows.str(c, "claimantLabel")),
+            claimant: src.link(
+                claim_rows.iri(c, "claimant"),
+                claim_rows.str(c, "claimantLabel"),
+            ),
             article: src.article_link(article, claim_rows.str(c, "articleTitle"))?,
             status: Status::new(claim_rows.str(c, "status")),
         });
@@ -93,11 +110,20 @@ pub fn document_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<Documen
 
     Ok(Some(DocumentPage {
         iri: iri.as_str().to_owned(),
-        title: rows.str(r, "title").filter(|t| !t.trim().is_empty()).unwrap_or_else(|| format!("Document {slug}")),
+        title: rows
+            .str(r, "title")
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| format!("Document {slug}")),
         slug,
         kind: rows.str(r, "kind"),
-        author: rows.iri(r, "author").map(|a| src.link(Some(a), rows.str(r, "authorLabel"))),
-        date: date_view(rows.str(r, "date"), rows.str(r, "dateText"), rows.str(r, "datePrecision")),
+        author: rows
+            .iri(r, "author")
+            .map(|a| src.link(Some(a), rows.str(r, "authorLabel"))),
+        date: date_view(
+            rows.str(r, "date"),
+            rows.str(r, "dateText"),
+            rows.str(r, "datePrecision"),
+        ),
         url: external_url(rows.str(r, "url")),
         description: rows.str(r, "description"),
         relayed_by,

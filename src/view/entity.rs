@@ -80,7 +80,9 @@ const ROLES: [(&str, &str); 4] = [
 pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPage>, RenderError> {
     let param: Term = iri.clone().into();
     let about = src.select("page-entity", &[("entity", param.clone())])?;
-    let Some(first) = about.first() else { return Ok(None) };
+    let Some(first) = about.first() else {
+        return Ok(None);
+    };
     let label = about
         .str(first, "labelEn")
         .or_else(|| about.str(first, "labelDe"))
@@ -89,8 +91,12 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
     let mut aliases: Vec<String> = about.iter().filter_map(|r| about.str(r, "alias")).collect();
     aliases.dedup();
     let wikidata_iri = about.iri(first, "wikidata").map(str::to_owned);
-    let country = about.iri(first, "country").map(|c| src.link(Some(c), about.str(first, "countryLabel")));
-    let part_of = about.iri(first, "partOf").map(|p| src.link(Some(p), about.str(first, "partOfLabel")));
+    let country = about
+        .iri(first, "country")
+        .map(|c| src.link(Some(c), about.str(first, "countryLabel")));
+    let part_of = about
+        .iri(first, "partOf")
+        .map(|p| src.link(Some(p), about.str(first, "partOfLabel")));
 
     // Claims, grouped by role, each with its chain of documents.
     let rows = src.select("entity-claims", &[("entity", param.clone())])?;
@@ -98,7 +104,9 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
     let mut groups: Vec<ClaimGroup> = Vec::new();
     let mut timeline: Vec<(String, String, TimelineItem)> = Vec::new();
     for r in rows.iter() {
-        let (Some(claim), Some(article)) = (rows.iri(r, "claim"), rows.iri(r, "article")) else { continue };
+        let (Some(claim), Some(article)) = (rows.iri(r, "claim"), rows.iri(r, "article")) else {
+            continue;
+        };
         let document = rows.iri(r, "document").unwrap_or(article);
         let chain = match chains.get(&(article.to_owned(), document.to_owned())) {
             Some(c) => c.clone(),
@@ -114,7 +122,8 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
             kind: rows.str(r, "kind").unwrap_or_default(),
             statement: rows.str(r, "statement").unwrap_or_default(),
             claimant: src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel")),
-            document: (document != article).then(|| src.link(Some(document), rows.str(r, "documentTitle"))),
+            document: (document != article)
+                .then(|| src.link(Some(document), rows.str(r, "documentTitle"))),
             article: src.article_link(article, rows.str(r, "articleTitle"))?,
             chain,
             date: date.clone(),
@@ -143,12 +152,25 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
                 }
             }
             None => {
-                let heading = ROLES.iter().find(|(r, _)| *r == role).map(|(_, h)| *h).unwrap_or("Claims involving");
-                groups.push(ClaimGroup { heading: format!("{heading} {label}"), role, claims: vec![card] });
+                let heading = ROLES
+                    .iter()
+                    .find(|(r, _)| *r == role)
+                    .map(|(_, h)| *h)
+                    .unwrap_or("Claims involving");
+                groups.push(ClaimGroup {
+                    heading: format!("{heading} {label}"),
+                    role,
+                    claims: vec![card],
+                });
             }
         }
     }
-    groups.sort_by_key(|g| ROLES.iter().position(|(r, _)| *r == g.role).unwrap_or(ROLES.len()));
+    groups.sort_by_key(|g| {
+        ROLES
+            .iter()
+            .position(|(r, _)| *r == g.role)
+            .unwrap_or(ROLES.len())
+    });
     timeline.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
 
     let rel_rows = src.select("page-entity-relations", &[("entity", param)])?;
@@ -156,9 +178,12 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         .iter()
         .map(|r| Relation {
             outgoing: rel_rows.str(r, "direction").as_deref() == Some("out"),
-            relation: rel_rows
-                .str(r, "relationLabel")
-                .unwrap_or_else(|| rel_rows.str(r, "relation").map(|p| crate::store::compact(&p)).unwrap_or_default()),
+            relation: rel_rows.str(r, "relationLabel").unwrap_or_else(|| {
+                rel_rows
+                    .str(r, "relation")
+                    .map(|p| crate::store::compact(&p))
+                    .unwrap_or_default()
+            }),
             other: src.link(rel_rows.iri(r, "other"), rel_rows.str(r, "otherLabel")),
             claims: rel_rows.int(r, "claims").unwrap_or(0),
         })
@@ -166,7 +191,10 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
     let diagram = diagram::layout(&label, &relations);
 
     let mut seen = std::collections::HashSet::new();
-    let claim_count = timeline.iter().filter(|(c, _, _)| seen.insert(c.clone())).count();
+    let claim_count = timeline
+        .iter()
+        .filter(|(c, _, _)| seen.insert(c.clone()))
+        .count();
     Ok(Some(EntityPage {
         iri: iri.as_str().to_owned(),
         label_de: about.str(first, "labelDe").filter(|d| d != &label),
@@ -174,8 +202,16 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         aliases,
         country,
         part_of,
-        wikidata_id: wikidata_iri.as_deref().and_then(|w| w.rsplit('/').next()).map(str::to_owned),
-        wikidata: external_url(wikidata_iri.map(|w| w.replace("http://www.wikidata.org/entity/", "https://www.wikidata.org/wiki/"))),
+        wikidata_id: wikidata_iri
+            .as_deref()
+            .and_then(|w| w.rsplit('/').next())
+            .map(str::to_owned),
+        wikidata: external_url(wikidata_iri.map(|w| {
+            w.replace(
+                "http://www.wikidata.org/entity/",
+                "https://www.wikidata.org/wiki/",
+            )
+        })),
         description: about.str(first, "description"),
         claim_count,
         groups,

@@ -18,9 +18,17 @@ use crate::render::RenderError;
 /// The entity list pages: file, title, and the entity kinds each holds.
 pub const ENTITY_LISTS: &[(&str, &str, &[&str])] = &[
     ("companies.html", "Companies", &["company"]),
-    ("government-bodies.html", "Government bodies", &["government"]),
+    (
+        "government-bodies.html",
+        "Government bodies",
+        &["government"],
+    ),
     ("people.html", "People", &["person"]),
-    ("other-entities.html", "Organisations, places, lists and groups", &["organization", "group", "country", "place", "list"]),
+    (
+        "other-entities.html",
+        "Organisations, places, lists and groups",
+        &["organization", "group", "country", "place", "list"],
+    ),
 ];
 
 /// How many rows of each saved query the queries page shows.
@@ -46,7 +54,10 @@ pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
             let slug = rows.str(r, "slug").unwrap_or_default();
             Some(EntityEntry {
                 href: page_path(src.iris, &iri),
-                label: rows.str(r, "label").or_else(|| rows.str(r, "labelDe")).unwrap_or(slug),
+                label: rows
+                    .str(r, "label")
+                    .or_else(|| rows.str(r, "labelDe"))
+                    .unwrap_or(slug),
                 label_de: rows.str(r, "labelDe"),
                 kind: rows.str(r, "kind").unwrap_or_default(),
                 aliases: rows.str(r, "aliases"),
@@ -76,7 +87,11 @@ pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
             let iri = rows.iri(r, "article")?.to_owned();
             Some(ArticleEntry {
                 href: page_path(src.iris, &iri),
-                title: article_title(rows.str(r, "title"), rows.str(r, "opening"), rows.str(r, "slug")),
+                title: article_title(
+                    rows.str(r, "title"),
+                    rows.str(r, "opening"),
+                    rows.str(r, "slug"),
+                ),
                 language: rows.str(r, "language"),
                 publisher: rows.str(r, "publisherLabel"),
                 date: date_view(rows.str(r, "date"), None, rows.str(r, "datePrecision")),
@@ -107,7 +122,9 @@ pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
                 href: page_path(src.iris, &iri),
                 kind: rows.str(r, "kind").unwrap_or_default(),
                 statement: rows.str(r, "statement").unwrap_or_default(),
-                claimant: rows.str(r, "claimantLabel").unwrap_or_else(|| "unidentified".into()),
+                claimant: rows
+                    .str(r, "claimantLabel")
+                    .unwrap_or_else(|| "unidentified".into()),
                 status: Status::new(rows.str(r, "status")),
                 iri,
             })
@@ -135,7 +152,9 @@ pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
             let slug = rows.str(r, "slug").unwrap_or_default();
             Some(DocumentEntry {
                 href: page_path(src.iris, &iri),
-                title: rows.str(r, "title").unwrap_or_else(|| format!("Document {slug}")),
+                title: rows
+                    .str(r, "title")
+                    .unwrap_or_else(|| format!("Document {slug}")),
                 kind: rows.str(r, "kind"),
                 author: rows.str(r, "authorLabel"),
                 date: date_view(rows.str(r, "date"), rows.str(r, "dateText"), None),
@@ -197,16 +216,28 @@ pub fn home(src: &Source<'_>) -> Result<HomePage, RenderError> {
         .map(|(file, title, kinds)| ListLink {
             href: (*file).to_owned(),
             title: (*title).to_owned(),
-            count: all.iter().filter(|e| kinds.contains(&e.kind.as_str())).count(),
+            count: all
+                .iter()
+                .filter(|e| kinds.contains(&e.kind.as_str()))
+                .count(),
         })
         .collect();
     let questions = src
         .catalog
         .competency()
         .into_iter()
-        .map(|q| QuerySummary { name: q.name.clone(), title: q.title.clone(), question: q.question })
+        .map(|q| QuerySummary {
+            name: q.name.clone(),
+            title: q.title.clone(),
+            question: q.question,
+        })
         .collect();
-    Ok(HomePage { counts, recent, lists, questions })
+    Ok(HomePage {
+        counts,
+        recent,
+        lists,
+        questions,
+    })
 }
 
 /// One saved query with its example run, for the queries page.
@@ -233,10 +264,17 @@ pub struct ParamView {
 }
 
 pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
-    let limits = Limits { timeout: Some(Duration::from_secs(30)), max_rows: None };
+    let limits = Limits {
+        timeout: Some(Duration::from_secs(30)),
+        max_rows: None,
+    };
     let mut out = Vec::new();
     for q in src.catalog.competency() {
-        let raw: Vec<(String, String)> = q.examples.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let raw: Vec<(String, String)> = q
+            .examples
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
         match catalog::run_saved(src.store, q, &raw, limits) {
             Ok(Outcome::Table(t)) => {
@@ -248,8 +286,14 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
                         row.iter()
                             .map(|cell| match cell {
                                 Some(Term::NamedNode(n)) => src.link(Some(n.as_str()), None),
-                                Some(other) => Link { href: None, label: catalog::display_term(other) },
-                                None => Link { href: None, label: String::new() },
+                                Some(other) => Link {
+                                    href: None,
+                                    label: catalog::display_term(other),
+                                },
+                                None => Link {
+                                    href: None,
+                                    label: String::new(),
+                                },
                             })
                             .collect(),
                     );
@@ -300,23 +344,47 @@ pub fn search_index(src: &Source<'_>) -> Result<Vec<SearchEntry>, RenderError> {
     let mut out = Vec::new();
     for e in entities(src)? {
         if let Some(u) = e.href {
-            let d = [e.label_de.unwrap_or_default(), e.aliases.unwrap_or_default()].join(" · ");
-            out.push(SearchEntry { t: e.label, d, k: e.kind, u });
+            let d = [
+                e.label_de.unwrap_or_default(),
+                e.aliases.unwrap_or_default(),
+            ]
+            .join(" · ");
+            out.push(SearchEntry {
+                t: e.label,
+                d,
+                k: e.kind,
+                u,
+            });
         }
     }
     for a in articles(src)? {
         if let Some(u) = a.href {
-            out.push(SearchEntry { t: a.title, d: a.publisher.unwrap_or_default(), k: "article".into(), u });
+            out.push(SearchEntry {
+                t: a.title,
+                d: a.publisher.unwrap_or_default(),
+                k: "article".into(),
+                u,
+            });
         }
     }
     for d in documents(src)? {
         if let Some(u) = d.href {
-            out.push(SearchEntry { t: d.title, d: d.author.unwrap_or_default(), k: d.kind.unwrap_or_else(|| "document".into()), u });
+            out.push(SearchEntry {
+                t: d.title,
+                d: d.author.unwrap_or_default(),
+                k: d.kind.unwrap_or_else(|| "document".into()),
+                u,
+            });
         }
     }
     for c in claims(src)? {
         if let Some(u) = c.href {
-            out.push(SearchEntry { t: c.statement, d: c.claimant, k: c.kind, u });
+            out.push(SearchEntry {
+                t: c.statement,
+                d: c.claimant,
+                k: c.kind,
+                u,
+            });
         }
     }
     Ok(out)

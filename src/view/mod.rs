@@ -41,12 +41,20 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub fn new(store: &'a GraphStore, catalog: &'a Catalog, iris: &'a Iris) -> Self {
-        Source { store, catalog, iris, article_labels: RefCell::new(HashMap::new()) }
+        Source {
+            store,
+            catalog,
+            iris,
+            article_labels: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Runs saved query `name` with its declared parameters bound to RDF terms.
     pub fn select(&self, name: &str, params: &[(&str, Term)]) -> Result<Rows, RenderError> {
-        let wrap = |source: CatalogError| RenderError::Query { query: name.to_owned(), source };
+        let wrap = |source: CatalogError| RenderError::Query {
+            query: name.to_owned(),
+            source,
+        };
         let query = self.catalog.get(name).map_err(wrap)?;
         for (param, _) in params {
             if !query.params.iter().any(|p| p.name == *param) {
@@ -57,12 +65,19 @@ impl<'a> Source<'a> {
                 }));
             }
         }
-        let bindings: Vec<(Variable, Term)> =
-            params.iter().map(|(p, t)| (Variable::new_unchecked(*p), t.clone())).collect();
-        let limits = Limits { timeout: Some(PAGE_QUERY_TIMEOUT), max_rows: None };
+        let bindings: Vec<(Variable, Term)> = params
+            .iter()
+            .map(|(p, t)| (Variable::new_unchecked(*p), t.clone()))
+            .collect();
+        let limits = Limits {
+            timeout: Some(PAGE_QUERY_TIMEOUT),
+            max_rows: None,
+        };
         match catalog::run(self.store, &query.text, &bindings, limits).map_err(wrap)? {
             Outcome::Table(table) => Ok(Rows { table }),
-            _ => Err(wrap(CatalogError::Evaluation("a page query must be a SELECT query".into()))),
+            _ => Err(wrap(CatalogError::Evaluation(
+                "a page query must be a SELECT query".into(),
+            ))),
         }
     }
 
@@ -71,22 +86,33 @@ impl<'a> Source<'a> {
         if let Some(label) = self.article_labels.borrow().get(article) {
             return Ok(label.clone());
         }
-        let rows = self.select("page-article-label", &[("article", NamedNode::new_unchecked(article).into())])?;
+        let rows = self.select(
+            "page-article-label",
+            &[("article", NamedNode::new_unchecked(article).into())],
+        )?;
         let label = match rows.first() {
-            Some(r) => article_title(rows.str(r, "title"), rows.str(r, "opening"), rows.str(r, "slug")),
+            Some(r) => article_title(
+                rows.str(r, "title"),
+                rows.str(r, "opening"),
+                rows.str(r, "slug"),
+            ),
             None => self.iris.path_of(article).unwrap_or(article).to_owned(),
         };
-        self.article_labels.borrow_mut().insert(article.to_owned(), label.clone());
+        self.article_labels
+            .borrow_mut()
+            .insert(article.to_owned(), label.clone());
         Ok(label)
     }
 
     /// A link to any resource of ours, labelled with `label` (or the IRI's last segment).
     pub fn link(&self, iri: Option<&str>, label: Option<String>) -> Link {
         let href = iri.and_then(|i| page_path(self.iris, i));
-        let label = label.filter(|l| !l.trim().is_empty()).unwrap_or_else(|| match iri {
-            Some(i) => fallback_label(i),
-            None => "unknown".to_owned(),
-        });
+        let label = label
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| match iri {
+                Some(i) => fallback_label(i),
+                None => "unknown".to_owned(),
+            });
         Link { href, label }
     }
 
@@ -96,7 +122,10 @@ impl<'a> Source<'a> {
             Some(t) => t,
             None => self.article_label(iri)?,
         };
-        Ok(Link { href: page_path(self.iris, iri), label })
+        Ok(Link {
+            href: page_path(self.iris, iri),
+            label,
+        })
     }
 }
 
@@ -170,7 +199,10 @@ pub struct Status {
 impl Status {
     pub fn new(label: Option<String>) -> Self {
         let label = label.unwrap_or_else(|| "status not derived".to_owned());
-        Status { class: status_class(&label), label }
+        Status {
+            class: status_class(&label),
+            label,
+        }
     }
 }
 
@@ -186,23 +218,46 @@ pub struct DateView {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
 /// Shows a partial date as a reader says it, never completing it: "--11-01" is
 /// "1 November (year not given)", "2025-11" is "November 2025".
-pub fn date_view(value: Option<String>, text: Option<String>, precision: Option<String>) -> Option<DateView> {
+pub fn date_view(
+    value: Option<String>,
+    text: Option<String>,
+    precision: Option<String>,
+) -> Option<DateView> {
     if value.is_none() && text.is_none() {
         return None;
     }
     let precision = precision.unwrap_or_else(|| "unknown".to_owned());
-    let month = |m: &str| m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).copied();
+    let month = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .copied()
+    };
     let (display, machine) = match value.as_deref() {
         Some(v) if v.starts_with("--") => {
             let parts: Vec<&str> = v.trim_start_matches("--").split('-').collect();
             let shown = match parts.as_slice() {
-                [m, d] => format!("{} {} (year not given)", d.trim_start_matches('0'), month(m).unwrap_or(m)),
+                [m, d] => format!(
+                    "{} {} (year not given)",
+                    d.trim_start_matches('0'),
+                    month(m).unwrap_or(m)
+                ),
                 [m] => format!("{} (year not given)", month(m).unwrap_or(m)),
                 _ => v.to_owned(),
             };
@@ -211,7 +266,11 @@ pub fn date_view(value: Option<String>, text: Option<String>, precision: Option<
         Some(v) => {
             let parts: Vec<&str> = v.split('-').collect();
             let shown = match parts.as_slice() {
-                [y, m, d] => format!("{} {} {y}", d.trim_start_matches('0'), month(m).unwrap_or(m)),
+                [y, m, d] => format!(
+                    "{} {} {y}",
+                    d.trim_start_matches('0'),
+                    month(m).unwrap_or(m)
+                ),
                 [y, m] => format!("{} {y}", month(m).unwrap_or(m)),
                 _ => v.to_owned(),
             };
@@ -220,7 +279,12 @@ pub fn date_view(value: Option<String>, text: Option<String>, precision: Option<
         None => (format!("“{}”", text.clone().unwrap_or_default()), None),
     };
     let words = if value.is_some() { text } else { None };
-    Some(DateView { display, precision, words, machine })
+    Some(DateView {
+        display,
+        precision,
+        words,
+        machine,
+    })
 }
 
 /// The site path of the page of a resource of ours (`id/org/hikvision.html`, or
@@ -253,7 +317,8 @@ pub fn is_safe_resource_path(path: &str) -> bool {
         !s.is_empty()
             && s.len() <= 120
             && !s.starts_with('-')
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     };
     match segments.as_slice() {
         ["id", "claim", a, c] => slug(a) && slug(c),
@@ -264,18 +329,26 @@ pub fn is_safe_resource_path(path: &str) -> bool {
 
 /// The last path segment of an IRI, for resources without a label.
 fn fallback_label(iri: &str) -> String {
-    iri.rsplit(['/', '#']).find(|s| !s.is_empty()).unwrap_or(iri).replace('-', " ")
+    iri.rsplit(['/', '#'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(iri)
+        .replace('-', " ")
 }
 
 /// An article's title, or the opening words of its text, or its id.
-pub fn article_title(title: Option<String>, opening: Option<String>, slug: Option<String>) -> String {
+pub fn article_title(
+    title: Option<String>,
+    opening: Option<String>,
+    slug: Option<String>,
+) -> String {
     if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
         return t;
     }
     if let Some(o) = opening.filter(|o| !o.trim().is_empty()) {
         return opening_words(&o, 10);
     }
-    slug.map(|s| format!("Article {s}")).unwrap_or_else(|| "Untitled article".to_owned())
+    slug.map(|s| format!("Article {s}"))
+        .unwrap_or_else(|| "Untitled article".to_owned())
 }
 
 /// The first `n` words of a text, with an ellipsis when cut.
@@ -284,7 +357,10 @@ pub fn opening_words(text: &str, n: usize) -> String {
     if words.len() <= n {
         words.join(" ")
     } else {
-        format!("{} …", words[..n].join(" ").trim_end_matches([',', ';', ':', '.']))
+        format!(
+            "{} …",
+            words[..n].join(" ").trim_end_matches([',', ';', ':', '.'])
+        )
     }
 }
 
@@ -298,8 +374,12 @@ pub struct ExternalUrl {
 pub fn external_url(url: Option<String>) -> Option<ExternalUrl> {
     let url = url?;
     let lower = url.trim().to_ascii_lowercase();
-    let linkable = (lower.starts_with("http://") || lower.starts_with("https://")) && !url.chars().any(char::is_whitespace);
-    Some(ExternalUrl { href: linkable.then(|| url.clone()), text: url })
+    let linkable = (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !url.chars().any(char::is_whitespace);
+    Some(ExternalUrl {
+        href: linkable.then(|| url.clone()),
+        text: url,
+    })
 }
 
 /// The relative prefix from a page at `path` back to the site root ("../../").
@@ -313,21 +393,45 @@ mod tests {
 
     #[test]
     fn partial_dates_are_never_completed() {
-        let d = date_view(Some("--11-01".into()), Some("vom 1. November".into()), Some("day (year unknown)".into())).unwrap();
+        let d = date_view(
+            Some("--11-01".into()),
+            Some("vom 1. November".into()),
+            Some("day (year unknown)".into()),
+        )
+        .unwrap();
         assert_eq!(d.display, "1 November (year not given)");
         assert_eq!(d.machine, None);
         assert_eq!(d.words.as_deref(), Some("vom 1. November"));
-        assert_eq!(date_view(Some("2025-11".into()), None, None).unwrap().display, "November 2025");
-        assert_eq!(date_view(None, Some("am Freitag".into()), None).unwrap().display, "“am Freitag”");
+        assert_eq!(
+            date_view(Some("2025-11".into()), None, None)
+                .unwrap()
+                .display,
+            "November 2025"
+        );
+        assert_eq!(
+            date_view(None, Some("am Freitag".into()), None)
+                .unwrap()
+                .display,
+            "“am Freitag”"
+        );
         assert!(date_view(None, None, None).is_none());
     }
 
     #[test]
     fn only_safe_paths_under_the_base_get_pages() {
         let iris = Iris::new("https://ex.org/").unwrap();
-        assert_eq!(page_path(&iris, "https://ex.org/id/org/acme").as_deref(), Some("id/org/acme.html"));
-        assert_eq!(page_path(&iris, "https://ex.org/id/claim/a/b").as_deref(), Some("id/claim/a/b.html"));
-        assert_eq!(page_path(&iris, "https://ex.org/id/article/a#publisher").as_deref(), Some("id/article/a.html#publisher"));
+        assert_eq!(
+            page_path(&iris, "https://ex.org/id/org/acme").as_deref(),
+            Some("id/org/acme.html")
+        );
+        assert_eq!(
+            page_path(&iris, "https://ex.org/id/claim/a/b").as_deref(),
+            Some("id/claim/a/b.html")
+        );
+        assert_eq!(
+            page_path(&iris, "https://ex.org/id/article/a#publisher").as_deref(),
+            Some("id/article/a.html#publisher")
+        );
         assert_eq!(page_path(&iris, "https://ex.org/id/org/../../etc"), None);
         assert_eq!(page_path(&iris, "https://ex.org/id/org/A%2F"), None);
         assert_eq!(page_path(&iris, "https://other.org/id/org/acme"), None);
@@ -336,14 +440,30 @@ mod tests {
 
     #[test]
     fn only_web_addresses_become_links() {
-        assert!(external_url(Some("javascript:alert(1)".into())).unwrap().href.is_none());
-        assert!(external_url(Some(" JavaScript:alert(1)".into())).unwrap().href.is_none());
-        assert_eq!(external_url(Some("https://a.org/x".into())).unwrap().href.as_deref(), Some("https://a.org/x"));
+        assert!(external_url(Some("javascript:alert(1)".into()))
+            .unwrap()
+            .href
+            .is_none());
+        assert!(external_url(Some(" JavaScript:alert(1)".into()))
+            .unwrap()
+            .href
+            .is_none());
+        assert_eq!(
+            external_url(Some("https://a.org/x".into()))
+                .unwrap()
+                .href
+                .as_deref(),
+            Some("https://a.org/x")
+        );
     }
 
     #[test]
     fn untitled_articles_get_their_opening_words() {
-        let t = article_title(None, Some("Eins zwei drei vier fünf sechs sieben acht neun zehn elf".into()), None);
+        let t = article_title(
+            None,
+            Some("Eins zwei drei vier fünf sechs sieben acht neun zehn elf".into()),
+            None,
+        );
         assert_eq!(t, "Eins zwei drei vier fünf sechs sieben acht neun zehn …");
         assert_eq!(root_of("id/claim/a/b.html"), "../../../");
         assert_eq!(root_of("index.html"), "");

@@ -51,7 +51,10 @@ pub struct Segment {
 /// reversed are ignored (a store loaded from raw RDF may hold them).
 pub fn segments(text: &str, spans: &[Span]) -> Vec<Vec<Segment>> {
     let chars: Vec<char> = text.chars().collect();
-    let spans: Vec<&Span> = spans.iter().filter(|s| s.start < s.end && s.end <= chars.len()).collect();
+    let spans: Vec<&Span> = spans
+        .iter()
+        .filter(|s| s.start < s.end && s.end <= chars.len())
+        .collect();
     let mut cuts: Vec<usize> = vec![0, chars.len()];
     for s in &spans {
         cuts.push(s.start);
@@ -78,21 +81,33 @@ pub fn segments(text: &str, spans: &[Span]) -> Vec<Vec<Segment>> {
             }
             continue;
         }
-        let covering: Vec<&&Span> = spans.iter().filter(|s| s.start <= a && b <= s.end).collect();
+        let covering: Vec<&&Span> = spans
+            .iter()
+            .filter(|s| s.start <= a && b <= s.end)
+            .collect();
         let shortest = covering.iter().min_by_key(|s| (s.end - s.start, s.number));
         let mut ending: Vec<&&Span> = covering.iter().copied().filter(|s| s.end == b).collect();
         ending.sort_by_key(|s| s.number);
         let mut starting: Vec<&&Span> = covering.iter().copied().filter(|s| s.start == a).collect();
         starting.sort_by_key(|s| s.number);
-        paragraphs.last_mut().expect("always one paragraph").push(Segment {
-            text: chars[a..b].iter().collect(),
-            quoted: !covering.is_empty(),
-            href: shortest.and_then(|s| s.href.clone()),
-            title: shortest.map(|s| s.title.clone()).unwrap_or_default(),
-            depth: covering.len(),
-            anchors: starting.iter().map(|s| s.anchor.clone()).collect(),
-            markers: ending.iter().map(|s| Marker { number: s.number, href: s.href.clone() }).collect(),
-        });
+        paragraphs
+            .last_mut()
+            .expect("always one paragraph")
+            .push(Segment {
+                text: chars[a..b].iter().collect(),
+                quoted: !covering.is_empty(),
+                href: shortest.and_then(|s| s.href.clone()),
+                title: shortest.map(|s| s.title.clone()).unwrap_or_default(),
+                depth: covering.len(),
+                anchors: starting.iter().map(|s| s.anchor.clone()).collect(),
+                markers: ending
+                    .iter()
+                    .map(|s| Marker {
+                        number: s.number,
+                        href: s.href.clone(),
+                    })
+                    .collect(),
+            });
     }
     paragraphs.retain(|p| !p.is_empty());
     paragraphs
@@ -103,7 +118,14 @@ mod tests {
     use super::*;
 
     fn span(start: usize, end: usize, number: usize) -> Span {
-        Span { start, end, number, href: Some(format!("c{number}.html")), title: format!("claim {number}"), anchor: format!("quote-{number}") }
+        Span {
+            start,
+            end,
+            number,
+            href: Some(format!("c{number}.html")),
+            title: format!("claim {number}"),
+            anchor: format!("quote-{number}"),
+        }
     }
 
     #[test]
@@ -114,7 +136,13 @@ mod tests {
         let texts: Vec<&str> = p[0].iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, ["aa ", "bb", " cc"]);
         assert_eq!(p[0][1].depth, 3);
-        assert_eq!(p[0][1].markers, vec![Marker { number: 1, href: Some("c1.html".into()) }]);
+        assert_eq!(
+            p[0][1].markers,
+            vec![Marker {
+                number: 1,
+                href: Some("c1.html".into())
+            }]
+        );
         let ends: Vec<usize> = p[0][2].markers.iter().map(|m| m.number).collect();
         assert_eq!(ends, [2, 3]);
         assert_eq!(p[0][0].anchors, ["quote-1"]);
@@ -126,7 +154,11 @@ mod tests {
         let p = segments("Zölle ä\nÜber \"x\"", &[span(13, 16, 1), span(40, 50, 2)]);
         assert_eq!(p.len(), 2);
         assert_eq!(p[0][0].text, "Zölle ä");
-        let quoted: Vec<&str> = p[1].iter().filter(|s| s.quoted).map(|s| s.text.as_str()).collect();
+        let quoted: Vec<&str> = p[1]
+            .iter()
+            .filter(|s| s.quoted)
+            .map(|s| s.text.as_str())
+            .collect();
         assert_eq!(quoted, ["\"x\""]);
     }
 }

@@ -22,7 +22,9 @@ pub struct TestStore {
 
 impl TestStore {
     pub fn new() -> Self {
-        TestStore { dir: tempfile::tempdir().expect("temp dir") }
+        TestStore {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self) -> PathBuf {
@@ -32,13 +34,19 @@ impl TestStore {
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("claimgraph").expect("binary built");
         c.arg("--store").arg(self.path()).current_dir(repo());
-        c.env_remove("CLAIMGRAPH_STORE").env_remove("CLAIMGRAPH_BASE");
+        c.env_remove("CLAIMGRAPH_STORE")
+            .env_remove("CLAIMGRAPH_BASE");
         c
     }
 
     /// Imports paths and asserts success.
     pub fn import(&self, paths: &[&Path]) -> String {
-        let out = self.cmd().arg("import").args(paths).output().expect("run import");
+        let out = self
+            .cmd()
+            .arg("import")
+            .args(paths)
+            .output()
+            .expect("run import");
         assert!(
             out.status.success(),
             "import failed:\n{}\n{}",
@@ -61,7 +69,11 @@ impl TestStore {
             c.args(["--param", p]);
         }
         let out = c.output().expect("run query");
-        assert!(out.status.success(), "query {query} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "query {query} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: Value = serde_json::from_slice(&out.stdout).expect("SPARQL JSON results");
         json["results"]["bindings"]
             .as_array()
@@ -82,7 +94,11 @@ impl TestStore {
         let out = self.cmd().arg("stats").output().expect("run stats");
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        text.lines().next().and_then(|l| l.split_whitespace().next()).and_then(|n| n.parse().ok()).expect("quad count")
+        text.lines()
+            .next()
+            .and_then(|l| l.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .expect("quad count")
     }
 }
 

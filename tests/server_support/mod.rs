@@ -20,7 +20,8 @@ pub fn repo() -> PathBuf {
 /// An in-memory store holding the seed data (data/).
 pub fn seed_store() -> GraphStore {
     let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
-    let summary = claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
+    let summary =
+        claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
     assert!(summary.ok(), "seed import failed: {:?}", summary.failures);
     store
 }
@@ -41,7 +42,11 @@ impl LiveServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -52,8 +57,14 @@ impl LiveServer {
                 .unwrap();
             });
         });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).expect("server started");
-        LiveServer { base: format!("http://{addr}"), stop: Some(stop), thread: Some(thread) }
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server started");
+        LiveServer {
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -99,7 +110,10 @@ impl ServeProcess {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             // Keep draining after the address is known, so the server never writes to a closed pipe.
-            for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
                 let _ = tx.send(line);
             }
         });
@@ -117,11 +131,17 @@ impl ServeProcess {
                 }
                 Err(_) => {
                     let _ = child.kill();
-                    panic!("claimgraph serve did not print its address in time; it printed: {lines:?}");
+                    panic!(
+                        "claimgraph serve did not print its address in time; it printed: {lines:?}"
+                    );
                 }
             }
         }
-        ServeProcess { child, base: base.unwrap(), stdout: lines }
+        ServeProcess {
+            child,
+            base: base.unwrap(),
+            stdout: lines,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -138,7 +158,10 @@ impl Drop for ServeProcess {
 
 /// A ureq agent that does not follow redirects and has a bounded timeout.
 pub fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().redirects(0).timeout(Duration::from_secs(30)).build()
+    ureq::AgentBuilder::new()
+        .redirects(0)
+        .timeout(Duration::from_secs(30))
+        .build()
 }
 
 /// Status and body of a request, whatever the status.
