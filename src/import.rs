@@ -140,23 +140,7 @@ pub fn import_paths(
         }
     }
     sheets.sort_by_key(|s| s.article.is_some());
-    let mut known = store.known()?;
-    for sheet in &sheets {
-        for e in &sheet.entity {
-            known
-                .entities
-                .entry(e.id.get_ref().clone())
-                .or_insert(e.kind);
-        }
-        if let Some(a) = &sheet.article {
-            for c in &sheet.claim {
-                known
-                    .claims
-                    .insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
-            }
-        }
-    }
-    add_stored_claims(store, &sheets, &mut known)?;
+    let known = known_for(store, &sheets)?;
 
     let mut writer = store.batch_writer();
     for sheet in &sheets {
@@ -195,6 +179,30 @@ pub fn import_paths(
 }
 
 /// Claims of other articles that the batch's responses answer, looked up in the store.
+/// What `sheets` may refer to: the store's entities and the ontology, plus the
+/// entities and claims the sheets define themselves and the stored claims their
+/// responses answer.
+pub fn known_for(store: &GraphStore, sheets: &[Sheet]) -> Result<Known, StoreError> {
+    let mut known = store.known()?;
+    for sheet in sheets {
+        for e in &sheet.entity {
+            known
+                .entities
+                .entry(e.id.get_ref().clone())
+                .or_insert(e.kind);
+        }
+        if let Some(a) = &sheet.article {
+            for c in &sheet.claim {
+                known
+                    .claims
+                    .insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
+            }
+        }
+    }
+    add_stored_claims(store, sheets, &mut known)?;
+    Ok(known)
+}
+
 fn add_stored_claims(
     store: &GraphStore,
     sheets: &[Sheet],

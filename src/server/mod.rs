@@ -117,9 +117,11 @@ impl AppState {
         {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(AppError::internal("the query slots were closed")),
-            Err(_) => return Err(AppError::Unavailable(format!(
+            Err(_) => {
+                return Err(AppError::Unavailable(format!(
                 "the server is busy: every query slot stayed taken for {limit:?}; try again later"
-            ))),
+            )))
+            }
         };
         let (done, result) = tokio::sync::oneshot::channel();
         let state = Arc::clone(self);

@@ -11,14 +11,13 @@
 //! half of it. A bad sheet is logged with its file, line and field and the server goes
 //! on answering from what it had. Removing a sheet does not remove its article.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::graph;
-use crate::sheet::validate;
+use crate::import;
 use crate::sheet::Sheet;
 use crate::store::{GraphStore, ReplaceReport, StoreError};
 
@@ -44,38 +43,12 @@ pub struct LiveImport {
 /// re-derived in the same transaction.
 pub fn import_sheet_live(store: &GraphStore, path: &Path) -> Result<LiveImport, LiveImportError> {
     let sheet = Sheet::read(path).map_err(|e| LiveImportError::Invalid(e.to_string()))?;
-    let mut known = store.known()?;
-    for e in &sheet.entity {
-        known
-            .entities
-            .entry(e.id.get_ref().clone())
-            .or_insert(e.kind);
-    }
-    if let Some(a) = &sheet.article {
-        for c in &sheet.claim {
-            known
-                .claims
-                .insert(format!("{}/{}", a.id.get_ref(), c.id.get_ref()));
-        }
-    }
-    // Responses may answer claims of articles already in the store.
-    for c in &sheet.claim {
-        for target in &c.answers {
-            if let Some((article, claim)) = target.get_ref().split_once('/') {
-                if store.has_claim(article, claim)? {
-                    known.claims.insert(target.get_ref().clone());
-                }
-            }
-        }
-    }
-    let valid =
-        validate::validate(&sheet, &known).map_err(|e| LiveImportError::Invalid(e.to_string()))?;
-    let mut kinds: HashMap<String, _> = known.entities.clone();
-    for e in &valid.entities {
-        kinds.insert(e.id.clone(), e.kind);
-    }
-    let contribution = graph::contribution(&valid, store.iris(), &kinds);
-    let report = store.replace(&contribution, true)?;
+    let known = import::known_for(store, std::slice::from_ref(&sheet))?;
+    let (contribution, report) =
+        import::import_sheet(store, &sheet, &known).map_err(|e| match e {
+            import::SheetImportError::Invalid(message) => LiveImportError::Invalid(message),
+            import::SheetImportError::Store(e) => LiveImportError::from(e),
+        })?;
     store.flush()?;
     Ok(LiveImport {
         article: contribution.article.clone(),
