@@ -1,4 +1,5 @@
-//! `cargo bench --bench claimgraph -- [--articles 1000,10000] [--seed 42] [--work DIR] [--query-runs 20] [--generate-only]`
+//! `cargo bench --bench claimgraph -- [--articles 1000,10000] [--seed 42] [--work DIR]
+//! [--query-runs 20] [--no-site] [--server-requests 1000] [--clients 4] [--generate-only]`
 //!
 //! Generates the synthetic corpus, runs every measurement against the raw engine in the
 //! same run, and prints one Markdown table per corpus size with the machine, the date
@@ -6,6 +7,7 @@
 
 mod corpus;
 mod runner;
+mod server;
 
 use std::path::PathBuf;
 
@@ -15,6 +17,9 @@ fn main() {
     let mut work = std::env::temp_dir().join("claimgraph-bench");
     let mut query_runs = 20usize;
     let mut generate_only = false;
+    let mut site = true;
+    let mut server_requests = 1000usize;
+    let mut clients = 4usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
@@ -29,6 +34,11 @@ fn main() {
             "--work" => work = PathBuf::from(value()),
             "--query-runs" => query_runs = value().parse().expect("--query-runs takes a number"),
             "--generate-only" => generate_only = true,
+            "--no-site" => site = false,
+            "--server-requests" => {
+                server_requests = value().parse().expect("--server-requests takes a number")
+            }
+            "--clients" => clients = value().parse().expect("--clients takes a number"),
             "--bench" => {} // passed by `cargo bench`
             other => panic!("unknown argument {other}"),
         }
@@ -49,6 +59,9 @@ fn main() {
             seed,
             work: work.clone(),
             query_runs,
+            site,
+            server_requests,
+            clients,
         };
         match runner::run(&config) {
             Ok(report) => println!("{}", report.markdown()),

@@ -230,9 +230,18 @@ impl World {
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let n = format!("{} {l}", COUNTRIES[i].0);
+            // The first list is the one the competency questions (Q1, Q6) ask about.
+            let n = if i == 0 {
+                "US Entity List".to_owned()
+            } else {
+                format!("{} {l}", COUNTRIES[i].0)
+            };
             Entity {
-                id: slug(&n),
+                id: if i == 0 {
+                    "us-entity-list".to_owned()
+                } else {
+                    slug(&n)
+                },
                 kind: "list",
                 name: n,
             }

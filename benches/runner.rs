@@ -11,16 +11,19 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use claimgraph::catalog::{self, Catalog, Limits};
 use claimgraph::graph::{Iris, DEFAULT_BASE};
 use claimgraph::import;
+use claimgraph::site::Site;
 use claimgraph::store::GraphStore;
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
 
 use crate::corpus;
+use crate::server;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -30,6 +33,12 @@ pub struct Config {
     pub work: PathBuf,
     /// Runs of each query.
     pub query_runs: usize,
+    /// Build the static site (every page, written to disk) and time it.
+    pub site: bool,
+    /// Requests per kind in the server phase (0 skips it).
+    pub server_requests: usize,
+    /// Concurrent clients in the server phase.
+    pub clients: usize,
 }
 
 #[derive(Debug, Default)]
@@ -41,7 +50,10 @@ pub struct Report {
 }
 
 impl Report {
-    fn add(&mut self, section: &str, what: &str, value: String) {
+    pub fn add(&mut self, section: &str, what: &str, value: String) {
+        // Each figure goes out as soon as it is measured, so a run cut short still shows
+        // what it got; the whole table follows at the end.
+        eprintln!("| {section} | {what} | {value} |");
         self.rows.push((section.to_owned(), what.to_owned(), value));
     }
 
@@ -149,6 +161,16 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         "import",
         "time",
         format!("{:.2} s", import_time.as_secs_f64()),
+    );
+    report.add(
+        "import",
+        "of which: preparing (validate, triples, hash; all cores) / writing / deriving statuses",
+        format!(
+            "{:.2} s / {:.2} s / {:.2} s",
+            summary.preparing.as_secs_f64(),
+            summary.writing.as_secs_f64(),
+            summary.deriving.as_secs_f64()
+        ),
     );
     report.add(
         "import",
@@ -286,14 +308,151 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
             ),
         );
     }
+
+    extraction_phase(&mut report, &store, &corpus_dir)?;
+    if config.site {
+        site_phase(&mut report, &store, config)?;
+    }
+    drop(store);
+    if config.server_requests > 0 {
+        server::phase(&mut report, &store_dir, &iris, &entities, config)?;
+    }
     Ok(report)
+}
+
+/// How many corpus articles the extraction phase drafts.
+const EXTRACTION_ARTICLES: usize = 2_000;
+
+/// The extractor drafting sheets from the corpus's raw article texts, with the store's
+/// entities as its dictionary, on one core (as `claimgraph extract` runs).
+fn extraction_phase(
+    report: &mut Report,
+    store: &GraphStore,
+    corpus_dir: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use claimgraph::extract::{
+        sheet_writer::TextSource, ArticleInfo, Dictionary, Extractor, Rules,
+    };
+    let files = import::collect_files(&[corpus_dir.join("articles")])
+        .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
+    let mut texts = Vec::new();
+    for path in files.iter().take(EXTRACTION_ARTICLES) {
+        let sheet = claimgraph::sheet::Sheet::read(path)?;
+        if let Some(article) = sheet.article {
+            let text = article.text.unwrap_or_default();
+            texts.push((article.language.into_inner(), text));
+        }
+    }
+    let extractor = Extractor::new(Dictionary::from_store(store)?, Rules::bundled());
+    let bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    let started = Instant::now();
+    let mut claims = 0;
+    for (i, (language, text)) in texts.iter().enumerate() {
+        let info = ArticleInfo {
+            id: format!("bench-{i}"),
+            language: language.clone(),
+            ..ArticleInfo::default()
+        };
+        let draft = extractor.draft(text, info)?;
+        claims += draft.claims.len();
+        std::hint::black_box(extractor.sheet(&draft, text, TextSource::Inline));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    report.add(
+        "extraction",
+        "articles/s (one core, draft + sheet)",
+        format!(
+            "{:.0} ({} articles, {:.1} MB, {claims} claims drafted, in {secs:.2} s)",
+            texts.len() as f64 / secs,
+            texts.len(),
+            bytes as f64 / 1e6
+        ),
+    );
+    Ok(())
+}
+
+/// The static build: every path rendered and written, against the same paths with only
+/// their page queries and view models computed (no templates, no serialization, no
+/// files), both with the build's own number of workers.
+fn site_phase(
+    report: &mut Report,
+    store: &GraphStore,
+    config: &Config,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let site = Site::new(store.iris().clone())?;
+    let paths = site.paths(store)?;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    reset_peak_memory();
+    let started = Instant::now();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| -> Result<(), String> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| -> Result<(), String> {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else {
+                            return Ok(());
+                        };
+                        site.content(store, path)
+                            .map_err(|e| format!("{path}: {e}"))?;
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().expect("a query worker panicked"))
+    })?;
+    let queries_only = started.elapsed();
+    let queries_peak = peak();
+
+    let out = config.work.join(format!("site-{}", config.articles));
+    let _ = std::fs::remove_dir_all(&out);
+    reset_peak_memory();
+    let built = site.build(store, &out, true)?;
+    let secs = built.elapsed.as_secs_f64();
+    report.add(
+        "site build",
+        "pages (HTML) / files",
+        format!("{} / {}", built.pages, built.files),
+    );
+    report.add(
+        "site build",
+        "time",
+        format!(
+            "{secs:.2} s ({:.0} pages/s, {:.0} files/s)",
+            built.pages as f64 / secs,
+            built.files as f64 / secs
+        ),
+    );
+    report.add("site build", "peak memory", peak());
+    report.add("site build", "size on disk", mib(built.bytes));
+    report.add(
+        "site build",
+        "page queries and view models alone",
+        format!(
+            "{:.2} s (peak memory {queries_peak})",
+            queries_only.as_secs_f64()
+        ),
+    );
+    report.add(
+        "site build",
+        "ratio: whole build / page queries alone",
+        format!("{:.2}x", secs / queries_only.as_secs_f64()),
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    Ok(())
 }
 
 /// How long one benchmarked query may run before it is reported as stopped.
 const QUERY_LIMIT: Duration = Duration::from_secs(120);
 
 /// The `oxigraph` command-line tool, when installed (`cargo install oxigraph-cli`).
-fn oxigraph_cli() -> Option<PathBuf> {
+pub fn oxigraph_cli() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|d| d.join("oxigraph"))

@@ -381,7 +381,10 @@ impl Writer<'_> {
                 self.add(me.clone(), cg::PUBLISHER, p);
             }
             None => {
+                // Unidentified, but still the article's publisher: the claims it makes in
+                // its own voice are its publisher's, whoever that is.
                 let unknown = self.unidentified_publisher(&a.id);
+                self.add(me.clone(), cg::PUBLISHER, unknown.clone());
                 self.add(unknown.clone(), rdf::TYPE, cg::UNIDENTIFIED_PUBLISHER);
                 self.add(unknown.clone(), rdf::TYPE, cg::ENTITY);
                 self.add(
@@ -582,9 +585,9 @@ impl Writer<'_> {
         }
         // The proposition: claimed, never asserted, so it lives in the claim's own graph.
         let graph = self.iris.proposition_graph(&article.id, &c.id);
-        self.add(me, cg::HAS_PROPOSITION, graph.clone());
+        self.add(me.clone(), cg::HAS_PROPOSITION, graph.clone());
         self.add(graph.clone(), rdf::TYPE, cg::PROPOSITION_GRAPH);
-        let propositions = c
+        let propositions: Vec<Triple> = c
             .propositions
             .iter()
             .map(|p| {
@@ -595,6 +598,28 @@ impl Writer<'_> {
                 Triple::new(self.entity_iri(&p.subject), p.predicate.clone(), object)
             })
             .collect();
+        // That the claim names these entities is a fact about the claim, asserted even
+        // though the proposition is not; it lets "every claim naming X" be one lookup
+        // rather than a search through every proposition graph.
+        let mut mentioned: Vec<NamedNode> = Vec::new();
+        for t in &propositions {
+            let subject = match &t.subject {
+                NamedOrBlankNode::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            };
+            let object = match &t.object {
+                Term::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            };
+            for entity in subject.into_iter().chain(object) {
+                if !mentioned.contains(&entity) {
+                    mentioned.push(entity);
+                }
+            }
+        }
+        for entity in mentioned {
+            self.add(me.clone(), schema::MENTIONS, entity);
+        }
         (graph, propositions)
     }
 }

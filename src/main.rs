@@ -88,6 +88,10 @@ enum Command {
         /// Stop the query after this many seconds.
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Also print the evaluated plan to standard error, as JSON: each operator with
+        /// the rows it produced and the time it took.
+        #[arg(long)]
+        explain: bool,
     },
     /// Print counts of the store's contents by class.
     Stats,
@@ -281,6 +285,7 @@ fn run(cli: Cli) -> Result<()> {
             format,
             list,
             timeout,
+            explain,
         } => {
             let catalog = Catalog::bundled();
             if *list {
@@ -308,7 +313,14 @@ fn run(cli: Cli) -> Result<()> {
                     catalog.get(name)?.clone()
                 };
             let store = open_store_read_only(&cli)?;
-            let outcome = catalog::run_saved(&store, &saved, params, limits)?;
+            let outcome = if *explain {
+                let bindings = catalog::bind(&store, &saved, params)?;
+                let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
+                eprintln!("{plan}");
+                outcome
+            } else {
+                catalog::run_saved(&store, &saved, params, limits)?
+            };
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             catalog::write_outcome(&outcome, *format, &mut out)?;
@@ -442,7 +454,7 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     }
     let secs = summary.elapsed.as_secs_f64();
     println!(
-        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s",
+        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving statuses {:.2}s)",
         summary.articles,
         summary.reference_sheets,
         summary.rdf_files,
@@ -450,7 +462,10 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
         summary.triples_inserted,
         summary.triples_removed,
         store.len()?,
-        secs
+        secs,
+        summary.preparing.as_secs_f64(),
+        summary.writing.as_secs_f64(),
+        summary.deriving.as_secs_f64()
     );
     if !summary.ok() {
         eprintln!("{} file(s) not imported:", summary.failures.len());

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use minijinja::context;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::NamedNode;
+use oxigraph::model::{NamedNode, Quad};
 use serde::Serialize;
 
 use crate::catalog::Catalog;
@@ -28,6 +28,24 @@ use crate::view::{self, index, is_safe_resource_path, root_of, Source};
 pub struct Rendered {
     pub media_type: &'static str,
     pub body: Vec<u8>,
+}
+
+/// One site path's data before templating or serialization (see [`Site::content`]).
+pub enum Content {
+    /// A template and the context it is rendered with.
+    Template {
+        name: &'static str,
+        media_type: &'static str,
+        context: minijinja::Value,
+    },
+    /// An RDF description, to be serialized.
+    Rdf {
+        quads: Vec<Quad>,
+        format: RdfFormat,
+        media_type: &'static str,
+    },
+    /// Finished bytes: assets and the search index.
+    Bytes(Rendered),
 }
 
 /// What a build wrote.
@@ -125,19 +143,26 @@ impl Site {
     /// Renders one site path (relative, no leading slash); `Ok(None)` when nothing
     /// lives there.
     pub fn render(&self, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
+        match self.content(store, path)? {
+            Some(content) => self.finish(content).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The data behind one site path, queried but not yet templated or serialized.
+    /// Rendering is `content` then [`Site::finish`]; the benchmark times the first half
+    /// alone to tell what templates and writing cost on top of the page queries.
+    pub fn content(&self, store: &GraphStore, path: &str) -> Result<Option<Content>, RenderError> {
         let src = self.source(store);
-        let page = |template: &str,
+        let page = |template: &'static str,
                     title: &str,
                     page: minijinja::Value|
-         -> Result<Option<Rendered>, RenderError> {
+         -> Result<Option<Content>, RenderError> {
             let no_alternates: Vec<Alternate> = Vec::new();
-            let html = self.renderer.render(
-                template,
-                context! { root => root_of(path), path => path, title => title, page => page, alternates => no_alternates },
-            )?;
-            Ok(Some(Rendered {
+            Ok(Some(Content::Template {
+                name: template,
                 media_type: HTML,
-                body: html.into_bytes(),
+                context: context! { root => root_of(path), path => path, title => title, page => page, alternates => no_alternates },
             }))
         };
         match path {
@@ -172,18 +197,18 @@ impl Site {
             ),
             "search-index.json" => {
                 let json = script_safe_json(&index::search_index(&src)?);
-                Ok(Some(Rendered {
+                Ok(Some(Content::Bytes(Rendered {
                     media_type: "application/json",
                     body: json.into_bytes(),
-                }))
+                })))
             }
             "search-index.js" => {
                 let json = script_safe_json(&index::search_index(&src)?);
                 let body = format!("window.CLAIMGRAPH_SEARCH = {json};\n");
-                Ok(Some(Rendered {
+                Ok(Some(Content::Bytes(Rendered {
                     media_type: "text/javascript; charset=utf-8",
                     body: body.into_bytes(),
-                }))
+                })))
             }
             "sitemap.xml" => {
                 let urls: Vec<String> = self
@@ -192,21 +217,23 @@ impl Site {
                     .filter(|p| p.ends_with(".html") && p != "search.html")
                     .map(|p| format!("{}{p}", self.iris.base()))
                     .collect();
-                let xml = self.renderer.render("sitemap.xml", context! { urls })?;
-                Ok(Some(Rendered {
+                Ok(Some(Content::Template {
+                    name: "sitemap.xml",
                     media_type: "application/xml",
-                    body: xml.into_bytes(),
+                    context: context! { urls },
                 }))
             }
-            p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| Rendered {
-                media_type: if p.ends_with(".css") {
-                    "text/css; charset=utf-8"
-                } else {
-                    "text/javascript; charset=utf-8"
-                },
-                body: text.as_bytes().to_vec(),
+            p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| {
+                Content::Bytes(Rendered {
+                    media_type: if p.ends_with(".css") {
+                        "text/css; charset=utf-8"
+                    } else {
+                        "text/javascript; charset=utf-8"
+                    },
+                    body: text.as_bytes().to_vec(),
+                })
             })),
-            p if p.starts_with("id/") => self.render_resource(&src, store, p),
+            p if p.starts_with("id/") => self.resource_content(&src, store, p),
             p => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == p) {
                 Some((_, title, kinds)) => {
                     let entries: Vec<index::EntityEntry> = index::entities(&src)?
@@ -220,12 +247,35 @@ impl Site {
         }
     }
 
-    fn render_resource(
+    /// Turns a path's content into its bytes: runs the template or serializes the RDF.
+    pub fn finish(&self, content: Content) -> Result<Rendered, RenderError> {
+        match content {
+            Content::Template {
+                name,
+                media_type,
+                context,
+            } => Ok(Rendered {
+                media_type,
+                body: self.renderer.render(name, context)?.into_bytes(),
+            }),
+            Content::Rdf {
+                quads,
+                format,
+                media_type,
+            } => Ok(Rendered {
+                media_type,
+                body: crate::describe::serialize(&quads, format).map_err(RenderError::Rdf)?,
+            }),
+            Content::Bytes(rendered) => Ok(rendered),
+        }
+    }
+
+    fn resource_content(
         &self,
         src: &Source<'_>,
         store: &GraphStore,
         path: &str,
-    ) -> Result<Option<Rendered>, RenderError> {
+    ) -> Result<Option<Content>, RenderError> {
         let Some((stem, ext)) = path.rsplit_once('.') else {
             return Ok(None);
         };
@@ -291,13 +341,10 @@ impl Site {
                         label: "JSON-LD",
                     },
                 ];
-                let html = self.renderer.render(
-                    template,
-                    context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
-                )?;
-                Ok(Some(Rendered {
+                Ok(Some(Content::Template {
+                    name: template,
                     media_type: HTML,
-                    body: html.into_bytes(),
+                    context: context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
                 }))
             }
             _ => Ok(None),
@@ -310,13 +357,16 @@ impl Site {
         iri: &NamedNode,
         format: RdfFormat,
         media_type: &'static str,
-    ) -> Result<Option<Rendered>, RenderError> {
+    ) -> Result<Option<Content>, RenderError> {
         if !store.describes(iri)? {
             return Ok(None);
         }
         let quads = crate::describe::describe(store, iri.as_ref())?;
-        let body = crate::describe::serialize(&quads, format).map_err(RenderError::Rdf)?;
-        Ok(Some(Rendered { media_type, body }))
+        Ok(Some(Content::Rdf {
+            quads,
+            format,
+            media_type,
+        }))
     }
 
     /// Builds every path into `out`. Files already there that the site does not write

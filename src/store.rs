@@ -129,7 +129,7 @@ impl GraphStore {
     }
 
     /// A writer for a batch of contributions: new sheets go through Oxigraph's bulk
-    /// loader (committed at once by [`BatchWriter::finish`]), sheets already in the store
+    /// loader (committed at once by [`BatchWriter::commit`]), sheets already in the store
     /// are replaced in a transaction each. Statuses are derived once, at the end.
     pub fn batch_writer(&self) -> BatchWriter<'_> {
         BatchWriter {
@@ -419,7 +419,7 @@ pub struct BatchWriter<'a> {
 
 impl BatchWriter<'_> {
     /// Writes one contribution. Nothing of the batch's new sheets is visible to readers
-    /// before [`Self::finish`]; a replaced sheet is visible when its transaction commits.
+    /// before [`Self::commit`]; a replaced sheet is visible when its transaction commits.
     pub fn put(&mut self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
         let ledger = contribution.ledger.as_ref();
         let in_store = self
@@ -469,10 +469,10 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
-    /// Commits the new sheets and derives every claim's status.
-    pub fn finish(mut self) -> Result<(), StoreError> {
-        self.commit_loader()?;
-        self.store.derive()
+    /// Commits the new sheets; the caller then derives the statuses
+    /// ([`GraphStore::derive`]).
+    pub fn commit(mut self) -> Result<(), StoreError> {
+        self.commit_loader()
     }
 }
 

@@ -126,6 +126,7 @@ pub mod schema {
         DATE_PUBLISHED = "http://schema.org/datePublished";
         DESCRIPTION = "http://schema.org/description";
         SAME_AS = "http://schema.org/sameAs";
+        MENTIONS = "http://schema.org/mentions";
     }
 }
 

@@ -5,6 +5,8 @@
 mod corpus;
 #[path = "../benches/runner.rs"]
 mod runner;
+#[path = "../benches/server.rs"]
+mod server;
 
 #[test]
 fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
@@ -26,6 +28,9 @@ fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
         seed: 1,
         work: work.path().to_owned(),
         query_runs: 2,
+        site: true,
+        server_requests: 20,
+        clients: 2,
     };
     let report = runner::run(&config).expect("the benchmark runs");
     assert_eq!(report.articles, 200);
@@ -40,4 +45,15 @@ fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
     for q in 1..=10 {
         assert!(table.contains(&format!("| Q{q} ")), "Q{q} not measured");
     }
+    // The corpus exercises every question: even the Entity List ones find rows.
+    for q in ["Q1 service-providers", "Q6 list-additions"] {
+        let line = table.lines().find(|l| l.contains(q)).unwrap();
+        assert!(!line.contains("(0 rows)"), "{q} found nothing: {line}");
+    }
+    assert!(table.contains("ratio: whole build / page queries alone"));
+    let page_line = table
+        .lines()
+        .find(|l| l.contains("claimgraph entity page"))
+        .expect("the server phase ran");
+    assert!(!page_line.contains("failed"), "{page_line}");
 }

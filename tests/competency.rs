@@ -300,3 +300,29 @@ fn every_output_format_is_written() {
         assert!(text.contains(marker), "{format}: {text}");
     }
 }
+
+#[test]
+fn explain_prints_the_evaluated_plan_beside_the_results() {
+    let out = seed()
+        .cmd()
+        .args(["query", "entity-claims", "--param", "entity=alibaba"])
+        .args(["--format", "json", "--explain"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Value = serde_json::from_slice(&out.stdout).expect("results on stdout");
+    let rows = results["results"]["bindings"].as_array().unwrap().len();
+    assert!(rows > 0);
+    let plan: Value = serde_json::from_slice(&out.stderr).expect("the plan as JSON on stderr");
+    // The plan's root produced exactly the rows that were printed.
+    assert_eq!(
+        plan["plan"]["number of results"].as_u64(),
+        Some(rows as u64),
+        "{plan}"
+    );
+    assert!(plan["plan"]["children"].is_array(), "{plan}");
+}

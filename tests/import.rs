@@ -165,3 +165,23 @@ fn import_summary_reports_articles_claims_and_time() {
     assert!(out.contains("triples written"));
     let _ = repo();
 }
+
+#[test]
+fn an_entity_named_only_in_a_proposition_is_found_as_mentioned() {
+    let store = TestStore::new();
+    store.import(&[&fixture("mini")]);
+    // "Globex was put on the Freedonian Watch List": the list is in the proposition only.
+    let rows = store.rows("entity-claims", &["entity=watch-list"]);
+    assert!(
+        rows.iter()
+            .any(|r| cell(r, "role") == "mentioned" && cell(r, "claim").ends_with("/globex-listed")),
+        "{rows:#?}"
+    );
+    let timeline = store.rows("entity-timeline", &["entity=watch-list"]);
+    assert!(
+        timeline
+            .iter()
+            .any(|r| cell(r, "claim").ends_with("/globex-listed") && cell(r, "date") == "--03-04"),
+        "{timeline:#?}"
+    );
+}

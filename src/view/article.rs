@@ -66,10 +66,11 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
     let headline = rows.str(r, "title").filter(|t| !t.trim().is_empty());
     let slug = rows.str(r, "slug").unwrap_or_default();
     let title = article_title(headline.clone(), Some(body.clone()), Some(slug.clone()));
-    let publisher_unidentified = rows.iri(r, "publisher").is_none();
+    let publisher_unidentified =
+        rows.iri(r, "publisher").is_none() || rows.str(r, "unidentifiedPublisher").is_some();
     let publisher = match rows.iri(r, "publisher") {
-        Some(p) => src.link(Some(p), rows.str(r, "publisherLabel")),
-        None => Link {
+        Some(p) if !publisher_unidentified => src.link(Some(p), rows.str(r, "publisherLabel")),
+        _ => Link {
             href: None,
             label: "unidentified publisher".into(),
         },
