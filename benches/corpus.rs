@@ -459,11 +459,19 @@ pub fn article(rng: &mut Rng, world: &World, index: usize) -> String {
         text.push(' ');
         text.push_str(&filler);
         let claim_id = format!("c{c}");
+        // Now and then the article says it in its own voice (what Q7 asks about).
+        let own_voice = rng.chance(4);
         claims.push(Claim {
             id: claim_id.clone(),
             kind,
-            claimant: claimant.id.clone(),
-            document: origin.clone().filter(|_| claimant.id == author.id),
+            claimant: if own_voice {
+                "publisher".to_owned()
+            } else {
+                claimant.id.clone()
+            },
+            document: origin
+                .clone()
+                .filter(|_| !own_voice && claimant.id == author.id),
             about: vec![subject.id.clone()],
             statement,
             quote: sentence,
