@@ -393,7 +393,7 @@ fn site_phase(
     store: &GraphStore,
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let site = Site::new(store.iris().clone())?;
+    let site = Site::new(store.iris().clone())?.with_query_timeout(None);
     let paths = site.paths(store)?;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())

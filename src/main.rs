@@ -350,7 +350,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Build { out, clean } => {
             let store = open_store(&cli)?;
-            let site = claimgraph::site::Site::new(store.iris().clone())?;
+            // Offline, so no page query is cut short: a large store's listings are slow.
+            let site = claimgraph::site::Site::new(store.iris().clone())?.with_query_timeout(None);
             let report = site
                 .build(&store, out, *clean)
                 .with_context(|| format!("building the site into {}", out.display()))?;

@@ -25,8 +25,9 @@ pub enum RenderError {
         name: String,
         source: minijinja::Error,
     },
-    #[error("page query {query}: {source}")]
-    Query { query: String, source: CatalogError },
+    // The cause is part of the message, not a `source`, so it is not printed twice.
+    #[error("page query {query}: {cause}")]
+    Query { query: String, cause: CatalogError },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{path}: {source}")]

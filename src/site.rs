@@ -75,6 +75,7 @@ pub struct Site {
     renderer: Renderer,
     catalog: Catalog,
     iris: Iris,
+    query_timeout: Option<Duration>,
 }
 
 #[derive(Serialize)]
@@ -90,7 +91,16 @@ impl Site {
             renderer: Renderer::new()?,
             catalog: Catalog::bundled(),
             iris,
+            query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
         })
+    }
+
+    /// Sets the time limit of each page query (`None`: no limit). A live server keeps
+    /// the default so a request never hangs; an offline build can lift it, since the
+    /// listing pages of a large store (every claim) take longer than any one page.
+    pub fn with_query_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.query_timeout = timeout;
+        self
     }
 
     pub fn renderer(&self) -> &Renderer {
@@ -98,7 +108,7 @@ impl Site {
     }
 
     fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
-        Source::new(store, &self.catalog, &self.iris)
+        Source::new(store, &self.catalog, &self.iris, self.query_timeout)
     }
 
     /// Every path of the static site, pages of resources in list order.

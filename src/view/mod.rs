@@ -28,32 +28,41 @@ use crate::graph::Iris;
 use crate::render::{status_class, RenderError};
 use crate::store::GraphStore;
 
-/// How long one page query may run before the page fails instead of hanging.
-const PAGE_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one page query may run, by default, before the page fails instead of
+/// hanging (see [`crate::site::Site::with_query_timeout`]).
+pub const PAGE_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs the catalog's queries for one page render, with a small cache of article labels.
 pub struct Source<'a> {
     pub store: &'a GraphStore,
     pub catalog: &'a Catalog,
     pub iris: &'a Iris,
+    /// The time limit of each page query; `None` for none.
+    timeout: Option<Duration>,
     article_labels: RefCell<HashMap<String, String>>,
 }
 
 impl<'a> Source<'a> {
-    pub fn new(store: &'a GraphStore, catalog: &'a Catalog, iris: &'a Iris) -> Self {
+    pub fn new(
+        store: &'a GraphStore,
+        catalog: &'a Catalog,
+        iris: &'a Iris,
+        timeout: Option<Duration>,
+    ) -> Self {
         Source {
             store,
             catalog,
             iris,
+            timeout,
             article_labels: RefCell::new(HashMap::new()),
         }
     }
 
     /// Runs saved query `name` with its declared parameters bound to RDF terms.
     pub fn select(&self, name: &str, params: &[(&str, Term)]) -> Result<Rows, RenderError> {
-        let wrap = |source: CatalogError| RenderError::Query {
+        let wrap = |cause: CatalogError| RenderError::Query {
             query: name.to_owned(),
-            source,
+            cause,
         };
         let query = self.catalog.get(name).map_err(wrap)?;
         for (param, _) in params {
@@ -70,7 +79,7 @@ impl<'a> Source<'a> {
             .map(|(p, t)| (Variable::new_unchecked(*p), t.clone()))
             .collect();
         let limits = Limits {
-            timeout: Some(PAGE_QUERY_TIMEOUT),
+            timeout: self.timeout,
             max_rows: None,
         };
         match catalog::run(self.store, &query.text, &bindings, limits).map_err(wrap)? {
