@@ -231,19 +231,16 @@ impl World {
         .enumerate()
         .map(|(i, l)| {
             // The first list is the one the competency questions (Q1, Q6) ask about.
-            let n = if i == 0 {
-                "US Entity List".to_owned()
+            let (id, name) = if i == 0 {
+                ("us-entity-list".to_owned(), "US Entity List".to_owned())
             } else {
-                format!("{} {l}", COUNTRIES[i].0)
+                let name = format!("{} {l}", COUNTRIES[i].0);
+                (slug(&name), name)
             };
             Entity {
-                id: if i == 0 {
-                    "us-entity-list".to_owned()
-                } else {
-                    slug(&n)
-                },
+                id,
                 kind: "list",
-                name: n,
+                name,
             }
         })
         .collect();
