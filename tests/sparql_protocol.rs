@@ -1,4 +1,4 @@
-//! The W3C SPARQL 1.1 Protocol tests (`../shared/conformance/sparql11-protocol/`), run
+//! The W3C SPARQL 1.1 Protocol tests (`tests/conformance/sparql11-protocol/`, vendored), run
 //! data-driven from their manifest against the live server over real HTTP.
 //!
 //! A read-only endpoint answers the query tests: the 13 `query_*` that must succeed
@@ -29,7 +29,7 @@ const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
 
 fn suite_dir() -> PathBuf {
-    server_support::repo().join("../shared/conformance/sparql11-protocol")
+    server_support::repo().join("tests/conformance/sparql11-protocol")
 }
 
 fn iri(ns: &str, local: &str) -> NamedNode {
