@@ -313,14 +313,17 @@ fn run(cli: Cli) -> Result<()> {
                     catalog.get(name)?.clone()
                 };
             let store = open_store_read_only(&cli)?;
-            let outcome = if *explain {
-                let bindings = catalog::bind(&store, &saved, params)?;
-                let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
-                eprintln!("{plan}");
-                outcome
-            } else {
-                catalog::run_saved(&store, &saved, params, limits)?
-            };
+            let (params, explain) = (params.clone(), *explain);
+            let outcome = within_deadline(limits, move || {
+                if explain {
+                    let bindings = catalog::bind(&store, &saved, &params)?;
+                    let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
+                    eprintln!("{plan}");
+                    Ok(outcome)
+                } else {
+                    Ok(catalog::run_saved(&store, &saved, &params, limits)?)
+                }
+            })?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             catalog::write_outcome(&outcome, *format, &mut out)?;
@@ -405,6 +408,35 @@ fn run(cli: Cli) -> Result<()> {
         Command::Verify => {
             let store = open_store_read_only(&cli)?;
             cmd_verify(&store)
+        }
+    }
+}
+
+/// Runs a query on a thread with a stack sized for the bounds of
+/// [`claimgraph::query_guard`], and gives up on it one second past its deadline: a query
+/// Oxigraph cannot interrupt ends with the process, which exits with status 1.
+fn within_deadline(
+    limits: Limits,
+    query: impl FnOnce() -> Result<catalog::Outcome> + Send + 'static,
+) -> Result<catalog::Outcome> {
+    let (done, outcome) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("claimgraph-query".into())
+        .stack_size(claimgraph::query_guard::QUERY_STACK_BYTES)
+        .spawn(move || {
+            let _ = done.send(query());
+        })
+        .context("starting the query thread")?;
+    let patience = limits.timeout.map_or(std::time::Duration::MAX, |t| {
+        t + std::time::Duration::from_secs(1)
+    });
+    match outcome.recv_timeout(patience) {
+        Ok(outcome) => outcome,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(anyhow::Error::new(
+            catalog::CatalogError::Timeout(limits.timeout.unwrap_or_default()),
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            anyhow::bail!("the query thread ended without an answer")
         }
     }
 }
@@ -578,7 +610,14 @@ fn cmd_serve(
             "importing {} (watched for changes while serving)",
             dir.display()
         );
-        cmd_import(&store, &[dir.to_path_buf()])?;
+        // A bad sheet is reported (file, line, field) and skipped: the server starts
+        // with the good ones, and the watcher imports the bad one once it is saved fixed.
+        if let Err(e) = cmd_import(&store, &[dir.to_path_buf()]) {
+            if e.downcast_ref::<Exit>().is_none() {
+                return Err(e);
+            }
+            eprintln!("serving without the sheets above; fix and save them to import them");
+        }
     }
     let state = std::sync::Arc::new(server::AppState::new(store, config)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()

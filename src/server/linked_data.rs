@@ -60,7 +60,8 @@ async fn resolve(
     };
     if !known {
         return Err(AppError::NotFound(format!(
-            "nothing is known about <{iri}>"
+            "nothing is known about {}",
+            iri.as_str()
         )));
     }
     match extension {
