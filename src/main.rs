@@ -117,6 +117,10 @@ enum Command {
         #[arg(long)]
         watch: Option<PathBuf>,
     },
+    /// Internal: answer the server's SPARQL queries on standard input, one at a time, from
+    /// the store opened read-only (`serve` starts these and kills one at its deadline).
+    #[command(hide = true)]
+    QueryWorker,
     /// Render the store as a static site: a page per entity, claim, article and document.
     Build {
         /// The folder to write the site into (created when missing).
@@ -349,7 +353,32 @@ fn run(cli: Cli) -> Result<()> {
                 max_concurrent_queries: *max_concurrent_queries,
                 ..server::ServerConfig::default()
             };
-            cmd_serve(store, *addr, config, data, watch.as_deref())
+            // Queries run in worker processes that open the store themselves, so one
+            // that outruns its deadline can be killed; a store in memory has no such
+            // second door, and its queries run in this process.
+            let workers = (!cli.memory)
+                .then(|| -> Result<server::worker::WorkerPool> {
+                    let program = std::env::current_exe()
+                        .context("finding this program for the query workers")?;
+                    Ok(server::worker::WorkerPool::new(
+                        program, &cli.store, &cli.base,
+                    ))
+                })
+                .transpose()?;
+            cmd_serve(store, *addr, config, data, watch.as_deref(), workers)
+        }
+        Command::QueryWorker => {
+            let store = open_store_read_only(&cli)?;
+            let served = claimgraph::query_guard::on_query_stack(|| {
+                server::worker::serve_requests(
+                    &store,
+                    std::io::stdin().lock(),
+                    std::io::BufWriter::new(std::io::stdout().lock()),
+                )
+            })
+            .context("starting the query thread")?;
+            served.context("answering queries")?;
+            Ok(())
         }
         Command::Build { out, clean } => {
             let store = open_store(&cli)?;
@@ -584,6 +613,7 @@ fn cmd_serve(
     config: server::ServerConfig,
     data: &std::path::Path,
     watch: Option<&std::path::Path>,
+    workers: Option<server::worker::WorkerPool>,
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -619,7 +649,12 @@ fn cmd_serve(
             eprintln!("serving without the sheets above; fix and save them to import them");
         }
     }
-    let state = std::sync::Arc::new(server::AppState::new(store, config)?);
+    // The workers open the store read-only, so they start after the imports above.
+    let mut state = server::AppState::new(store, config)?;
+    if let Some(workers) = workers {
+        state = state.with_query_workers(workers);
+    }
+    let state = std::sync::Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

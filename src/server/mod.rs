@@ -21,6 +21,7 @@ pub mod pages;
 pub mod sparql;
 pub mod void;
 pub mod watch;
+pub mod worker;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -36,12 +37,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Limits};
 use crate::query_guard;
 use crate::site::{Rendered, Site};
 use crate::store::GraphStore;
 
 pub use error::AppError;
+use sparql::{Answer, QueryRequest};
 
 /// The limits and knobs of a running server.
 #[derive(Debug, Clone)]
@@ -88,6 +90,8 @@ pub struct AppState {
     pub site: Site,
     gate: Gate,
     pages: PageCache,
+    /// Worker processes for user queries (an on-disk store); `None`: they run here.
+    workers: Option<worker::WorkerPool>,
 }
 
 impl AppState {
@@ -99,6 +103,7 @@ impl AppState {
         Ok(AppState {
             gate: Gate::new(&config),
             pages: PageCache::default(),
+            workers: None,
             catalog: Catalog::bundled(),
             store,
             config,
@@ -113,7 +118,15 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
     {
-        self.gate.run(Lane::Pages, self, work).await
+        self.gate.run(Lane::Pages, self, None, work).await
+    }
+
+    /// Runs user queries in worker processes that are killed at the deadline (see
+    /// [`worker`]); a few are started at once.
+    pub fn with_query_workers(mut self, pool: worker::WorkerPool) -> Self {
+        pool.warm_up(self.config.max_concurrent_queries.min(2));
+        self.workers = Some(pool);
+        self
     }
 
     /// Runs a user query's `work` in a query slot, within the deadline (503 otherwise).
@@ -122,7 +135,31 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
     {
-        self.gate.run(Lane::Queries, self, work).await
+        self.gate.run(Lane::Queries, self, None, work).await
+    }
+
+    /// Answers a user query in a query slot within the deadline: in a worker process
+    /// that is killed at the deadline when the store is on disk, here otherwise.
+    pub async fn answer_query(self: &Arc<Self>, request: QueryRequest) -> Result<Answer, AppError> {
+        let limits = Limits {
+            timeout: Some(self.config.query_timeout),
+            max_rows: Some(self.config.max_results),
+        };
+        if self.workers.is_none() {
+            return self
+                .in_query_slot(move |state| sparql::answer_query(&state.store, &request, limits))
+                .await;
+        }
+        let switch: KillSlot = Arc::default();
+        let armed = Arc::clone(&switch);
+        self.gate
+            .run(Lane::Queries, self, Some(switch), move |state| {
+                let pool = state.workers.as_ref().expect("checked above");
+                pool.answer(&request, limits, |kill| {
+                    *armed.lock().unwrap_or_else(|e| e.into_inner()) = Some(kill);
+                })
+            })
+            .await
     }
 
     /// Renders site path `path` (`None`: no such page). Pages that are not about one
@@ -160,6 +197,9 @@ impl AppState {
     /// are rendered afresh from now on.
     pub fn store_changed(&self) {
         self.pages.invalidate();
+        if let Some(workers) = &self.workers {
+            workers.store_changed();
+        }
     }
 }
 
@@ -189,6 +229,9 @@ struct Gate {
     deadline: Duration,
 }
 
+/// Where work running in a worker process leaves the switch that kills it.
+type KillSlot = Arc<Mutex<Option<worker::KillSwitch>>>;
+
 /// The permits a running piece of work holds; whoever finishes last drops them.
 #[derive(Default)]
 struct Held {
@@ -206,7 +249,15 @@ impl Gate {
         }
     }
 
-    async fn run<T, F>(&self, lane: Lane, state: &Arc<AppState>, work: F) -> Result<T, AppError>
+    /// Runs `work` in a slot of `lane`. When `kill` holds a switch at the deadline, the
+    /// work is a worker process and is killed there; its thread then ends at once.
+    async fn run<T, F>(
+        &self,
+        lane: Lane,
+        state: &Arc<AppState>,
+        kill: Option<KillSlot>,
+        work: F,
+    ) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
@@ -256,6 +307,15 @@ impl Gate {
                 "a worker thread ended without an answer",
             )),
             Err(_) => {
+                let switch = kill.and_then(|k| k.lock().unwrap_or_else(|e| e.into_inner()).take());
+                if let Some(switch) = switch {
+                    switch.kill();
+                    tracing::warn!(
+                        ?limit,
+                        "a query outran its deadline; its worker process was killed"
+                    );
+                    return Err(deadline_passed(limit));
+                }
                 let mut held = held.lock().unwrap_or_else(|e| e.into_inner());
                 if held.slot.is_some() {
                     match Arc::clone(&self.strays).try_acquire_owned() {
