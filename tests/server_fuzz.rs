@@ -207,7 +207,7 @@ fn any_query() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 160,
+        cases: 256,
         failure_persistence: None,
         max_shrink_iters: 200,
         ..ProptestConfig::default()

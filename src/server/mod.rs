@@ -162,19 +162,14 @@ impl AppState {
             .await
     }
 
-    /// Renders site path `path` (`None`: no such page). Pages that are not about one
-    /// resource (listings, the search index, the sitemap, assets) are rendered once per
-    /// store generation and shared: forty clients on `/claims.html` cost one render.
+    /// Renders site path `path` (`None`: no such page). A page is rendered once per
+    /// store generation and shared while it stays in the cache: forty clients on
+    /// `/claims.html` cost one render, and a popular entity page is not rendered again
+    /// for every reader.
     pub async fn render_page(
         self: &Arc<Self>,
         path: String,
     ) -> Result<Option<Arc<Rendered>>, AppError> {
-        if path.starts_with("id/") {
-            let rendered = self
-                .blocking(move |state| Ok(state.site.render(&state.store, &path)?))
-                .await?;
-            return Ok(rendered.map(Arc::new));
-        }
         let cell = self.pages.cell(&path);
         let render = {
             let state = Arc::clone(self);
@@ -339,27 +334,64 @@ fn deadline_passed(limit: Duration) -> AppError {
     ))
 }
 
-/// Whole rendered pages that are not about one resource, for the current store
-/// generation. Only paths that render to something are kept, and the site has a fixed
-/// number of those outside `id/`, so the cache is bounded.
+/// Whole rendered pages of the current store generation, by site path: at most
+/// [`PAGE_CACHE_ENTRIES`], the least recently used dropped first. Only paths that
+/// render to something are kept, so unknown paths never fill it.
 #[derive(Default)]
 struct PageCache {
-    cells: Mutex<HashMap<String, PageCell>>,
+    cells: Mutex<PageCells>,
 }
+
+#[derive(Default)]
+struct PageCells {
+    /// Each path's cell and when it was last asked for.
+    by_path: HashMap<String, (PageCell, u64)>,
+    clock: u64,
+}
+
+/// How many rendered pages are kept (a page is tens of kilobytes).
+const PAGE_CACHE_ENTRIES: usize = 1024;
 
 type PageCell = Arc<tokio::sync::OnceCell<Option<Arc<Rendered>>>>;
 
 impl PageCache {
-    /// The cell of `path`; a page with nothing to render is not kept (the next request
-    /// renders again), so unknown paths never fill the cache.
+    /// The cell of `path`, shared by everyone asking for it until it is dropped.
     fn cell(&self, path: &str) -> PageCell {
         let mut cells = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-        cells.retain(|_, cell| !matches!(cell.get(), Some(None)));
-        Arc::clone(cells.entry(path.to_owned()).or_default())
+        cells.clock += 1;
+        let now = cells.clock;
+        if let Some((cell, used)) = cells.by_path.get_mut(path) {
+            // A path with nothing to render is asked again next time, not remembered.
+            if !matches!(cell.get(), Some(None)) {
+                *used = now;
+                return Arc::clone(cell);
+            }
+        }
+        if cells.by_path.len() >= PAGE_CACHE_ENTRIES {
+            // Drop the empty cells and the least recently used eighth.
+            cells
+                .by_path
+                .retain(|_, (cell, _)| !matches!(cell.get(), Some(None)));
+            if cells.by_path.len() >= PAGE_CACHE_ENTRIES {
+                let mut ages: Vec<u64> = cells.by_path.values().map(|(_, used)| *used).collect();
+                ages.sort_unstable();
+                let cutoff = ages[ages.len() / 8];
+                cells.by_path.retain(|_, (_, used)| *used > cutoff);
+            }
+        }
+        let cell = PageCell::default();
+        cells
+            .by_path
+            .insert(path.to_owned(), (Arc::clone(&cell), now));
+        cell
     }
 
     fn invalidate(&self) {
-        self.cells.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.cells
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .by_path
+            .clear();
     }
 }
 

@@ -417,7 +417,7 @@ impl WorkerPool {
         // while a heavy query runs.
         let mut command = if Path::new("/usr/bin/nice").exists() {
             let mut c = Command::new("/usr/bin/nice");
-            c.args(["-n", "10"]).arg(&self.program);
+            c.args(["-n", "19"]).arg(&self.program);
             c
         } else {
             Command::new(&self.program)
