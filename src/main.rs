@@ -101,13 +101,14 @@ enum Command {
         /// The address to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:7878")]
         addr: std::net::SocketAddr,
-        /// Stop each SPARQL query after this many seconds.
+        /// Stop each SPARQL query (and each page render) after this many seconds.
         #[arg(long, default_value_t = 10)]
         query_timeout: u64,
         /// The most solutions or triples one query may return.
         #[arg(long, default_value_t = 100_000)]
         max_results: usize,
-        /// How many SPARQL queries may run at once (more wait; pages never do).
+        /// How many SPARQL queries may run at once (more wait up to the timeout; pages
+        /// have slots of their own).
         #[arg(long, default_value_t = 4)]
         max_concurrent_queries: usize,
         /// What an empty store is filled from before serving.

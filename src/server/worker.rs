@@ -314,12 +314,12 @@ impl WorkerPool {
     /// Every worker started before now is stale: it sees the store as it was.
     pub fn store_changed(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        for worker in self
-            .idle
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-        {
+        self.retire_idle();
+    }
+
+    fn retire_idle(&self) {
+        let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        for worker in idle {
             KillSwitch(worker.child).kill();
         }
     }
@@ -450,14 +450,7 @@ impl WorkerPool {
 
 impl Drop for WorkerPool {
     fn drop(&mut self) {
-        for worker in self
-            .idle
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .drain(..)
-        {
-            KillSwitch(worker.child).kill();
-        }
+        self.retire_idle();
     }
 }
 
