@@ -114,6 +114,89 @@ async fn deeply_nested_queries_get_400_and_never_overflow_the_stack() {
     );
 }
 
+/// The deepest shapes the bounds let through, each near its limit.
+fn at_the_bounds() -> Vec<(&'static str, String)> {
+    let nest = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+    vec![
+        (
+            "FILTER NOT EXISTS x62",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("FILTER NOT EXISTS { ?s ?p ?o ", "}", 62)
+            ),
+        ),
+        (
+            "OPTIONAL x62",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("OPTIONAL { ?s ?p ?o ", "}", 62)
+            ),
+        ),
+        (
+            "MINUS x62",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("MINUS { ?s ?p ?o ", "}", 62)
+            ),
+        ),
+        (
+            "sub-SELECT x31",
+            format!(
+                "SELECT * WHERE {}",
+                nest("{ SELECT * WHERE ", "}", 31).replace("WHERE }", "WHERE { ?s ?p ?o } }")
+            ),
+        ),
+        (
+            "() x60",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o FILTER {} }}",
+                nest("(", ")", 60).replace("()", "(?o)")
+            ),
+        ),
+        (
+            "EXISTS in FILTER x31",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("FILTER(EXISTS { ?s ?p ?o ", "})", 31)
+            ),
+        ),
+        (
+            "UNION x250",
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                vec!["{ ?s ?p ?o }"; 250].join(" UNION ")
+            ),
+        ),
+        (
+            "|| x250",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o FILTER(?o = 1{}) }}",
+                " || ?o = 1".repeat(250)
+            ),
+        ),
+        (
+            "path | x250",
+            format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "|cg:p".repeat(250)),
+        ),
+    ]
+}
+
+#[test]
+fn queries_at_the_bounds_run_on_the_query_stack() {
+    let store = seed_store();
+    for (name, query) in at_the_bounds() {
+        let limits = claimgraph::catalog::Limits {
+            timeout: Some(Duration::from_secs(30)),
+            max_rows: None,
+        };
+        let outcome = claimgraph::query_guard::on_query_stack(|| {
+            claimgraph::catalog::run(&store, &query, &[], limits).map(|_| ())
+        })
+        .unwrap();
+        assert!(outcome.is_ok(), "{name}: {outcome:?}");
+    }
+}
+
 #[test]
 fn the_cli_query_refuses_deep_nesting_with_exit_1() {
     for (name, query) in nested_queries() {

@@ -279,9 +279,13 @@ impl Gate {
         let (done, result) = tokio::sync::oneshot::channel();
         let thread_state = Arc::clone(state);
         let thread_held = Arc::clone(&held);
-        std::thread::Builder::new()
-            .name("claimgraph-query".into())
-            .stack_size(query_guard::QUERY_STACK_BYTES)
+        let mut thread = std::thread::Builder::new().name(format!("claimgraph-{lane:?}"));
+        if lane == Lane::Queries {
+            // Pages run the saved queries, whose shape is known; user queries get the
+            // stack the bounds of `query_guard` are measured against.
+            thread = thread.stack_size(query_guard::QUERY_STACK_BYTES);
+        }
+        thread
             .spawn(move || {
                 let outcome = work(&thread_state);
                 let was_stray = {
