@@ -42,6 +42,7 @@ use oxigraph::sparql::{
     Variable,
 };
 
+use crate::query_guard::{self, GuardedParseError, ShapeError};
 use crate::sheet::validate::suggest;
 use crate::store::GraphStore;
 use crate::vocab;
@@ -76,6 +77,9 @@ pub enum CatalogError {
     },
     #[error("{0}")]
     Syntax(String),
+    /// The query is well-formed but out of the bounds every query is held to.
+    #[error("{0}")]
+    Shape(ShapeError),
     #[error("the query took longer than {0:?} and was stopped")]
     Timeout(Duration),
     #[error("the query returned more than {0} rows")]
@@ -469,28 +473,33 @@ fn prepare(
     bindings: &[(Variable, Term)],
     context: &QueryContext,
 ) -> Result<(PreparedSparqlQuery, CancellationToken), CatalogError> {
-    let mut evaluator = SparqlEvaluator::new();
+    let mut parser = spargebra::SparqlParser::new();
     for (prefix, ns) in vocab::PREFIXES {
-        evaluator = evaluator
+        parser = parser
             .with_prefix(*prefix, *ns)
             .expect("the namespaces are valid IRIs");
     }
     if let Some(base) = &context.base_iri {
-        evaluator = evaluator
+        parser = parser
             .with_base_iri(base.clone())
             .map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
     }
     let token = CancellationToken::new();
-    evaluator = evaluator.with_cancellation_token(token.clone());
+    let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
     // Bound parameters go into the query as a VALUES block at the top of its WHERE
     // clause, so the planner sees them (Oxigraph applies `substitute_variable` only after
     // planning, which made parameterised queries start from every claim). The terms are
     // written by oxrdf, so a value can never change the query's shape; a query without
     // a plain WHERE clause falls back to substitution.
     let with_values = values_block(text, bindings);
-    let mut prepared = evaluator
-        .parse_query(with_values.as_deref().unwrap_or(text))
-        .map_err(|e| CatalogError::Syntax(e.to_string()))?;
+    // Parsed with the shape checks of `query_guard`: nothing this text can say may
+    // overflow the stack, abort on an allocation, or run where its deadline cannot reach.
+    let query = query_guard::parse_checked(parser, with_values.as_deref().unwrap_or(text))
+        .map_err(|e| match e {
+            GuardedParseError::Shape(shape) => CatalogError::Shape(shape),
+            GuardedParseError::Syntax(message) => CatalogError::Syntax(message),
+        })?;
+    let mut prepared = evaluator.for_query(query);
     if context.default_graphs.is_some() || context.named_graphs.is_some() {
         let dataset = prepared.dataset_mut();
         dataset.set_default_graph(

@@ -21,6 +21,7 @@ pub mod import;
 pub mod jsonld;
 pub mod nanopub;
 pub mod ontology;
+pub mod query_guard;
 pub mod render;
 pub mod server;
 pub mod shacl;

@@ -101,13 +101,14 @@ enum Command {
         /// The address to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:7878")]
         addr: std::net::SocketAddr,
-        /// Stop each SPARQL query after this many seconds.
+        /// Stop each SPARQL query (and each page render) after this many seconds.
         #[arg(long, default_value_t = 10)]
         query_timeout: u64,
         /// The most solutions or triples one query may return.
         #[arg(long, default_value_t = 100_000)]
         max_results: usize,
-        /// How many SPARQL queries may run at once (more wait; pages never do).
+        /// How many SPARQL queries may run at once (more wait up to the timeout; pages
+        /// have slots of their own).
         #[arg(long, default_value_t = 4)]
         max_concurrent_queries: usize,
         /// What an empty store is filled from before serving.
@@ -117,6 +118,10 @@ enum Command {
         #[arg(long)]
         watch: Option<PathBuf>,
     },
+    /// Internal: answer the server's SPARQL queries on standard input, one at a time, from
+    /// the store opened read-only (`serve` starts these and kills one at its deadline).
+    #[command(hide = true)]
+    QueryWorker,
     /// Render the store as a static site: a page per entity, claim, article and document.
     Build {
         /// The folder to write the site into (created when missing).
@@ -313,14 +318,17 @@ fn run(cli: Cli) -> Result<()> {
                     catalog.get(name)?.clone()
                 };
             let store = open_store_read_only(&cli)?;
-            let outcome = if *explain {
-                let bindings = catalog::bind(&store, &saved, params)?;
-                let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
-                eprintln!("{plan}");
-                outcome
-            } else {
-                catalog::run_saved(&store, &saved, params, limits)?
-            };
+            let (params, explain) = (params.clone(), *explain);
+            let outcome = within_deadline(limits, move || {
+                if explain {
+                    let bindings = catalog::bind(&store, &saved, &params)?;
+                    let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
+                    eprintln!("{plan}");
+                    Ok(outcome)
+                } else {
+                    Ok(catalog::run_saved(&store, &saved, &params, limits)?)
+                }
+            })?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             catalog::write_outcome(&outcome, *format, &mut out)?;
@@ -346,7 +354,32 @@ fn run(cli: Cli) -> Result<()> {
                 max_concurrent_queries: *max_concurrent_queries,
                 ..server::ServerConfig::default()
             };
-            cmd_serve(store, *addr, config, data, watch.as_deref())
+            // Queries run in worker processes that open the store themselves, so one
+            // that outruns its deadline can be killed; a store in memory has no such
+            // second door, and its queries run in this process.
+            let workers = (!cli.memory)
+                .then(|| -> Result<server::worker::WorkerPool> {
+                    let program = std::env::current_exe()
+                        .context("finding this program for the query workers")?;
+                    Ok(server::worker::WorkerPool::new(
+                        program, &cli.store, &cli.base,
+                    ))
+                })
+                .transpose()?;
+            cmd_serve(store, *addr, config, data, watch.as_deref(), workers)
+        }
+        Command::QueryWorker => {
+            let store = open_store_read_only(&cli)?;
+            let served = claimgraph::query_guard::on_query_stack(|| {
+                server::worker::serve_requests(
+                    &store,
+                    std::io::stdin().lock(),
+                    std::io::BufWriter::new(std::io::stdout().lock()),
+                )
+            })
+            .context("starting the query thread")?;
+            served.context("answering queries")?;
+            Ok(())
         }
         Command::Build { out, clean } => {
             let store = open_store(&cli)?;
@@ -405,6 +438,35 @@ fn run(cli: Cli) -> Result<()> {
         Command::Verify => {
             let store = open_store_read_only(&cli)?;
             cmd_verify(&store)
+        }
+    }
+}
+
+/// Runs a query on a thread with a stack sized for the bounds of
+/// [`claimgraph::query_guard`], and gives up on it one second past its deadline: a query
+/// Oxigraph cannot interrupt ends with the process, which exits with status 1.
+fn within_deadline(
+    limits: Limits,
+    query: impl FnOnce() -> Result<catalog::Outcome> + Send + 'static,
+) -> Result<catalog::Outcome> {
+    let (done, outcome) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("claimgraph-query".into())
+        .stack_size(claimgraph::query_guard::QUERY_STACK_BYTES)
+        .spawn(move || {
+            let _ = done.send(query());
+        })
+        .context("starting the query thread")?;
+    let patience = limits.timeout.map_or(std::time::Duration::MAX, |t| {
+        t + std::time::Duration::from_secs(1)
+    });
+    match outcome.recv_timeout(patience) {
+        Ok(outcome) => outcome,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(anyhow::Error::new(
+            catalog::CatalogError::Timeout(limits.timeout.unwrap_or_default()),
+        )),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            anyhow::bail!("the query thread ended without an answer")
         }
     }
 }
@@ -552,6 +614,7 @@ fn cmd_serve(
     config: server::ServerConfig,
     data: &std::path::Path,
     watch: Option<&std::path::Path>,
+    workers: Option<server::worker::WorkerPool>,
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -578,9 +641,21 @@ fn cmd_serve(
             "importing {} (watched for changes while serving)",
             dir.display()
         );
-        cmd_import(&store, &[dir.to_path_buf()])?;
+        // A bad sheet is reported (file, line, field) and skipped: the server starts
+        // with the good ones, and the watcher imports the bad one once it is saved fixed.
+        if let Err(e) = cmd_import(&store, &[dir.to_path_buf()]) {
+            if e.downcast_ref::<Exit>().is_none() {
+                return Err(e);
+            }
+            eprintln!("serving without the sheets above; fix and save them to import them");
+        }
     }
-    let state = std::sync::Arc::new(server::AppState::new(store, config)?);
+    // The workers open the store read-only, so they start after the imports above.
+    let mut state = server::AppState::new(store, config)?;
+    if let Some(workers) = workers {
+        state = state.with_query_workers(workers);
+    }
+    let state = std::sync::Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -61,6 +61,19 @@ impl From<CatalogError> for AppError {
     }
 }
 
+impl From<crate::render::RenderError> for AppError {
+    fn from(e: crate::render::RenderError) -> Self {
+        match e {
+            // A page query that ran out of time: the server is busy, not broken.
+            crate::render::RenderError::Query {
+                cause: CatalogError::Timeout(_),
+                ..
+            } => AppError::Unavailable(format!("{e}; try again later")),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         AppError::internal(e)

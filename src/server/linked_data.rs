@@ -52,6 +52,11 @@ async fn resolve(
             .into_string(),
     )
     .map_err(|_| AppError::NotFound(format!("/id/{rest} is not a resource IRI")))?;
+    if extension == Some("html") {
+        // The page renders to nothing for an unknown resource (404), and a known one is
+        // usually in the page cache: no store read first.
+        return serve_page(state, format!("id/{stem}.html")).await;
+    }
     let known = {
         let iri = iri.clone();
         state
@@ -60,11 +65,11 @@ async fn resolve(
     };
     if !known {
         return Err(AppError::NotFound(format!(
-            "nothing is known about <{iri}>"
+            "nothing is known about {}",
+            iri.as_str()
         )));
     }
     match extension {
-        Some("html") => serve_page(state, format!("id/{stem}.html")).await,
         Some(ext) => {
             let media_type = DOCUMENT_TYPES
                 .iter()

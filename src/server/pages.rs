@@ -34,7 +34,8 @@ async fn page(
     serve_page(state, path).await
 }
 
-/// Renders `path` on a blocking thread (pages read the store); 404 when there is no such page.
+/// Renders `path` in a page slot (pages read the store), listings from the cache; 404
+/// when there is no such page.
 pub async fn serve_page(state: Arc<AppState>, path: String) -> Result<Response, AppError> {
     if path
         .split('/')
@@ -43,18 +44,10 @@ pub async fn serve_page(state: Arc<AppState>, path: String) -> Result<Response, 
         return Err(AppError::NotFound(format!("no page at /{path}")));
     }
     let shown = path.clone();
-    let rendered = state
-        .blocking(move |state| {
-            state
-                .site
-                .render(&state.store, &path)
-                .map_err(AppError::internal)
-        })
-        .await?;
-    let Some(rendered) = rendered else {
+    let Some(rendered) = state.render_page(path).await? else {
         return Err(AppError::NotFound(format!("no page at /{shown}")));
     };
-    let mut response = (StatusCode::OK, rendered.body).into_response();
+    let mut response = (StatusCode::OK, rendered.body.clone()).into_response();
     let content_type =
         if rendered.media_type.starts_with("text/") && !rendered.media_type.contains("charset") {
             format!("{}; charset=utf-8", rendered.media_type)

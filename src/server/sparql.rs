@@ -247,32 +247,13 @@ async fn respond(
         Ok(c) => c,
         Err(e) => return error_response(&state, e, headers, query),
     };
-    let accept = accept(headers).map(str::to_owned);
-    let text = query.clone();
+    let request = QueryRequest {
+        query: query.clone(),
+        context,
+        accept: accept(headers).map(str::to_owned),
+    };
     let started = Instant::now();
-    let result = state
-        .in_query_slot(move |state| {
-            let limits = Limits {
-                timeout: Some(state.config.query_timeout),
-                max_rows: Some(state.config.max_results),
-            };
-            let outcome = catalog::run_in(&state.store, &text, &[], limits, &context)?;
-            let offers = match &outcome {
-                Outcome::Table(_) => SOLUTION_TYPES,
-                Outcome::Boolean(_) => BOOLEAN_TYPES,
-                Outcome::Graph(_) => GRAPH_TYPES,
-            };
-            let media_type = negotiate::choose(accept.as_deref(), offers)
-                .ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?;
-            if media_type == HTML {
-                return Ok(Answer::Page(outcome));
-            }
-            Ok(Answer::Serialized(
-                media_type,
-                serialize(&outcome, media_type)?,
-            ))
-        })
-        .await;
+    let result = state.answer_query(request).await;
     match result {
         Ok(Answer::Serialized(media_type, body)) => with_headers(StatusCode::OK, media_type, body),
         Ok(Answer::Page(outcome)) => {
@@ -284,9 +265,49 @@ async fn respond(
     }
 }
 
-enum Answer {
+/// One user query as the endpoint received it.
+#[derive(Debug, Clone)]
+pub struct QueryRequest {
+    pub query: String,
+    pub context: QueryContext,
+    /// The request's Accept header.
+    pub accept: Option<String>,
+}
+
+/// What a query comes to: bytes in the negotiated media type, or (for a browser) the
+/// outcome to show on the query page.
+pub enum Answer {
     Serialized(&'static str, Vec<u8>),
     Page(Outcome),
+}
+
+/// Runs a query within `limits` and negotiates its media type: the work of a query
+/// slot, in the server's process or in a query worker's.
+pub fn answer_query(
+    store: &crate::store::GraphStore,
+    request: &QueryRequest,
+    limits: Limits,
+) -> Result<Answer, AppError> {
+    let outcome = catalog::run_in(store, &request.query, &[], limits, &request.context)?;
+    let offers = offers_for(&outcome);
+    let media_type = negotiate::choose(request.accept.as_deref(), offers)
+        .ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?;
+    if media_type == HTML {
+        return Ok(Answer::Page(outcome));
+    }
+    Ok(Answer::Serialized(
+        media_type,
+        serialize(&outcome, media_type)?,
+    ))
+}
+
+/// The media types a kind of outcome can be answered in.
+pub fn offers_for(outcome: &Outcome) -> &'static [&'static str] {
+    match outcome {
+        Outcome::Table(_) => SOLUTION_TYPES,
+        Outcome::Boolean(_) => BOOLEAN_TYPES,
+        Outcome::Graph(_) => GRAPH_TYPES,
+    }
 }
 
 fn with_headers(status: StatusCode, media_type: &'static str, body: Vec<u8>) -> Response {

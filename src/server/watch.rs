@@ -119,12 +119,23 @@ impl Watcher {
     }
 
     /// Polls every `interval` until `stop` is set, importing into `store`; logs each result.
-    pub fn run(mut self, store: &GraphStore, interval: Duration, stop: &AtomicBool) {
+    /// `changed` is called after each import that changed the store.
+    pub fn run(
+        mut self,
+        store: &GraphStore,
+        interval: Duration,
+        stop: &AtomicBool,
+        changed: impl Fn(),
+    ) {
         tracing::info!(dir = %self.dir.display(), "watching for changed sheets");
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(interval);
             for path in self.poll() {
-                match import_sheet_live(store, &path) {
+                let imported = import_sheet_live(store, &path);
+                if imported.is_ok() {
+                    changed();
+                }
+                match imported {
                     Ok(done) => tracing::info!(
                         path = %path.display(),
                         article = done.article.as_deref().unwrap_or("-"),
@@ -148,7 +159,7 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     let watcher = Watcher::new(dir);
-    std::thread::spawn(move || watcher.run(&state.store, interval, &stop))
+    std::thread::spawn(move || watcher.run(&state.store, interval, &stop, || state.store_changed()))
 }
 
 fn is_sheet(p: &Path) -> bool {

@@ -94,6 +94,16 @@ impl ServeProcess {
     /// Runs `claimgraph --store STORE serve --addr 127.0.0.1:0 EXTRA...` in the repo and
     /// waits (at most 60 s) for it to print its SPARQL address.
     pub fn start(store: &Path, extra: &[&str]) -> Self {
+        Self::start_with(store, extra, Stdio::null())
+    }
+
+    /// [`ServeProcess::start`] with the server's log (standard error) written to `log`.
+    pub fn start_logged(store: &Path, extra: &[&str], log: &Path) -> Self {
+        let file = std::fs::File::create(log).expect("create the log file");
+        Self::start_with(store, extra, Stdio::from(file))
+    }
+
+    fn start_with(store: &Path, extra: &[&str], stderr: Stdio) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_claimgraph"))
             .arg("--store")
             .arg(store)
@@ -103,7 +113,7 @@ impl ServeProcess {
             .env_remove("CLAIMGRAPH_STORE")
             .env_remove("CLAIMGRAPH_BASE")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start claimgraph serve");
         let stdout = child.stdout.take().unwrap();
@@ -177,4 +187,100 @@ pub fn fetch(request: ureq::Request) -> (u16, String, String) {
         }
         Err(e) => panic!("request failed: {e}"),
     }
+}
+
+// ---------------------------------------------------------------------------------
+// Hostile queries (issue 15), shared by the hardening and abuse tests
+
+/// The shapes that overflowed the query thread's stack before (issue 15), each well
+/// past the old breaking point.
+pub fn nested_queries() -> Vec<(&'static str, String)> {
+    let nest = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+    vec![
+        (
+            "FILTER NOT EXISTS x200",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("FILTER NOT EXISTS { ?s ?p ?o ", "}", 200)
+            ),
+        ),
+        (
+            "OPTIONAL x200",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("OPTIONAL { ?s ?p ?o ", "}", 200)
+            ),
+        ),
+        (
+            "MINUS x200",
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("MINUS { ?s ?p ?o ", "}", 200)
+            ),
+        ),
+        (
+            "sub-SELECT x200",
+            format!(
+                "SELECT * WHERE {}",
+                nest("{ SELECT * WHERE ", "}", 200).replace("WHERE }", "WHERE { ?s ?p ?o } }")
+            ),
+        ),
+        (
+            "{} x10000 nested",
+            format!("SELECT * WHERE {}", nest("{", "}", 10_000)),
+        ),
+        (
+            "() x10000",
+            format!(
+                "SELECT * WHERE {{ FILTER {} }}",
+                nest("(", ")", 10_000).replace("()", "(1)")
+            ),
+        ),
+        (
+            "{ } x10000 in a row",
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                "{ ?s ?p ?o FILTER(?o) } ".repeat(10_000)
+            ),
+        ),
+        (
+            "UNION x10000",
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                vec!["{}"; 10_000].join(" UNION ")
+            ),
+        ),
+        (
+            "|| x10000",
+            format!("ASK {{ FILTER(true{}) }}", " || true".repeat(10_000)),
+        ),
+        (
+            "path | x10000",
+            format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "|cg:p".repeat(10_000)),
+        ),
+        (
+            "path / x10000",
+            format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "/cg:p".repeat(10_000)),
+        ),
+        (
+            "! x10000",
+            format!("ASK {{ FILTER({}true) }}", "!".repeat(10_000)),
+        ),
+    ]
+}
+
+pub fn values_block(var: &str, n: usize) -> String {
+    let values: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    format!("VALUES ?{var} {{ {} }}", values.join(" "))
+}
+
+/// The shape Oxigraph cannot interrupt: an aggregate over a cross product of VALUES.
+pub fn values_cross_product() -> String {
+    format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ {} {} {} {} }}",
+        values_block("a", 200),
+        values_block("b", 200),
+        values_block("c", 200),
+        values_block("d", 200)
+    )
 }
