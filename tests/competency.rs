@@ -329,7 +329,7 @@ fn query_list_shows_the_ten_questions_with_titles() {
 #[test]
 fn every_output_format_is_written() {
     for (format, marker) in [
-        ("table", "(8 rows)"),
+        ("table", "(14 rows)"),
         ("json", "\"bindings\""),
         ("csv", "providerLabel,"),
         ("tsv", "?providerLabel\t"),
