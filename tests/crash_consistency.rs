@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use common::TestStore;
 
 const KILLS: usize = 20;
-const ARTICLES: usize = 60;
+const ARTICLES: usize = 20;
 
 fn claimgraph(store: &Path) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("claimgraph"));
