@@ -22,8 +22,8 @@ use common::TestStore;
 
 /// Imports of alternating corpora (same article ids, other content), so every import
 /// replaces every article and re-derives every status while readers read.
-const IMPORTS: usize = 4;
-const ARTICLES: usize = 80;
+const IMPORTS: usize = 3;
+const ARTICLES: usize = 40;
 
 fn claimgraph(store: &Path) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("claimgraph"));
