@@ -9,7 +9,6 @@
 mod common;
 
 #[path = "../benches/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use std::path::Path;
