@@ -172,7 +172,7 @@ pub fn contribution(
             }
             iris.article_ledger(&article.id)
         }
-        None => iris.entities_ledger(&ledger_name(&sheet.path)),
+        None => iris.entities_ledger(&reference_ledger_name(&sheet.path, &sheet.location)),
     };
     w.add(ledger.clone(), rdf::TYPE, cg::CONTRIBUTION);
     if let Some(name) = sheet.path.file_name().and_then(|n| n.to_str()) {
@@ -202,14 +202,21 @@ pub fn ontology_contribution(iris: &Iris) -> Contribution {
     }
 }
 
-/// A safe graph name for a reference sheet, from its file stem.
-fn ledger_name(path: &std::path::Path) -> String {
+/// The ledger name of a reference sheet: its file stem for people to read, then a
+/// digest of its location ([`crate::sheet::SheetOrigin::location`]) that makes it unique.
+/// Two `entities.toml` of two folders get two ledgers, so neither import removes what
+/// the other contributed; the same file imported again gets the same ledger and
+/// replaces exactly what it contributed before. The digest, not the path, goes into
+/// the IRI, so a user's folder names are not published.
+fn reference_ledger_name(path: &std::path::Path, location: &str) -> String {
+    use sha2::{Digest, Sha256};
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("entities");
-    let slug: String = stem
+    let mut slug: String = stem
         .chars()
+        .take(60)
         .map(|c| {
             if c.is_ascii_alphanumeric() {
                 c.to_ascii_lowercase()
@@ -219,10 +226,11 @@ fn ledger_name(path: &std::path::Path) -> String {
         })
         .collect();
     if slug.is_empty() {
-        "entities".to_owned()
-    } else {
-        slug
+        slug.push_str("entities");
     }
+    let digest = Sha256::digest(location.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{slug}-{hex}")
 }
 
 struct Writer<'a> {

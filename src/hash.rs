@@ -108,6 +108,7 @@ pub fn seal(contribution: &mut Contribution, iris: &crate::graph::Iris) -> Resul
     contribution
         .triples
         .retain(|t| t.predicate != cg::CONTENT_HASH);
+    store_forms(contribution)?;
     let quads = contribution_quads(contribution);
     let hash = content_hash(
         quads.iter().map(Quad::as_ref),
@@ -121,12 +122,79 @@ pub fn seal(contribution: &mut Contribution, iris: &crate::graph::Iris) -> Resul
     Ok(())
 }
 
+/// Puts every literal of `contribution` in the form the store gives it back in, so that
+/// the hash is computed over what is stored: Oxigraph keeps numbers and dates as
+/// values, so `"0.60"^^xsd:decimal` comes back as `"0.6"` and `"5"^^xsd:int` as
+/// `"5"^^xsd:integer`. Rather than restate Oxigraph's rules, each distinct typed
+/// literal makes the round trip through a small in-memory store.
+fn store_forms(contribution: &mut Contribution) -> Result<(), HashError> {
+    let mut distinct: Vec<Literal> = Vec::new();
+    let mut index: std::collections::HashMap<Literal, usize> = Default::default();
+    let objects = contribution
+        .triples
+        .iter()
+        .chain(contribution.graphs.iter().flat_map(|(_, t)| t.iter()))
+        .map(|t| &t.object);
+    for object in objects {
+        if let Term::Literal(l) = object {
+            if l.language().is_none()
+                && l.datatype() != oxigraph::model::vocab::xsd::STRING
+                && !index.contains_key(l)
+            {
+                index.insert(l.clone(), distinct.len());
+                distinct.push(l.clone());
+            }
+        }
+    }
+    if distinct.is_empty() {
+        return Ok(());
+    }
+    let store = oxigraph::store::Store::new().map_err(StoreError::from)?;
+    let predicate = NamedNode::new_unchecked("urn:claimgraph:stored-form");
+    let subject = |i: usize| NamedNode::new_unchecked(format!("urn:claimgraph:stored-form:{i}"));
+    for (i, literal) in distinct.iter().enumerate() {
+        store
+            .insert(QuadRef::new(
+                &subject(i),
+                &predicate,
+                literal,
+                GraphNameRef::DefaultGraph,
+            ))
+            .map_err(StoreError::from)?;
+    }
+    let mut stored: Vec<Term> = Vec::with_capacity(distinct.len());
+    for (i, literal) in distinct.iter().enumerate() {
+        let back = store
+            .quads_for_pattern(Some(subject(i).as_ref().into()), None, None, None)
+            .next()
+            .transpose()
+            .map_err(StoreError::from)?
+            .map_or_else(|| Term::Literal(literal.clone()), |q| q.object);
+        stored.push(back);
+    }
+    let restate = |t: &mut Triple| {
+        if let Term::Literal(l) = &t.object {
+            if let Some(&i) = index.get(l) {
+                t.object = stored[i].clone();
+            }
+        }
+    };
+    contribution.triples.iter_mut().for_each(restate);
+    for (_, triples) in &mut contribution.graphs {
+        triples.iter_mut().for_each(restate);
+    }
+    Ok(())
+}
+
 /// The outcome of checking one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleCheck {
     pub article: String,
-    /// The hash recorded at import, if any.
-    pub recorded: Option<String>,
+    /// The content hashes recorded on the article, in its ledger and in the default
+    /// graph (distinct values); an import records exactly one, in both.
+    pub recorded: Vec<String>,
+    /// Whether the default graph holds the same single hash as the ledger.
+    pub recorded_in_both: bool,
     /// Recomputed from the article's ledger graph and proposition graphs.
     pub from_ledger: String,
     /// Recomputed from what the default graph holds of the article, and its proposition graphs.
@@ -135,21 +203,31 @@ pub struct ArticleCheck {
 
 impl ArticleCheck {
     pub fn ok(&self) -> bool {
-        self.recorded.as_deref() == Some(self.from_ledger.as_str())
-            && self.from_ledger == self.from_store
+        self.problem().is_none()
     }
 
     /// A one-line account of what does not match.
     pub fn problem(&self) -> Option<String> {
-        let recorded = match &self.recorded {
-            None => {
+        let recorded = match self.recorded.as_slice() {
+            [] => {
                 return Some(
                     "no content hash recorded (re-import the article to record one)".into(),
                 )
             }
-            Some(r) => r,
+            [one] => one,
+            several => {
+                return Some(format!(
+                    "{} content hashes recorded ({}); an import records exactly one, so the others were added afterwards",
+                    several.len(),
+                    several.join(", ")
+                ))
+            }
         };
-        if *recorded != self.from_ledger {
+        if !self.recorded_in_both {
+            Some(format!(
+                "the content hash {recorded} is not recorded both in the article's ledger and in the default graph"
+            ))
+        } else if *recorded != self.from_ledger {
             Some(format!(
                 "its contribution ledger hashes to {}, recorded {recorded}",
                 self.from_ledger
@@ -190,16 +268,29 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
         .map(|q| q.map(Triple::from))
         .collect::<Result<_, _>>()
         .map_err(StoreError::from)?;
-    let recorded = ledger_triples
-        .iter()
-        .find_map(|t| match (&t.subject, &t.object) {
-            (NamedOrBlankNode::NamedNode(s), Term::Literal(l))
-                if *s == article && t.predicate == cg::CONTENT_HASH =>
-            {
-                Some(l.value().to_owned())
-            }
-            _ => None,
-        });
+    let hash_values = |triples: &mut dyn Iterator<Item = Triple>| -> BTreeSet<String> {
+        triples
+            .filter(|t| t.predicate == cg::CONTENT_HASH)
+            .filter(|t| matches!(&t.subject, NamedOrBlankNode::NamedNode(s) if *s == article))
+            .map(|t| match &t.object {
+                Term::Literal(l) => l.value().to_owned(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
+    let in_ledger = hash_values(&mut ledger_triples.iter().cloned());
+    let mut in_default = Vec::new();
+    for q in raw.quads_for_pattern(
+        Some(article.as_ref().into()),
+        Some(cg::CONTENT_HASH),
+        None,
+        Some(GraphNameRef::DefaultGraph),
+    ) {
+        in_default.push(Triple::from(q.map_err(StoreError::from)?));
+    }
+    let in_default = hash_values(&mut in_default.into_iter());
+    let recorded_in_both = in_ledger.len() == 1 && in_ledger == in_default;
+    let recorded: Vec<String> = in_ledger.union(&in_default).cloned().collect();
 
     // The article's own resources: the article, its claims, and their fragment nodes.
     let owners: BTreeSet<NamedNode> = ledger_triples
@@ -297,6 +388,7 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
     Ok(ArticleCheck {
         article: id.to_owned(),
         recorded,
+        recorded_in_both,
         from_ledger,
         from_store,
     })

@@ -5,7 +5,7 @@
 //! stores each one in its own transaction. A bad file is reported with its location
 //! and the batch goes on; the [`ImportSummary`] says what went in and what did not.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -48,12 +48,15 @@ impl ImportSummary {
 }
 
 /// The files an import of `paths` reads: sheets (.toml) and RDF files, folders walked
-/// recursively in name order.
+/// recursively in name order. A file named twice (directly and through its folder) is
+/// read once. Whether a file is a regular file is checked when it is read, so a FIFO or
+/// device named like a sheet is reported there, never opened for waiting.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut out = Vec::new();
+    let mut folders_seen = HashSet::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| Failure {
+            walk(p, &mut out, &mut folders_seen).map_err(|e| Failure {
                 path: p.clone(),
                 message: format!("cannot read folder: {e}"),
             })?;
@@ -66,17 +69,24 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             });
         }
     }
+    let mut files_seen = HashSet::new();
+    out.retain(|p| files_seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Walks `dir`; `seen` holds the folders already walked, so a link back to a parent
+/// folder does not recurse without end.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> std::io::Result<()> {
+    if !seen.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
+            walk(&p, out, seen)?;
         } else if is_importable(&p) {
             out.push(p);
         }
@@ -104,14 +114,44 @@ pub fn import_paths(
             return Ok(summary);
         }
     };
-    let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
-    summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
-
     let (rdf_files, sheet_files): (Vec<&PathBuf>, Vec<&PathBuf>) = files
         .iter()
         .partition(|p| p.extension().and_then(|e| e.to_str()) != Some("toml"));
     let total = files.len();
     let mut done = 0;
+
+    // Read every sheet before validating any, so the batch knows its own entities and
+    // claims; reference sheets (entities only) go first. Reading writes nothing.
+    let mut sheets = Vec::new();
+    for path in sheet_files {
+        match Sheet::read(path) {
+            Ok(sheet) => sheets.push(sheet),
+            Err(e) => {
+                summary.failures.push(Failure {
+                    path: path.clone(),
+                    message: e.to_string(),
+                });
+                done += 1;
+                progress(done, total);
+            }
+        }
+    }
+    for (path, message) in refuse_duplicate_articles(&mut sheets) {
+        summary.failures.push(Failure { path, message });
+        done += 1;
+        progress(done, total);
+    }
+
+    // From the first write until the statuses are derived and published, the marker
+    // names what this import is writing (see `crate::snapshots`).
+    let articles: Vec<String> = sheets
+        .iter()
+        .filter_map(|s| s.article.as_ref().map(|a| a.id.get_ref().clone()))
+        .collect();
+    let marker = store.begin_import(&articles, &files)?;
+
+    let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
+    summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
     for path in rdf_files {
         match store.load_rdf(path) {
             Ok(n) => {
@@ -126,23 +166,6 @@ pub fn import_paths(
         }
         done += 1;
         progress(done, total);
-    }
-
-    // Read every sheet before validating any, so the batch knows its own entities and
-    // claims; reference sheets (entities only) go first.
-    let mut sheets = Vec::new();
-    for path in sheet_files {
-        match Sheet::read(path) {
-            Ok(sheet) => sheets.push(sheet),
-            Err(e) => {
-                summary.failures.push(Failure {
-                    path: path.clone(),
-                    message: e.to_string(),
-                });
-                done += 1;
-                progress(done, total);
-            }
-        }
     }
     sheets.sort_by_key(|s| s.article.is_some());
     let known = known_for(store, &sheets)?;
@@ -193,8 +216,64 @@ pub fn import_paths(
     store.derive()?;
     summary.deriving = began.elapsed();
     store.flush()?;
+    if let Some(marker) = marker {
+        marker.finish().map_err(|source| StoreError::Io {
+            path: "the store's import marker".into(),
+            source,
+        })?;
+    }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Takes out of `sheets` every sheet whose article id another sheet of the batch also
+/// defines, and says why for each (file and the other files): which one was meant
+/// cannot be told, so neither is imported, and the rest of the batch goes on.
+fn refuse_duplicate_articles(sheets: &mut Vec<Sheet>) -> Vec<(PathBuf, String)> {
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, sheet) in sheets.iter().enumerate() {
+        if let Some(article) = &sheet.article {
+            by_id
+                .entry(article.id.get_ref().clone())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut refused = Vec::new();
+    let mut drop = HashSet::new();
+    for (id, indices) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
+        for &i in &indices {
+            let sheet = &sheets[i];
+            let others: Vec<String> = indices
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let other = &sheets[j];
+                    let (line, _) =
+                        other.line_col(other.article.as_ref().map_or(0, |a| a.id.span().start));
+                    format!("{}:{line}", other.origin.path.display())
+                })
+                .collect();
+            let (line, column) =
+                sheet.line_col(sheet.article.as_ref().map_or(0, |a| a.id.span().start));
+            refused.push((
+                sheet.origin.path.clone(),
+                format!(
+                    "{}:{line}:{column}: article.id: the article '{id}' is also defined by {}; neither sheet was imported (each article needs its own id, or one of the files must go)",
+                    sheet.origin.path.display(),
+                    others.join(", ")
+                ),
+            ));
+            drop.insert(i);
+        }
+    }
+    let mut index = 0;
+    sheets.retain(|_| {
+        let keep = !drop.contains(&index);
+        index += 1;
+        keep
+    });
+    refused
 }
 
 /// How many sheets are prepared in parallel before they are written.
@@ -309,7 +388,8 @@ pub fn prepare(
 }
 
 /// Validates one sheet and replaces its contribution in the store in one transaction,
-/// statuses included (for a single article imported while others read the store).
+/// statuses included (for a single article imported while others read the store); the
+/// caller's [`GraphStore::flush`] then publishes it to readers in other processes.
 pub fn import_sheet(
     store: &GraphStore,
     sheet: &Sheet,

@@ -232,7 +232,21 @@ fn open_store(cli: &Cli) -> Result<GraphStore> {
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
-    Ok(GraphStore::open(&cli.store, iris)?)
+    let store = GraphStore::open(&cli.store, iris)?;
+    if let Some(killed) = store.recovered() {
+        eprintln!("note: {killed}; opening the store has now derived every status");
+    }
+    Ok(store)
+}
+
+/// For the commands that vouch for the store (`stats`, `check`, `verify`): an import that
+/// was killed before it finished makes them fail, naming its articles.
+fn refuse_interrupted(store: &GraphStore) -> Result<()> {
+    if let Some(killed) = store.interrupted_import() {
+        eprintln!("error: {killed}");
+        return Err(Exit(1).into());
+    }
+    Ok(())
 }
 
 /// Commands that only read open the store read-only, so they can run side by side
@@ -337,7 +351,8 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Stats => {
             let store = open_store_read_only(&cli)?;
-            cmd_stats(&store)
+            cmd_stats(&store)?;
+            refuse_interrupted(&store)
         }
         Command::Serve {
             addr,
@@ -433,11 +448,11 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Check => {
             let store = open_store_read_only(&cli)?;
-            cmd_check(&store)
+            refuse_interrupted(&store).and(cmd_check(&store))
         }
         Command::Verify => {
             let store = open_store_read_only(&cli)?;
-            cmd_verify(&store)
+            refuse_interrupted(&store).and(cmd_verify(&store))
         }
     }
 }

@@ -8,7 +8,7 @@
 //! articles describing the same report share those triples).
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{
@@ -20,6 +20,7 @@ use oxigraph::store::{StorageError, Store, Transaction};
 use crate::graph::{Contribution, Iris};
 use crate::sheet::validate::Known;
 use crate::sheet::EntityKind;
+use crate::snapshots::{self, ImportMarker, InterruptedImport};
 use crate::vocab::{self, cg, rdf};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,8 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error("{path}: not an RDF file claimgraph reads (.ttl, .trig, .nq, .nt, .jsonld, .rdf)")]
     UnknownFormat { path: String },
     #[error("query failed: {0}")]
@@ -51,46 +54,135 @@ pub enum StoreError {
 pub struct GraphStore {
     store: Store,
     iris: Iris,
+    /// The store folder, when the store is on disk and this process writes it.
+    writer_dir: Option<PathBuf>,
+    /// A reader's shared lock on the published checkpoint it reads.
+    _reader_lock: Option<std::fs::File>,
+    /// Seen by a reader at open: an import that was killed before it finished.
+    interrupted: Option<InterruptedImport>,
+    /// Seen by the writer at open: a killed import whose work this open finished.
+    recovered: Option<InterruptedImport>,
 }
 
 /// What an import changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ReplaceReport {
     pub removed: usize,
     pub inserted: usize,
 }
 
 impl GraphStore {
-    /// Opens (or creates) the on-disk store in `dir`.
+    fn with(store: Store, iris: Iris) -> Self {
+        GraphStore {
+            store,
+            iris,
+            writer_dir: None,
+            _reader_lock: None,
+            interrupted: None,
+            recovered: None,
+        }
+    }
+
+    /// Opens (or creates) the on-disk store in `dir` for writing. What a killed import
+    /// left is dealt with first: the bulk loader's leftover files are removed, and when
+    /// the import's marker is there its work is finished (every status derived, the
+    /// result published); [`Self::recovered`] then says which import that was.
     pub fn open(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
         let store = Store::open(dir).map_err(|source| StoreError::Open {
             path: dir.display().to_string(),
             source,
         })?;
-        Ok(GraphStore { store, iris })
+        let mut opened = GraphStore::with(store, iris);
+        opened.writer_dir = Some(dir.to_owned());
+        let io = |source| StoreError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        snapshots::remove_leftover_bulk_files(dir).map_err(io)?;
+        if let Some(left) = snapshots::leftover_marker(dir) {
+            opened.derive()?;
+            opened.flush()?;
+            snapshots::clear_marker(dir).map_err(io)?;
+            opened.recovered = Some(left);
+        } else if !snapshots::has_published(dir) {
+            opened.publish()?;
+        }
+        Ok(opened)
     }
 
-    /// Opens an existing on-disk store for reading only. Any number of readers may do so
-    /// at once, also while another process (an import, a server) holds the writer.
+    /// Opens an existing on-disk store for reading only: the newest checkpoint its writer
+    /// published ([`crate::snapshots`]), so any number of readers may do so at once, also
+    /// while another process (an import, a server) writes the store. A store no writer
+    /// of this version has opened yet is read directly.
     pub fn open_read_only(dir: &Path, iris: Iris) -> Result<Self, StoreError> {
         if !dir.join("CURRENT").exists() {
             return Err(StoreError::Missing {
                 path: dir.display().to_string(),
             });
         }
-        let store = Store::open_read_only(dir).map_err(|source| StoreError::Open {
+        let interrupted = snapshots::interrupted_import(dir);
+        let picked = snapshots::pick_for_reading(dir).map_err(|source| StoreError::Io {
             path: dir.display().to_string(),
             source,
         })?;
-        Ok(GraphStore { store, iris })
+        let (folder, lock) = match picked {
+            Some((folder, lock)) => (folder, Some(lock)),
+            None => (dir.to_owned(), None),
+        };
+        let store = Store::open_read_only(&folder).map_err(|source| StoreError::Open {
+            path: folder.display().to_string(),
+            source,
+        })?;
+        let mut opened = GraphStore::with(store, iris);
+        opened._reader_lock = lock;
+        opened.interrupted = interrupted;
+        Ok(opened)
+    }
+
+    /// For a reader: the import that was killed before it finished, if the store's
+    /// marker says so (what the reader sees is the last complete import).
+    pub fn interrupted_import(&self) -> Option<&InterruptedImport> {
+        self.interrupted.as_ref()
+    }
+
+    /// For the writer: the killed import whose work opening the store finished.
+    pub fn recovered(&self) -> Option<&InterruptedImport> {
+        self.recovered.as_ref()
+    }
+
+    /// Publishes what the store holds now to readers in other processes (nothing to do
+    /// for a store in memory).
+    pub fn publish(&self) -> Result<(), StoreError> {
+        match &self.writer_dir {
+            Some(dir) => snapshots::publish(&self.store, dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Marks a batch import as started, naming its articles and files, before it writes
+    /// anything; [`ImportMarker::finish`] once it is derived and published.
+    pub fn begin_import(
+        &self,
+        articles: &[String],
+        files: &[PathBuf],
+    ) -> Result<Option<ImportMarker>, StoreError> {
+        match &self.writer_dir {
+            Some(dir) => ImportMarker::begin(dir, articles, files)
+                .map(Some)
+                .map_err(|source| StoreError::Io {
+                    path: dir.display().to_string(),
+                    source,
+                }),
+            None => Ok(None),
+        }
     }
 
     /// A fresh store in memory.
     pub fn in_memory(iris: Iris) -> Result<Self, StoreError> {
-        Ok(GraphStore {
-            store: Store::new()?,
-            iris,
-        })
+        Ok(GraphStore::with(Store::new()?, iris))
     }
 
     pub fn store(&self) -> &Store {
@@ -243,10 +335,10 @@ impl GraphStore {
         let format = rdf_format(path).ok_or_else(|| StoreError::UnknownFormat {
             path: display.clone(),
         })?;
-        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
-            path: display.clone(),
-            source,
-        })?;
+        let bytes = crate::input::read_capped(path, crate::input::MAX_RDF_BYTES)?;
+        if format == RdfFormat::RdfXml {
+            crate::input::check_rdfxml_entities(path, &bytes)?;
+        }
         let parser = RdfParser::from_format(format)
             .with_base_iri(self.iris.base())
             .map_err(|e| StoreError::Query(e.to_string()))?;
@@ -383,8 +475,12 @@ impl GraphStore {
             .collect())
     }
 
+    /// Makes what was written durable and, for an on-disk store, visible to readers in
+    /// other processes ([`Self::publish`]): a writer flushes after each complete unit of
+    /// work, never in the middle of one.
     pub fn flush(&self) -> Result<(), StoreError> {
-        Ok(self.store.flush()?)
+        self.store.flush()?;
+        self.publish()
     }
 
     /// Whether `iri` is the subject of any triple in the default graph.

@@ -85,6 +85,51 @@ fn q1_alleged_service_providers_to_entity_list_companies() {
     assert!(!rows.iter().any(|r| cell(r, "customerLabel") == "NSO Group"));
 }
 
+/// Google, Amazon and Microsoft are said to serve nine, seven and four of "NSO Group and
+/// 16 other firms", at least two of them on the Entity List: those rows must appear,
+/// and the group must be linked to NSO Group.
+#[test]
+fn q1_the_three_serve_the_listed_firms_among_nso_group_and_16_others() {
+    let rows = rows("service-providers", &[]);
+    for provider in ["Google", "Amazon", "Microsoft"] {
+        assert!(
+            has(
+                &rows,
+                &[
+                    ("providerLabel", provider),
+                    (
+                        "customerLabel",
+                        "the firms among NSO Group and the 16 others that are on the US Entity List"
+                    ),
+                    ("serviceLabel", "provides service to"),
+                    ("claimantLabel", "Top10VPN"),
+                ]
+            ),
+            "{provider} -> the listed firms among the 17 missing: {rows:#?}"
+        );
+    }
+    let out = seed()
+        .cmd()
+        .args(["query", "-", "--format", "csv"])
+        .write_stdin(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?nso cg:partOf ?group } \
+             ?nso cg:slug \"nso-group\" . ?group cg:slug \"nso-group-and-16-firms\" }",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        csv.lines().nth(1).map(str::trim),
+        Some("1"),
+        "NSO Group not linked to its group: {csv}"
+    );
+}
+
 #[test]
 fn q2_everything_said_about_one_entity() {
     let rows = rows("entity-claims", &["entity=alibaba"]);
@@ -284,7 +329,7 @@ fn query_list_shows_the_ten_questions_with_titles() {
 #[test]
 fn every_output_format_is_written() {
     for (format, marker) in [
-        ("table", "(8 rows)"),
+        ("table", "(14 rows)"),
         ("json", "\"bindings\""),
         ("csv", "providerLabel,"),
         ("tsv", "?providerLabel\t"),

@@ -112,14 +112,7 @@ pub fn sheet_text(sheet: &Sheet) -> Result<String, ScoreError> {
     match (&a.text, &a.text_file) {
         (Some(t), _) => Ok(t.clone()),
         (None, Some(f)) => {
-            let path = sheet
-                .origin
-                .path
-                .parent()
-                .unwrap_or(std::path::Path::new("."))
-                .join(f.get_ref());
-            std::fs::read_to_string(&path)
-                .map_err(|e| err(format!("cannot read {}: {e}", path.display())))
+            crate::input::read_text_beside(&sheet.origin.path, f.get_ref()).map_err(err)
         }
         (None, None) => Err(err("the sheet has no text".into())),
     }

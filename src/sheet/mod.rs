@@ -41,6 +41,10 @@ pub struct Sheet {
 pub struct SheetOrigin {
     pub path: PathBuf,
     pub source: String,
+    /// What identifies the sheet's file whatever its name: its canonical absolute path
+    /// (the path as given when it cannot be resolved). A reference sheet's contribution
+    /// ledger is keyed by it, so two `entities.toml` in two folders are two sheets.
+    pub location: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -383,11 +387,8 @@ pub struct ExtractionDef {
 /// A sheet that could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error("{path}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path}:{line}:{column}: {message}")]
@@ -402,10 +403,7 @@ pub enum ReadError {
 impl Sheet {
     /// Reads and parses a sheet file.
     pub fn read(path: &Path) -> Result<Sheet, ReadError> {
-        let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = crate::input::read_capped(path, crate::input::MAX_SHEET_BYTES)?;
         let source = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
             path: path.to_owned(),
             offset: e.utf8_error().valid_up_to(),
@@ -427,9 +425,14 @@ impl Sheet {
                 message: e.message().trim().to_owned(),
             }
         })?;
+        let location = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_owned())
+            .display()
+            .to_string();
         sheet.origin = SheetOrigin {
             path: path.to_owned(),
             source,
+            location,
         };
         Ok(sheet)
     }

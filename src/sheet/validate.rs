@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use oxigraph::model::{Literal, NamedNode};
 use toml::Spanned;
@@ -91,6 +91,8 @@ impl Known {
 #[derive(Debug, Clone)]
 pub struct ValidSheet {
     pub path: PathBuf,
+    /// What identifies the sheet's file ([`super::SheetOrigin::location`]).
+    pub location: String,
     pub article: Option<ValidArticle>,
     pub entities: Vec<Entity>,
     pub documents: Vec<Document>,
@@ -321,6 +323,7 @@ impl Validator<'_> {
             }
             return ValidSheet {
                 path,
+                location: sheet.origin.location.clone(),
                 article: None,
                 entities,
                 documents: vec![],
@@ -493,6 +496,7 @@ impl Validator<'_> {
 
         ValidSheet {
             path,
+            location: sheet.origin.location.clone(),
             article: Some(article),
             entities,
             documents,
@@ -560,33 +564,12 @@ impl Validator<'_> {
     }
 
     fn text_file(&mut self, file: &Spanned<String>) -> String {
-        let base = self.sheet.origin.path.parent().unwrap_or(Path::new("."));
-        let path = base.join(file.get_ref());
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    self.error(
-                        file,
-                        "article.text_file",
-                        format!(
-                            "{} is not UTF-8 text (invalid byte at offset {offset})",
-                            path.display()
-                        ),
-                    );
-                    String::new()
-                }
-            },
-            Err(e) => {
-                self.error(
-                    file,
-                    "article.text_file",
-                    format!("cannot read {}: {e}", path.display()),
-                );
+        crate::input::read_text_beside(&self.sheet.origin.path, file.get_ref()).unwrap_or_else(
+            |message| {
+                self.error(file, "article.text_file", message);
                 String::new()
-            }
-        }
+            },
+        )
     }
 
     fn entity_ref(
