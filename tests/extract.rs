@@ -578,3 +578,93 @@ proptest! {
         check_draft(text.as_bytes(), "en");
     }
 }
+
+// The real-world test set (issue 13): tests/realworld/{dev,held-out}.
+
+fn realworld_sheets(half: &str) -> Vec<PathBuf> {
+    let dir = repo().join("tests/realworld").join(half);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// FNV-1a (64 bit): the hash that puts an article in a half.
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[test]
+fn realworld_articles_lie_in_the_half_their_id_gives_and_validate() {
+    let sources = std::fs::read_to_string(repo().join("tests/realworld/SOURCES.toml")).unwrap();
+    let mut count = 0;
+    for half in ["dev", "held-out"] {
+        for path in realworld_sheets(half) {
+            let sheet = Sheet::read(&path).unwrap();
+            let id = sheet.article.as_ref().unwrap().id.get_ref().clone();
+            let expected = if fnv1a(&id) % 2 == 0 { "dev" } else { "held-out" };
+            assert_eq!(half, expected, "{id} lies in {half}, its hash says {expected}");
+            assert!(
+                sources.contains(&format!("id = \"{id}\"")),
+                "{id} has no SOURCES.toml entry (address, licence)"
+            );
+            // Hand-made sheets refer only to reference entities and their own.
+            let mut known = known_bundled();
+            for e in &sheet.entity {
+                known.entities.insert(e.id.get_ref().clone(), e.kind);
+            }
+            if let Err(e) = validate::validate(&sheet, &known) {
+                panic!("{}: {e}", path.display());
+            }
+            count += 1;
+        }
+    }
+    assert!(count >= 30, "the test set holds {count} articles");
+}
+
+/// Runs `extract --score` on one half and returns (table, TOTAL precision and recall per measure).
+fn half_scores(half: &str) -> (String, Vec<(String, f64, f64)>) {
+    let store = TestStore::new();
+    let out = store
+        .cmd()
+        .args(["extract", "--score"])
+        .arg(repo().join("tests/realworld").join(half))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    let totals = table
+        .lines()
+        .filter(|l| l.starts_with("TOTAL"))
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            let n = cols.len();
+            (
+                cols[1..n - 7].join(" "),
+                cols[n - 3].parse().unwrap(),
+                cols[n - 2].parse().unwrap(),
+            )
+        })
+        .collect();
+    (table, totals)
+}
+
+fn measure(totals: &[(String, f64, f64)], name: &str) -> (f64, f64) {
+    totals
+        .iter()
+        .find(|(m, _, _)| m == name)
+        .map(|(_, p, r)| (*p, *r))
+        .unwrap_or_else(|| panic!("no {name} row"))
+}

@@ -117,6 +117,8 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         kind_cue: None,
         listing: false,
         cited: None,
+        document_suffix: format!("{:08x}", fnv1a(text) as u32),
+        question_turn: false,
     }
     .run()
 }
@@ -134,6 +136,12 @@ struct Drafter<'a> {
     listing: bool,
     /// The source the current sentence cites ("laut FT"), which is no party to its relations.
     cited: Option<String>,
+    /// Ends every drafted document id: a hash of the article's text, so that documents of
+    /// different articles never merge by a generic id ("reuters-news-report").
+    document_suffix: String,
+    /// Whether the transcript turn we are in is a question ("QUESTION: ..."), whose
+    /// sentences are never claims.
+    question_turn: bool,
 }
 
 /// A claimant and how it was found.
@@ -168,12 +176,23 @@ impl Drafter<'_> {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
+            // Questions, a questioner's turn and bylines state nothing anyone claims.
+            if !self.states_something(span.clone()) {
+                pending = None;
+                continue;
+            }
+            // A percentage is a number the tokens do not keep ("42%").
             self.kind_cue = self
                 .rules
                 .kinds
                 .iter()
                 .find(|(p, _)| p.find(&words).is_some())
-                .map(|(_, k)| *k);
+                .map(|(_, k)| *k)
+                .or_else(|| {
+                    self.text[span.clone()]
+                        .contains('%')
+                        .then_some(ClaimKind::Quantitative)
+                });
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
             self.cited = None;
             let ends_with_colon = self.text[span.clone()].trim_end().ends_with(':');
@@ -295,7 +314,8 @@ impl Drafter<'_> {
             let mut made = false;
             // Responses.
             if let Some((rule, start, _)) = best_match(&self.rules.responses, &words) {
-                let responders = coordinated_subject(self.text, &words, &refs, start);
+                let is_title = |w: &str| self.is_title(w);
+                let responders = coordinated_subject(self.text, &words, &refs, start, &is_title);
                 for r in responders {
                     let w = who(&r, "subject of the response", 1.0);
                     self.push_response(index, span.clone(), rule, w, &refs, document.clone());
@@ -325,9 +345,36 @@ impl Drafter<'_> {
                             self.cited = cited.as_ref().map(|w| w.id.clone());
                             cited.or_else(|| subject(self.text, &words, &refs, start, end))
                         }
+                        // "The Daily Telegraph quotes Yushchenko as saying": Yushchenko, in
+                        // the Telegraph's report.
+                        ClaimantSide::Inner => {
+                            let quoted = refs
+                                .iter()
+                                .find(|r| r.words.start > start && r.words.end <= end && can_speak(r))
+                                .map(|r| who(r, "quoted by the source", 1.0));
+                            if let (Some(q), Some(outlet)) = (
+                                &quoted,
+                                refs.iter()
+                                    .filter(|r| r.words.end <= start && can_speak(r))
+                                    .last(),
+                            ) {
+                                if outlet.id != q.id && document.is_none() {
+                                    let (id, candidate) = (outlet.id.clone(), outlet.candidate);
+                                    document = Some(self.document(
+                                        &id,
+                                        DocumentKind::NewsReport,
+                                        "quoted as saying",
+                                        candidate,
+                                    ));
+                                }
+                            }
+                            quoted
+                        }
                         ClaimantSide::Context => None,
                     };
                     let w = match (w, document.as_deref()) {
+                        // "X quotes Y as saying": Y says it, in X's report.
+                        (Some(w), Some(_)) if rule.claimant == ClaimantSide::Inner => Some(w),
                         // "unter Berufung auf ein Memorandum des Weißen Hauses": the memo's author says it.
                         (Some(w), Some(d)) => {
                             self.relay(&words, &refs, Some(d), &w);
@@ -377,6 +424,19 @@ impl Drafter<'_> {
                         let doc = self.document_of(&source.id);
                         self.push_claim(index, span.clone(), &relation, source, &words, &refs, doc);
                     }
+                    // "Peter Beattie and Bob Scheuber said": each of them says it.
+                    let co_speakers: Vec<Ref> = if w.reason == "subject before the reporting verb"
+                    {
+                        let is_title = |t: &str| self.is_title(t);
+                        let group = subject_group(self.text, &words, &refs, start, &is_title);
+                        if group.iter().any(|g| g.id == w.id) {
+                            group.into_iter().filter(|g| g.id != w.id).collect()
+                        } else {
+                            Vec::new()
+                        }
+                    } else {
+                        Vec::new()
+                    };
                     self.push_claim(
                         index,
                         span.clone(),
@@ -386,6 +446,18 @@ impl Drafter<'_> {
                         &refs,
                         document.clone(),
                     );
+                    for g in &co_speakers {
+                        let w = who(g, "coordinated with the subject", 1.0);
+                        self.push_claim(
+                            index,
+                            span.clone(),
+                            rule,
+                            w,
+                            &words,
+                            &refs,
+                            document.clone(),
+                        );
+                    }
                     made = true;
                 } else if let Some(p) = pending.take() {
                     // The sentence a colon announced.
@@ -447,6 +519,44 @@ impl Drafter<'_> {
         }
         self.rename_claims();
         self.draft
+    }
+
+    /// A word of a job title ("minister", "ceo", "transport").
+    fn is_title(&self, word: &str) -> bool {
+        let c = &self.rules.candidate;
+        c.person_titles.contains(word) || c.title_words.contains(word)
+    }
+
+    /// Whether a sentence can state a claim: not a question, not a questioner's turn in a
+    /// transcript ("QUESTION: ...", until the next speaker's label), not a byline.
+    fn states_something(&mut self, span: Range<usize>) -> bool {
+        let sentence = self.text[span].trim();
+        let lower = sentence.to_lowercase();
+        // A speaker label: capitals (and dots or spaces) before a colon opening the sentence.
+        if let Some((label, _)) = sentence.split_once(':') {
+            let is_label = !label.is_empty()
+                && label.len() <= 40
+                && label.chars().any(char::is_alphabetic)
+                && label
+                    .chars()
+                    .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '-' | '\''));
+            if is_label {
+                self.question_turn = self
+                    .rules
+                    .question_labels
+                    .contains(&label.trim().to_lowercase());
+            }
+        }
+        if self.question_turn {
+            return false;
+        }
+        let ends_with_question = sentence
+            .trim_end_matches(|c: char| is_closing_mark(c) || c.is_whitespace())
+            .ends_with('?');
+        // Bylines are short: "Reported by Jane Doe in Berlin." (not "By Tuesday, X said ...").
+        let byline = sentence.split_whitespace().count() <= 8
+            && self.rules.bylines.iter().any(|b| lower.starts_with(b.as_str()));
+        !ends_with_question && !byline
     }
 
     /// Claim ids say sentence, claimant and kind; claimants found later (by an
@@ -550,16 +660,84 @@ impl Drafter<'_> {
         refs
     }
 
+    /// Capitalised words that are no name: a demonym ("Chinese"), a month ("Dec"), a ticker
+    /// ("NYSE: BABA"), page furniture ("Key Points"), a company word trailing a known name
+    /// ("Alibaba Group Holding").
+    fn not_a_name(&self, words: &[Token], i: usize, j: usize) -> bool {
+        let cw = &self.rules.candidate;
+        let run = &words[i..j];
+        let lower: Vec<&str> = run.iter().map(|w| w.lower.as_str()).collect();
+        let phrase = lower.join(" ");
+        if cw.furniture.iter().any(|f| *f == phrase) {
+            return true;
+        }
+        if let [only] = lower.as_slice() {
+            let demonym = cw.demonyms.contains(*only)
+                || (!run[0].marked
+                    && cw.demonym_endings.iter().any(|e| only.ends_with(e.as_str())));
+            let month = self.rules.months.contains(*only)
+                || (self.rules.abbreviations.contains(*only)
+                    && self.rules.months.iter().any(|m| m.starts_with(*only)));
+            let after_exchange = i
+                .checked_sub(1)
+                .is_some_and(|p| cw.exchanges.contains(&words[p].lower));
+            if demonym || month || after_exchange {
+                return true;
+            }
+        }
+        // Every word a demonym: "South Korean", "Western".
+        lower.iter().all(|w| cw.demonyms.contains(*w))
+    }
+
+    /// A proposed company already known under a name that is this one plus or minus company
+    /// words ("Group", "Inc").
+    fn same_company(&self, id: &str) -> Option<String> {
+        let cw = &self.rules.candidate;
+        let words: Vec<&str> = id.split('-').collect();
+        self.draft.candidates.iter().find_map(|c| {
+            let other: Vec<&str> = c.id.split('-').collect();
+            let (short, long) = if other.len() < words.len() {
+                (&other, &words)
+            } else {
+                (&words, &other)
+            };
+            let extends = long.len() > short.len()
+                && long.starts_with(short)
+                && long[short.len()..].iter().all(|w| cw.company_words.contains(*w));
+            extends.then(|| c.id.clone())
+        })
+    }
+
     /// A candidate entity from the capitalised words `i..j`, if they look like a name.
     fn candidate(&mut self, words: &[Token], i: usize, j: usize) -> Option<Ref> {
         let german = self.rules.language == "de";
+        // "Queensland Transport Minister Paul Lucas": the name follows the last title word;
+        // a run that ends in a title ("Prime Minister") names nobody.
+        let cw = &self.rules.candidate;
+        let title_at = (i..j).rev().find(|&k| {
+            cw.person_titles.contains(&words[k].lower) || cw.title_words.contains(&words[k].lower)
+        });
+        let (i, titled) = match title_at {
+            Some(k) if k + 1 == j => return None,
+            Some(k) => (k + 1, true),
+            None => (i, false),
+        };
+        // A sentence's first word is capitalised anyway: "Then Google ..." names Google.
+        let i = if i == 0 && j - i >= 2 && cw.sentence_starters.contains(&words[0].lower) {
+            1
+        } else {
+            i
+        };
+        if self.not_a_name(words, i, j) {
+            return None;
+        }
         let run = &words[i..j];
         let marked = run.iter().any(|w| {
             w.marked && w.lower.chars().count() >= 2 && w.lower.chars().any(char::is_alphabetic)
         });
         let sentence_start = i == 0;
         let looks_like_name = if german {
-            marked || (run.len() >= 2 && !sentence_start)
+            marked || (run.len() >= 2 && !sentence_start) || titled
         } else {
             marked || !sentence_start || run.len() >= 2
         };
@@ -583,8 +761,13 @@ impl Drafter<'_> {
         let cw = &self.rules.candidate;
         let last = &run[run.len() - 1].lower;
         let previous = i.checked_sub(1).map(|p| words[p].lower.as_str());
-        let (kind, confidence, reason) = if run.iter().any(|w| cw.company_words.contains(&w.lower))
-        {
+        let (kind, confidence, reason) = if titled {
+            (
+                EntityKind::Person,
+                0.6,
+                format!("after the title '{}'", previous.unwrap_or_default()),
+            )
+        } else if run.iter().any(|w| cw.company_words.contains(&w.lower)) {
             (
                 EntityKind::Company,
                 0.6,
@@ -621,6 +804,8 @@ impl Drafter<'_> {
         if id.is_empty() || self.dict.entry(&id).is_some() {
             return None;
         }
+        // "Time Warner" and "Time Warner Inc": one company under its short and long name.
+        let id = self.same_company(&id).unwrap_or(id);
         if !self.candidate_index.contains_key(&id) {
             self.draft.candidates.push(Candidate {
                 id: id.clone(),
@@ -710,7 +895,7 @@ impl Drafter<'_> {
     }
 
     fn document(&mut self, author: &str, kind: DocumentKind, cue: &str, candidate: bool) -> String {
-        let id = format!("{author}-{}", kind_slug(kind));
+        let id = format!("{author}-{}-{}", kind_slug(kind), self.document_suffix);
         if !self.draft.documents.iter().any(|d| d.id == id) {
             self.draft.documents.push(DraftDocument {
                 id: id.clone(),
@@ -976,15 +1161,17 @@ impl Drafter<'_> {
         for id in about.clone() {
             self.use_candidate(&id);
         }
-        let (kind, answers, rule_name) = if targets.is_empty() {
-            // A response to nothing drafted is kept as an assertion for the reviewer.
+        // A response must say what it answers: with nothing drafted to answer it is kept as
+        // an assertion, its rule naming the response kind for the reviewer to restore.
+        let (kind, answers, rule_name, factor) = if targets.is_empty() {
             (
                 ClaimKind::Assertion,
                 Vec::new(),
-                format!("{} (no earlier claim to answer)", rule.rule),
+                format!("{} ({}, but no drafted claim to answer)", rule.rule, rule.kind.as_str()),
+                0.8,
             )
         } else {
-            (rule.kind, targets, rule.rule.clone())
+            (rule.kind, targets, rule.rule.clone(), 1.0)
         };
         let id = self.new_id(&w.id, kind, index);
         let document = document.filter(|d| {
@@ -1003,7 +1190,7 @@ impl Drafter<'_> {
             answers,
             propositions: Vec::new(),
             rule: rule_name,
-            confidence: round2(rule.confidence * w.factor),
+            confidence: round2(rule.confidence * w.factor * factor),
             claimant_reason: w.reason,
             sentence: index,
         });
@@ -1110,6 +1297,20 @@ impl Drafter<'_> {
         }
         out
     }
+}
+
+/// FNV-1a (64 bit): a stable hash of the article text for document ids.
+fn fnv1a(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn is_closing_mark(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '“' | '’' | '«' | '»' | ')')
 }
 
 fn no_pattern() -> super::rules::Pattern {
@@ -1254,9 +1455,47 @@ fn first_after(refs: &[Ref], at: usize) -> Option<&Ref> {
     refs.iter().find(|r| r.words.start >= at && can_speak(r))
 }
 
+/// How two entity mentions of one sentence are joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Join {
+    /// "Huawei and ZTE", "das Weiße Haus und die CIA": both speak.
+    And,
+    /// "Queensland Rail CEO Bob Scheuber": only a title between, the second is the speaker.
+    Apposition,
+    None,
+}
+
+fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -> bool) -> Join {
+    let between = &text[words[a.words.end - 1].span.end..words[b.words.start].span.start];
+    let parts: Vec<String> = between
+        .split_whitespace()
+        .map(|w| w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let conjunction = |w: &str| {
+        matches!(
+            w,
+            "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "both" | "beide"
+        )
+    };
+    if between.len() < 14 && parts.iter().all(|w| conjunction(w)) {
+        Join::And
+    } else if !parts.is_empty() && parts.len() <= 4 && parts.iter().all(|w| is_title(w)) {
+        Join::Apposition
+    } else {
+        Join::None
+    }
+}
+
 /// The subject of a response and the entities coordinated with it ("Das Weiße Haus und
-/// die CIA lehnten ... ab").
-fn coordinated_subject(text: &str, words: &[Token], refs: &[Ref], cue: usize) -> Vec<Ref> {
+/// die CIA lehnten ... ab"); a title between two names makes the second the speaker.
+fn coordinated_subject(
+    text: &str,
+    words: &[Token],
+    refs: &[Ref],
+    cue: usize,
+    is_title: &dyn Fn(&str) -> bool,
+) -> Vec<Ref> {
     let before: Vec<&Ref> = refs
         .iter()
         .filter(|r| r.words.end <= cue && can_speak(r))
@@ -1271,21 +1510,51 @@ fn coordinated_subject(text: &str, words: &[Token], refs: &[Ref], cue: usize) ->
     };
     let mut out = vec![(*first).clone()];
     for pair in before.windows(2) {
-        let between =
-            &text[words[pair[0].words.end - 1].span.end..words[pair[1].words.start].span.start];
-        let joined = between.split_whitespace().all(|w| {
-            matches!(
-                w.to_lowercase().trim_matches(','),
-                "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "" | "&"
-            )
-        });
-        if joined && between.len() < 12 && !out.iter().any(|o| o.id == pair[1].id) {
-            out.push(pair[1].clone());
-        } else {
-            break;
+        match join(text, words, pair[0], pair[1], is_title) {
+            Join::And if !out.iter().any(|o| o.id == pair[1].id) => out.push(pair[1].clone()),
+            Join::Apposition => {
+                out.pop();
+                out.push(pair[1].clone());
+            }
+            _ => break,
         }
     }
     out
+}
+
+/// The coordinated speakers nearest before a reporting verb ("Premier Peter Beattie and
+/// Queensland Rail CEO Bob Scheuber said"): each says it.
+fn subject_group(
+    text: &str,
+    words: &[Token],
+    refs: &[Ref],
+    cue: usize,
+    is_title: &dyn Fn(&str) -> bool,
+) -> Vec<Ref> {
+    let before: Vec<&Ref> = refs
+        .iter()
+        .filter(|r| r.words.end <= cue && can_speak(r))
+        .collect();
+    let mut group: Vec<Ref> = Vec::new();
+    for (k, r) in before.iter().enumerate() {
+        let joined = match k {
+            0 => Join::None,
+            _ => join(text, words, before[k - 1], r, is_title),
+        };
+        match joined {
+            Join::And => {
+                if !group.iter().any(|g| g.id == r.id) {
+                    group.push((*r).clone());
+                }
+            }
+            Join::Apposition => {
+                group.pop();
+                group.push((*r).clone());
+            }
+            Join::None => group = vec![(*r).clone()],
+        }
+    }
+    group
 }
 
 fn about(refs: &[Ref], claimant: &str) -> Vec<String> {

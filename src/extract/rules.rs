@@ -186,6 +186,8 @@ pub enum ClaimantSide {
     After,
     /// Whoever the neighbouring sentences attribute.
     Context,
+    /// The entity inside the cue: "X quotes Y as saying" is Y's claim, X's report relays it.
+    Inner,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -225,6 +227,10 @@ struct RawRules {
     listing: Vec<RawPattern>,
     #[serde(default)]
     candidate: CandidateWords,
+    #[serde(default)]
+    bylines: Vec<String>,
+    #[serde(default)]
+    question_labels: Vec<String>,
 }
 
 /// Words that tell the kind of a proposed new entity.
@@ -240,6 +246,25 @@ pub struct CandidateWords {
     /// Endings of common nouns: a capitalised run ending so is not proposed (German).
     #[serde(default)]
     pub noun_endings: Vec<String>,
+    /// Words of job titles that are not person titles of address ("transport", "foreign"
+    /// in "Transport Minister"): the name follows the last of them.
+    #[serde(default)]
+    pub title_words: HashSet<String>,
+    /// Capitalised words that never make a name on their own ("Chinese", "American").
+    #[serde(default)]
+    pub demonyms: HashSet<String>,
+    /// Endings of single capitalised words that are adjectives of origin ("-ese", "-ian").
+    #[serde(default)]
+    pub demonym_endings: Vec<String>,
+    /// Phrases of page furniture ("key points", "read more"), compared in lower case.
+    #[serde(default)]
+    pub furniture: Vec<String>,
+    /// Stock exchanges: the capitalised word after one is a ticker ("NYSE: BABA").
+    #[serde(default)]
+    pub exchanges: HashSet<String>,
+    /// Words that open sentences and are no part of a name ("then", "are").
+    #[serde(default)]
+    pub sentence_starters: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,6 +345,10 @@ pub struct LanguageRules {
     pub service_verbs: Vec<(Pattern, ProviderSide)>,
     pub listings: Vec<Pattern>,
     pub candidate: CandidateWords,
+    /// How bylines start ("reported by"): such a sentence is never a claim.
+    pub bylines: Vec<String>,
+    /// Transcript speaker labels of questioners ("question", "q").
+    pub question_labels: HashSet<String>,
 }
 
 /// The rules of every language.
@@ -497,6 +526,8 @@ impl LanguageRules {
                 .map(|l| pat("listing", &l.pattern))
                 .collect::<Result<_, _>>()?,
             candidate: raw.candidate,
+            bylines: raw.bylines.iter().map(|b| b.to_lowercase()).collect(),
+            question_labels: lower(raw.question_labels),
         })
     }
 }
