@@ -610,8 +610,15 @@ fn realworld_articles_lie_in_the_half_their_id_gives_and_validate() {
         for path in realworld_sheets(half) {
             let sheet = Sheet::read(&path).unwrap();
             let id = sheet.article.as_ref().unwrap().id.get_ref().clone();
-            let expected = if fnv1a(&id) % 2 == 0 { "dev" } else { "held-out" };
-            assert_eq!(half, expected, "{id} lies in {half}, its hash says {expected}");
+            let expected = if fnv1a(&id) % 2 == 0 {
+                "dev"
+            } else {
+                "held-out"
+            };
+            assert_eq!(
+                half, expected,
+                "{id} lies in {half}, its hash says {expected}"
+            );
             assert!(
                 sources.contains(&format!("id = \"{id}\"")),
                 "{id} has no SOURCES.toml entry (address, licence)"

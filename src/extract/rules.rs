@@ -230,6 +230,14 @@ struct RawRules {
     #[serde(default)]
     bylines: Vec<String>,
     #[serde(default)]
+    pronouns: Vec<String>,
+    #[serde(default)]
+    contrasts: Vec<String>,
+    #[serde(default)]
+    agent_words: Vec<String>,
+    #[serde(default)]
+    source_nouns: Vec<String>,
+    #[serde(default)]
     question_labels: Vec<String>,
 }
 
@@ -265,6 +273,9 @@ pub struct CandidateWords {
     /// Words that open sentences and are no part of a name ("then", "are").
     #[serde(default)]
     pub sentence_starters: HashSet<String>,
+    /// Lower-case words inside names ("da" in "Lula da Silva", "van der").
+    #[serde(default)]
+    pub name_particles: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -349,6 +360,14 @@ pub struct LanguageRules {
     pub bylines: Vec<String>,
     /// Transcript speaker labels of questioners ("question", "q").
     pub question_labels: HashSet<String>,
+    /// Personal pronouns: "He said" is said by whoever was quoted before.
+    pub pronouns: HashSet<String>,
+    /// Words opening a contrasting clause after a comma ("but"): a claim before, an answer after.
+    pub contrasts: HashSet<String>,
+    /// Words introducing the agent of a passive act ("by").
+    pub agent_words: HashSet<String>,
+    /// Nouns of unnamed sources ("officials", "sources"): a claim they make has no claimant to draft.
+    pub source_nouns: HashSet<String>,
 }
 
 /// The rules of every language.
@@ -528,6 +547,10 @@ impl LanguageRules {
             candidate: raw.candidate,
             bylines: raw.bylines.iter().map(|b| b.to_lowercase()).collect(),
             question_labels: lower(raw.question_labels),
+            pronouns: lower(raw.pronouns),
+            contrasts: lower(raw.contrasts),
+            agent_words: lower(raw.agent_words),
+            source_nouns: lower(raw.source_nouns),
         })
     }
 }

@@ -407,7 +407,11 @@ struct Said {
 
 /// Pairs drafted with hand-made statements one to one: same speaker, overlapping quote,
 /// kinds `compatible`; each drafted statement takes the hand-made one it overlaps most.
-fn pair(gold: &[Said], drafted: &[Said], compatible: impl Fn(ClaimKind, ClaimKind) -> bool) -> Counts {
+fn pair(
+    gold: &[Said],
+    drafted: &[Said],
+    compatible: impl Fn(ClaimKind, ClaimKind) -> bool,
+) -> Counts {
     let mut taken = HashSet::new();
     for d in drafted {
         let best = gold
@@ -480,7 +484,11 @@ impl ReaderScores {
         let family = |a: ClaimKind, b: ClaimKind| response_family(a) == response_family(b);
 
         // Proposed entities: those the draft defines (used by a drafted claim).
-        let defined: HashSet<&str> = sheet.entity.iter().map(|e| e.id.get_ref().as_str()).collect();
+        let defined: HashSet<&str> = sheet
+            .entity
+            .iter()
+            .map(|e| e.id.get_ref().as_str())
+            .collect();
         let proposed: Vec<&super::draft::Candidate> =
             draft.candidates.iter().filter(|c| c.used).collect();
         let mut found = HashSet::new();
