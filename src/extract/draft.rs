@@ -8,7 +8,7 @@
 //! state a relation (attributed to whoever the neighbouring sentences quote). Every
 //! guess keeps the rule that made it and a confidence, for the reviewer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::dictionary::{Dictionary, Mention};
@@ -327,7 +327,14 @@ impl Drafter<'_> {
                     if let Some((claim_rule, cs, ce)) = best_match(&self.rules.claims, &words[..b])
                     {
                         let claimant = match claim_rule.claimant {
-                            ClaimantSide::Subject => subject(self.text, &words[..b], &head, cs, ce),
+                            ClaimantSide::Subject => subject(
+                                self.text,
+                                &words[..b],
+                                &head,
+                                cs,
+                                ce,
+                                &self.rules.contrasts,
+                            ),
                             ClaimantSide::After => {
                                 cited_source(self.text, &words[..b], &head, ce + 1, self.rules)
                                     .map(|r| who(r, "the cited source", 1.0))
@@ -371,7 +378,9 @@ impl Drafter<'_> {
                                 ..c
                             })
                         }
-                        ClaimantSide::Subject => subject(self.text, &words, &refs, start, end),
+                        ClaimantSide::Subject => {
+                            subject(self.text, &words, &refs, start, end, &self.rules.contrasts)
+                        }
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -441,6 +450,13 @@ impl Drafter<'_> {
                         (None, Some(_)) if doc_anaphor => self.document_author(document.as_deref()),
                         (w, _) => w,
                     };
+                    // Rules made for it ("angeblich", "heißt es") take whoever the sentences
+                    // around quote; a reporting verb whose subject is not named takes nobody.
+                    let w = w.or_else(|| {
+                        (rule.claimant == ClaimantSide::Context)
+                            .then(|| self.context(index))
+                            .flatten()
+                    });
                     let Some(w) = w else {
                         // Nobody to attribute it to: nothing drafted (a wrong claimant costs
                         // a reviewer more than a missed claim).
@@ -578,7 +594,17 @@ impl Drafter<'_> {
                     let w = agent
                         .map(|a| who(a, "the agent of the act", 0.8))
                         .or_else(|| government.map(|g| who(g, "the government acting", 0.8)))
-                        .or_else(|| if acting { None } else { self.context(index) });
+                        .or_else(|| {
+                            // An act with no actor named is the government's that the
+                            // sentences around quote ("The order adds ZTE to a list").
+                            self.context(index).filter(|c| {
+                                !acting
+                                    || self
+                                        .dict
+                                        .entry(&c.id)
+                                        .is_some_and(|e| e.kind == EntityKind::Government)
+                            })
+                        });
                     if let Some(w) = w {
                         let document = document.clone().or_else(|| self.document_of(&w.id));
                         self.push_claim(index, span.clone(), &rule, w, &words, &refs, document);
@@ -1495,11 +1521,26 @@ fn best_match<'r>(
 /// The subject of a reporting verb at words `start..=end`: right after the verb when
 /// something else comes first (German verb-second order: "Das behauptet Top10VPN",
 /// "..., drohte Peking"), otherwise the nearest entity before it in its clause.
-fn subject(text: &str, words: &[Token], refs: &[Ref], start: usize, end: usize) -> Option<Who> {
+fn subject(
+    text: &str,
+    words: &[Token],
+    refs: &[Ref],
+    start: usize,
+    end: usize,
+    contrasts: &HashSet<String>,
+) -> Option<Who> {
     let after_comma =
         start > 0 && text[words[start - 1].span.end..words[start].span.start].contains(',');
-    // The verb's own clause: "A win could put Israel in a spot; however an official said".
-    let scope = clause(text, words, start);
+    // The verb's own main clause: "A win could put Israel in a spot; however an official
+    // said" (a relative clause, "NCSC, which said", keeps its antecedent).
+    let scope_start = (1..start)
+        .rev()
+        .find(|&k| {
+            let gap = &text[words[k - 1].span.end..words[k].span.start];
+            gap.contains(';') || (gap.contains(',') && contrasts.contains(&words[k].lower))
+        })
+        .unwrap_or(0);
+    let scope = scope_start..start;
     let first_mention_at = refs
         .iter()
         .filter(|r| can_speak(r))
@@ -1587,7 +1628,15 @@ fn cited_source<'r>(
 ) -> Option<&'r Ref> {
     let r = refs.iter().find(|r| r.words.start >= at && can_speak(r))?;
     // "according to official sources Brazil ...": the sources are unnamed, Brazil is no source.
-    let unnamed = (at..r.words.start).any(|i| rules.source_nouns.contains(&words[i].lower));
+    // ("analysts at Strand Consulting" are named by their firm).
+    let of_firm = r.words.start > at && rules.agent_words.contains(&words[r.words.start - 1].lower)
+        || r.words.start > at
+            && matches!(
+                words[r.words.start - 1].lower.as_str(),
+                "at" | "of" | "from" | "bei" | "von"
+            );
+    let unnamed =
+        !of_firm && (at..r.words.start).any(|i| rules.source_nouns.contains(&words[i].lower));
     // German capitalises nouns ("nach einer Untersuchung des IW"); English only names and
     // demonyms ("according to Dutch broadcaster RTL").
     let between_plain = rules.language == "de"
