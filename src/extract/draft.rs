@@ -14,7 +14,7 @@ use std::ops::Range;
 use super::dictionary::{Dictionary, Mention};
 use super::rules::{ClaimRule, ClaimantSide, LanguageRules, ProviderSide, Referent};
 use super::sentences::{self, SplitRules};
-use super::text::{tokens_in, Token};
+use super::text::{tokens, tokens_in, Token};
 use crate::sheet::{ClaimKind, DocumentKind, EntityKind, LinkKind};
 
 /// What the caller knows about the article besides its text.
@@ -118,6 +118,7 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         listing: false,
         cited: None,
         document_suffix: format!("{:08x}", fnv1a(text) as u32),
+        candidate_words: Vec::new(),
         question_turn: false,
     }
     .run()
@@ -139,6 +140,8 @@ struct Drafter<'a> {
     /// Ends every drafted document id: a hash of the article's text, so that documents of
     /// different articles never merge by a generic id ("reuters-news-report").
     document_suffix: String,
+    /// The lower-cased words of each proposed entity's label, to split glued names.
+    candidate_words: Vec<Vec<String>>,
     /// Whether the transcript turn we are in is a question ("QUESTION: ..."), whose
     /// sentences are never claims.
     question_turn: bool,
@@ -243,6 +246,7 @@ impl Drafter<'_> {
                                     kind: ClaimKind::Assertion,
                                     claimant: ClaimantSide::Subject,
                                     confidence: 0.5,
+                                    document: None,
                                 });
                             let (cue, listing) = (self.kind_cue, self.listing);
                             self.kind_cue = self
@@ -300,6 +304,7 @@ impl Drafter<'_> {
                             kind: ClaimKind::Assertion,
                             claimant: ClaimantSide::Subject,
                             confidence: 0.6,
+                            document: None,
                         };
                         pending = Some(Pending {
                             who: w,
@@ -496,6 +501,7 @@ impl Drafter<'_> {
                             kind: ClaimKind::Allegation,
                             claimant: ClaimantSide::Context,
                             confidence: 0.4,
+                            document: None,
                         };
                         let doc = self.document_of(&source.id);
                         self.push_claim(index, span.clone(), &relation, source, &words, &refs, doc);
@@ -573,6 +579,7 @@ impl Drafter<'_> {
                         },
                         claimant: ClaimantSide::Context,
                         confidence: 0.4,
+                        document: None,
                     };
                     let acting = self.kind_cue == Some(ClaimKind::OfficialAction) || self.listing;
                     let government = refs
@@ -773,8 +780,23 @@ impl Drafter<'_> {
                     break;
                 }
             }
-            if let Some(r) = self.candidate(words, i, j) {
-                refs.push(r);
+            // "Andean Community Wagner" after "Andean Community": two names side by side.
+            let known_prefix = self
+                .candidate_words
+                .iter()
+                .filter(|t| {
+                    j - i >= 2
+                        && t.len() < j - i
+                        && t.iter().zip(&words[i..j]).all(|(a, b)| *a == b.lower)
+                })
+                .map(Vec::len)
+                .max();
+            match known_prefix {
+                Some(m) => {
+                    refs.extend(self.candidate(words, i, i + m));
+                    refs.extend(self.candidate(words, i + m, j));
+                }
+                None => refs.extend(self.candidate(words, i, j)),
             }
             i = j;
         }
@@ -794,6 +816,14 @@ impl Drafter<'_> {
         let lower: Vec<&str> = run.iter().map(|w| w.lower.as_str()).collect();
         let phrase = lower.join(" ");
         if cw.furniture.iter().any(|f| *f == phrase) {
+            return true;
+        }
+        // "US$3 billion", "R$200": a currency, not a name.
+        if self.text[run[run.len() - 1].span.end..].starts_with('$') {
+            return true;
+        }
+        // Company words alone ("Technology", "Group") name nothing.
+        if lower.iter().all(|w| cw.company_words.contains(*w)) {
             return true;
         }
         if let [only] = lower.as_slice() {
@@ -864,6 +894,12 @@ impl Drafter<'_> {
             Some(k) => (k + 1, true),
             None => (i, false),
         };
+        let i = (i..j)
+            .find(|&k| !cw.name_particles.contains(&words[k].lower))
+            .unwrap_or(j);
+        if i >= j {
+            return None;
+        }
         // A sentence's first word is capitalised anyway: "Then Google ..." names Google.
         let i = if i == 0 && j - i >= 2 && cw.sentence_starters.contains(&words[0].lower) {
             1
@@ -964,6 +1000,8 @@ impl Drafter<'_> {
             .or_else(|| self.same_person(&id))
             .unwrap_or(id);
         if !self.candidate_index.contains_key(&id) {
+            self.candidate_words
+                .push(tokens(&label).into_iter().map(|t| t.lower).collect());
             self.draft.candidates.push(Candidate {
                 id: id.clone(),
                 label,
@@ -1201,12 +1239,23 @@ impl Drafter<'_> {
         }
         let mut propositions = self.services(words, refs);
         propositions.extend(self.listings(words, refs));
-        let document = document.or_else(|| self.document_of(&w.id)).filter(|d| {
-            self.draft
-                .documents
-                .iter()
-                .any(|x| x.id == *d && x.author == w.id)
-        });
+        // "NOS reported that ...": the claim is in NOS's news report.
+        let own = match (&document, rule.document) {
+            (None, Some(kind)) if w.id != "publisher" => {
+                let candidate = self.candidate_index.contains_key(&w.id);
+                Some(self.document(&w.id.clone(), kind, "reporting verb", candidate))
+            }
+            _ => None,
+        };
+        let document = document
+            .or(own)
+            .or_else(|| self.document_of(&w.id))
+            .filter(|d| {
+                self.draft
+                    .documents
+                    .iter()
+                    .any(|x| x.id == *d && x.author == w.id)
+            });
         // A lone capitalised word nobody says anything with ("Party", "Freedom") is too
         // likely a common noun to be proposed just for being mentioned.
         let mentioned: Vec<Ref> = refs

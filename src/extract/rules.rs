@@ -293,6 +293,7 @@ struct RawClaimRule {
     kind: ClaimKind,
     claimant: Option<ClaimantSide>,
     confidence: f64,
+    document: Option<DocumentKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -330,6 +331,8 @@ pub struct ClaimRule {
     pub kind: ClaimKind,
     pub claimant: ClaimantSide,
     pub confidence: f64,
+    /// The claimant's own document the cue names ("X reported": X's news report).
+    pub document: Option<DocumentKind>,
 }
 
 /// What an anaphor ("das Unternehmen") refers back to.
@@ -491,6 +494,7 @@ impl LanguageRules {
                             kind: r.kind,
                             claimant: r.claimant.unwrap_or(ClaimantSide::Subject),
                             confidence: r.confidence,
+                            document: r.document,
                         })
                     })
                     .collect()
