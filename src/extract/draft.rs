@@ -40,6 +40,9 @@ pub struct Candidate {
     pub reason: String,
     /// Whether a drafted claim refers to it (then the sheet must define it).
     pub used: bool,
+    /// Known already, but only from an article sheet, not from the reference entities: the
+    /// draft defines it again so that it imports into a store holding only those.
+    pub carried: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -1009,6 +1012,7 @@ impl Drafter<'_> {
                 confidence,
                 reason,
                 used: false,
+                carried: false,
             });
             self.candidate_index
                 .insert(id.clone(), self.draft.candidates.len() - 1);

@@ -489,8 +489,11 @@ impl ReaderScores {
             .iter()
             .map(|e| e.id.get_ref().as_str())
             .collect();
-        let proposed: Vec<&super::draft::Candidate> =
-            draft.candidates.iter().filter(|c| c.used).collect();
+        let proposed: Vec<&super::draft::Candidate> = draft
+            .candidates
+            .iter()
+            .filter(|c| c.used && !c.carried)
+            .collect();
         let mut found = HashSet::new();
         let mut right = 0;
         for c in &proposed {
