@@ -437,7 +437,26 @@ impl Drafter<'_> {
                                     ));
                                 }
                             }
-                            quoted
+                            // "Mr Beattie was quoted as saying": the passive's subject.
+                            let passive = start > 0
+                                && matches!(
+                                    words[start - 1].lower.as_str(),
+                                    "was" | "were" | "is" | "are"
+                                );
+                            quoted.or_else(|| {
+                                if passive {
+                                    subject(
+                                        self.text,
+                                        &words,
+                                        &refs,
+                                        start,
+                                        end,
+                                        &self.rules.contrasts,
+                                    )
+                                } else {
+                                    None
+                                }
+                            })
                         }
                         ClaimantSide::Context => None,
                     };
