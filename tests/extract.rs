@@ -886,8 +886,15 @@ fn a_draft_carries_entities_only_another_articles_sheet_defines() {
     );
 }
 
-/// (measure, precision floor, recall floor) of the held-out half.
-const HELD_OUT_FLOOR: [(&str, f64, f64); 0] = [];
+/// (measure, precision floor, recall floor) of the held-out half, as measured when the
+/// rules of issue 13 were final (claims strict 0.56/0.18, responses strict 1.00/0.50,
+/// proposed entities 0.72, documents 0.60/0.38), less a hundredth for the table's rounding.
+const HELD_OUT_FLOOR: [(&str, f64, f64); 4] = [
+    ("claims strict", 0.55, 0.17),
+    ("responses strict", 0.99, 0.49),
+    ("proposed entities", 0.71, 0.0),
+    ("documents", 0.59, 0.37),
+];
 
 /// The held-out half's scores (issue 13): measured once the rules were final, never
 /// looked at while changing them. A rule change that lowers them fails here.
@@ -902,4 +909,23 @@ fn held_out_scores_stay_above_their_floor() {
             "held-out {measure}: precision {p:.2} recall {r:.2}, floor {precision} / {recall}"
         );
     }
+}
+
+#[test]
+fn no_non_answer_is_drafted_as_a_denial() {
+    let d = drafted(
+        "The Financial Times reported that Amazon hosts Hikvision. Amazon did not deny the report. \
+         Google did not respond to a request for comment. Microsoft declined to comment.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(!who.iter().any(|(_, k)| k == "denial"), "{who:?}");
+    assert!(
+        who.contains(&("google".into(), "non-answer".into())),
+        "{who:?}"
+    );
+    assert!(
+        who.contains(&("microsoft".into(), "refusal-to-comment".into())),
+        "{who:?}"
+    );
 }

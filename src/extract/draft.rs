@@ -321,7 +321,12 @@ impl Drafter<'_> {
 
             let mut made = false;
             // Responses.
-            if let Some((rule, start, _)) = best_match(&self.rules.responses, &words) {
+            // "Huawei did not deny the report" answers nothing: no denial is drafted from it.
+            let response = best_match(&self.rules.responses, &words).filter(|(_, start, _)| {
+                !(start.saturating_sub(2)..*start)
+                    .any(|k| self.rules.negations.contains(&words[k].lower))
+            });
+            if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
                 let contrast = (1..start).rev().find(|&k| {
                     self.rules.contrasts.contains(&words[k].lower)

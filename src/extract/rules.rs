@@ -238,6 +238,8 @@ struct RawRules {
     #[serde(default)]
     source_nouns: Vec<String>,
     #[serde(default)]
+    negations: Vec<String>,
+    #[serde(default)]
     question_labels: Vec<String>,
 }
 
@@ -371,6 +373,8 @@ pub struct LanguageRules {
     pub agent_words: HashSet<String>,
     /// Nouns of unnamed sources ("officials", "sources"): a claim they make has no claimant to draft.
     pub source_nouns: HashSet<String>,
+    /// Negations: a response cue right after one ("did not deny") is no response.
+    pub negations: HashSet<String>,
 }
 
 /// The rules of every language.
@@ -555,6 +559,7 @@ impl LanguageRules {
             contrasts: lower(raw.contrasts),
             agent_words: lower(raw.agent_words),
             source_nouns: lower(raw.source_nouns),
+            negations: lower(raw.negations),
         })
     }
 }
