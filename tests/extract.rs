@@ -449,13 +449,13 @@ fn rules_from_a_folder_replace_the_bundled_ones() {
     );
 }
 
-/// Runs `extract --score` and returns (printed table, TOTAL F1 per measure).
-fn quality(sheets: &[PathBuf], extra: &[&str]) -> (String, Vec<(String, f64)>) {
+/// The table `extract --score` prints for these sheets or folders.
+fn score_table(paths: &[PathBuf], extra: &[&str]) -> String {
     let store = TestStore::new();
     let out = store
         .cmd()
         .args(["extract", "--score"])
-        .args(sheets)
+        .args(paths)
         .args(extra)
         .output()
         .unwrap();
@@ -464,7 +464,12 @@ fn quality(sheets: &[PathBuf], extra: &[&str]) -> (String, Vec<(String, f64)>) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let table = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs `extract --score` and returns (printed table, TOTAL F1 per measure).
+fn quality(sheets: &[PathBuf], extra: &[&str]) -> (String, Vec<(String, f64)>) {
+    let table = score_table(sheets, extra);
     let totals = table
         .lines()
         .filter(|l| l.starts_with("TOTAL"))
@@ -639,19 +644,7 @@ fn realworld_articles_lie_in_the_half_their_id_gives_and_validate() {
 
 /// Runs `extract --score` on one half and returns (table, TOTAL precision and recall per measure).
 fn half_scores(half: &str) -> (String, Vec<(String, f64, f64)>) {
-    let store = TestStore::new();
-    let out = store
-        .cmd()
-        .args(["extract", "--score"])
-        .arg(repo().join("tests/realworld").join(half))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let table = String::from_utf8(out.stdout).unwrap();
+    let table = score_table(&[repo().join("tests/realworld").join(half)], &[]);
     let totals = table
         .lines()
         .filter(|l| l.starts_with("TOTAL"))

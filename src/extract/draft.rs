@@ -947,7 +947,7 @@ impl Drafter<'_> {
                 .claims
                 .iter()
                 .chain(&self.rules.responses)
-                .any(|r| r.pattern.find(&words[j..]).is_some_and(|(s, _)| s == 0))
+                .any(|r| r.pattern.starts_at(words, j))
         };
         let looks_like_name = if german {
             marked || (run.len() >= 2 && !sentence_start) || titled
@@ -1772,6 +1772,13 @@ fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -
     }
 }
 
+/// The mentions before word `cue` that can speak.
+fn speakers_before(refs: &[Ref], cue: usize) -> Vec<&Ref> {
+    refs.iter()
+        .filter(|r| r.words.end <= cue && can_speak(r))
+        .collect()
+}
+
 /// The subject of a response and the entities coordinated with it ("Das Weiße Haus und
 /// die CIA lehnten ... ab"); a title between two names makes the second the speaker.
 fn coordinated_subject(
@@ -1781,10 +1788,7 @@ fn coordinated_subject(
     cue: usize,
     is_title: &dyn Fn(&str) -> bool,
 ) -> Vec<Ref> {
-    let before: Vec<&Ref> = refs
-        .iter()
-        .filter(|r| r.words.end <= cue && can_speak(r))
-        .collect();
+    let before = speakers_before(refs, cue);
     let Some(first) = before.first() else {
         return refs
             .iter()
@@ -1816,10 +1820,7 @@ fn subject_group(
     cue: usize,
     is_title: &dyn Fn(&str) -> bool,
 ) -> Vec<Ref> {
-    let before: Vec<&Ref> = refs
-        .iter()
-        .filter(|r| r.words.end <= cue && can_speak(r))
-        .collect();
+    let before = speakers_before(refs, cue);
     let mut group: Vec<Ref> = Vec::new();
     for (k, r) in before.iter().enumerate() {
         let joined = match k {
@@ -1904,6 +1905,24 @@ pub fn slug(name: &str) -> String {
     }
     let s: String = out.trim_matches('-').chars().take(60).collect();
     s.trim_end_matches('-').to_owned()
+}
+
+impl Draft {
+    /// Every entity id its claims (claimant, `about`, propositions) and documents (author)
+    /// refer to, in order, with repeats; "publisher" included.
+    pub fn entity_ids(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in &self.claims {
+            out.push(c.claimant.clone());
+            out.extend(c.about.iter().cloned());
+            for (s, _, o) in &c.propositions {
+                out.push(s.clone());
+                out.push(o.clone());
+            }
+        }
+        out.extend(self.documents.iter().map(|d| d.author.clone()));
+        out
+    }
 }
 
 impl DraftDocument {

@@ -125,16 +125,7 @@ impl Extractor {
     /// Defines in the draft every entity it uses that only an article sheet defined (the
     /// store's, or `--entities`): the draft never depends on another article's sheet.
     fn carry_sheet_entities(&self, d: &mut Draft) {
-        let mut used: Vec<String> = Vec::new();
-        for c in &d.claims {
-            used.push(c.claimant.clone());
-            used.extend(c.about.iter().cloned());
-            for (s, _, o) in &c.propositions {
-                used.push(s.clone());
-                used.push(o.clone());
-            }
-        }
-        used.extend(d.documents.iter().map(|x| x.author.clone()));
+        let mut used = d.entity_ids();
         used.extend(d.article.publisher.iter().cloned());
         for id in used {
             if self.reference.contains(&id) || d.candidates.iter().any(|c| c.id == id) {

@@ -109,6 +109,27 @@ impl Pattern {
         })
     }
 
+    /// Whether a match starts at word `pos` (one hash look-up, not a scan of the sentence).
+    pub fn starts_at(&self, words: &[Token], pos: usize) -> bool {
+        let Some(w) = words.get(pos) else {
+            return false;
+        };
+        let exact = self
+            .by_first
+            .get(&w.lower)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let prefixed = self
+            .by_prefix
+            .iter()
+            .filter(|(p, _)| w.lower.starts_with(p.as_str()))
+            .map(|(_, i)| i);
+        exact
+            .iter()
+            .chain(prefixed)
+            .any(|&i| match_at(&self.alternatives[i], words, pos).is_some())
+    }
+
     /// The first match in `words` (earliest start; the first alternative on a tie): the
     /// index of its first and last word.
     pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {

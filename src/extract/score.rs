@@ -201,16 +201,7 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
             .filter_map(|d| d.author.as_ref().map(|a| a.get_ref().clone())),
     );
     gold_entities.remove("publisher");
-    let mut drafted_entities = BTreeSet::new();
-    for c in &draft.claims {
-        drafted_entities.insert(c.claimant.clone());
-        drafted_entities.extend(c.about.iter().cloned());
-        for (s, _, o) in &c.propositions {
-            drafted_entities.insert(s.clone());
-            drafted_entities.insert(o.clone());
-        }
-    }
-    drafted_entities.extend(draft.documents.iter().map(|d| d.author.clone()));
+    let mut drafted_entities: BTreeSet<String> = draft.entity_ids().into_iter().collect();
     drafted_entities.remove("publisher");
     let common = gold_entities.intersection(&drafted_entities).count();
     let entities = Counts {
