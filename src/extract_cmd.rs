@@ -139,33 +139,94 @@ pub fn import_extracted(
     result
 }
 
-/// `claimgraph extract --score SHEET...`: re-extracts each sheet's text and prints the table.
+/// `claimgraph extract --score SHEET|DIR...`: re-extracts each sheet's text and prints the
+/// table. A folder stands for the sheets in it and in its subfolders, one table per folder
+/// (a test set's `dev/` and `held-out/` halves are scored apart).
 pub fn score(store: Option<&GraphStore>, sheets: &[PathBuf], args: &ArticleArgs) -> Result<()> {
     let extractor = Extractor::new(dictionary(store, args, false)?, rules(args)?);
-    let mut tallies = Vec::new();
-    for path in sheets {
-        let sheet = Sheet::read(path)?;
-        let Some(meta) = &sheet.article else {
-            continue; // reference sheets have nothing to score
-        };
-        let text = score::sheet_text(&sheet)?;
-        let info = ArticleInfo {
-            id: meta.id.get_ref().clone(),
-            language: meta.language.get_ref().clone(),
-            publisher: meta.publisher.as_ref().map(|p| p.get_ref().clone()),
-            ..ArticleInfo::default()
-        };
-        let draft = extractor
-            .draft(&text, info)
-            .with_context(|| path.display().to_string())?;
-        tallies.push(score::score_sheet(&sheet, &text, &draft));
+    let mut out = std::io::stdout().lock();
+    let groups = score_groups(sheets)?;
+    let mut scored = 0;
+    for (name, paths) in &groups {
+        let mut tallies = Vec::new();
+        for path in paths {
+            if let Some(t) = score_one(&extractor, path)? {
+                tallies.push(t);
+            }
+        }
+        if tallies.is_empty() {
+            continue;
+        }
+        scored += tallies.len();
+        if groups.len() > 1 {
+            writeln!(out, "== {name} ({} articles) ==", tallies.len())?;
+        }
+        score::write_table(&tallies, &mut out)?;
+        if groups.len() > 1 {
+            writeln!(out)?;
+        }
     }
-    if tallies.is_empty() {
+    if scored == 0 {
         bail!("no article sheets to score among the files given");
     }
-    let mut out = std::io::stdout().lock();
-    score::write_table(&tallies, &mut out)?;
     Ok(())
+}
+
+/// The sheets to score, grouped: files given by name form one group; each folder given
+/// (or found below one) with sheets in it is a group named by its path.
+fn score_groups(paths: &[PathBuf]) -> Result<Vec<(String, Vec<PathBuf>)>> {
+    let mut files = Vec::new();
+    let mut groups = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect_sheet_folders(p, &mut groups)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if !files.is_empty() {
+        groups.insert(0, ("sheets".to_owned(), files));
+    }
+    Ok(groups)
+}
+
+fn collect_sheet_folders(dir: &Path, groups: &mut Vec<(String, Vec<PathBuf>)>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let sheets: Vec<PathBuf> = entries
+        .iter()
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .cloned()
+        .collect();
+    if !sheets.is_empty() {
+        groups.push((dir.display().to_string(), sheets));
+    }
+    for sub in entries.iter().filter(|p| p.is_dir()) {
+        collect_sheet_folders(sub, groups)?;
+    }
+    Ok(())
+}
+
+/// One sheet's scores, or None for a reference sheet (it has nothing to score).
+fn score_one(extractor: &Extractor, path: &Path) -> Result<Option<score::Tally>> {
+    let sheet = Sheet::read(path)?;
+    let Some(meta) = &sheet.article else {
+        return Ok(None);
+    };
+    let text = score::sheet_text(&sheet)?;
+    let info = ArticleInfo {
+        id: meta.id.get_ref().clone(),
+        language: meta.language.get_ref().clone(),
+        publisher: meta.publisher.as_ref().map(|p| p.get_ref().clone()),
+        ..ArticleInfo::default()
+    };
+    let draft = extractor
+        .draft(&text, info)
+        .with_context(|| path.display().to_string())?;
+    Ok(Some(score::score_sheet(&sheet, &text, &draft)))
 }
 
 /// `article` relative to the folder of `sheet`, when it lies in or below it.

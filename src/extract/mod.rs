@@ -44,11 +44,23 @@ pub enum ExtractError {
 pub struct Extractor {
     pub dictionary: Dictionary,
     pub rules: Rules,
+    /// Ids of the reference entities (`data/entities.toml`): a draft may refer to these
+    /// without defining them; any other known entity it uses, it carries.
+    reference: std::collections::HashSet<String>,
 }
 
 impl Extractor {
     pub fn new(dictionary: Dictionary, rules: Rules) -> Self {
-        Extractor { dictionary, rules }
+        let reference = Dictionary::bundled()
+            .entries()
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+        Extractor {
+            dictionary,
+            rules,
+            reference,
+        }
     }
 
     /// Drafts the claims of an article given as raw bytes.
@@ -95,6 +107,7 @@ impl Extractor {
                         confidence: 0.5,
                         reason: "--publisher, not a known entity".into(),
                         used: true,
+                        carried: false,
                     });
                 }
                 info.publisher = Some(id).filter(|s| !s.is_empty());
@@ -105,7 +118,31 @@ impl Extractor {
             d.candidates.retain(|x| x.id != c.id);
             d.candidates.insert(0, c);
         }
+        self.carry_sheet_entities(&mut d);
         Ok(d)
+    }
+
+    /// Defines in the draft every entity it uses that only an article sheet defined (the
+    /// store's, or `--entities`): the draft never depends on another article's sheet.
+    fn carry_sheet_entities(&self, d: &mut Draft) {
+        let mut used = d.entity_ids();
+        used.extend(d.article.publisher.iter().cloned());
+        for id in used {
+            if self.reference.contains(&id) || d.candidates.iter().any(|c| c.id == id) {
+                continue;
+            }
+            if let Some(e) = self.dictionary.entry(&id) {
+                d.candidates.push(draft::Candidate {
+                    id: e.id.clone(),
+                    label: e.label.clone(),
+                    kind: e.kind,
+                    confidence: 1.0,
+                    reason: "a known entity that only an article sheet defines".into(),
+                    used: true,
+                    carried: true,
+                });
+            }
+        }
     }
 
     /// The draft as a claim sheet.

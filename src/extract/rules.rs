@@ -109,6 +109,27 @@ impl Pattern {
         })
     }
 
+    /// Whether a match starts at word `pos` (one hash look-up, not a scan of the sentence).
+    pub fn starts_at(&self, words: &[Token], pos: usize) -> bool {
+        let Some(w) = words.get(pos) else {
+            return false;
+        };
+        let exact = self
+            .by_first
+            .get(&w.lower)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let prefixed = self
+            .by_prefix
+            .iter()
+            .filter(|(p, _)| w.lower.starts_with(p.as_str()))
+            .map(|(_, i)| i);
+        exact
+            .iter()
+            .chain(prefixed)
+            .any(|&i| match_at(&self.alternatives[i], words, pos).is_some())
+    }
+
     /// The first match in `words` (earliest start; the first alternative on a tie): the
     /// index of its first and last word.
     pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
@@ -186,6 +207,8 @@ pub enum ClaimantSide {
     After,
     /// Whoever the neighbouring sentences attribute.
     Context,
+    /// The entity inside the cue: "X quotes Y as saying" is Y's claim, X's report relays it.
+    Inner,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -225,6 +248,20 @@ struct RawRules {
     listing: Vec<RawPattern>,
     #[serde(default)]
     candidate: CandidateWords,
+    #[serde(default)]
+    bylines: Vec<String>,
+    #[serde(default)]
+    pronouns: Vec<String>,
+    #[serde(default)]
+    contrasts: Vec<String>,
+    #[serde(default)]
+    agent_words: Vec<String>,
+    #[serde(default)]
+    source_nouns: Vec<String>,
+    #[serde(default)]
+    negations: Vec<String>,
+    #[serde(default)]
+    question_labels: Vec<String>,
 }
 
 /// Words that tell the kind of a proposed new entity.
@@ -240,6 +277,28 @@ pub struct CandidateWords {
     /// Endings of common nouns: a capitalised run ending so is not proposed (German).
     #[serde(default)]
     pub noun_endings: Vec<String>,
+    /// Words of job titles that are not person titles of address ("transport", "foreign"
+    /// in "Transport Minister"): the name follows the last of them.
+    #[serde(default)]
+    pub title_words: HashSet<String>,
+    /// Capitalised words that never make a name on their own ("Chinese", "American").
+    #[serde(default)]
+    pub demonyms: HashSet<String>,
+    /// Endings of single capitalised words that are adjectives of origin ("-ese", "-ian").
+    #[serde(default)]
+    pub demonym_endings: Vec<String>,
+    /// Phrases of page furniture ("key points", "read more"), compared in lower case.
+    #[serde(default)]
+    pub furniture: Vec<String>,
+    /// Stock exchanges: the capitalised word after one is a ticker ("NYSE: BABA").
+    #[serde(default)]
+    pub exchanges: HashSet<String>,
+    /// Words that open sentences and are no part of a name ("then", "are").
+    #[serde(default)]
+    pub sentence_starters: HashSet<String>,
+    /// Lower-case words inside names ("da" in "Lula da Silva", "van der").
+    #[serde(default)]
+    pub name_particles: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +316,7 @@ struct RawClaimRule {
     kind: ClaimKind,
     claimant: Option<ClaimantSide>,
     confidence: f64,
+    document: Option<DocumentKind>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,6 +354,8 @@ pub struct ClaimRule {
     pub kind: ClaimKind,
     pub claimant: ClaimantSide,
     pub confidence: f64,
+    /// The claimant's own document the cue names ("X reported": X's news report).
+    pub document: Option<DocumentKind>,
 }
 
 /// What an anaphor ("das Unternehmen") refers back to.
@@ -320,6 +382,20 @@ pub struct LanguageRules {
     pub service_verbs: Vec<(Pattern, ProviderSide)>,
     pub listings: Vec<Pattern>,
     pub candidate: CandidateWords,
+    /// How bylines start ("reported by"): such a sentence is never a claim.
+    pub bylines: Vec<String>,
+    /// Transcript speaker labels of questioners ("question", "q").
+    pub question_labels: HashSet<String>,
+    /// Personal pronouns: "He said" is said by whoever was quoted before.
+    pub pronouns: HashSet<String>,
+    /// Words opening a contrasting clause after a comma ("but"): a claim before, an answer after.
+    pub contrasts: HashSet<String>,
+    /// Words introducing the agent of a passive act ("by").
+    pub agent_words: HashSet<String>,
+    /// Nouns of unnamed sources ("officials", "sources"): a claim they make has no claimant to draft.
+    pub source_nouns: HashSet<String>,
+    /// Negations: a response cue right after one ("did not deny") is no response.
+    pub negations: HashSet<String>,
 }
 
 /// The rules of every language.
@@ -443,6 +519,7 @@ impl LanguageRules {
                             kind: r.kind,
                             claimant: r.claimant.unwrap_or(ClaimantSide::Subject),
                             confidence: r.confidence,
+                            document: r.document,
                         })
                     })
                     .collect()
@@ -497,6 +574,13 @@ impl LanguageRules {
                 .map(|l| pat("listing", &l.pattern))
                 .collect::<Result<_, _>>()?,
             candidate: raw.candidate,
+            bylines: raw.bylines.iter().map(|b| b.to_lowercase()).collect(),
+            question_labels: lower(raw.question_labels),
+            pronouns: lower(raw.pronouns),
+            contrasts: lower(raw.contrasts),
+            agent_words: lower(raw.agent_words),
+            source_nouns: lower(raw.source_nouns),
+            negations: lower(raw.negations),
         })
     }
 }

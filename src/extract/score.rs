@@ -1,5 +1,5 @@
 //! Scoring drafts against hand-made claim sheets: precision, recall and F1 of
-//! entities, claims, claim kinds and response links.
+//! entities, claims, claim kinds and response links, and the measures a reader would use.
 //!
 //! [`score_sheet`] compares one draft with one sheet; [`Tally`] adds articles up and
 //! [`write_table`] prints the table. Definitions:
@@ -11,12 +11,26 @@
 //!   a hand-made claim is found when an overlapping drafted claim has its kind;
 //! - *responses*: a drafted link "response answers claim" is right when both ends
 //!   match hand-made claims (as for *claims*) that are linked the same way.
+//!
+//! The reader's measures compare who is meant rather than ids: a drafted claimant is the
+//! sheet's entity whose id, label or alias it spells (case and punctuation aside), and
+//! "publisher" is the article's publisher.
+//! - *claims strict* / *claims lenient*: claims (not responses), same claimant, overlapping
+//!   quote, and the same kind (strict) or any claim kind (lenient);
+//! - *responses strict* / *responses lenient*: responses by the same responder, overlapping
+//!   quote, the same kind (strict) or a kind of the same family (lenient: denial and
+//!   objection; refusal to comment, non-answer and not reachable; corroboration; correction
+//!   and retraction);
+//! - *proposed entities*: a proposed new entity is right when its label names an entity the
+//!   sheet defines (a real, new named entity); recall counts the sheet's entities proposed;
+//! - *documents*: a drafted document is right when a hand-made one has the same author and
+//!   reaches the article through a document of the same author (or directly, both).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::ops::Range;
 
-use super::draft::Draft;
+use super::draft::{slug, Draft};
 use crate::sheet::{ClaimKind, Sheet};
 
 /// Counts for one measure.
@@ -67,13 +81,24 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-pub const MEASURES: [&str; 4] = ["entities", "claims", "claim kinds", "responses"];
+pub const MEASURES: [&str; 10] = [
+    "entities",
+    "claims",
+    "claim kinds",
+    "responses",
+    "claims strict",
+    "claims lenient",
+    "responses strict",
+    "responses lenient",
+    "proposed entities",
+    "documents",
+];
 
 /// The scores of one article (or a sum of articles), in the order of [`MEASURES`].
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub name: String,
-    pub counts: [Counts; 4],
+    pub counts: [Counts; 10],
 }
 
 impl Tally {
@@ -169,16 +194,7 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
             .filter_map(|d| d.author.as_ref().map(|a| a.get_ref().clone())),
     );
     gold_entities.remove("publisher");
-    let mut drafted_entities = BTreeSet::new();
-    for c in &draft.claims {
-        drafted_entities.insert(c.claimant.clone());
-        drafted_entities.extend(c.about.iter().cloned());
-        for (s, _, o) in &c.propositions {
-            drafted_entities.insert(s.clone());
-            drafted_entities.insert(o.clone());
-        }
-    }
-    drafted_entities.extend(draft.documents.iter().map(|d| d.author.clone()));
+    let mut drafted_entities: BTreeSet<String> = draft.entity_ids().into_iter().collect();
     drafted_entities.remove("publisher");
     let common = gold_entities.intersection(&drafted_entities).count();
     let entities = Counts {
@@ -281,9 +297,256 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
         found_gold: right.len(),
     };
 
+    let names = Names::of(sheet);
+    let reader = ReaderScores::of(sheet, text, draft, &names);
     Tally {
         name,
-        counts: [entities, claims, kinds, responses],
+        counts: [
+            entities,
+            claims,
+            kinds,
+            responses,
+            reader.claims_strict,
+            reader.claims_lenient,
+            reader.responses_strict,
+            reader.responses_lenient,
+            reader.proposed_entities,
+            reader.documents,
+        ],
+    }
+}
+
+/// Who the ids of a hand-made sheet name, by every spelling the sheet gives them.
+struct Names {
+    by_spelling: HashMap<String, String>,
+    publisher: Option<String>,
+}
+
+impl Names {
+    fn of(sheet: &Sheet) -> Names {
+        let mut by_spelling = HashMap::new();
+        for e in &sheet.entity {
+            let id = e.id.get_ref();
+            for name in [id, &e.label_en, &e.label_de].into_iter().chain(&e.aliases) {
+                let key = slug(name);
+                if !key.is_empty() {
+                    by_spelling.entry(key).or_insert_with(|| id.clone());
+                }
+            }
+        }
+        let publisher = sheet
+            .article
+            .as_ref()
+            .and_then(|a| a.publisher.as_ref())
+            .map(|p| p.get_ref().clone());
+        Names {
+            by_spelling,
+            publisher,
+        }
+    }
+
+    /// The hand-made id a drafted entity id (or proposed entity) stands for.
+    fn resolve(&self, id: &str, draft: &Draft) -> String {
+        if id == "publisher" {
+            return self.publisher.clone().unwrap_or_else(|| id.to_owned());
+        }
+        let label = draft
+            .candidates
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.label.as_str())
+            .unwrap_or(id);
+        self.by_spelling
+            .get(&slug(label))
+            .or_else(|| self.by_spelling.get(&slug(id)))
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A gold claimant, with "publisher" meaning the article's publisher.
+    fn gold(&self, id: &str) -> String {
+        match (&self.publisher, id) {
+            (Some(p), "publisher") => p.clone(),
+            _ => id.to_owned(),
+        }
+    }
+}
+
+/// The family of a response kind: kinds a reader would not tell apart leniently.
+fn response_family(kind: ClaimKind) -> u8 {
+    match kind {
+        ClaimKind::Denial | ClaimKind::Objection => 0,
+        ClaimKind::RefusalToComment | ClaimKind::NonAnswer | ClaimKind::NotReachable => 1,
+        ClaimKind::Corroboration => 2,
+        ClaimKind::Correction | ClaimKind::Retraction => 3,
+        _ => 4,
+    }
+}
+
+struct Said {
+    who: String,
+    kind: ClaimKind,
+    span: Range<usize>,
+}
+
+/// Pairs drafted with hand-made statements one to one: same speaker, overlapping quote,
+/// kinds `compatible`; each drafted statement takes the hand-made one it overlaps most.
+fn pair(
+    gold: &[Said],
+    drafted: &[Said],
+    compatible: impl Fn(ClaimKind, ClaimKind) -> bool,
+) -> Counts {
+    let mut taken = HashSet::new();
+    for d in drafted {
+        let best = gold
+            .iter()
+            .enumerate()
+            .filter(|(gi, g)| {
+                !taken.contains(gi)
+                    && g.who == d.who
+                    && overlaps(&g.span, &d.span)
+                    && compatible(g.kind, d.kind)
+            })
+            .max_by_key(|(_, g)| g.span.end.min(d.span.end) - g.span.start.max(d.span.start))
+            .map(|(gi, _)| gi);
+        if let Some(gi) = best {
+            taken.insert(gi);
+        }
+    }
+    Counts {
+        gold: gold.len(),
+        drafted: drafted.len(),
+        correct_drafted: taken.len(),
+        found_gold: taken.len(),
+    }
+}
+
+struct ReaderScores {
+    claims_strict: Counts,
+    claims_lenient: Counts,
+    responses_strict: Counts,
+    responses_lenient: Counts,
+    proposed_entities: Counts,
+    documents: Counts,
+}
+
+impl ReaderScores {
+    fn of(sheet: &Sheet, text: &str, draft: &Draft, names: &Names) -> ReaderScores {
+        let mut gold_claims = Vec::new();
+        let mut gold_responses = Vec::new();
+        for c in &sheet.claim {
+            let q = c.quote.get_ref();
+            let k = c.occurrence.unwrap_or(1).max(1);
+            let Some((start, _)) = text.match_indices(q.as_str()).nth(k - 1) else {
+                continue;
+            };
+            let said = Said {
+                who: names.gold(c.claimant.get_ref()),
+                kind: c.kind,
+                span: start..start + q.len(),
+            };
+            if c.kind.is_response() {
+                gold_responses.push(said);
+            } else {
+                gold_claims.push(said);
+            }
+        }
+        let (mut drafted_claims, mut drafted_responses) = (Vec::new(), Vec::new());
+        for c in &draft.claims {
+            let said = Said {
+                who: names.resolve(&c.claimant, draft),
+                kind: c.kind,
+                span: c.quote.clone(),
+            };
+            if c.kind.is_response() {
+                drafted_responses.push(said);
+            } else {
+                drafted_claims.push(said);
+            }
+        }
+        let same = |a: ClaimKind, b: ClaimKind| a == b;
+        let family = |a: ClaimKind, b: ClaimKind| response_family(a) == response_family(b);
+
+        // Proposed entities: those the draft defines (used by a drafted claim).
+        let defined: HashSet<&str> = sheet
+            .entity
+            .iter()
+            .map(|e| e.id.get_ref().as_str())
+            .collect();
+        let proposed: Vec<&super::draft::Candidate> = draft
+            .candidates
+            .iter()
+            .filter(|c| c.used && !c.carried)
+            .collect();
+        let mut found = HashSet::new();
+        let mut right = 0;
+        for c in &proposed {
+            let meant = names.resolve(&c.id, draft);
+            if defined.contains(meant.as_str()) {
+                right += 1;
+                found.insert(meant);
+            }
+        }
+        let proposed_entities = Counts {
+            gold: defined.len(),
+            drafted: proposed.len(),
+            correct_drafted: right,
+            found_gold: found.len(),
+        };
+
+        // Documents: author, and the author of the document it came through.
+        let gold_author = |id: &str| {
+            sheet
+                .document
+                .iter()
+                .find(|d| d.id.get_ref() == id)
+                .and_then(|d| d.author.as_ref())
+                .map(|a| names.gold(a.get_ref()))
+        };
+        let gold_docs: Vec<(Option<String>, Option<String>)> = sheet
+            .document
+            .iter()
+            .map(|d| {
+                (
+                    d.author.as_ref().map(|a| names.gold(a.get_ref())),
+                    d.via.as_ref().and_then(|v| gold_author(v.get_ref())),
+                )
+            })
+            .collect();
+        let drafted_author = |id: &str| {
+            draft
+                .documents
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| names.resolve(&d.author, draft))
+        };
+        let mut taken = HashSet::new();
+        for d in &draft.documents {
+            let author = Some(names.resolve(&d.author, draft));
+            let via = d.via.as_deref().and_then(drafted_author);
+            if let Some((gi, _)) = gold_docs
+                .iter()
+                .enumerate()
+                .find(|(gi, g)| !taken.contains(gi) && g.0 == author && g.1 == via)
+            {
+                taken.insert(gi);
+            }
+        }
+        let documents = Counts {
+            gold: gold_docs.len(),
+            drafted: draft.documents.len(),
+            correct_drafted: taken.len(),
+            found_gold: taken.len(),
+        };
+
+        ReaderScores {
+            claims_strict: pair(&gold_claims, &drafted_claims, same),
+            claims_lenient: pair(&gold_claims, &drafted_claims, |_, _| true),
+            responses_strict: pair(&gold_responses, &drafted_responses, same),
+            responses_lenient: pair(&gold_responses, &drafted_responses, family),
+            proposed_entities,
+            documents,
+        }
     }
 }
 
@@ -291,7 +554,7 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
 pub fn write_table(tallies: &[Tally], out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:<28} {:<12} {:>5} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}",
+        "{:<28} {:<18} {:>5} {:>8} {:>8} {:>6} {:>10} {:>7} {:>6}",
         "article", "measure", "gold", "drafted", "right", "found", "precision", "recall", "F1"
     )?;
     let mut total = Tally {
@@ -306,7 +569,7 @@ pub fn write_table(tallies: &[Tally], out: &mut impl Write) -> std::io::Result<(
             let name: String = t.name.chars().take(28).collect();
             writeln!(
                 out,
-                "{:<28} {:<12} {:>5} {:>8} {:>8} {:>6} {:>10.2} {:>7.2} {:>6.2}",
+                "{:<28} {:<18} {:>5} {:>8} {:>8} {:>6} {:>10.2} {:>7.2} {:>6.2}",
                 name,
                 m,
                 c.gold,

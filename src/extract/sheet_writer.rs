@@ -81,12 +81,19 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
         );
     }
     for c in &used {
-        let _ = writeln!(
-            out,
-            "\n[[entity]]  # proposed: kind guessed from {} (confidence {:.2})",
-            comment(&c.reason),
-            c.confidence
-        );
+        if c.carried {
+            let _ = writeln!(
+                out,
+                "\n[[entity]]  # known from another article's sheet, defined again so this draft stands alone"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "\n[[entity]]  # proposed: kind guessed from {} (confidence {:.2})",
+                comment(&c.reason),
+                c.confidence
+            );
+        }
         let _ = writeln!(out, "id = {}", toml_string(&c.id));
         let _ = writeln!(out, "kind = {}", toml_string(c.kind.as_str()));
         let _ = writeln!(out, "label_en = {}", toml_string(&c.label));
