@@ -77,6 +77,7 @@ pub struct Site {
     catalog: Catalog,
     iris: Iris,
     query_timeout: Option<Duration>,
+    vocabulary: std::sync::OnceLock<view::Vocabulary>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +94,7 @@ impl Site {
             catalog: Catalog::bundled(),
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
+            vocabulary: std::sync::OnceLock::new(),
         })
     }
 
@@ -109,7 +111,13 @@ impl Site {
     }
 
     fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
-        Source::new(store, &self.catalog, &self.iris, self.query_timeout)
+        Source::new(
+            store,
+            &self.catalog,
+            &self.iris,
+            self.query_timeout,
+            &self.vocabulary,
+        )
     }
 
     /// The template context every page shares: its roots, its language and the address
@@ -196,7 +204,11 @@ impl Site {
     /// The data behind one site path, queried but not yet templated or serialized.
     /// Rendering is `content` then [`Site::finish`]; the benchmark times the first half
     /// alone to tell what templates and writing cost on top of the page queries.
-    pub fn content(&self, store: &GraphStore, full_path: &str) -> Result<Option<Content>, RenderError> {
+    pub fn content(
+        &self,
+        store: &GraphStore,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
         let (lang, path) = Lang::of_path(full_path);
         if lang != Lang::En && !has_german_page(path) {
             return Ok(None);

@@ -155,7 +155,11 @@ fn seed_site_in_chromium_at_1280_and_390_px_both_languages() {
             serious.is_empty(),
             "{name}: axe-core found serious violations: {serious:#?}"
         );
-        assert_eq!(count(p, "quotesWithoutLang"), 0, "{name}: a quote without lang");
+        assert_eq!(
+            count(p, "quotesWithoutLang"),
+            0,
+            "{name}: a quote without lang"
+        );
         assert_eq!(p["shows"]["lang"], p["lang"], "{name}: the page's language");
         if p["width"] == 390 {
             let header = p["shows"]["headerHeight"].as_u64().unwrap();
@@ -176,7 +180,11 @@ fn seed_site_in_chromium_at_1280_and_390_px_both_languages() {
     );
     // The relation diagrams' texts overlap nothing (checked on every entity page at 1280 px).
     assert!(report["diagrams"].as_u64().unwrap() > 20);
-    assert_eq!(report["overlaps"], serde_json::json!([]), "diagram overlaps");
+    assert_eq!(
+        report["overlaps"],
+        serde_json::json!([]),
+        "diagram overlaps"
+    );
     assert!(
         report["smallestDiagramTextPx"].as_f64().unwrap() >= 10.0,
         "diagram text is readable where it is drawn: {}",
@@ -217,7 +225,10 @@ fn seed_site_in_chromium_at_1280_and_390_px_both_languages() {
         count(article, "highlighted") >= 10,
         "the article highlights its quotes: {article}"
     );
-    assert!(count(article, "quoteLangs") >= 10, "highlighted quotes carry lang");
+    assert!(
+        count(article, "quoteLangs") >= 10,
+        "highlighted quotes carry lang"
+    );
     let entity = page("entity", "en", 1280);
     assert_eq!(entity["shows"]["h1"], "Hikvision");
     assert!(

@@ -8,9 +8,11 @@
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
-use super::text::{segments, Segment, Span};
 use super::entity::answer_row;
-use super::{external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status};
+use super::text::{segments, Segment, Span};
+use super::{
+    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
+};
 use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize)]

@@ -247,25 +247,27 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
         .iter()
         .map(|p| -> Result<PropositionView, RenderError> {
             Ok(PropositionView {
-            subject: src.link(
-                prop_rows.iri(p, "subject"),
-                prop_rows.str(p, "subjectLabel"),
-            ),
-            predicate: src.term_label(&prop_rows.str(p, "predicateLabel").unwrap_or_else(|| {
-                prop_rows
-                    .str(p, "predicate")
-                    .map(|x| crate::store::compact(&x))
-                    .unwrap_or_default()
-            }))?,
-            object: match prop_rows.term(p, "object") {
-                Some(Term::NamedNode(o)) => {
-                    src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel"))
-                }
-                _ => Link {
-                    href: None,
-                    label: prop_rows.str(p, "object").unwrap_or_default(),
+                subject: src.link(
+                    prop_rows.iri(p, "subject"),
+                    prop_rows.str(p, "subjectLabel"),
+                ),
+                predicate: src.term_label(&prop_rows.str(p, "predicateLabel").unwrap_or_else(
+                    || {
+                        prop_rows
+                            .str(p, "predicate")
+                            .map(|x| crate::store::compact(&x))
+                            .unwrap_or_default()
+                    },
+                ))?,
+                object: match prop_rows.term(p, "object") {
+                    Some(Term::NamedNode(o)) => {
+                        src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel"))
+                    }
+                    _ => Link {
+                        href: None,
+                        label: prop_rows.str(p, "object").unwrap_or_default(),
+                    },
                 },
-            },
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -354,17 +354,31 @@ mod tests {
     fn boxes_never_overlap_and_long_names_are_wrapped_whole() {
         let long = "NSO Group and 16 other firms facing allegations of human rights abuses";
         let mut rels: Vec<Relation> = (0..10)
-            .map(|i| rel(&format!("entity {i}"), "provides web hosting to", i % 2 == 0))
+            .map(|i| {
+                rel(
+                    &format!("entity {i}"),
+                    "provides web hosting to",
+                    i % 2 == 0,
+                )
+            })
             .collect();
         rels.push(rel(long, "provides service to", true));
         let d = layout(Lang::En, "Google", &rels).unwrap();
         let all: Vec<&Node> = d.nodes.iter().chain([&d.centre]).collect();
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {
-                assert!(!overlaps(a, b), "{} overlaps {}", a.full_label, b.full_label);
+                assert!(
+                    !overlaps(a, b),
+                    "{} overlaps {}",
+                    a.full_label,
+                    b.full_label
+                );
             }
             assert!(a.x >= 0.0 && a.x + a.width <= d.width && a.y + a.height <= d.height);
-            assert!(a.lines.iter().all(|l| l.text.chars().count() <= CHARS_PER_LINE));
+            assert!(a
+                .lines
+                .iter()
+                .all(|l| l.text.chars().count() <= CHARS_PER_LINE));
         }
         let node = d.nodes.iter().find(|n| n.full_label == long).unwrap();
         let name: Vec<&str> = node

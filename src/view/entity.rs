@@ -10,7 +10,7 @@
 //! corroborations of those claims), `page-entity-relations` (the diagram) and
 //! `page-relay-chain` (each claim's document chain, once per article and document).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
@@ -179,6 +179,12 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         let (Some(claim), Some(article)) = (rows.iri(r, "claim"), rows.iri(r, "article")) else {
             continue;
         };
+        let role = rows.str(r, "role").unwrap_or_else(|| "mentioned".into());
+        // A claim the entity makes about itself (its own denial) is shown among its
+        // claims or responses, not again among the claims about it.
+        if role == "subject" && rows.iri(r, "claimant") == Some(iri.as_str()) {
+            continue;
+        }
         let document = rows.iri(r, "document").unwrap_or(article);
         let chain = match chains.get(&(article.to_owned(), document.to_owned())) {
             Some(c) => c.clone(),
@@ -194,8 +200,8 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         let status = src.status(rows.str(r, "status").as_deref(), &kind, &claim_answers)?;
         let claimant = src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel"));
         let article_link = src.article_link(article, rows.str(r, "articleTitle"))?;
-        let document_link = (document != article)
-            .then(|| src.link(Some(document), rows.str(r, "documentTitle")));
+        let document_link =
+            (document != article).then(|| src.link(Some(document), rows.str(r, "documentTitle")));
         let document_date = chain.last().and_then(|s| s.to_date.clone());
         let href = page_path(src.iris, claim);
         let anchor = format!(
@@ -248,7 +254,6 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
                 }
             }
         }
-        let role = rows.str(r, "role").unwrap_or_else(|| "mentioned".into());
         match groups.iter_mut().find(|g| g.role == role) {
             Some(g) => {
                 if !g.claims.iter().any(|c| c.href == card.href) {
@@ -335,9 +340,9 @@ fn role_heading(role: &str) -> &'static str {
 fn answers_by_claim(
     src: &Source<'_>,
     entity: &Term,
-) -> Result<HashMap<String, Vec<Answer>>, RenderError> {
+) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
     let rows = src.select("page-entity-answers", &[("entity", entity.clone())])?;
-    let mut out: HashMap<String, Vec<Answer>> = HashMap::new();
+    let mut out: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
     for r in rows.iter() {
         let (Some(claim), Some(other), Some(article)) = (
             rows.iri(r, "claim"),
@@ -369,10 +374,7 @@ pub fn answer_row(
             super::local_name(&term.iri).to_owned(),
             src.term_label(&term.label_en)?,
         ),
-        None => (
-            "Corroboration".to_owned(),
-            src.term_label("corroboration")?,
-        ),
+        None => ("Corroboration".to_owned(), src.term_label("corroboration")?),
     };
     Ok(Answer {
         href: page_path(src.iris, other),
@@ -392,7 +394,7 @@ pub fn answer_row(
 fn relations(
     src: &Source<'_>,
     entity: &Term,
-    answers: &HashMap<String, Vec<Answer>>,
+    answers: &BTreeMap<String, Vec<Answer>>,
 ) -> Result<Vec<Relation>, RenderError> {
     let rows = src.select("page-entity-relations", &[("entity", entity.clone())])?;
     let mut out: Vec<Relation> = Vec::new();

@@ -165,9 +165,7 @@ pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
                 title: rows
                     .str(r, "title")
                     .unwrap_or_else(|| format!("Document {slug}")),
-                kind: rows
-                    .str(r, "kind")
-                    .map(|k| src.term_label(&k).unwrap_or(k)),
+                kind: rows.str(r, "kind").map(|k| src.term_label(&k).unwrap_or(k)),
                 author: rows.str(r, "authorLabel"),
                 date: super::date_view(
                     src.lang,
@@ -301,18 +299,8 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
                 for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
                     rows.push(
                         row.iter()
-                            .map(|cell| match cell {
-                                Some(Term::NamedNode(n)) => src.link(Some(n.as_str()), None),
-                                Some(other) => Link {
-                                    href: None,
-                                    label: catalog::display_term(other),
-                                },
-                                None => Link {
-                                    href: None,
-                                    label: String::new(),
-                                },
-                            })
-                            .collect(),
+                            .map(|cell| cell_link(src, cell.as_ref()))
+                            .collect::<Result<Vec<_>, _>>()?,
                     );
                 }
             }
@@ -342,6 +330,35 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
         });
     }
     Ok(out)
+}
+
+/// A result cell as a reader sees it: a resource of ours (also when a query gives its
+/// IRI as a string) by its label and page, anything else as its value.
+fn cell_link(src: &Source<'_>, cell: Option<&Term>) -> Result<Link, RenderError> {
+    let iri = match cell {
+        Some(Term::NamedNode(n)) => Some(n.as_str()),
+        Some(Term::Literal(l)) if src.iris.path_of(l.value()).is_some() => Some(l.value()),
+        _ => None,
+    };
+    match (iri, cell) {
+        (Some(iri), _)
+            if src
+                .iris
+                .path_of(iri)
+                .is_some_and(|p| p.starts_with("id/article/")) =>
+        {
+            src.article_link(iri, None)
+        }
+        (Some(iri), _) => Ok(src.link(Some(iri), None)),
+        (None, Some(other)) => Ok(Link {
+            href: None,
+            label: catalog::display_term(other),
+        }),
+        (None, None) => Ok(Link {
+            href: None,
+            label: String::new(),
+        }),
+    }
 }
 
 /// One entry of the offline search index (short keys keep the file small).

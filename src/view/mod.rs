@@ -19,6 +19,7 @@ pub mod text;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use oxigraph::model::{NamedNode, Term};
@@ -48,18 +49,19 @@ pub struct Source<'a> {
     timeout: Option<Duration>,
     article_labels: RefCell<HashMap<String, String>>,
     german_labels: RefCell<HashMap<String, Option<String>>>,
-    vocabulary: OnceCell<Vocabulary>,
+    /// Shared by every render of one site: the ontology is bundled with the binary, so
+    /// its terms cannot change while it runs.
+    vocabulary: &'a OnceLock<Vocabulary>,
+    no_vocabulary: OnceCell<Vocabulary>,
 }
 
 /// One term of the ontology (a kind of claim, a status, a relation, a link between
-/// documents) with its labels and comments.
+/// documents) with its labels.
 #[derive(Debug, Clone, Default)]
 pub struct OntologyTerm {
     pub iri: String,
     pub label_en: String,
     pub label_de: Option<String>,
-    pub comment_en: Option<String>,
-    pub comment_de: Option<String>,
     pub is_response: bool,
 }
 
@@ -94,6 +96,7 @@ impl<'a> Source<'a> {
         catalog: &'a Catalog,
         iris: &'a Iris,
         timeout: Option<Duration>,
+        vocabulary: &'a OnceLock<Vocabulary>,
     ) -> Self {
         Source {
             store,
@@ -103,7 +106,8 @@ impl<'a> Source<'a> {
             timeout,
             article_labels: RefCell::new(HashMap::new()),
             german_labels: RefCell::new(HashMap::new()),
-            vocabulary: OnceCell::new(),
+            vocabulary,
+            no_vocabulary: OnceCell::new(),
         }
     }
 
@@ -113,7 +117,7 @@ impl<'a> Source<'a> {
         self
     }
 
-    /// The ontology's terms, queried once per render.
+    /// The ontology's terms, queried on first use.
     pub fn vocabulary(&self) -> Result<&Vocabulary, RenderError> {
         if let Some(v) = self.vocabulary.get() {
             return Ok(v);
@@ -126,13 +130,17 @@ impl<'a> Source<'a> {
                     iri: rows.iri(r, "term")?.to_owned(),
                     label_en: rows.str(r, "labelEn")?,
                     label_de: rows.str(r, "labelDe"),
-                    comment_en: rows.str(r, "commentEn"),
-                    comment_de: rows.str(r, "commentDe"),
                     is_response: rows.bool(r, "isResponse"),
                 })
             })
             .collect();
-        Ok(self.vocabulary.get_or_init(|| Vocabulary { terms }))
+        let vocabulary = Vocabulary { terms };
+        // A store without the ontology (nothing imported yet) is not remembered as the
+        // vocabulary: the first import brings it.
+        if vocabulary.terms.is_empty() {
+            return Ok(self.no_vocabulary.get_or_init(|| vocabulary));
+        }
+        Ok(self.vocabulary.get_or_init(|| vocabulary))
     }
 
     /// An ontology term's English label (as page queries give it) in the page's language.

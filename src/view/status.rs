@@ -241,13 +241,21 @@ mod tests {
         .unwrap();
         assert_eq!(denied.label, "denied by Alibaba");
         assert_eq!(denied.class, "status-denied-by-subject");
-        let declined =
-            describe(Lang::En, Some(&format!("{NS}DeclinedToComment")), false, &answers[1..])
-                .unwrap();
+        let declined = describe(
+            Lang::En,
+            Some(&format!("{NS}DeclinedToComment")),
+            false,
+            &answers[1..],
+        )
+        .unwrap();
         assert_eq!(declined.label, "declined to comment: White House, CIA");
-        let german =
-            describe(Lang::De, Some(&format!("{NS}DeclinedToComment")), false, &answers[1..])
-                .unwrap();
+        let german = describe(
+            Lang::De,
+            Some(&format!("{NS}DeclinedToComment")),
+            false,
+            &answers[1..],
+        )
+        .unwrap();
         assert_eq!(german.label, "Stellungnahme abgelehnt: White House, CIA");
     }
 
@@ -270,7 +278,13 @@ mod tests {
             answer("Corroboration", "B", false, "report-1"),
             answer("Corroboration", "C", false, "report-2"),
         ];
-        let s = describe(Lang::En, Some(&format!("{NS}Corroborated")), false, &answers).unwrap();
+        let s = describe(
+            Lang::En,
+            Some(&format!("{NS}Corroborated")),
+            false,
+            &answers,
+        )
+        .unwrap();
         assert_eq!(s.label, "corroborated by 2 independent origins");
     }
 }
