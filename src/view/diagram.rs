@@ -183,12 +183,16 @@ pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagra
         .into_iter()
         .map(|l| (l, false))
         .collect();
-    let centre_height = centre_lines.len() as f64 * LINE_HEIGHT + 2.0 * PADDING;
+    // Tall enough for the lines of each side to meet it apart, so arrowheads do not pile up.
+    let most_on_a_side = columns[0].len().max(columns[1].len()) as f64;
+    let centre_height =
+        (centre_lines.len() as f64 * LINE_HEIGHT + 2.0 * PADDING).max(most_on_a_side * 14.0);
     let height = heights[0]
         .max(heights[1])
         .max(centre_height + 2.0 * MARGIN)
         .max(80.0);
-    let centre_node = boxed(
+    let text_height = centre_lines.len() as f64 * LINE_HEIGHT;
+    let mut centre_node = boxed(
         &Link {
             href: None,
             label: centre.to_owned(),
@@ -198,7 +202,16 @@ pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagra
         CENTRE_WIDTH,
         centre_lines,
     );
-    let centre_mid = centre_node.y + centre_node.height / 2.0;
+    // The name sits in the middle of a box taller than its text.
+    let shift = (centre_height - text_height - 2.0 * PADDING) / 2.0;
+    centre_node.height = centre_height;
+    for line in &mut centre_node.lines {
+        line.y += shift;
+    }
+    // Where the line to the i-th of n boxes on a side meets the centre box.
+    let meet = |i: usize, n: usize| {
+        centre_node.y + centre_node.height * (i as f64 + 1.0) / (n as f64 + 1.0)
+    };
 
     let mut edges = Vec::new();
     for ((_, rels), (side, index)) in neighbours.iter().zip(&column_of) {
@@ -236,7 +249,7 @@ pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagra
             .join("\n");
         edges.push(Edge {
             x1,
-            y1: centre_mid,
+            y1: meet(*index, columns[*side].len()),
             x2,
             y2: mid,
             arrow_out: rels.iter().any(|r| r.outgoing),

@@ -91,6 +91,9 @@ pub struct ClaimCard {
     pub status: Option<Status>,
     /// Responses and corroborations, in their own words.
     pub answers: Vec<Answer>,
+    /// The card before this one in its group drew the very same answers, quoted there;
+    /// this card names them without repeating their words.
+    pub answers_as_above: bool,
     /// The claims a response answers.
     pub answers_to: Vec<Link>,
 }
@@ -234,6 +237,7 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
             lang: rows.str(r, "lang").filter(|l| !l.is_empty()),
             status,
             answers: claim_answers,
+            answers_as_above: false,
             claimant,
             kind,
         };
@@ -265,6 +269,14 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
                 role,
                 claims: vec![card],
             }),
+        }
+    }
+    for g in &mut groups {
+        for i in 1..g.claims.len() {
+            let hrefs =
+                |c: &ClaimCard| c.answers.iter().map(|a| a.href.clone()).collect::<Vec<_>>();
+            g.claims[i].answers_as_above =
+                !g.claims[i].answers.is_empty() && hrefs(&g.claims[i]) == hrefs(&g.claims[i - 1]);
         }
     }
     groups.sort_by_key(|g| {

@@ -307,6 +307,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("Status", "Status"),
     ("Answers", "Antworten"),
     ("Answered by", "Antworten darauf"),
+    (
+        "The same answers as for the claim above; their words are quoted there.",
+        "Dieselben Antworten wie auf die Behauptung darüber; ihre Worte sind dort zitiert.",
+    ),
     ("Timeline", "Zeitleiste"),
     (
         "When each claim's event happened or the claim was made, as far as known; the cards above hold the details.",

@@ -74,10 +74,17 @@ function measureOverflow() {
   const root = document.documentElement;
   const width = root.clientWidth;
   if (root.scrollWidth <= width) return null;
+  // Content of a box that scrolls or clips on its own does not widen the page.
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    }
+    return false;
+  };
   let widest = null;
   for (const el of document.querySelectorAll("body *")) {
     const r = el.getBoundingClientRect();
-    if (r.right > width + 1 && (!widest || r.right > widest.right)) {
+    if (r.right > width + 1 && !clipped(el) && (!widest || r.right > widest.right)) {
       widest = { right: Math.round(r.right), tag: el.tagName.toLowerCase(), cls: el.className && String(el.className), text: (el.textContent || "").trim().slice(0, 60) };
     }
   }
