@@ -8,11 +8,9 @@
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
-use super::entity::answer_row;
+use super::status::answers_by_claim;
 use super::text::{segments, Segment, Span};
-use super::{
-    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
-};
+use super::{external_url, page_path, DateView, ExternalUrl, KindView, Link, Source, Status};
 use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,22 +81,7 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         },
     };
 
-    let mut answers: std::collections::HashMap<String, Vec<Answer>> = Default::default();
-    let answer_rows = src.select("page-article-answers", &[("article", param.clone())])?;
-    for a in answer_rows.iter() {
-        let (Some(claim), Some(other), Some(other_article)) = (
-            answer_rows.iri(a, "claim"),
-            answer_rows.iri(a, "other"),
-            answer_rows.iri(a, "otherArticle"),
-        ) else {
-            continue;
-        };
-        let answer = answer_row(src, &answer_rows, a, other, other_article)?;
-        let list = answers.entry(claim.to_owned()).or_default();
-        if !list.iter().any(|x| x.href == answer.href) {
-            list.push(answer);
-        }
-    }
+    let answers = answers_by_claim(src, "page-article-answers", ("article", param.clone()))?;
 
     let claim_rows = src.select("page-article-claims", &[("article", param.clone())])?;
     let mut claims = Vec::new();

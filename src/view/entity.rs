@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::claim::{relay_chain, trail, ChainStep, TrailStep};
 use super::diagram::{self, Diagram, Relation, RelationClaim};
-use super::status::{legend, LegendEntry};
+use super::status::{answers_by_claim, legend, LegendEntry};
 use super::{
     external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
 };
@@ -143,7 +143,7 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         .iri(first, "partOf")
         .map(|p| src.link(Some(p), about.str(first, "partOfLabel")));
 
-    let answers = answers_by_claim(src, &param)?;
+    let answers = answers_by_claim(src, "page-entity-answers", ("entity", param.clone()))?;
     // Which claims each response answers, read backwards from the same rows.
     let mut answered: HashMap<String, Vec<Link>> = HashMap::new();
 
@@ -345,60 +345,6 @@ fn role_heading(role: &str) -> &'static str {
         .find(|(r, _)| *r == role)
         .map(|(_, h)| *h)
         .unwrap_or("Claims involving")
-}
-
-/// The answers (responses and independent corroborations) of every claim the entity
-/// takes part in, by claim IRI.
-fn answers_by_claim(
-    src: &Source<'_>,
-    entity: &Term,
-) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
-    let rows = src.select("page-entity-answers", &[("entity", entity.clone())])?;
-    let mut out: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
-    for r in rows.iter() {
-        let (Some(claim), Some(other), Some(article)) = (
-            rows.iri(r, "claim"),
-            rows.iri(r, "other"),
-            rows.iri(r, "article"),
-        ) else {
-            continue;
-        };
-        let answer = answer_row(src, &rows, r, other, article)?;
-        let list = out.entry(claim.to_owned()).or_default();
-        if !list.iter().any(|a| a.href == answer.href) {
-            list.push(answer);
-        }
-    }
-    Ok(out)
-}
-
-/// One answer from a row of `page-entity-answers` or `page-article-answers`.
-pub fn answer_row(
-    src: &Source<'_>,
-    rows: &super::Rows,
-    r: usize,
-    other: &str,
-    article: &str,
-) -> Result<Answer, RenderError> {
-    let vocabulary = src.vocabulary()?;
-    let (kind_key, kind) = match rows.iri(r, "kindClass").and_then(|k| vocabulary.by_iri(k)) {
-        Some(term) => (
-            super::local_name(&term.iri).to_owned(),
-            src.term_label(&term.label_en)?,
-        ),
-        None => ("Corroboration".to_owned(), src.term_label("corroboration")?),
-    };
-    Ok(Answer {
-        href: page_path(src.iris, other),
-        kind_key,
-        kind,
-        responder: src.link(rows.iri(r, "responder"), rows.str(r, "responderLabel")),
-        quote: rows.str(r, "quote").unwrap_or_default(),
-        lang: rows.lang(r, "quote"),
-        article: src.article_link(article, None)?,
-        origin: rows.str(r, "origin").unwrap_or_default(),
-        by_subject: rows.bool(r, "bySubject"),
-    })
 }
 
 /// The relations claims state between the entity and others, one per direction,

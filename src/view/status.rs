@@ -9,10 +9,14 @@
 //! status of its own unless someone answers it. Each phrase has a one-line
 //! [`Status::meaning`] the page shows beside it.
 
+use std::collections::BTreeMap;
+
+use oxigraph::model::Term;
 use serde::Serialize;
 
 use super::lang::Lang;
-use super::{local_name, Link};
+use super::{local_name, page_path, Link, Rows, Source};
+use crate::render::RenderError;
 
 /// The derived statuses, by the local name of their IRI in the ontology.
 const UNCONTESTED: &str = "Uncontested";
@@ -53,6 +57,61 @@ pub struct Answer {
     pub origin: String,
     /// The responder is one of the answered claim's subjects.
     pub by_subject: bool,
+}
+
+/// The answers to every claim a page shows, by claim IRI: `query` (`page-entity-answers`
+/// or `page-article-answers`) bound to `param`, one row per claim and answer.
+pub fn answers_by_claim(
+    src: &Source<'_>,
+    query: &str,
+    param: (&str, Term),
+) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
+    let rows = src.select(query, &[param])?;
+    let mut out: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
+    for r in rows.iter() {
+        let (Some(claim), Some(other), Some(article)) = (
+            rows.iri(r, "claim"),
+            rows.iri(r, "other"),
+            rows.iri(r, "otherArticle"),
+        ) else {
+            continue;
+        };
+        let answer = answer_row(src, &rows, r, other, article)?;
+        let list = out.entry(claim.to_owned()).or_default();
+        if !list.iter().any(|a| a.href == answer.href) {
+            list.push(answer);
+        }
+    }
+    Ok(out)
+}
+
+/// One answer from a row of an answers query.
+fn answer_row(
+    src: &Source<'_>,
+    rows: &Rows,
+    r: usize,
+    other: &str,
+    article: &str,
+) -> Result<Answer, RenderError> {
+    let vocabulary = src.vocabulary()?;
+    let (kind_key, kind) = match rows.iri(r, "kindClass").and_then(|k| vocabulary.by_iri(k)) {
+        Some(term) => (
+            local_name(&term.iri).to_owned(),
+            src.term_label(&term.label_en)?,
+        ),
+        None => ("Corroboration".to_owned(), src.term_label("corroboration")?),
+    };
+    Ok(Answer {
+        href: page_path(src.iris, other),
+        kind_key,
+        kind,
+        responder: src.link(rows.iri(r, "responder"), rows.str(r, "responderLabel")),
+        quote: rows.str(r, "quote").unwrap_or_default(),
+        lang: rows.lang(r, "quote"),
+        article: src.article_link(article, None)?,
+        origin: rows.str(r, "origin").unwrap_or_default(),
+        by_subject: rows.bool(r, "bySubject"),
+    })
 }
 
 /// The reader's status of a claim whose derived status is `status_iri` (or none), given
