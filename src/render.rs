@@ -13,6 +13,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::catalog::CatalogError;
 use crate::store::StoreError;
+use crate::view::lang::Lang;
 
 mod bundled {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -64,8 +65,8 @@ impl Renderer {
         env.set_formatter(html_formatter);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
-        env.add_filter("status_class", status_class);
         env.add_filter("plural", plural);
+        env.add_function("t", translate);
         for (name, text) in bundled::FILES {
             if name.starts_with("assets/") {
                 continue;
@@ -143,32 +144,24 @@ fn html_formatter(
         .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
 }
 
-/// A CSS class for a status label: "denied by subject" -> "status-denied-by-subject".
-pub fn status_class(label: &str) -> String {
-    let slug: String = label
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    format!("status-{}", if slug.is_empty() { "unknown" } else { &slug })
+/// The page's interface language, from the template context's `lang`.
+fn page_lang(state: &minijinja::State<'_, '_>) -> Lang {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("de") => Lang::De,
+        _ => Lang::En,
+    }
 }
 
-/// `{{ n|plural("claim") }}` -> "1 claim", "3 claims".
-fn plural(n: i64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+/// `{{ t("Claims about") }}`: interface text in the page's language.
+fn translate(state: &minijinja::State<'_, '_>, english: &str) -> String {
+    page_lang(state).tr(english).to_owned()
+}
+
+/// `{{ n|plural("claim") }}` -> "1 claim", "3 claims" ("3 Behauptungen" in German);
+/// `{{ n|plural("entry", "entries") }}` for an irregular plural.
+fn plural(state: &minijinja::State<'_, '_>, n: i64, word: &str, plural: Option<&str>) -> String {
+    let plural = plural.map_or_else(|| format!("{word}s"), str::to_owned);
+    page_lang(state).count(n, word, &plural)
 }
 
 #[cfg(test)]
@@ -176,13 +169,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn status_classes_are_css_safe() {
-        assert_eq!(
-            status_class("denied by subject"),
-            "status-denied-by-subject"
-        );
-        assert_eq!(status_class("<script>"), "status-script");
-        assert_eq!(status_class(""), "status-unknown");
+    fn every_interface_text_of_the_templates_has_german() {
+        let call = translated_texts();
+        for (name, text) in super::bundled::FILES {
+            for english in call(text) {
+                assert!(
+                    crate::view::lang::german(&english).is_some(),
+                    "templates/{name}: t(\"{english}\") has no German in view/lang.rs"
+                );
+            }
+        }
+    }
+
+    /// The string arguments of every `t("...")` call in a template.
+    fn translated_texts() -> impl Fn(&str) -> Vec<String> {
+        |text: &str| {
+            let mut out = Vec::new();
+            let mut rest = text;
+            while let Some(i) = rest.find("t(") {
+                let boundary = rest[..i]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                rest = &rest[i + 2..];
+                let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                    continue;
+                };
+                rest = &rest[1..];
+                if let (true, Some(end)) = (boundary, rest.find(quote)) {
+                    out.push(rest[..end].to_owned());
+                    rest = &rest[end..];
+                }
+            }
+            out
+        }
     }
 
     #[test]

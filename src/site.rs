@@ -22,6 +22,7 @@ use crate::catalog::Catalog;
 use crate::graph::Iris;
 use crate::render::{RenderError, Renderer};
 use crate::store::GraphStore;
+use crate::view::lang::Lang;
 use crate::view::{self, index, is_safe_resource_path, root_of, Source};
 
 /// A rendered site path.
@@ -76,6 +77,7 @@ pub struct Site {
     catalog: Catalog,
     iris: Iris,
     query_timeout: Option<Duration>,
+    vocabulary: std::sync::OnceLock<view::Vocabulary>,
 }
 
 #[derive(Serialize)]
@@ -92,6 +94,7 @@ impl Site {
             catalog: Catalog::bundled(),
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
+            vocabulary: std::sync::OnceLock::new(),
         })
     }
 
@@ -108,7 +111,40 @@ impl Site {
     }
 
     fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
-        Source::new(store, &self.catalog, &self.iris, self.query_timeout)
+        Source::new(
+            store,
+            &self.catalog,
+            &self.iris,
+            self.query_timeout,
+            &self.vocabulary,
+        )
+    }
+
+    /// The template context every page shares: its roots, its language and the address
+    /// of the same page in the other language.
+    fn page_context(
+        path: &str,
+        title: &str,
+        page: minijinja::Value,
+        alternates: Vec<Alternate>,
+    ) -> minijinja::Value {
+        let (lang, inner) = Lang::of_path(path);
+        let site_root = root_of(path);
+        let other = match lang {
+            Lang::En => Lang::De,
+            Lang::De => Lang::En,
+        };
+        context! {
+            root => root_of(inner),
+            site_root => site_root,
+            path => path,
+            lang => lang.tag(),
+            other_lang => other.tag(),
+            other_lang_href => has_german_page(inner).then(|| format!("{site_root}{}", other.path(inner))),
+            title => title,
+            page => page,
+            alternates => alternates,
+        }
     }
 
     /// Every path of the static site, pages of resources in list order.
@@ -132,6 +168,12 @@ impl Site {
             paths.push(format!("{stem}.ttl"));
             paths.push(format!("{stem}.jsonld"));
         }
+        let german: Vec<String> = paths
+            .iter()
+            .filter(|p| has_german_page(p))
+            .map(|p| Lang::De.path(p))
+            .collect();
+        paths.extend(german);
         Ok(paths)
     }
 
@@ -162,17 +204,24 @@ impl Site {
     /// The data behind one site path, queried but not yet templated or serialized.
     /// Rendering is `content` then [`Site::finish`]; the benchmark times the first half
     /// alone to tell what templates and writing cost on top of the page queries.
-    pub fn content(&self, store: &GraphStore, path: &str) -> Result<Option<Content>, RenderError> {
-        let src = self.source(store);
+    pub fn content(
+        &self,
+        store: &GraphStore,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
+        let (lang, path) = Lang::of_path(full_path);
+        if lang != Lang::En && !has_german_page(path) {
+            return Ok(None);
+        }
+        let src = self.source(store).in_lang(lang);
         let page = |template: &'static str,
                     title: &str,
                     page: minijinja::Value|
          -> Result<Option<Content>, RenderError> {
-            let no_alternates: Vec<Alternate> = Vec::new();
             Ok(Some(Content::Template {
                 name: template,
                 media_type: HTML,
-                context: context! { root => root_of(path), path => path, title => title, page => page, alternates => no_alternates },
+                context: Self::page_context(full_path, lang.tr(title), page, Vec::new()),
             }))
         };
         match path {
@@ -243,7 +292,7 @@ impl Site {
                     body: text.as_bytes().to_vec(),
                 })
             })),
-            p if p.starts_with("id/") => self.resource_content(&src, store, p),
+            p if p.starts_with("id/") => self.resource_content(&src, store, full_path),
             p => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == p) {
                 Some((_, title, kinds)) => {
                     let entries: Vec<index::EntityEntry> = index::entities(&src)?
@@ -284,8 +333,9 @@ impl Site {
         &self,
         src: &Source<'_>,
         store: &GraphStore,
-        path: &str,
+        full_path: &str,
     ) -> Result<Option<Content>, RenderError> {
+        let (_, path) = Lang::of_path(full_path);
         let Some((stem, ext)) = path.rsplit_once('.') else {
             return Ok(None);
         };
@@ -317,7 +367,7 @@ impl Site {
                     "claim" => match view::claim::claim_page(src, &iri)? {
                         Some(p) => (
                             "claim.html",
-                            format!("Claim: {}", p.statement),
+                            format!("{}: {}", src.lang.tr("Claim"), p.statement),
                             minijinja::Value::from_serialize(&p),
                         ),
                         None => return Ok(None),
@@ -354,7 +404,7 @@ impl Site {
                 Ok(Some(Content::Template {
                     name: template,
                     media_type: HTML,
-                    context: context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
+                    context: Self::page_context(full_path, &title, page, alternates),
                 }))
             }
             _ => Ok(None),
@@ -471,6 +521,12 @@ impl Site {
         })?;
         Ok(Some(rendered.body.len() as u64))
     }
+}
+
+/// Whether site path `path` (an English one) also has a German page: every HTML page
+/// but the search page, whose index and script are the English site's.
+fn has_german_page(path: &str) -> bool {
+    path.ends_with(".html") && path != "search.html"
 }
 
 /// `out/path` when every segment of `path` is a plain file name (no `..`, no absolute

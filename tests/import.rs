@@ -95,7 +95,7 @@ fn statuses_are_derived_from_responses() {
             .unwrap()
     };
     assert_eq!(status_of("/acme-hosts-globex"), "denied by subject");
-    assert_eq!(status_of("/acme-customer-count"), "uncontested");
+    assert_eq!(status_of("/acme-customer-count"), "no response reported");
 }
 
 #[test]

@@ -375,3 +375,181 @@ fn the_build_command_reports_pages_and_time() {
     assert!(!run.status.success());
     assert!(String::from_utf8_lossy(&run.stderr).contains("not a folder"));
 }
+
+/// The text a reader sees in an HTML page: tags and attributes removed.
+fn visible_text(html: &str) -> String {
+    let tags = regex::Regex::new(r"(?s)<[^>]*>").unwrap();
+    tags.replace_all(html, " ")
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn seed_page(out: &Path, path: &str) -> String {
+    std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn alibaba_page_shows_its_denial_and_the_refusals_inline_with_who_answered() {
+    let store = store_with(&[repo().join("data")]);
+    let out = tempfile::tempdir().unwrap();
+    build(&store, out.path(), false);
+    let html = seed_page(out.path(), "id/org/alibaba.html");
+    let text = visible_text(&html);
+    // The summary box comes before the claims and counts them by kind and status.
+    let summary = html.find("class=\"summary\"").expect("a summary box");
+    assert!(summary < html.find("class=\"claim-card\"").unwrap());
+    assert!(
+        text.contains("Claims about Alibaba Group allegation 3"),
+        "{text}"
+    );
+    // Each allegation names its denier, and shows the denial's and the refusals' words.
+    assert!(text.contains("denied by Alibaba Group"), "{text}");
+    for words in [
+        "völligen Unsinn",
+        "Das Weiße Haus und die CIA lehnten eine Stellungnahme ab",
+        "äußerte sich nicht zu den Angaben",
+    ] {
+        assert!(text.contains(words), "the answer's words: {words}");
+    }
+    assert!(html.contains("class=\"answer answer-refusaltocomment\""));
+    assert!(text.contains("refusal to comment by White House"), "{text}");
+    assert!(text.contains("refusal to comment by CIA"), "{text}");
+    // The trail runs from the claimant through the memo and the FT report to the article,
+    // with the memo's date.
+    assert!(
+        text.contains("White House in White House memorandum on Alibaba, listing declassified intelligence · 1 November (year not given) (“vom 1. November”) cited by Financial Times report"),
+        "{text}"
+    );
+    // The relations table names the claimant and the status of each claim.
+    let table = &html[html.find("<table class=\"relations").unwrap()..];
+    let table = visible_text(&table[..table.find("</table>").unwrap()]);
+    assert!(
+        table.contains("White House denied by Alibaba Group"),
+        "{table}"
+    );
+}
+
+#[test]
+fn statuses_say_who_answered_and_responses_carry_none_of_their_own() {
+    let store = store_with(&[repo().join("data")]);
+    let out = tempfile::tempdir().unwrap();
+    build(&store, out.path(), false);
+    for f in files(out.path()).iter().filter(|f| f.ends_with(".html")) {
+        let text = visible_text(&seed_page(out.path(), f));
+        assert!(
+            !text.to_lowercase().contains("uncontested"),
+            "{f} says 'uncontested'"
+        );
+        assert!(!text.contains("status not derived"), "{f}");
+    }
+    let hik = visible_text(&seed_page(out.path(), "id/org/hikvision.html"));
+    assert!(hik.contains("no response reported"), "{hik}");
+    assert!(
+        hik.contains("Nobody is reported to have answered this claim"),
+        "each status shown is explained on the page"
+    );
+    // The denial itself has no badge: nobody answered it.
+    let denial = seed_page(out.path(), "id/claim/alibaba-pla-memo/alibaba-denies.html");
+    let head = &denial[..denial.find("</header>").unwrap()];
+    assert!(!head.contains("class=\"badge"), "{head}");
+    let claim = visible_text(&seed_page(
+        out.path(),
+        "id/claim/alibaba-pla-memo/alibaba-supplies-pla.html",
+    ));
+    assert!(claim.contains("Status: denied by Alibaba Group"), "{claim}");
+    // China's denial of the listing's reasons names China.
+    let list = visible_text(&seed_page(
+        out.path(),
+        "id/article/us-tech-entity-list.html",
+    ));
+    assert!(list.contains("denied by"), "{list}");
+}
+
+#[test]
+fn articles_without_metadata_get_a_neutral_title_and_no_internal_data_leaks() {
+    let store = store_with(&[repo().join("data")]);
+    let out = tempfile::tempdir().unwrap();
+    build(&store, out.path(), false);
+    let article = seed_page(out.path(), "id/article/alibaba-pla-memo.html");
+    assert!(
+        article.contains("<h1>Unidentified German article, citing Financial Times</h1>"),
+        "{}",
+        &article[..article.find("</h1>").unwrap_or(0) + 5]
+    );
+    let text = visible_text(&article);
+    assert!(text.contains("Language German"), "the language as a word");
+    let title = &article[article.find("<title>").unwrap()..article.find("</h1>").unwrap()];
+    assert!(
+        !title.contains("Angeblich"),
+        "no cut sentence as title: {title}"
+    );
+    assert!(
+        text.contains("Content hash") && regex::Regex::new("[0-9a-f]{64}").unwrap().is_match(&text),
+        "the content hash is shown"
+    );
+    assert!(text.contains("CC BY 4.0"), "a licence statement");
+    let home = visible_text(&seed_page(out.path(), "index.html"));
+    assert!(
+        home.contains("Unidentified German article, citing Top10VPN"),
+        "{home}"
+    );
+    for f in files(out.path()).iter().filter(|f| f.ends_with(".html")) {
+        let text = visible_text(&seed_page(out.path(), f));
+        for leak in [
+            "claimgraph.example",
+            "Also written",
+            "Language: de",
+            "Hikvision's",
+        ] {
+            assert!(!text.contains(leak), "{f} shows '{leak}'");
+        }
+    }
+}
+
+#[test]
+fn german_pages_mirror_the_english_ones_with_the_ontology_labels() {
+    let store = store_with(&[repo().join("data")]);
+    let out = tempfile::tempdir().unwrap();
+    build(&store, out.path(), false);
+    let all = files(out.path());
+    let english: Vec<&String> = all
+        .iter()
+        .filter(|f| f.ends_with(".html") && !f.starts_with("de/") && *f != "search.html")
+        .collect();
+    for f in &english {
+        assert!(all.contains(&format!("de/{f}")), "no German page for {f}");
+    }
+    let de = seed_page(out.path(), "de/id/org/alibaba.html");
+    assert!(de.starts_with("<!DOCTYPE html>\n<html lang=\"de\">"));
+    let text = visible_text(&de);
+    for word in [
+        "Vorwurf",
+        "dementiert von Alibaba",
+        "verweigerte Stellungnahme",
+        "Behauptungen über",
+    ] {
+        assert!(text.contains(word), "German page lacks '{word}': {text}");
+    }
+    // Links stay in the German tree; assets and data come from the site root.
+    assert!(de.contains("href=\"../../../assets/site.css\""));
+    assert!(de.contains("href=\"../../id/claim/alibaba-pla-memo/alibaba-supplies-pla.html\""));
+    assert!(de.contains("href=\"../../../id/org/alibaba.html\" hreflang=\"en\""));
+    // The English statements keep their language in German pages.
+    assert!(de.contains("<p class=\"statement\" lang=\"en\">"));
+    // The server answers the German pages from the same render function.
+    let site = Site::new(store.iris().clone()).unwrap();
+    let live = site
+        .render(&store, "de/id/org/alibaba.html")
+        .unwrap()
+        .unwrap();
+    assert_eq!(String::from_utf8(live.body).unwrap(), de);
+    assert!(site.render(&store, "de/search.html").unwrap().is_none());
+    assert!(site
+        .render(&store, "de/id/org/alibaba.ttl")
+        .unwrap()
+        .is_none());
+}

@@ -8,10 +8,9 @@
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
+use super::status::answers_by_claim;
 use super::text::{segments, Segment, Span};
-use super::{
-    article_title, date_view, external_url, page_path, DateView, ExternalUrl, Link, Source, Status,
-};
+use super::{external_url, page_path, DateView, ExternalUrl, KindView, Link, Source, Status};
 use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,7 +21,12 @@ pub struct ArticlePage {
     /// Whether `title` is the article's headline (not a fallback from its text).
     pub has_headline: bool,
     pub url: Option<ExternalUrl>,
+    /// The language code of the text (its `lang` attribute).
     pub language: Option<String>,
+    /// The language as a word in the page's language ("German", "Deutsch").
+    pub language_name: Option<String>,
+    /// SHA-256 of the canonical form of everything the article contributes.
+    pub content_hash: Option<String>,
     pub publisher: Link,
     pub publisher_unidentified: bool,
     pub date: Option<DateView>,
@@ -31,6 +35,7 @@ pub struct ArticlePage {
     pub documents: Vec<RelayedDocument>,
     /// Claims whose quote could not be placed in the text (bad offsets from raw RDF).
     pub unplaced: usize,
+    pub legend: Vec<super::status::LegendEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,11 +43,11 @@ pub struct ArticleClaim {
     pub number: usize,
     pub href: Option<String>,
     pub anchor: String,
-    pub kind: String,
+    pub kind: KindView,
     pub statement: String,
     pub claimant: Link,
     pub document: Option<Link>,
-    pub status: Status,
+    pub status: Option<Status>,
     pub quote: String,
 }
 
@@ -65,16 +70,18 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
     let body = rows.str(r, "body").unwrap_or_default();
     let headline = rows.str(r, "title").filter(|t| !t.trim().is_empty());
     let slug = rows.str(r, "slug").unwrap_or_default();
-    let title = article_title(headline.clone(), Some(body.clone()), Some(slug.clone()));
+    let title = src.article_label(iri.as_str())?;
     let publisher_unidentified =
         rows.iri(r, "publisher").is_none() || rows.str(r, "unidentifiedPublisher").is_some();
     let publisher = match rows.iri(r, "publisher") {
         Some(p) if !publisher_unidentified => src.link(Some(p), rows.str(r, "publisherLabel")),
         _ => Link {
             href: None,
-            label: "unidentified publisher".into(),
+            label: src.lang.tr("unidentified publisher").into(),
         },
     };
+
+    let answers = answers_by_claim(src, "page-article-answers", ("article", param.clone()))?;
 
     let claim_rows = src.select("page-article-claims", &[("article", param.clone())])?;
     let mut claims = Vec::new();
@@ -106,17 +113,22 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         } else {
             unplaced += 1;
         }
+        let kind = src.kind(&claim_rows.str(c, "kind").unwrap_or_default())?;
         claims.push(ArticleClaim {
             number,
             href,
             anchor,
-            kind: claim_rows.str(c, "kind").unwrap_or_default(),
+            status: src.status(
+                claim_rows.str(c, "status").as_deref(),
+                &kind,
+                answers.get(claim).map(Vec::as_slice).unwrap_or(&[]),
+            )?,
+            kind,
             claimant: src.link(
                 claim_rows.iri(c, "claimant"),
                 claim_rows.str(c, "claimantLabel"),
             ),
             document: document.map(|d| src.link(Some(d), claim_rows.str(c, "documentTitle"))),
-            status: Status::new(claim_rows.str(c, "status")),
             quote: claim_rows.str(c, "quote").unwrap_or_default(),
             statement,
         });
@@ -126,22 +138,25 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
     let title_for = |i: &str| -> Option<String> { (i == iri.as_str()).then(|| title.clone()) };
     let documents = doc_rows
         .iter()
-        .map(|d| {
+        .map(|d| -> Result<RelayedDocument, RenderError> {
             let from = doc_rows.iri(d, "from").unwrap_or_default();
-            RelayedDocument {
+            Ok(RelayedDocument {
                 from: src.link(
                     Some(from),
                     title_for(from).or_else(|| doc_title(&doc_rows, from)),
                 ),
-                link: doc_rows.str(d, "linkLabel").unwrap_or_default(),
+                link: src.term_label(&doc_rows.str(d, "linkLabel").unwrap_or_default())?,
                 document: src.link(doc_rows.iri(d, "document"), doc_rows.str(d, "title")),
-                kind: doc_rows.str(d, "kind"),
+                kind: match doc_rows.str(d, "kind") {
+                    Some(k) => Some(src.term_label(&k)?),
+                    None => None,
+                },
                 author: doc_rows
                     .iri(d, "author")
                     .map(|a| src.link(Some(a), doc_rows.str(d, "authorLabel"))),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
 
     Ok(Some(ArticlePage {
         iri: iri.as_str().to_owned(),
@@ -149,15 +164,18 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         has_headline: headline.is_some(),
         title,
         url: external_url(rows.str(r, "url")),
+        language_name: rows.str(r, "language").map(|l| src.lang.language_name(&l)),
         language: rows.str(r, "language"),
+        content_hash: rows.str(r, "contentHash"),
         publisher,
         publisher_unidentified,
-        date: date_view(
+        date: src.date(
             rows.str(r, "date"),
             rows.str(r, "dateText"),
             rows.str(r, "datePrecision"),
-        ),
+        )?,
         paragraphs: segments(&body, &spans),
+        legend: super::status::legend(claims.iter().filter_map(|c| c.status.as_ref())),
         claims,
         documents,
         unplaced,

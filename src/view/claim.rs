@@ -9,15 +9,94 @@
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
-use super::{date_view, page_path, DateView, Link, Source, Status};
+use super::lang::Lang;
+use super::{page_path, Answer, DateView, KindView, Link, Source, Status};
 use crate::render::RenderError;
 
 /// One link of a relay chain: "cites" -> the Financial Times report.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainStep {
     pub link: String,
+    /// The link read upwards ("cited by"), for trails from the claimant to the article.
+    pub inverse: String,
     pub to: Link,
     pub to_kind: Option<String>,
+    pub to_date: Option<DateView>,
+}
+
+/// One step of a claim's trail, from its claimant to the article that relays it:
+/// "White House" -> "in the White House memorandum, 1 November" -> "cited by the
+/// Financial Times report" -> "cited by the article".
+#[derive(Debug, Clone, Serialize)]
+pub struct TrailStep {
+    /// How this step relates to the one before ("in", "cited by"); `None` for the claimant.
+    pub how: Option<String>,
+    pub to: Link,
+    pub date: Option<DateView>,
+}
+
+/// A claim's trail from `claimant` through `document` (when not the article itself) and
+/// the relay `chain` (article down to document) up to `article`.
+pub fn trail(
+    src: &Source<'_>,
+    claimant: &Link,
+    document: Option<(&Link, Option<DateView>)>,
+    article: &Link,
+    chain: &[ChainStep],
+) -> Vec<TrailStep> {
+    let lang = src.lang;
+    let mut out = vec![TrailStep {
+        how: None,
+        to: claimant.clone(),
+        date: None,
+    }];
+    let Some((document, date)) = document else {
+        out.push(TrailStep {
+            how: Some(lang.tr("in").to_owned()),
+            to: article.clone(),
+            date: None,
+        });
+        return out;
+    };
+    out.push(TrailStep {
+        how: Some(lang.tr("in").to_owned()),
+        to: document.clone(),
+        date,
+    });
+    if chain.is_empty() {
+        out.push(TrailStep {
+            how: Some(lang.tr("relayed by").to_owned()),
+            to: article.clone(),
+            date: None,
+        });
+        return out;
+    }
+    // Step i leads from (the article, or step i-1's document) to step i's document.
+    for i in (0..chain.len()).rev() {
+        let (to, date) = if i == 0 {
+            (article.clone(), None)
+        } else {
+            (chain[i - 1].to.clone(), chain[i - 1].to_date.clone())
+        };
+        out.push(TrailStep {
+            how: Some(chain[i].inverse.clone()),
+            to,
+            date,
+        });
+    }
+    out
+}
+
+/// The inverse of a relay link's English label, in `lang`.
+fn inverse_link(lang: Lang, english: &str) -> String {
+    let inverse = match english {
+        "cites" => "cited by",
+        "reports on" => "reported on by",
+        "quotes" => "quoted by",
+        "based on" => "underlies",
+        _ => "relayed by",
+    };
+    lang.tr(inverse).to_owned()
 }
 
 /// The links from `article` down to `document`, in order; empty when the claim was
@@ -51,10 +130,20 @@ pub fn relay_chain(
             break;
         };
         let to = rows.iri(r, "to").unwrap_or_default().to_owned();
+        let link = rows.str(r, "linkLabel").unwrap_or_else(|| "relays".into());
         steps.push(ChainStep {
-            link: rows.str(r, "linkLabel").unwrap_or_else(|| "relays".into()),
+            inverse: inverse_link(src.lang, &link),
+            link: src.term_label(&link)?,
             to: src.link(Some(&to), rows.str(r, "toTitle")),
-            to_kind: rows.str(r, "toKind"),
+            to_kind: match rows.str(r, "toKind") {
+                Some(k) => Some(src.term_label(&k)?),
+                None => None,
+            },
+            to_date: src.date(
+                rows.str(r, "toDate"),
+                rows.str(r, "toDateText"),
+                rows.str(r, "toDatePrecision"),
+            )?,
         });
         current = to;
     }
@@ -65,7 +154,7 @@ pub fn relay_chain(
 pub struct ClaimPage {
     pub iri: String,
     pub slug: String,
-    pub kind: String,
+    pub kind: KindView,
     pub statement: String,
     pub claimant: Link,
     pub document: Option<Link>,
@@ -82,8 +171,10 @@ pub struct ClaimPage {
     pub end: i64,
     pub claim_date: Option<DateView>,
     pub event_date: Option<DateView>,
-    pub status: Status,
-    pub status_meaning: Option<String>,
+    /// `None` for a response nobody answered.
+    pub status: Option<Status>,
+    /// From the claimant through its document up to the article, with dates.
+    pub trail: Vec<TrailStep>,
     pub about: Vec<Link>,
     pub propositions: Vec<PropositionView>,
     /// Responses answering this claim (the status's basis).
@@ -109,13 +200,13 @@ pub struct PropositionView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedClaim {
     pub href: Option<String>,
-    pub kind: String,
+    pub kind: KindView,
     pub statement: String,
     pub claimant: Link,
     pub quote: String,
     pub lang: Option<String>,
     pub article: Link,
-    pub status: Status,
+    pub status: Option<Status>,
     /// The responder is one of the claim's subjects.
     pub by_subject: bool,
 }
@@ -154,62 +245,107 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
     let prop_rows = src.select("page-claim-propositions", &[("claim", param.clone())])?;
     let propositions = prop_rows
         .iter()
-        .map(|p| PropositionView {
-            subject: src.link(
-                prop_rows.iri(p, "subject"),
-                prop_rows.str(p, "subjectLabel"),
-            ),
-            predicate: prop_rows.str(p, "predicateLabel").unwrap_or_else(|| {
-                prop_rows
-                    .str(p, "predicate")
-                    .map(|x| crate::store::compact(&x))
-                    .unwrap_or_default()
-            }),
-            object: match prop_rows.term(p, "object") {
-                Some(Term::NamedNode(o)) => {
-                    src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel"))
-                }
-                _ => Link {
-                    href: None,
-                    label: prop_rows.str(p, "object").unwrap_or_default(),
+        .map(|p| -> Result<PropositionView, RenderError> {
+            Ok(PropositionView {
+                subject: src.link(
+                    prop_rows.iri(p, "subject"),
+                    prop_rows.str(p, "subjectLabel"),
+                ),
+                predicate: src.term_label(&prop_rows.str(p, "predicateLabel").unwrap_or_else(
+                    || {
+                        prop_rows
+                            .str(p, "predicate")
+                            .map(|x| crate::store::compact(&x))
+                            .unwrap_or_default()
+                    },
+                ))?,
+                object: match prop_rows.term(p, "object") {
+                    Some(Term::NamedNode(o)) => {
+                        src.link(Some(o.as_str()), prop_rows.str(p, "objectLabel"))
+                    }
+                    _ => Link {
+                        href: None,
+                        label: prop_rows.str(p, "object").unwrap_or_default(),
+                    },
                 },
-            },
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
 
     let resp = src.select("page-claim-responses", &[("claim", param)])?;
     let (mut responses, mut answers, mut corroborations) = (Vec::new(), Vec::new(), Vec::new());
+    // The answers to this claim, for its status phrase.
+    let mut basis: Vec<Answer> = Vec::new();
     for x in resp.iter() {
         let Some(other_article) = resp.iri(x, "article") else {
             continue;
         };
+        let kind = src.kind(&resp.str(x, "kind").unwrap_or_default())?;
+        let direction = resp.str(x, "direction");
+        let claimant = src.link(resp.iri(x, "claimant"), resp.str(x, "claimantLabel"));
+        let href = resp.iri(x, "other").and_then(|o| page_path(src.iris, o));
+        if direction.as_deref() != Some("answers") {
+            basis.push(Answer {
+                href: href.clone(),
+                kind_key: if direction.as_deref() == Some("answered-by") {
+                    kind.key.clone()
+                } else {
+                    "Corroboration".into()
+                },
+                kind: kind.label.clone(),
+                responder: claimant.clone(),
+                quote: String::new(),
+                lang: None,
+                article: Link {
+                    href: None,
+                    label: String::new(),
+                },
+                origin: resp.str(x, "origin").unwrap_or_default(),
+                by_subject: resp.bool(x, "bySubject"),
+            });
+        }
         let related = RelatedClaim {
-            href: resp.iri(x, "other").and_then(|o| page_path(src.iris, o)),
-            kind: resp.str(x, "kind").unwrap_or_default(),
+            href,
+            status: src.status(resp.str(x, "status").as_deref(), &kind, &[])?,
+            kind,
             statement: resp.str(x, "statement").unwrap_or_default(),
-            claimant: src.link(resp.iri(x, "claimant"), resp.str(x, "claimantLabel")),
+            claimant,
             quote: resp.str(x, "quote").unwrap_or_default(),
             lang: resp.str(x, "language").filter(|l| !l.is_empty()),
             article: src.article_link(other_article, None)?,
-            status: Status::new(resp.str(x, "status")),
             by_subject: resp.bool(x, "bySubject"),
         };
-        match resp.str(x, "direction").as_deref() {
+        match direction.as_deref() {
             Some("answered-by") => responses.push(related),
             Some("answers") => answers.push(related),
             _ => corroborations.push(related),
         }
     }
 
+    let kind = src.kind(&rows.str(r, "kind").unwrap_or_default())?;
+    let claimant = src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel"));
+    let document_link =
+        (document != article).then(|| src.link(Some(&document), rows.str(r, "documentTitle")));
+    let chain = relay_chain(src, &article, &document)?;
+    let trail = trail(
+        src,
+        &claimant,
+        document_link
+            .as_ref()
+            .map(|d| (d, chain.last().and_then(|s| s.to_date.clone()))),
+        &article_link,
+        &chain,
+    );
     Ok(Some(ClaimPage {
         iri: iri.as_str().to_owned(),
         slug: rows.str(r, "slug").unwrap_or_default(),
-        kind: rows.str(r, "kind").unwrap_or_default(),
+        status: src.status(rows.str(r, "statusLabel").as_deref(), &kind, &basis)?,
+        kind,
         statement: rows.str(r, "statement").unwrap_or_default(),
-        claimant: src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel")),
-        document: (document != article)
-            .then(|| src.link(Some(&document), rows.str(r, "documentTitle"))),
-        chain: relay_chain(src, &article, &document)?,
+        claimant,
+        document: document_link,
+        chain,
+        trail,
         article: article_link,
         quote_href,
         quote,
@@ -218,18 +354,16 @@ pub fn claim_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ClaimPage>
         sentence_after,
         start: rows.int(r, "start").unwrap_or(0),
         end: rows.int(r, "end").unwrap_or(0),
-        claim_date: date_view(
+        claim_date: src.date(
             rows.str(r, "claimDate"),
             rows.str(r, "claimDateText"),
             rows.str(r, "claimDatePrecision"),
-        ),
-        event_date: date_view(
+        )?,
+        event_date: src.date(
             rows.str(r, "eventDate"),
             rows.str(r, "eventDateText"),
             rows.str(r, "eventDatePrecision"),
-        ),
-        status: Status::new(rows.str(r, "statusLabel")),
-        status_meaning: rows.str(r, "statusComment"),
+        )?,
         about,
         propositions,
         responses,

@@ -9,7 +9,7 @@ use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
 use super::claim::{relay_chain, ChainStep};
-use super::{date_view, external_url, page_path, DateView, ExternalUrl, Link, Source, Status};
+use super::{external_url, page_path, DateView, ExternalUrl, KindView, Link, Source, Status};
 use crate::render::RenderError;
 
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +26,7 @@ pub struct DocumentPage {
     pub relays: Vec<RelayLink>,
     pub chains: Vec<Chain>,
     pub claims: Vec<DocumentClaim>,
+    pub legend: Vec<super::status::LegendEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,11 +45,11 @@ pub struct Chain {
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentClaim {
     pub href: Option<String>,
-    pub kind: String,
+    pub kind: KindView,
     pub statement: String,
     pub claimant: Link,
     pub article: Link,
-    pub status: Status,
+    pub status: Option<Status>,
 }
 
 /// Builds the page of document `iri`; `None` when there is no such document.
@@ -75,7 +76,7 @@ pub fn document_page(
         } else {
             src.link(Some(other), links.str(l, "otherTitle"))
         };
-        let link = links.str(l, "linkLabel").unwrap_or_else(|| "relays".into());
+        let link = src.term_label(&links.str(l, "linkLabel").unwrap_or_else(|| "relays".into()))?;
         match links.str(l, "direction").as_deref() {
             Some("relayed-by") => relayed_by.push(RelayLink { link, other: label }),
             Some("relays") => relays.push(RelayLink { link, other: label }),
@@ -93,18 +94,19 @@ pub fn document_page(
         let Some(article) = claim_rows.iri(c, "article") else {
             continue;
         };
+        let kind = src.kind(&claim_rows.str(c, "kind").unwrap_or_default())?;
         claims.push(DocumentClaim {
             href: claim_rows
                 .iri(c, "claim")
                 .and_then(|x| page_path(src.iris, x)),
-            kind: claim_rows.str(c, "kind").unwrap_or_default(),
+            status: src.status(claim_rows.str(c, "status").as_deref(), &kind, &[])?,
+            kind,
             statement: claim_rows.str(c, "statement").unwrap_or_default(),
             claimant: src.link(
                 claim_rows.iri(c, "claimant"),
                 claim_rows.str(c, "claimantLabel"),
             ),
             article: src.article_link(article, claim_rows.str(c, "articleTitle"))?,
-            status: Status::new(claim_rows.str(c, "status")),
         });
     }
 
@@ -113,22 +115,26 @@ pub fn document_page(
         title: rows
             .str(r, "title")
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| format!("Document {slug}")),
+            .unwrap_or_else(|| format!("{} {slug}", src.lang.tr("Document"))),
         slug,
-        kind: rows.str(r, "kind"),
+        kind: match rows.str(r, "kind") {
+            Some(k) => Some(src.term_label(&k)?),
+            None => None,
+        },
         author: rows
             .iri(r, "author")
             .map(|a| src.link(Some(a), rows.str(r, "authorLabel"))),
-        date: date_view(
+        date: src.date(
             rows.str(r, "date"),
             rows.str(r, "dateText"),
             rows.str(r, "datePrecision"),
-        ),
+        )?,
         url: external_url(rows.str(r, "url")),
         description: rows.str(r, "description"),
         relayed_by,
         relays,
         chains,
+        legend: super::status::legend(claims.iter().filter_map(|c| c.status.as_ref())),
         claims,
     }))
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use oxigraph::model::Term;
 use serde::Serialize;
 
-use super::{article_title, date_view, page_path, DateView, Link, Source, Status};
+use super::{page_path, DateView, Link, Source, Status};
 use crate::catalog::{self, Limits, Outcome};
 use crate::render::RenderError;
 
@@ -72,7 +72,10 @@ pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
 pub struct ArticleEntry {
     pub iri: String,
     pub href: Option<String>,
+    /// The headline, or a neutral description of the article when it has none.
     pub title: String,
+    /// Whether `title` is the article's own headline (in the article's language).
+    pub has_headline: bool,
     pub language: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<DateView>,
@@ -81,25 +84,27 @@ pub struct ArticleEntry {
 
 pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
     let rows = src.select("page-articles", &[])?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let iri = rows.iri(r, "article")?.to_owned();
-            Some(ArticleEntry {
-                href: page_path(src.iris, &iri),
-                title: article_title(
-                    rows.str(r, "title"),
-                    rows.str(r, "opening"),
-                    rows.str(r, "slug"),
-                ),
-                language: rows.str(r, "language"),
-                publisher: rows.str(r, "publisherLabel"),
-                date: date_view(rows.str(r, "date"), None, rows.str(r, "datePrecision")),
-                claims: rows.int(r, "claims").unwrap_or(0),
-                iri,
-            })
-        })
-        .collect())
+    let mut out = Vec::new();
+    for r in rows.iter() {
+        let Some(iri) = rows.iri(r, "article") else {
+            continue;
+        };
+        let headline = rows.str(r, "title").filter(|t| !t.trim().is_empty());
+        out.push(ArticleEntry {
+            href: page_path(src.iris, iri),
+            has_headline: headline.is_some(),
+            title: match headline {
+                Some(t) => t,
+                None => src.article_label(iri)?,
+            },
+            language: rows.str(r, "language"),
+            publisher: rows.str(r, "publisherLabel"),
+            date: src.date(rows.str(r, "date"), None, rows.str(r, "datePrecision"))?,
+            claims: rows.int(r, "claims").unwrap_or(0),
+            iri: iri.to_owned(),
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,27 +114,32 @@ pub struct ClaimEntry {
     pub kind: String,
     pub statement: String,
     pub claimant: String,
-    pub status: Status,
+    /// `None` for a response nobody answered.
+    pub status: Option<Status>,
 }
 
 pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
     let rows = src.select("page-claims", &[])?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let iri = rows.iri(r, "claim")?.to_owned();
-            Some(ClaimEntry {
-                href: page_path(src.iris, &iri),
-                kind: rows.str(r, "kind").unwrap_or_default(),
-                statement: rows.str(r, "statement").unwrap_or_default(),
-                claimant: rows
-                    .str(r, "claimantLabel")
-                    .unwrap_or_else(|| "unidentified".into()),
-                status: Status::new(rows.str(r, "status")),
-                iri,
-            })
-        })
-        .collect())
+    let mut out = Vec::new();
+    for r in rows.iter() {
+        let Some(iri) = rows.iri(r, "claim") else {
+            continue;
+        };
+        let kind = src.kind(&rows.str(r, "kind").unwrap_or_default())?;
+        out.push(ClaimEntry {
+            href: page_path(src.iris, iri),
+            status: src.status(rows.str(r, "status").as_deref(), &kind, &[])?,
+            kind: kind.label,
+            statement: rows.str(r, "statement").unwrap_or_default(),
+            claimant: rows
+                .iri(r, "claimant")
+                .map(|c| src.link(Some(c), rows.str(r, "claimantLabel")).label)
+                .or_else(|| rows.str(r, "claimantLabel"))
+                .unwrap_or_else(|| src.lang.tr("unidentified").into()),
+            iri: iri.to_owned(),
+        });
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -155,9 +165,14 @@ pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
                 title: rows
                     .str(r, "title")
                     .unwrap_or_else(|| format!("Document {slug}")),
-                kind: rows.str(r, "kind"),
+                kind: rows.str(r, "kind").map(|k| src.term_label(&k).unwrap_or(k)),
                 author: rows.str(r, "authorLabel"),
-                date: date_view(rows.str(r, "date"), rows.str(r, "dateText"), None),
+                date: super::date_view(
+                    src.lang,
+                    rows.str(r, "date"),
+                    rows.str(r, "dateText"),
+                    None,
+                ),
                 claims: rows.int(r, "claims").unwrap_or(0),
                 iri,
             })
@@ -215,7 +230,7 @@ pub fn home(src: &Source<'_>) -> Result<HomePage, RenderError> {
         .iter()
         .map(|(file, title, kinds)| ListLink {
             href: (*file).to_owned(),
-            title: (*title).to_owned(),
+            title: src.lang.tr(title).to_owned(),
             count: all
                 .iter()
                 .filter(|e| kinds.contains(&e.kind.as_str()))
@@ -284,18 +299,8 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
                 for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
                     rows.push(
                         row.iter()
-                            .map(|cell| match cell {
-                                Some(Term::NamedNode(n)) => src.link(Some(n.as_str()), None),
-                                Some(other) => Link {
-                                    href: None,
-                                    label: catalog::display_term(other),
-                                },
-                                None => Link {
-                                    href: None,
-                                    label: String::new(),
-                                },
-                            })
-                            .collect(),
+                            .map(|cell| cell_link(src, cell.as_ref()))
+                            .collect::<Result<Vec<_>, _>>()?,
                     );
                 }
             }
@@ -325,6 +330,35 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
         });
     }
     Ok(out)
+}
+
+/// A result cell as a reader sees it: a resource of ours (also when a query gives its
+/// IRI as a string) by its label and page, anything else as its value.
+fn cell_link(src: &Source<'_>, cell: Option<&Term>) -> Result<Link, RenderError> {
+    let iri = match cell {
+        Some(Term::NamedNode(n)) => Some(n.as_str()),
+        Some(Term::Literal(l)) if src.iris.path_of(l.value()).is_some() => Some(l.value()),
+        _ => None,
+    };
+    match (iri, cell) {
+        (Some(iri), _)
+            if src
+                .iris
+                .path_of(iri)
+                .is_some_and(|p| p.starts_with("id/article/")) =>
+        {
+            src.article_link(iri, None)
+        }
+        (Some(iri), _) => Ok(src.link(Some(iri), None)),
+        (None, Some(other)) => Ok(Link {
+            href: None,
+            label: catalog::display_term(other),
+        }),
+        (None, None) => Ok(Link {
+            href: None,
+            label: String::new(),
+        }),
+    }
 }
 
 /// One entry of the offline search index (short keys keep the file small).

@@ -13,10 +13,13 @@ pub mod diagram;
 pub mod document;
 pub mod entity;
 pub mod index;
+pub mod lang;
+pub mod status;
 pub mod text;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use oxigraph::model::{NamedNode, Term};
@@ -25,21 +28,66 @@ use serde::Serialize;
 
 use crate::catalog::{self, Catalog, CatalogError, Limits, Outcome, Table};
 use crate::graph::Iris;
-use crate::render::{status_class, RenderError};
+use crate::render::RenderError;
 use crate::store::GraphStore;
+use lang::Lang;
+pub use status::{Answer, Status};
 
 /// How long one page query may run, by default, before the page fails instead of
 /// hanging (see [`crate::site::Site::with_query_timeout`]).
 pub const PAGE_QUERY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Runs the catalog's queries for one page render, with a small cache of article labels.
+/// Runs the catalog's queries for one page render in one interface language, with small
+/// caches of article labels, German labels and the ontology's vocabulary.
 pub struct Source<'a> {
     pub store: &'a GraphStore,
     pub catalog: &'a Catalog,
     pub iris: &'a Iris,
+    /// The page's interface language.
+    pub lang: Lang,
     /// The time limit of each page query; `None` for none.
     timeout: Option<Duration>,
     article_labels: RefCell<HashMap<String, String>>,
+    german_labels: RefCell<HashMap<String, Option<String>>>,
+    /// Shared by every render of one site: the ontology is bundled with the binary, so
+    /// its terms cannot change while it runs.
+    vocabulary: &'a OnceLock<Vocabulary>,
+    no_vocabulary: OnceCell<Vocabulary>,
+}
+
+/// One term of the ontology (a kind of claim, a status, a relation, a link between
+/// documents) with its labels.
+#[derive(Debug, Clone, Default)]
+pub struct OntologyTerm {
+    pub iri: String,
+    pub label_en: String,
+    pub label_de: Option<String>,
+    pub is_response: bool,
+}
+
+/// The ontology's terms, found by IRI or by English label (what page queries return).
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    terms: Vec<OntologyTerm>,
+}
+
+impl Vocabulary {
+    pub fn by_label(&self, english: &str) -> Option<&OntologyTerm> {
+        self.terms.iter().find(|t| t.label_en == english)
+    }
+    pub fn by_iri(&self, iri: &str) -> Option<&OntologyTerm> {
+        self.terms.iter().find(|t| t.iri == iri)
+    }
+}
+
+/// A kind of claim as a page shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KindView {
+    /// The word in the page's language ("allegation", "Vorwurf").
+    pub label: String,
+    /// The class's local name ("Allegation").
+    pub key: String,
+    pub is_response: bool,
 }
 
 impl<'a> Source<'a> {
@@ -48,14 +96,138 @@ impl<'a> Source<'a> {
         catalog: &'a Catalog,
         iris: &'a Iris,
         timeout: Option<Duration>,
+        vocabulary: &'a OnceLock<Vocabulary>,
     ) -> Self {
         Source {
             store,
             catalog,
             iris,
+            lang: Lang::En,
             timeout,
             article_labels: RefCell::new(HashMap::new()),
+            german_labels: RefCell::new(HashMap::new()),
+            vocabulary,
+            no_vocabulary: OnceCell::new(),
         }
+    }
+
+    /// The same source for pages in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Self {
+        self.lang = lang;
+        self
+    }
+
+    /// The ontology's terms, queried on first use.
+    pub fn vocabulary(&self) -> Result<&Vocabulary, RenderError> {
+        if let Some(v) = self.vocabulary.get() {
+            return Ok(v);
+        }
+        let rows = self.select("page-vocabulary", &[])?;
+        let terms = rows
+            .iter()
+            .filter_map(|r| {
+                Some(OntologyTerm {
+                    iri: rows.iri(r, "term")?.to_owned(),
+                    label_en: rows.str(r, "labelEn")?,
+                    label_de: rows.str(r, "labelDe"),
+                    is_response: rows.bool(r, "isResponse"),
+                })
+            })
+            .collect();
+        let vocabulary = Vocabulary { terms };
+        // A store without the ontology (nothing imported yet) is not remembered as the
+        // vocabulary: the first import brings it.
+        if vocabulary.terms.is_empty() {
+            return Ok(self.no_vocabulary.get_or_init(|| vocabulary));
+        }
+        Ok(self.vocabulary.get_or_init(|| vocabulary))
+    }
+
+    /// An ontology term's English label (as page queries give it) in the page's language.
+    pub fn term_label(&self, english: &str) -> Result<String, RenderError> {
+        Ok(match self.lang {
+            Lang::En => english.to_owned(),
+            Lang::De => self
+                .vocabulary()?
+                .by_label(english)
+                .and_then(|t| t.label_de.clone())
+                .unwrap_or_else(|| english.to_owned()),
+        })
+    }
+
+    /// A kind of claim from its English label.
+    pub fn kind(&self, english: &str) -> Result<KindView, RenderError> {
+        let vocabulary = self.vocabulary()?;
+        let term = vocabulary.by_label(english);
+        Ok(KindView {
+            label: self.term_label(english)?,
+            key: term
+                .map(|t| local_name(&t.iri).to_owned())
+                .unwrap_or_default(),
+            is_response: term.is_some_and(|t| t.is_response),
+        })
+    }
+
+    /// The reader's status of a claim of `kind` whose derived status has the English
+    /// label `status` (or is an IRI), given its answers; `None` for an unanswered response.
+    pub fn status(
+        &self,
+        status: Option<&str>,
+        kind: &KindView,
+        answers: &[Answer],
+    ) -> Result<Option<Status>, RenderError> {
+        let vocabulary = self.vocabulary()?;
+        let iri = status.map(|s| {
+            vocabulary
+                .by_label(s)
+                .map(|t| t.iri.clone())
+                .unwrap_or_else(|| s.to_owned())
+        });
+        Ok(status::describe(
+            self.lang,
+            iri.as_deref(),
+            kind.is_response,
+            answers,
+        ))
+    }
+
+    /// A date as known, in the page's language (see [`date_view`]).
+    pub fn date(
+        &self,
+        value: Option<String>,
+        text: Option<String>,
+        precision: Option<String>,
+    ) -> Result<Option<DateView>, RenderError> {
+        let precision = match precision {
+            Some(p) => Some(self.term_label(&p)?),
+            None => None,
+        };
+        Ok(date_view(self.lang, value, text, precision))
+    }
+
+    /// The German label of an entity of ours, when the page is German and it has one.
+    fn german_label(&self, iri: &str) -> Option<String> {
+        if self.lang != Lang::De {
+            return None;
+        }
+        let kind = self.iris.path_of(iri)?.split('/').nth(1)?;
+        if matches!(kind, "claim" | "article" | "doc") {
+            return None;
+        }
+        if let Some(found) = self.german_labels.borrow().get(iri) {
+            return found.clone();
+        }
+        let label = self
+            .select(
+                "page-label",
+                &[("resource", NamedNode::new_unchecked(iri).into())],
+            )
+            .ok()
+            .and_then(|rows| rows.first().and_then(|r| rows.str(r, "labelDe")));
+        self.german_labels
+            .borrow_mut()
+            .insert(iri.to_owned(), label.clone());
+        label
     }
 
     /// Runs saved query `name` with its declared parameters bound to RDF terms.
@@ -101,11 +273,20 @@ impl<'a> Source<'a> {
         )?;
         let label = match rows.first() {
             Some(r) => article_title(
-                rows.str(r, "title"),
-                rows.str(r, "opening"),
-                rows.str(r, "slug"),
+                self.lang,
+                &ArticleNaming {
+                    headline: rows.str(r, "title"),
+                    publisher: rows
+                        .iri(r, "publisher")
+                        .map(|p| self.german_label(p))
+                        .unwrap_or_default()
+                        .or_else(|| rows.str(r, "publisherLabel")),
+                    language: rows.str(r, "language"),
+                    date: rows.str(r, "date"),
+                    main_source: rows.str(r, "mainSource"),
+                },
             ),
-            None => self.iris.path_of(article).unwrap_or(article).to_owned(),
+            None => self.lang.tr("Untitled article").to_owned(),
         };
         self.article_labels
             .borrow_mut()
@@ -116,11 +297,13 @@ impl<'a> Source<'a> {
     /// A link to any resource of ours, labelled with `label` (or the IRI's last segment).
     pub fn link(&self, iri: Option<&str>, label: Option<String>) -> Link {
         let href = iri.and_then(|i| page_path(self.iris, i));
-        let label = label
+        let label = iri
+            .and_then(|i| self.german_label(i))
+            .or(label)
             .filter(|l| !l.trim().is_empty())
             .unwrap_or_else(|| match iri {
                 Some(i) => fallback_label(i),
-                None => "unknown".to_owned(),
+                None => self.lang.tr("not known").to_owned(),
             });
         Link { href, label }
     }
@@ -198,23 +381,6 @@ pub struct Link {
     pub label: String,
 }
 
-/// A derived claim status with its badge class.
-#[derive(Debug, Clone, Serialize)]
-pub struct Status {
-    pub label: String,
-    pub class: String,
-}
-
-impl Status {
-    pub fn new(label: Option<String>) -> Self {
-        let label = label.unwrap_or_else(|| "status not derived".to_owned());
-        Status {
-            class: status_class(&label),
-            label,
-        }
-    }
-}
-
 /// A date as known: the shown text and the precision.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct DateView {
@@ -224,26 +390,30 @@ pub struct DateView {
     pub words: Option<String>,
     /// An ISO value for `<time datetime>`, only for dates with a year.
     pub machine: Option<String>,
+    /// Only the article's words are known ("am Freitag"), no value.
+    pub only_words: bool,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+const MONTHS: [(&str, &str); 12] = [
+    ("January", "Januar"),
+    ("February", "Februar"),
+    ("March", "März"),
+    ("April", "April"),
+    ("May", "Mai"),
+    ("June", "Juni"),
+    ("July", "Juli"),
+    ("August", "August"),
+    ("September", "September"),
+    ("October", "Oktober"),
+    ("November", "November"),
+    ("December", "Dezember"),
 ];
 
 /// Shows a partial date as a reader says it, never completing it: "--11-01" is
-/// "1 November (year not given)", "2025-11" is "November 2025".
+/// "1 November (year not given)", "2025-11" is "November 2025" ("1. November (Jahr
+/// nicht angegeben)", "November 2025" in German).
 pub fn date_view(
+    lang: Lang,
     value: Option<String>,
     text: Option<String>,
     precision: Option<String>,
@@ -251,23 +421,28 @@ pub fn date_view(
     if value.is_none() && text.is_none() {
         return None;
     }
-    let precision = precision.unwrap_or_else(|| "unknown".to_owned());
+    let precision = precision.unwrap_or_else(|| lang.tr("not known").to_owned());
     let month = |m: &str| {
         m.parse::<usize>()
             .ok()
             .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
-            .copied()
+            .map(|(en, de)| if lang == Lang::De { *de } else { *en })
     };
+    let day = |d: &str| {
+        let d = d.trim_start_matches('0');
+        if lang == Lang::De {
+            format!("{d}.")
+        } else {
+            d.to_owned()
+        }
+    };
+    let no_year = lang.tr("year not given");
     let (display, machine) = match value.as_deref() {
         Some(v) if v.starts_with("--") => {
             let parts: Vec<&str> = v.trim_start_matches("--").split('-').collect();
             let shown = match parts.as_slice() {
-                [m, d] => format!(
-                    "{} {} (year not given)",
-                    d.trim_start_matches('0'),
-                    month(m).unwrap_or(m)
-                ),
-                [m] => format!("{} (year not given)", month(m).unwrap_or(m)),
+                [m, d] => format!("{} {} ({no_year})", day(d), month(m).unwrap_or(m)),
+                [m] => format!("{} ({no_year})", month(m).unwrap_or(m)),
                 _ => v.to_owned(),
             };
             (shown, None)
@@ -275,11 +450,7 @@ pub fn date_view(
         Some(v) => {
             let parts: Vec<&str> = v.split('-').collect();
             let shown = match parts.as_slice() {
-                [y, m, d] => format!(
-                    "{} {} {y}",
-                    d.trim_start_matches('0'),
-                    month(m).unwrap_or(m)
-                ),
+                [y, m, d] => format!("{} {} {y}", day(d), month(m).unwrap_or(m)),
                 [y, m] => format!("{} {y}", month(m).unwrap_or(m)),
                 _ => v.to_owned(),
             };
@@ -287,8 +458,10 @@ pub fn date_view(
         }
         None => (format!("“{}”", text.clone().unwrap_or_default()), None),
     };
+    let only_words = value.is_none();
     let words = if value.is_some() { text } else { None };
     Some(DateView {
+        only_words,
         display,
         precision,
         words,
@@ -344,33 +517,57 @@ fn fallback_label(iri: &str) -> String {
         .replace('-', " ")
 }
 
-/// An article's title, or the opening words of its text, or its id.
-pub fn article_title(
-    title: Option<String>,
-    opening: Option<String>,
-    slug: Option<String>,
-) -> String {
-    if let Some(t) = title.filter(|t| !t.trim().is_empty()) {
-        return t;
-    }
-    if let Some(o) = opening.filter(|o| !o.trim().is_empty()) {
-        return opening_words(&o, 10);
-    }
-    slug.map(|s| format!("Article {s}"))
-        .unwrap_or_else(|| "Untitled article".to_owned())
+/// What names an article when it has no headline.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleNaming {
+    pub headline: Option<String>,
+    pub publisher: Option<String>,
+    /// The language code of its text.
+    pub language: Option<String>,
+    /// The publication date's value (`2020`, `2020-12`, `--11-01`...).
+    pub date: Option<String>,
+    /// Who made the document most of its claims rest on.
+    pub main_source: Option<String>,
 }
 
-/// The first `n` words of a text, with an ellipsis when cut.
-pub fn opening_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= n {
-        words.join(" ")
-    } else {
-        format!(
-            "{} …",
-            words[..n].join(" ").trim_end_matches([',', ';', ':', '.'])
-        )
+/// An article's title: its headline; else a neutral description that never cuts a
+/// sentence: "Reuters article, 2020", "Unidentified German article, 2020, citing
+/// Top10VPN".
+pub fn article_title(lang: Lang, naming: &ArticleNaming) -> String {
+    if let Some(t) = naming.headline.as_ref().filter(|t| !t.trim().is_empty()) {
+        return t.clone();
     }
+    let year = naming
+        .date
+        .as_deref()
+        .filter(|d| !d.starts_with("--"))
+        .and_then(|d| d.split('-').next())
+        .filter(|y| !y.is_empty());
+    let language = naming.language.as_deref().map(|l| lang.language_name(l));
+    let mut title = match (&naming.publisher, lang) {
+        (Some(p), Lang::En) => format!("{p} article"),
+        (Some(p), Lang::De) => format!("Artikel von {p}"),
+        (None, Lang::En) => match &language {
+            Some(l) => format!("Unidentified {l} article"),
+            None => "Unidentified article".to_owned(),
+        },
+        (None, Lang::De) => match &language {
+            Some(l) => format!("Nicht identifizierter Artikel auf {l}"),
+            None => "Nicht identifizierter Artikel".to_owned(),
+        },
+    };
+    if let Some(y) = year {
+        title.push_str(&format!(", {y}"));
+    }
+    if naming.publisher.is_none() {
+        if let Some(source) = &naming.main_source {
+            match lang {
+                Lang::En => title.push_str(&format!(", citing {source}")),
+                Lang::De => title.push_str(&format!(", mit Verweis auf {source}")),
+            }
+        }
+    }
+    title
 }
 
 /// A link to an external address, only for http(s); anything else is shown as text.
@@ -391,6 +588,11 @@ pub fn external_url(url: Option<String>) -> Option<ExternalUrl> {
     })
 }
 
+/// The local name of an IRI: what follows its last `#` or `/`.
+pub fn local_name(iri: &str) -> &str {
+    iri.rsplit(['#', '/']).next().unwrap_or(iri)
+}
+
 /// The relative prefix from a page at `path` back to the site root ("../../").
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
@@ -403,6 +605,7 @@ mod tests {
     #[test]
     fn partial_dates_are_never_completed() {
         let d = date_view(
+            Lang::En,
             Some("--11-01".into()),
             Some("vom 1. November".into()),
             Some("day (year unknown)".into()),
@@ -412,18 +615,24 @@ mod tests {
         assert_eq!(d.machine, None);
         assert_eq!(d.words.as_deref(), Some("vom 1. November"));
         assert_eq!(
-            date_view(Some("2025-11".into()), None, None)
+            date_view(Lang::En, Some("2025-11".into()), None, None)
                 .unwrap()
                 .display,
             "November 2025"
         );
         assert_eq!(
-            date_view(None, Some("am Freitag".into()), None)
+            date_view(Lang::En, None, Some("am Freitag".into()), None)
                 .unwrap()
                 .display,
             "“am Freitag”"
         );
-        assert!(date_view(None, None, None).is_none());
+        assert!(date_view(Lang::En, None, None, None).is_none());
+        assert_eq!(
+            date_view(Lang::De, Some("--11-01".into()), None, None)
+                .unwrap()
+                .display,
+            "1. November (Jahr nicht angegeben)"
+        );
     }
 
     #[test]
@@ -467,13 +676,25 @@ mod tests {
     }
 
     #[test]
-    fn untitled_articles_get_their_opening_words() {
-        let t = article_title(
-            None,
-            Some("Eins zwei drei vier fünf sechs sieben acht neun zehn elf".into()),
-            None,
+    fn untitled_articles_get_a_neutral_title_never_a_cut_sentence() {
+        let mut naming = ArticleNaming {
+            language: Some("de".into()),
+            date: Some("2020-12".into()),
+            main_source: Some("Top10VPN".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            article_title(Lang::En, &naming),
+            "Unidentified German article, 2020, citing Top10VPN"
         );
-        assert_eq!(t, "Eins zwei drei vier fünf sechs sieben acht neun zehn …");
+        assert_eq!(
+            article_title(Lang::De, &naming),
+            "Nicht identifizierter Artikel auf Deutsch, 2020, mit Verweis auf Top10VPN"
+        );
+        naming.publisher = Some("RT DE".into());
+        assert_eq!(article_title(Lang::En, &naming), "RT DE article, 2020");
+        naming.headline = Some("Headline".into());
+        assert_eq!(article_title(Lang::En, &naming), "Headline");
         assert_eq!(root_of("id/claim/a/b.html"), "../../../");
         assert_eq!(root_of("index.html"), "");
     }
