@@ -12,6 +12,7 @@
 //! thread; user queries additionally take one of a fixed number of query slots, so a
 //! slow query cannot starve pages, `/healthz` or the other queries.
 
+pub mod conditional;
 pub mod error;
 pub mod linked_data;
 pub mod negotiate;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub config: ServerConfig,
     /// The page renderer `claimgraph build` uses too.
     pub site: Site,
+    /// When the data last changed (pages' `Last-Modified`); moved on by `--watch` imports.
+    pub data_clock: conditional::DataClock,
     query_slots: Arc<Semaphore>,
 }
 
@@ -79,6 +82,7 @@ impl AppState {
             store,
             config,
             site,
+            data_clock: conditional::DataClock::default(),
         })
     }
 
@@ -153,11 +157,18 @@ impl AppState {
 /// The whole site: pages, `/sparql`, `/id/...`, `/.well-known/void`, `/healthz`.
 pub fn app(state: Arc<AppState>) -> Router {
     let body_limit = state.config.max_body_bytes;
-    Router::new()
-        .merge(sparql::router())
+    // Pages, linked data and VoID answer conditional requests (ETag, Last-Modified, 304).
+    let revalidated = Router::new()
         .merge(linked_data::router())
         .merge(void::router())
         .merge(pages::router())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            conditional::revalidate,
+        ));
+    Router::new()
+        .merge(sparql::router())
+        .merge(revalidated)
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(

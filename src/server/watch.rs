@@ -118,21 +118,31 @@ impl Watcher {
         sheets
     }
 
-    /// Polls every `interval` until `stop` is set, importing into `store`; logs each result.
-    pub fn run(mut self, store: &GraphStore, interval: Duration, stop: &AtomicBool) {
+    /// Polls every `interval` until `stop` is set, importing into `store`; logs each
+    /// result and calls `changed` after each successful import.
+    pub fn run(
+        mut self,
+        store: &GraphStore,
+        interval: Duration,
+        stop: &AtomicBool,
+        changed: &dyn Fn(),
+    ) {
         tracing::info!(dir = %self.dir.display(), "watching for changed sheets");
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(interval);
             for path in self.poll() {
                 match import_sheet_live(store, &path) {
-                    Ok(done) => tracing::info!(
-                        path = %path.display(),
-                        article = done.article.as_deref().unwrap_or("-"),
-                        claims = done.claims,
-                        inserted = done.report.inserted,
-                        removed = done.report.removed,
-                        "re-imported"
-                    ),
+                    Ok(done) => {
+                        changed();
+                        tracing::info!(
+                            path = %path.display(),
+                            article = done.article.as_deref().unwrap_or("-"),
+                            claims = done.claims,
+                            inserted = done.report.inserted,
+                            removed = done.report.removed,
+                            "re-imported"
+                        )
+                    }
                     Err(e) => tracing::error!(path = %path.display(), "not imported: {e}"),
                 }
             }
@@ -148,7 +158,9 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
 ) -> std::thread::JoinHandle<()> {
     let watcher = Watcher::new(dir);
-    std::thread::spawn(move || watcher.run(&state.store, interval, &stop))
+    std::thread::spawn(move || {
+        watcher.run(&state.store, interval, &stop, &|| state.data_clock.touch())
+    })
 }
 
 fn is_sheet(p: &Path) -> bool {
