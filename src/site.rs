@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use minijinja::context;
@@ -18,10 +18,11 @@ use oxigraph::io::RdfFormat;
 use oxigraph::model::{NamedNode, Quad};
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::{self, Catalog, Limits};
 use crate::graph::Iris;
 use crate::render::{RenderError, Renderer};
 use crate::store::GraphStore;
+use crate::view::search::SearchIndex;
 use crate::view::{self, index, is_safe_resource_path, root_of, Source};
 
 /// A rendered site path.
@@ -70,12 +71,26 @@ const LIST_PAGES: &[(&str, &str, &str)] = &[
     ("documents.html", "documents.html", "Source documents"),
 ];
 
+/// The per-entity downloads of its claims: the extension after the entity's path...
+const ENTITY_CLAIMS_EXTENSIONS: [&str; 2] = [".claims.csv", ".claims.json"];
+/// ...and what each is: results format, (media type, label).
+const ENTITY_CLAIMS_FORMATS: [(catalog::Format, (&str, &str)); 2] = [
+    (catalog::Format::Csv, ("text/csv", "Its claims as CSV")),
+    (
+        catalog::Format::Json,
+        ("application/sparql-results+json", "Its claims as JSON"),
+    ),
+];
+
 /// The static site over one store's IRI scheme.
 pub struct Site {
     renderer: Renderer,
     catalog: Catalog,
     iris: Iris,
     query_timeout: Option<Duration>,
+    /// The search index while [`Site::build`] runs, so its many files are cut from one
+    /// reading of the store; `None` otherwise (the server reads the current store).
+    search_cache: Mutex<Option<Arc<SearchIndex>>>,
 }
 
 #[derive(Serialize)]
@@ -92,6 +107,7 @@ impl Site {
             catalog: Catalog::bundled(),
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
+            search_cache: Mutex::new(None),
         })
     }
 
@@ -117,22 +133,32 @@ impl Site {
             .into_iter()
             .chain(index::ENTITY_LISTS.iter().map(|(f, _, _)| *f))
             .chain(LIST_PAGES.iter().map(|(f, _, _)| *f))
-            .chain([
-                "queries.html",
-                "search.html",
-                "search-index.json",
-                "search-index.js",
-                "sitemap.xml",
-            ])
+            .chain(["queries.html", "sparql.html", "search.html", "sitemap.xml"])
             .map(str::to_owned)
             .collect();
         paths.extend(self.renderer.asset_paths().map(str::to_owned));
+        paths.extend(self.search_index(&self.source(store))?.paths());
         for stem in self.resource_stems(store)? {
             paths.push(format!("{stem}.html"));
             paths.push(format!("{stem}.ttl"));
             paths.push(format!("{stem}.jsonld"));
         }
+        for entity in index::entities(&self.source(store))? {
+            if let Some(stem) = entity.href.as_deref().and_then(|h| h.strip_suffix(".html")) {
+                for ext in ENTITY_CLAIMS_EXTENSIONS {
+                    paths.push(format!("{stem}{ext}"));
+                }
+            }
+        }
         Ok(paths)
+    }
+
+    /// The search index: the one [`Site::build`] read, or a fresh reading of the store.
+    fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
+        if let Some(index) = self.search_cache.lock().expect("search cache").as_ref() {
+            return Ok(Arc::clone(index));
+        }
+        Ok(Arc::new(SearchIndex::build(src)?))
     }
 
     /// The paths (without extension) of every entity, article, document and claim page.
@@ -190,6 +216,15 @@ impl Site {
                 )
             }
             "search.html" => page("search.html", "Search", minijinja::Value::from(())),
+            "sparql.html" => {
+                let base = view::query_page::QueryPageBase::new(&src, None);
+                let no_alternates: Vec<Alternate> = Vec::new();
+                Ok(Some(Content::Template {
+                    name: "sparql.html",
+                    media_type: HTML,
+                    context: context! { root => root_of(path), path => path, title => "SPARQL query", page => base, alternates => no_alternates, live => false },
+                }))
+            }
             "articles.html" => page(
                 "articles.html",
                 "Articles",
@@ -205,21 +240,12 @@ impl Site {
                 "Source documents",
                 context! { entries => index::documents(&src)? },
             ),
-            "search-index.json" => {
-                let json = script_safe_json(&index::search_index(&src)?);
-                Ok(Some(Content::Bytes(Rendered {
-                    media_type: "application/json",
-                    body: json.into_bytes(),
-                })))
-            }
-            "search-index.js" => {
-                let json = script_safe_json(&index::search_index(&src)?);
-                let body = format!("window.CLAIMGRAPH_SEARCH = {json};\n");
-                Ok(Some(Content::Bytes(Rendered {
+            p if p.starts_with("search/") => Ok(self.search_index(&src)?.file(p).map(|script| {
+                Content::Bytes(Rendered {
                     media_type: "text/javascript; charset=utf-8",
-                    body: body.into_bytes(),
-                })))
-            }
+                    body: script.into_bytes(),
+                })
+            })),
             "sitemap.xml" => {
                 let urls: Vec<String> = self
                     .paths(store)?
@@ -235,11 +261,7 @@ impl Site {
             }
             p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| {
                 Content::Bytes(Rendered {
-                    media_type: if p.ends_with(".css") {
-                        "text/css; charset=utf-8"
-                    } else {
-                        "text/javascript; charset=utf-8"
-                    },
+                    media_type: asset_media_type(p),
                     body: text.as_bytes().to_vec(),
                 })
             })),
@@ -286,6 +308,13 @@ impl Site {
         store: &GraphStore,
         path: &str,
     ) -> Result<Option<Content>, RenderError> {
+        if let Some((stem, format)) = ENTITY_CLAIMS_EXTENSIONS
+            .iter()
+            .zip(ENTITY_CLAIMS_FORMATS)
+            .find_map(|(ext, (format, _))| path.strip_suffix(ext).map(|stem| (stem, format)))
+        {
+            return self.entity_claims(store, stem, format);
+        }
         let Some((stem, ext)) = path.rsplit_once('.') else {
             return Ok(None);
         };
@@ -305,6 +334,7 @@ impl Site {
             ),
             "html" => {
                 let kind = stem.split('/').nth(1).unwrap_or_default();
+                let mut cite = None;
                 let (template, title, page) = match kind {
                     "article" => match view::article::article_page(src, &iri)? {
                         Some(p) => (
@@ -315,11 +345,14 @@ impl Site {
                         None => return Ok(None),
                     },
                     "claim" => match view::claim::claim_page(src, &iri)? {
-                        Some(p) => (
-                            "claim.html",
-                            format!("Claim: {}", p.statement),
-                            minijinja::Value::from_serialize(&p),
-                        ),
+                        Some(p) => {
+                            cite = Some(view::cite::citation(&p));
+                            (
+                                "claim.html",
+                                format!("Claim: {}", p.statement),
+                                minijinja::Value::from_serialize(&p),
+                            )
+                        }
                         None => return Ok(None),
                     },
                     "doc" => match view::document::document_page(src, &iri)? {
@@ -339,7 +372,7 @@ impl Site {
                         None => return Ok(None),
                     },
                 };
-                let alternates = vec![
+                let mut alternates = vec![
                     Alternate {
                         href: format!("{stem}.ttl"),
                         media_type: "text/turtle",
@@ -351,14 +384,72 @@ impl Site {
                         label: "JSON-LD",
                     },
                 ];
+                if template == "entity.html" {
+                    alternates.extend(
+                        ENTITY_CLAIMS_EXTENSIONS
+                            .iter()
+                            .zip(ENTITY_CLAIMS_FORMATS)
+                            .map(|(ext, (_, (media_type, label)))| Alternate {
+                                href: format!("{stem}{ext}"),
+                                media_type,
+                                label,
+                            }),
+                    );
+                }
                 Ok(Some(Content::Template {
                     name: template,
                     media_type: HTML,
-                    context: context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates },
+                    context: context! { root => root_of(path), path => path, title => title, page => page, alternates => alternates, cite => cite },
                 }))
             }
             _ => Ok(None),
         }
+    }
+
+    /// The claims of the entity at `stem` (`id/org/hikvision`) through the saved query
+    /// `entity-claims`, its parameter bound to the entity's IRI; `None` when no entity
+    /// lives there.
+    fn entity_claims(
+        &self,
+        store: &GraphStore,
+        stem: &str,
+        format: catalog::Format,
+    ) -> Result<Option<Content>, RenderError> {
+        let kind = stem.split('/').nth(1).unwrap_or_default();
+        if !is_safe_resource_path(stem) || matches!(kind, "article" | "claim" | "doc") {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        if !store.describes(&iri)? {
+            return Ok(None);
+        }
+        let wrap = |cause| RenderError::Query {
+            query: "entity-claims".into(),
+            cause,
+        };
+        let query = self.catalog.get("entity-claims").map_err(wrap)?;
+        let limits = Limits {
+            timeout: self.query_timeout,
+            max_rows: None,
+        };
+        let raw = [("entity".to_owned(), iri.as_str().to_owned())];
+        let outcome = catalog::run_saved(store, query, &raw, limits).map_err(wrap)?;
+        let mut body = Vec::new();
+        catalog::write_outcome(&outcome, format, &mut body).map_err(wrap)?;
+        let media_type = match format {
+            catalog::Format::Csv => "text/csv; charset=utf-8",
+            _ => {
+                // `<`, `>` and `&` occur only inside JSON strings, where their escapes mean
+                // the same: a file that a misconfigured host serves as HTML stays inert.
+                body = String::from_utf8_lossy(&body)
+                    .replace('<', "\\u003c")
+                    .replace('>', "\\u003e")
+                    .replace('&', "\\u0026")
+                    .into_bytes();
+                "application/sparql-results+json"
+            }
+        };
+        Ok(Some(Content::Bytes(Rendered { media_type, body })))
     }
 
     fn describe(
@@ -402,6 +493,20 @@ impl Site {
             path: shown.clone(),
             source,
         })?;
+        // The search index's files are cut from one reading of the store.
+        let search = Arc::new(SearchIndex::build(&self.source(store))?);
+        *self.search_cache.lock().expect("search cache") = Some(search);
+        let result = self.build_paths(store, out, started);
+        *self.search_cache.lock().expect("search cache") = None;
+        result
+    }
+
+    fn build_paths(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        started: Instant,
+    ) -> Result<BuildReport, RenderError> {
         let paths = self.paths(store)?;
 
         // Pages render independently: a few workers take the next path until none is left.
@@ -511,13 +616,14 @@ fn clean_folder(dir: &Path) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// JSON that is safe inside a script element or file: `<`, `>` and `&` as escapes.
-fn script_safe_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|_| "[]".to_owned())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// The media type of a static asset, by its extension (licence and source notes of
+/// bundled libraries are plain text).
+fn asset_media_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
 }
 
 #[cfg(test)]
@@ -535,13 +641,5 @@ mod tests {
         assert_eq!(output_path(out, "/etc/passwd"), None);
         assert_eq!(output_path(out, "id//a.html"), None);
         assert_eq!(output_path(out, "id/a b.html"), None);
-    }
-
-    #[test]
-    fn json_for_scripts_has_no_markup() {
-        let s = script_safe_json(&vec!["</script><script>alert(1)</script>&"]);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
-        let back: Vec<String> = serde_json::from_str(&s).unwrap();
-        assert_eq!(back[0], "</script><script>alert(1)</script>&");
     }
 }
