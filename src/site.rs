@@ -9,7 +9,7 @@
 //! server alike. Rendering only reads the store.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -88,9 +88,12 @@ pub struct Site {
     catalog: Catalog,
     iris: Iris,
     query_timeout: Option<Duration>,
-    /// The search index while [`Site::build`] runs, so its many files are cut from one
-    /// reading of the store; `None` otherwise (the server reads the current store).
-    search_cache: Mutex<Option<Arc<SearchIndex>>>,
+    /// The search index, read once and kept until the data changes
+    /// ([`Site::data_changed`]), so the many small files a search loads are cut from
+    /// one reading of the store; with the data generation it was read at.
+    search_cache: Mutex<Option<(u64, Arc<SearchIndex>)>>,
+    /// Moved on by every [`Site::data_changed`].
+    data_generation: AtomicU64,
 }
 
 #[derive(Serialize)]
@@ -108,6 +111,7 @@ impl Site {
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
             search_cache: Mutex::new(None),
+            data_generation: AtomicU64::new(0),
         })
     }
 
@@ -153,12 +157,28 @@ impl Site {
         Ok(paths)
     }
 
-    /// The search index: the one [`Site::build`] read, or a fresh reading of the store.
+    /// Forgets what was read from the store for more than one page (the search index):
+    /// the server calls it after each import while serving.
+    pub fn data_changed(&self) {
+        self.data_generation.fetch_add(1, Ordering::SeqCst);
+        *self.search_cache.lock().expect("search cache") = None;
+    }
+
+    /// The search index as last read, or read now (and kept, unless the data changed
+    /// while it was being read).
     fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
-        if let Some(index) = self.search_cache.lock().expect("search cache").as_ref() {
-            return Ok(Arc::clone(index));
+        let generation = self.data_generation.load(Ordering::SeqCst);
+        if let Some((read_at, index)) = self.search_cache.lock().expect("search cache").as_ref() {
+            if *read_at == generation {
+                return Ok(Arc::clone(index));
+            }
         }
-        Ok(Arc::new(SearchIndex::build(src)?))
+        let index = Arc::new(SearchIndex::build(src)?);
+        let mut cache = self.search_cache.lock().expect("search cache");
+        if self.data_generation.load(Ordering::SeqCst) == generation {
+            *cache = Some((generation, Arc::clone(&index)));
+        }
+        Ok(index)
     }
 
     /// The paths (without extension) of every entity, article, document and claim page.
@@ -493,20 +513,8 @@ impl Site {
             path: shown.clone(),
             source,
         })?;
-        // The search index's files are cut from one reading of the store.
-        let search = Arc::new(SearchIndex::build(&self.source(store))?);
-        *self.search_cache.lock().expect("search cache") = Some(search);
-        let result = self.build_paths(store, out, started);
-        *self.search_cache.lock().expect("search cache") = None;
-        result
-    }
-
-    fn build_paths(
-        &self,
-        store: &GraphStore,
-        out: &Path,
-        started: Instant,
-    ) -> Result<BuildReport, RenderError> {
+        // The search index's files are cut from one fresh reading of the store.
+        self.data_changed();
         let paths = self.paths(store)?;
 
         // Pages render independently: a few workers take the next path until none is left.

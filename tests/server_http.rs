@@ -6,6 +6,8 @@
 
 mod server_support;
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -456,4 +458,65 @@ async fn claim_pages_offer_a_citation_with_a_permalink() {
     assert_eq!(csl[0]["author"][0]["literal"], "Alibaba Group");
     assert_eq!(csl[0]["URL"], permalink);
     assert_eq!(csl[0]["genre"], "denial");
+}
+
+/// While serving with `--watch`, an imported sheet reaches the search index (kept between
+/// requests) and moves `Last-Modified` on, so revalidating clients get the new pages.
+#[test]
+fn an_import_while_serving_refreshes_the_search_index_and_last_modified() {
+    let store = tempfile::tempdir().unwrap();
+    let watched = tempfile::tempdir().unwrap();
+    let server = server_support::ServeProcess::start(
+        &store.path().join("store"),
+        &["--watch", watched.path().to_str().unwrap()],
+    );
+    let get = |path: &str| {
+        let response = server_support::agent()
+            .get(&server.url(path))
+            .call()
+            .unwrap_or_else(|e| match e {
+                ureq::Error::Status(_, r) => r,
+                other => panic!("{path}: {other}"),
+            });
+        let status = response.status();
+        let last_modified = response.header("Last-Modified").unwrap_or("").to_owned();
+        (
+            status,
+            last_modified,
+            response.into_string().unwrap_or_default(),
+        )
+    };
+    let (status, before, _) = get("/index.html");
+    assert_eq!(status, 200);
+    // The seed data has no word "globex"; reading the shard fills the server's cache.
+    let (_, _, shard) = get("/search/terms-gl.js");
+    assert!(!shard.contains("\"globex\""), "{shard}");
+    // Last-Modified has a resolution of a second: let the next one start.
+    std::thread::sleep(Duration::from_millis(1100));
+    for f in ["entities.toml", "acme-hosting.toml"] {
+        std::fs::copy(
+            server_support::repo().join("tests/fixtures/mini").join(f),
+            watched.path().join(f),
+        )
+        .unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let shard = loop {
+        let (status, _, shard) = get("/search/terms-gl.js");
+        if status == 200 && shard.contains("\"globex\"") {
+            break shard;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search never saw the import: {shard}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(shard.starts_with("CLAIMGRAPH_SEARCH_LOADED(\"terms\", \"gl\""));
+    let (_, after, _) = get("/index.html");
+    let parse = |s: &str| httpdate::parse_http_date(s).unwrap();
+    assert!(
+        parse(&after) > parse(&before),
+        "Last-Modified moved on: {before} -> {after}"
+    );
 }

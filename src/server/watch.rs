@@ -159,7 +159,10 @@ pub fn spawn(
 ) -> std::thread::JoinHandle<()> {
     let watcher = Watcher::new(dir);
     std::thread::spawn(move || {
-        watcher.run(&state.store, interval, &stop, &|| state.data_clock.touch())
+        watcher.run(&state.store, interval, &stop, &|| {
+            state.data_clock.touch();
+            state.site.data_changed();
+        })
     })
 }
 
