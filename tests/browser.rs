@@ -37,6 +37,35 @@ fn chromium() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
+/// Chromium's path when it, node and the npm packages the browser checks use are all
+/// there; otherwise says which is missing (see [`tool_missing`]) and gives `None`.
+fn browser_tools() -> Option<PathBuf> {
+    let Some(chromium) = chromium() else {
+        tool_missing("Debian's chromium (/usr/bin/chromium)");
+        return None;
+    };
+    if !on_path("node") {
+        tool_missing("node");
+        return None;
+    }
+    if !repo()
+        .join("node_modules/puppeteer-core/package.json")
+        .exists()
+        || !repo().join("node_modules/axe-core/axe.min.js").exists()
+    {
+        tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
+        return None;
+    }
+    Some(chromium)
+}
+
+/// The strings of a JSON array (none when it is not one).
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
 fn on_path(program: &str) -> bool {
     Command::new(program)
         .arg("--version")
@@ -73,22 +102,9 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
 
 #[test]
 fn chromium_shows_pages_without_errors_and_axe_finds_no_serious_violations() {
-    let Some(chromium) = chromium() else {
-        tool_missing("Debian's chromium (/usr/bin/chromium)");
+    let Some(chromium) = browser_tools() else {
         return;
     };
-    if !on_path("node") {
-        tool_missing("node");
-        return;
-    }
-    if !repo()
-        .join("node_modules/puppeteer-core/package.json")
-        .exists()
-        || !repo().join("node_modules/axe-core/axe.min.js").exists()
-    {
-        tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
-        return;
-    }
     let site = seed_site();
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
@@ -252,22 +268,9 @@ fn walk_html(dir: &Path) -> Vec<PathBuf> {
 /// rows; and the search finds the Alibaba denial by "Unsinn", a word of its quote.
 #[test]
 fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
-    let Some(chromium) = chromium() else {
-        tool_missing("Debian's chromium (/usr/bin/chromium)");
+    let Some(chromium) = browser_tools() else {
         return;
     };
-    if !on_path("node") {
-        tool_missing("node");
-        return;
-    }
-    if !repo()
-        .join("node_modules/puppeteer-core/package.json")
-        .exists()
-        || !repo().join("node_modules/axe-core/axe.min.js").exists()
-    {
-        tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
-        return;
-    }
     let server = server_support::LiveServer::start(server_support::state(
         server_support::seed_store(),
         claimgraph::server::ServerConfig::default(),
@@ -294,12 +297,7 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
             r["highlighted"].as_u64().unwrap() > 0,
             "keywords highlighted: {r}"
         );
-        let hints: Vec<&str> = r["hints"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let hints: Vec<&str> = strings(&r["hints"]);
         assert!(
             hints.iter().any(|h| h.starts_with("cg:Denial")),
             "{hints:?}"
@@ -341,12 +339,7 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
         .find(|r| r.get("search").is_some())
         .expect("a search report")["search"];
     assert_eq!(search["errors"], serde_json::json!([]), "{search}");
-    let hits: Vec<&str> = search["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let hits: Vec<&str> = strings(&search["hits"]);
     assert!(
         hits.contains(&"id/claim/alibaba-pla-memo/alibaba-denies.html"),
         "{search}"
@@ -360,12 +353,7 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
         "{search}"
     );
     // Only what the search needed was loaded: the manifest, one terms shard, one block.
-    let loaded: Vec<&str> = search["loaded"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let loaded: Vec<&str> = strings(&search["loaded"]);
     assert!(loaded.contains(&"/search/terms-un.js"), "{loaded:?}");
     assert!(
         loaded

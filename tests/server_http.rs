@@ -458,6 +458,18 @@ async fn claim_pages_offer_a_citation_with_a_permalink() {
     assert_eq!(csl[0]["author"][0]["literal"], "Alibaba Group");
     assert_eq!(csl[0]["URL"], permalink);
     assert_eq!(csl[0]["genre"], "denial");
+    // A claim dated without a year is cited as undated, not with a partial date.
+    let supplies = request(
+        &app,
+        "/id/claim/alibaba-pla-memo/alibaba-supplies-pla.html",
+        &[],
+    )
+    .await;
+    assert!(
+        unescape(&supplies.body).contains("White House (n.d.). “Alibaba supplies"),
+        "{}",
+        supplies.body
+    );
 }
 
 /// While serving with `--watch`, an imported sheet reaches the search index (kept between

@@ -795,46 +795,28 @@ fn cell_for(state: &AppState, labels: &mut Labels<'_>, term: &Term) -> Cell {
     match term {
         Term::NamedNode(n) => {
             let iri = n.as_str();
-            let label = labels.of(n.as_ref());
             let ours = state.store.iris().path_of(iri);
-            if let Some(path) = ours.filter(|p| p.starts_with("id/")) {
-                Cell {
-                    text: format!("<{iri}>"),
-                    href: Some(format!("/{path}")),
-                    label,
-                    ..Cell::default()
+            // A resource of ours links to its page here; the ontology's terms (`cg:Claim`)
+            // are under the base too but have no page; other web IRIs link out.
+            let (href, external) = match ours {
+                Some(path) if path.starts_with("id/") => (Some(format!("/{path}")), false),
+                None if iri.starts_with("http://") || iri.starts_with("https://") => {
+                    (Some(iri.to_owned()), true)
                 }
-            } else if ours.is_some() {
-                // The ontology's terms (`cg:Claim`) are under the base but have no page here.
-                let text = crate::store::compact(iri);
-                Cell {
-                    text: if text == iri {
-                        format!("<{iri}>")
-                    } else {
-                        text
-                    },
-                    label,
-                    ..Cell::default()
-                }
-            } else if iri.starts_with("http://") || iri.starts_with("https://") {
-                let text = crate::store::compact(iri);
-                Cell {
-                    text: if text == iri {
-                        format!("<{iri}>")
-                    } else {
-                        text
-                    },
-                    href: Some(iri.to_owned()),
-                    label,
-                    external: true,
-                    ..Cell::default()
-                }
-            } else {
-                Cell {
-                    text: format!("<{iri}>"),
-                    label,
-                    ..Cell::default()
-                }
+                _ => (None, false),
+            };
+            let compact = crate::store::compact(iri);
+            Cell {
+                // Our resources in full (their path is the point); vocabulary terms prefixed.
+                text: if href.is_some() && !external || compact == iri {
+                    format!("<{iri}>")
+                } else {
+                    compact
+                },
+                href,
+                label: labels.of(n.as_ref()),
+                external,
+                ..Cell::default()
             }
         }
         Term::BlankNode(b) => Cell {

@@ -183,9 +183,13 @@ fn void_view(quads: &[Quad]) -> VoidPage {
             "sparqlEndpoint" => page.endpoint = value,
             "uriSpace" => page.uri_space = value,
             "vocabulary" => page.vocabularies.push(value),
-            "feature" => page
-                .features
-                .push(value.rsplit('/').next().unwrap_or(&value).replace('_', " ")),
+            "feature" => {
+                let name = value.rsplit('/').next().unwrap_or(&value);
+                page.features.push(match name {
+                    "RDF_XML" => "RDF/XML".to_owned(),
+                    other => other.replace('_', " "),
+                })
+            }
             "classPartition" | "type" => {}
             name => page.counts.push((name.to_owned(), value)),
         }

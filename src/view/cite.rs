@@ -39,7 +39,10 @@ pub fn citation(page: &ClaimPage) -> Citation {
     let text = format!(
         "{} ({}). “{}” {} {}. {}",
         page.claimant.label,
-        date.map(|d| d.display.as_str()).unwrap_or("n.d."),
+        // A date without a year ("1 November") cannot date a citation.
+        date.filter(|d| d.machine.is_some())
+            .map(|d| d.display.as_str())
+            .unwrap_or("n.d."),
         sentence(&page.statement),
         sentence(&found_in),
         CONTAINER,

@@ -76,13 +76,7 @@ struct CompletionTerm {
 impl QueryPageBase {
     /// The page with `query` in the editor (the default example when `None`).
     pub fn new(src: &Source<'_>, query: Option<String>) -> Self {
-        let prefixes: Vec<PrefixView> = vocab::PREFIXES
-            .iter()
-            .map(|(p, ns)| PrefixView {
-                prefix: (*p).to_owned(),
-                namespace: (*ns).to_owned(),
-            })
-            .collect();
+        let prefixes = prefix_views();
         QueryPageBase {
             query: query.unwrap_or_else(|| DEFAULT_QUERY.to_owned()),
             prologue: vocab::sparql_prologue(),
@@ -91,6 +85,16 @@ impl QueryPageBase {
             examples: examples(src),
         }
     }
+}
+
+fn prefix_views() -> Vec<PrefixView> {
+    vocab::PREFIXES
+        .iter()
+        .map(|(p, ns)| PrefixView {
+            prefix: (*p).to_owned(),
+            namespace: (*ns).to_owned(),
+        })
+        .collect()
 }
 
 /// The competency queries with their example parameters bound. A query whose example
@@ -204,13 +208,7 @@ mod tests {
 
     #[test]
     fn completion_offers_every_prefix_and_the_ontology_terms() {
-        let prefixes: Vec<PrefixView> = vocab::PREFIXES
-            .iter()
-            .map(|(p, ns)| PrefixView {
-                prefix: (*p).to_owned(),
-                namespace: (*ns).to_owned(),
-            })
-            .collect();
+        let prefixes = prefix_views();
         let json: serde_json::Value = serde_json::from_str(&completion_json(&prefixes)).unwrap();
         assert_eq!(
             json["prefixes"].as_array().unwrap().len(),

@@ -50,6 +50,19 @@ pub struct SearchEntry {
     pub l: Option<String>,
 }
 
+impl SearchEntry {
+    /// An entry without a quote: an entity, article or document page.
+    fn page(title: &str, kind: &str, url: String) -> Self {
+        SearchEntry {
+            t: title.to_owned(),
+            k: kind.to_owned(),
+            u: url,
+            q: None,
+            l: None,
+        }
+    }
+}
+
 /// The whole index, before it is cut into files.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
@@ -69,46 +82,20 @@ impl SearchIndex {
                     e.label_de.as_deref(),
                     e.aliases.as_deref(),
                 ];
-                index.add(
-                    SearchEntry {
-                        t: e.label.clone(),
-                        k: e.kind.clone(),
-                        u,
-                        q: None,
-                        l: None,
-                    },
-                    &words,
-                );
+                index.add(SearchEntry::page(&e.label, &e.kind, u), &words);
             }
         }
         for a in articles(src)? {
             if let Some(u) = a.href {
                 let words = [Some(a.title.as_str()), a.publisher.as_deref()];
-                index.add(
-                    SearchEntry {
-                        t: a.title.clone(),
-                        k: "article".into(),
-                        u,
-                        q: None,
-                        l: None,
-                    },
-                    &words,
-                );
+                index.add(SearchEntry::page(&a.title, "article", u), &words);
             }
         }
         for d in documents(src)? {
             if let Some(u) = d.href {
                 let words = [Some(d.title.as_str()), d.author.as_deref()];
-                index.add(
-                    SearchEntry {
-                        t: d.title.clone(),
-                        k: d.kind.clone().unwrap_or_else(|| "document".into()),
-                        u,
-                        q: None,
-                        l: None,
-                    },
-                    &words,
-                );
+                let kind = d.kind.as_deref().unwrap_or("document");
+                index.add(SearchEntry::page(&d.title, kind, u), &words);
             }
         }
         let rows = src.select("page-search-claims", &[])?;
@@ -285,13 +272,7 @@ mod tests {
     use super::*;
 
     fn entry(t: &str) -> SearchEntry {
-        SearchEntry {
-            t: t.to_owned(),
-            k: "claim".into(),
-            u: "id/claim/x.html".into(),
-            q: None,
-            l: None,
-        }
+        SearchEntry::page(t, "claim", "id/claim/x.html".into())
     }
 
     #[test]
