@@ -9,8 +9,8 @@
 //! server alike. Rendering only reads the store.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use minijinja::context;
@@ -18,11 +18,12 @@ use oxigraph::io::RdfFormat;
 use oxigraph::model::{NamedNode, Quad};
 use serde::Serialize;
 
-use crate::catalog::Catalog;
+use crate::catalog::{self, Catalog, Limits};
 use crate::graph::Iris;
 use crate::render::{RenderError, Renderer};
 use crate::store::GraphStore;
 use crate::view::lang::Lang;
+use crate::view::search::SearchIndex;
 use crate::view::{self, index, is_safe_resource_path, root_of, Source};
 
 /// A rendered site path.
@@ -71,6 +72,17 @@ const LIST_PAGES: &[(&str, &str, &str)] = &[
     ("documents.html", "documents.html", "Source documents"),
 ];
 
+/// The per-entity downloads of its claims: the extension after the entity's path...
+const ENTITY_CLAIMS_EXTENSIONS: [&str; 2] = [".claims.csv", ".claims.json"];
+/// ...and what each is: results format, (media type, label).
+const ENTITY_CLAIMS_FORMATS: [(catalog::Format, (&str, &str)); 2] = [
+    (catalog::Format::Csv, ("text/csv", "Its claims as CSV")),
+    (
+        catalog::Format::Json,
+        ("application/sparql-results+json", "Its claims as JSON"),
+    ),
+];
+
 /// The static site over one store's IRI scheme.
 pub struct Site {
     renderer: Renderer,
@@ -78,6 +90,12 @@ pub struct Site {
     iris: Iris,
     query_timeout: Option<Duration>,
     vocabulary: std::sync::OnceLock<view::Vocabulary>,
+    /// The search index, read once and kept until the data changes
+    /// ([`Site::data_changed`]), so the many small files a search loads are cut from
+    /// one reading of the store; with the data generation it was read at.
+    search_cache: Mutex<Option<(u64, Arc<SearchIndex>)>>,
+    /// Moved on by every [`Site::data_changed`].
+    data_generation: AtomicU64,
 }
 
 #[derive(Serialize)]
@@ -95,6 +113,8 @@ impl Site {
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
             vocabulary: std::sync::OnceLock::new(),
+            search_cache: Mutex::new(None),
+            data_generation: AtomicU64::new(0),
         })
     }
 
@@ -153,20 +173,22 @@ impl Site {
             .into_iter()
             .chain(index::ENTITY_LISTS.iter().map(|(f, _, _)| *f))
             .chain(LIST_PAGES.iter().map(|(f, _, _)| *f))
-            .chain([
-                "queries.html",
-                "search.html",
-                "search-index.json",
-                "search-index.js",
-                "sitemap.xml",
-            ])
+            .chain(["queries.html", "sparql.html", "search.html", "sitemap.xml"])
             .map(str::to_owned)
             .collect();
         paths.extend(self.renderer.asset_paths().map(str::to_owned));
+        paths.extend(self.search_index(&self.source(store))?.paths());
         for stem in self.resource_stems(store)? {
             paths.push(format!("{stem}.html"));
             paths.push(format!("{stem}.ttl"));
             paths.push(format!("{stem}.jsonld"));
+        }
+        for entity in index::entities(&self.source(store))? {
+            if let Some(stem) = entity.href.as_deref().and_then(|h| h.strip_suffix(".html")) {
+                for ext in ENTITY_CLAIMS_EXTENSIONS {
+                    paths.push(format!("{stem}{ext}"));
+                }
+            }
         }
         let german: Vec<String> = paths
             .iter()
@@ -175,6 +197,30 @@ impl Site {
             .collect();
         paths.extend(german);
         Ok(paths)
+    }
+
+    /// Forgets what was read from the store for more than one page (the search index):
+    /// the server calls it after each import while serving.
+    pub fn data_changed(&self) {
+        self.data_generation.fetch_add(1, Ordering::SeqCst);
+        *self.search_cache.lock().expect("search cache") = None;
+    }
+
+    /// The search index as last read, or read now (and kept, unless the data changed
+    /// while it was being read).
+    fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
+        let generation = self.data_generation.load(Ordering::SeqCst);
+        if let Some((read_at, index)) = self.search_cache.lock().expect("search cache").as_ref() {
+            if *read_at == generation {
+                return Ok(Arc::clone(index));
+            }
+        }
+        let index = Arc::new(SearchIndex::build(src)?);
+        let mut cache = self.search_cache.lock().expect("search cache");
+        if self.data_generation.load(Ordering::SeqCst) == generation {
+            *cache = Some((generation, Arc::clone(&index)));
+        }
+        Ok(index)
     }
 
     /// The paths (without extension) of every entity, article, document and claim page.
@@ -239,6 +285,15 @@ impl Site {
                 )
             }
             "search.html" => page("search.html", "Search", minijinja::Value::from(())),
+            "sparql.html" => {
+                let base = view::query_page::QueryPageBase::new(&src, None);
+                let no_alternates: Vec<Alternate> = Vec::new();
+                Ok(Some(Content::Template {
+                    name: "sparql.html",
+                    media_type: HTML,
+                    context: context! { root => root_of(path), path => path, title => "SPARQL query", page => base, alternates => no_alternates, live => false },
+                }))
+            }
             "articles.html" => page(
                 "articles.html",
                 "Articles",
@@ -254,21 +309,12 @@ impl Site {
                 "Source documents",
                 context! { entries => index::documents(&src)? },
             ),
-            "search-index.json" => {
-                let json = script_safe_json(&index::search_index(&src)?);
-                Ok(Some(Content::Bytes(Rendered {
-                    media_type: "application/json",
-                    body: json.into_bytes(),
-                })))
-            }
-            "search-index.js" => {
-                let json = script_safe_json(&index::search_index(&src)?);
-                let body = format!("window.CLAIMGRAPH_SEARCH = {json};\n");
-                Ok(Some(Content::Bytes(Rendered {
+            p if p.starts_with("search/") => Ok(self.search_index(&src)?.file(p).map(|script| {
+                Content::Bytes(Rendered {
                     media_type: "text/javascript; charset=utf-8",
-                    body: body.into_bytes(),
-                })))
-            }
+                    body: script.into_bytes(),
+                })
+            })),
             "sitemap.xml" => {
                 let urls: Vec<String> = self
                     .paths(store)?
@@ -284,11 +330,7 @@ impl Site {
             }
             p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| {
                 Content::Bytes(Rendered {
-                    media_type: if p.ends_with(".css") {
-                        "text/css; charset=utf-8"
-                    } else {
-                        "text/javascript; charset=utf-8"
-                    },
+                    media_type: asset_media_type(p),
                     body: text.as_bytes().to_vec(),
                 })
             })),
@@ -336,6 +378,13 @@ impl Site {
         full_path: &str,
     ) -> Result<Option<Content>, RenderError> {
         let (_, path) = Lang::of_path(full_path);
+        if let Some((stem, format)) = ENTITY_CLAIMS_EXTENSIONS
+            .iter()
+            .zip(ENTITY_CLAIMS_FORMATS)
+            .find_map(|(ext, (format, _))| path.strip_suffix(ext).map(|stem| (stem, format)))
+        {
+            return self.entity_claims(store, stem, format);
+        }
         let Some((stem, ext)) = path.rsplit_once('.') else {
             return Ok(None);
         };
@@ -355,6 +404,7 @@ impl Site {
             ),
             "html" => {
                 let kind = stem.split('/').nth(1).unwrap_or_default();
+                let mut cite = None;
                 let (template, title, page) = match kind {
                     "article" => match view::article::article_page(src, &iri)? {
                         Some(p) => (
@@ -365,11 +415,14 @@ impl Site {
                         None => return Ok(None),
                     },
                     "claim" => match view::claim::claim_page(src, &iri)? {
-                        Some(p) => (
-                            "claim.html",
-                            format!("{}: {}", src.lang.tr("Claim"), p.statement),
-                            minijinja::Value::from_serialize(&p),
-                        ),
+                        Some(p) => {
+                            cite = Some(view::cite::citation(&p));
+                            (
+                                "claim.html",
+                                format!("{}: {}", src.lang.tr("Claim"), p.statement),
+                                minijinja::Value::from_serialize(&p),
+                            )
+                        }
                         None => return Ok(None),
                     },
                     "doc" => match view::document::document_page(src, &iri)? {
@@ -389,7 +442,7 @@ impl Site {
                         None => return Ok(None),
                     },
                 };
-                let alternates = vec![
+                let mut alternates = vec![
                     Alternate {
                         href: format!("{stem}.ttl"),
                         media_type: "text/turtle",
@@ -401,14 +454,72 @@ impl Site {
                         label: "JSON-LD",
                     },
                 ];
+                if template == "entity.html" {
+                    alternates.extend(
+                        ENTITY_CLAIMS_EXTENSIONS
+                            .iter()
+                            .zip(ENTITY_CLAIMS_FORMATS)
+                            .map(|(ext, (_, (media_type, label)))| Alternate {
+                                href: format!("{stem}{ext}"),
+                                media_type,
+                                label,
+                            }),
+                    );
+                }
                 Ok(Some(Content::Template {
                     name: template,
                     media_type: HTML,
-                    context: Self::page_context(full_path, &title, page, alternates),
+                    context: context! { cite => cite, ..Self::page_context(full_path, &title, page, alternates) },
                 }))
             }
             _ => Ok(None),
         }
+    }
+
+    /// The claims of the entity at `stem` (`id/org/hikvision`) through the saved query
+    /// `entity-claims`, its parameter bound to the entity's IRI; `None` when no entity
+    /// lives there.
+    fn entity_claims(
+        &self,
+        store: &GraphStore,
+        stem: &str,
+        format: catalog::Format,
+    ) -> Result<Option<Content>, RenderError> {
+        let kind = stem.split('/').nth(1).unwrap_or_default();
+        if !is_safe_resource_path(stem) || matches!(kind, "article" | "claim" | "doc") {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        if !store.describes(&iri)? {
+            return Ok(None);
+        }
+        let wrap = |cause| RenderError::Query {
+            query: "entity-claims".into(),
+            cause,
+        };
+        let query = self.catalog.get("entity-claims").map_err(wrap)?;
+        let limits = Limits {
+            timeout: self.query_timeout,
+            max_rows: None,
+        };
+        let raw = [("entity".to_owned(), iri.as_str().to_owned())];
+        let outcome = catalog::run_saved(store, query, &raw, limits).map_err(wrap)?;
+        let mut body = Vec::new();
+        catalog::write_outcome(&outcome, format, &mut body).map_err(wrap)?;
+        let media_type = match format {
+            catalog::Format::Csv => "text/csv; charset=utf-8",
+            _ => {
+                // `<`, `>` and `&` occur only inside JSON strings, where their escapes mean
+                // the same: a file that a misconfigured host serves as HTML stays inert.
+                body = String::from_utf8_lossy(&body)
+                    .replace('<', "\\u003c")
+                    .replace('>', "\\u003e")
+                    .replace('&', "\\u0026")
+                    .into_bytes();
+                "application/sparql-results+json"
+            }
+        };
+        Ok(Some(Content::Bytes(Rendered { media_type, body })))
     }
 
     fn describe(
@@ -452,6 +563,8 @@ impl Site {
             path: shown.clone(),
             source,
         })?;
+        // The search index's files are cut from one fresh reading of the store.
+        self.data_changed();
         let paths = self.paths(store)?;
 
         // Pages render independently: a few workers take the next path until none is left.
@@ -567,13 +680,14 @@ fn clean_folder(dir: &Path) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// JSON that is safe inside a script element or file: `<`, `>` and `&` as escapes.
-fn script_safe_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value)
-        .unwrap_or_else(|_| "[]".to_owned())
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+/// The media type of a static asset, by its extension (licence and source notes of
+/// bundled libraries are plain text).
+fn asset_media_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
 }
 
 #[cfg(test)]
@@ -591,13 +705,5 @@ mod tests {
         assert_eq!(output_path(out, "/etc/passwd"), None);
         assert_eq!(output_path(out, "id//a.html"), None);
         assert_eq!(output_path(out, "id/a b.html"), None);
-    }
-
-    #[test]
-    fn json_for_scripts_has_no_markup() {
-        let s = script_safe_json(&vec!["</script><script>alert(1)</script>&"]);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
-        let back: Vec<String> = serde_json::from_str(&s).unwrap();
-        assert_eq!(back[0], "</script><script>alert(1)</script>&");
     }
 }

@@ -4,6 +4,7 @@
 //! node_modules/); elsewhere a missing tool skips the test (and fails under CI).
 
 mod common;
+mod server_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -34,6 +35,35 @@ fn chromium() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
     path.exists().then_some(path)
+}
+
+/// Chromium's path when it, node and the npm packages the browser checks use are all
+/// there; otherwise says which is missing (see [`tool_missing`]) and gives `None`.
+fn browser_tools() -> Option<PathBuf> {
+    let Some(chromium) = chromium() else {
+        tool_missing("Debian's chromium (/usr/bin/chromium)");
+        return None;
+    };
+    if !on_path("node") {
+        tool_missing("node");
+        return None;
+    }
+    if !repo()
+        .join("node_modules/puppeteer-core/package.json")
+        .exists()
+        || !repo().join("node_modules/axe-core/axe.min.js").exists()
+    {
+        tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
+        return None;
+    }
+    Some(chromium)
+}
+
+/// The strings of a JSON array (none when it is not one).
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 fn on_path(program: &str) -> bool {
@@ -74,22 +104,7 @@ fn run_bounded(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
 /// With `CLAIMGRAPH_SCREENSHOTS=DIR` set, the first screen of the entity, claim and
 /// article pages is also saved there at both widths (how docs/screenshots/ is made).
 fn browser_report() -> Option<Value> {
-    let Some(chromium) = chromium() else {
-        tool_missing("Debian's chromium (/usr/bin/chromium)");
-        return None;
-    };
-    if !on_path("node") {
-        tool_missing("node");
-        return None;
-    }
-    if !repo()
-        .join("node_modules/puppeteer-core/package.json")
-        .exists()
-        || !repo().join("node_modules/axe-core/axe.min.js").exists()
-    {
-        tool_missing("npm packages puppeteer-core and axe-core in node_modules/");
-        return None;
-    }
+    let chromium = browser_tools()?;
     let site = seed_site();
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
@@ -323,4 +338,106 @@ fn walk_html(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// The SPARQL page on the live server, at 1280 and 390 px: the editor highlights and
+/// completes, a query runs, results show labels beside IRIs, the CSV link downloads the
+/// rows; and the search finds the Alibaba denial by "Unsinn", a word of its quote.
+#[test]
+fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
+    let Some(chromium) = browser_tools() else {
+        return;
+    };
+    let server = server_support::LiveServer::start(server_support::state(
+        server_support::seed_store(),
+        claimgraph::server::ServerConfig::default(),
+    ));
+    let shots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let (ok, stdout, stderr) = run_bounded(
+        Command::new("node")
+            .arg(repo().join("tests/browser/sparql-page.js"))
+            .arg(&server.base)
+            .arg(&shots)
+            .arg(&chromium),
+        Duration::from_secs(180),
+    );
+    assert!(ok, "the SPARQL page check failed:\n{stderr}");
+    let report: Vec<Value> = serde_json::from_str(&stdout).expect("JSON report");
+    for width in [1280, 390] {
+        let r = report
+            .iter()
+            .find(|r| r["width"] == width)
+            .unwrap_or_else(|| panic!("no report at {width} px"));
+        assert_eq!(r["errors"], serde_json::json!([]), "{width} px: {r}");
+        assert!(
+            r["highlighted"].as_u64().unwrap() > 0,
+            "keywords highlighted: {r}"
+        );
+        let hints: Vec<&str> = strings(&r["hints"]);
+        assert!(
+            hints.iter().any(|h| h.starts_with("cg:Denial")),
+            "{hints:?}"
+        );
+        assert!(
+            r["typed"].as_str().unwrap().contains("a cg:Denial }"),
+            "the completion was taken: {r}"
+        );
+        let shows = &r["shows"];
+        assert!(shows["url"].as_str().unwrap().starts_with("/sparql?query="));
+        let rows = shows["rows"].as_u64().unwrap();
+        assert!(rows >= 1, "the seed data's denials: {r}");
+        assert!(
+            shows["labelled"].as_u64().unwrap() >= rows,
+            "labels beside IRIs: {r}"
+        );
+        assert_eq!(
+            shows["overflow"], 0,
+            "{width} px: the page scrolls sideways"
+        );
+        let download = &r["download"];
+        assert_eq!(download["name"], "query-results.csv");
+        assert_eq!(download["head"][0], "entity,claim");
+        assert_eq!(download["lines"].as_u64().unwrap(), rows + 1, "{r}");
+        let serious: Vec<&Value> = r["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(serious.is_empty(), "{width} px: axe-core: {serious:#?}");
+        let shot = Path::new(r["screenshot"].as_str().unwrap());
+        assert!(std::fs::metadata(shot)
+            .map(|m| m.len() > 10_000)
+            .unwrap_or(false));
+    }
+    let search = &report
+        .iter()
+        .find(|r| r.get("search").is_some())
+        .expect("a search report")["search"];
+    assert_eq!(search["errors"], serde_json::json!([]), "{search}");
+    let hits: Vec<&str> = strings(&search["hits"]);
+    assert!(
+        hits.contains(&"id/claim/alibaba-pla-memo/alibaba-denies.html"),
+        "{search}"
+    );
+    assert!(
+        search["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["lang"] == "de" && q["text"].as_str().unwrap().contains("Unsinn")),
+        "{search}"
+    );
+    // Only what the search needed was loaded: the manifest, one terms shard, one block.
+    let loaded: Vec<&str> = strings(&search["loaded"]);
+    assert!(loaded.contains(&"/search/terms-un.js"), "{loaded:?}");
+    assert!(
+        loaded
+            .iter()
+            .filter(|p| p.starts_with("/search/terms-"))
+            .count()
+            == 1,
+        "{loaded:?}"
+    );
 }

@@ -4,8 +4,10 @@
 //! are not documents, it answers `303 See Other` to the document in the format the
 //! `Accept` header prefers: `/id/PATH.html` (the page), `.ttl`, `.jsonld`, `.nt`,
 //! `.rdf`, `.nq` or `.trig` (its description from [`crate::describe`]). Those document
-//! URLs answer directly. Unknown resources get 404, unacceptable types 406 with the
-//! list of what is on offer.
+//! URLs answer directly; `Accept: application/json` gets the JSON-LD, also from a
+//! page's `.html` address. An entity's claims are at `/id/PATH.claims.csv` and
+//! `.claims.json` (the site's files). Unknown resources get 404, unacceptable types 406
+//! with the list of what is on offer.
 
 use std::sync::Arc;
 
@@ -23,11 +25,13 @@ use super::{AppError, AppState};
 use crate::describe;
 
 /// The document formats of a resource: (media type, extension), the server's preference
-/// first (a client sending `*/*` gets Turtle; a browser asks for HTML explicitly).
+/// first (a client sending `*/*` gets Turtle; a browser asks for HTML explicitly). A
+/// client asking for plain `application/json` gets the JSON-LD document.
 pub const DOCUMENT_TYPES: &[(&str, &str)] = &[
     ("text/turtle", "ttl"),
     ("text/html", "html"),
     ("application/ld+json", "jsonld"),
+    ("application/json", "jsonld"),
     ("application/n-triples", "nt"),
     ("application/rdf+xml", "rdf"),
     ("application/n-quads", "nq"),
@@ -43,6 +47,10 @@ async fn resolve(
     Path(rest): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    // An entity's claims as CSV or JSON are site files beside its page.
+    if rest.ends_with(".claims.csv") || rest.ends_with(".claims.json") {
+        return serve_page(state, format!("id/{rest}")).await;
+    }
     let (stem, extension) = split_extension(&rest);
     let iri = NamedNode::new(
         state
@@ -52,10 +60,14 @@ async fn resolve(
             .into_string(),
     )
     .map_err(|_| AppError::NotFound(format!("/id/{rest} is not a resource IRI")))?;
-    if extension == Some("html") {
+    if extension == Some("html") && !wants_json(&headers) {
         // The page renders to nothing for an unknown resource (404), and a known one is
         // usually in the page cache: no store read first.
-        return serve_page(state, format!("id/{stem}.html")).await;
+        let mut response = serve_page(state, format!("id/{stem}.html")).await?;
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept"));
+        return Ok(response);
     }
     let known = {
         let iri = iri.clone();
@@ -70,6 +82,14 @@ async fn resolve(
         )));
     }
     match extension {
+        Some("html") => {
+            // A program that asks a page for JSON explicitly gets the resource's JSON-LD.
+            let mut response = description(state, iri, "application/ld+json").await?;
+            response
+                .headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept"));
+            Ok(response)
+        }
         Some(ext) => {
             let media_type = DOCUMENT_TYPES
                 .iter()
@@ -99,6 +119,14 @@ async fn resolve(
             Ok(response)
         }
     }
+}
+
+/// Whether `Accept` names JSON (`application/json` or JSON-LD) and prefers it to HTML.
+fn wants_json(headers: &HeaderMap) -> bool {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let offers = ["text/html", "application/ld+json", "application/json"];
+    negotiate::prefers(accept, "application/json", &offers)
+        || negotiate::prefers(accept, "application/ld+json", &offers)
 }
 
 /// `org/hikvision.ttl` -> (`org/hikvision`, Some("ttl")); only known extensions split

@@ -14,6 +14,7 @@
 //! starve pages, `/healthz` or the other queries, and a request that cannot get a slot
 //! or outruns the deadline gets 503 with `Retry-After`, never 500.
 
+pub mod conditional;
 pub mod error;
 pub mod linked_data;
 pub mod negotiate;
@@ -92,6 +93,8 @@ pub struct AppState {
     pages: PageCache,
     /// Worker processes for user queries (an on-disk store); `None`: they run here.
     workers: Option<worker::WorkerPool>,
+    /// When the data last changed (pages' `Last-Modified`); moved on by `--watch` imports.
+    pub data_clock: conditional::DataClock,
 }
 
 impl AppState {
@@ -108,6 +111,7 @@ impl AppState {
             store,
             config,
             site,
+            data_clock: conditional::DataClock::default(),
         })
     }
 
@@ -191,6 +195,8 @@ impl AppState {
     /// Tells the server the store has changed (an import while serving): cached pages
     /// are rendered afresh from now on.
     pub fn store_changed(&self) {
+        self.data_clock.touch();
+        self.site.data_changed();
         self.pages.invalidate();
         if let Some(workers) = &self.workers {
             workers.store_changed();
@@ -402,11 +408,18 @@ impl PageCache {
 /// The whole site: pages, `/sparql`, `/id/...`, `/.well-known/void`, `/healthz`.
 pub fn app(state: Arc<AppState>) -> Router {
     let body_limit = state.config.max_body_bytes;
-    Router::new()
-        .merge(sparql::router())
+    // Pages, linked data and VoID answer conditional requests (ETag, Last-Modified, 304).
+    let revalidated = Router::new()
         .merge(linked_data::router())
         .merge(void::router())
         .merge(pages::router())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state),
+            conditional::revalidate,
+        ));
+    Router::new()
+        .merge(sparql::router())
+        .merge(revalidated)
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::map_response(hardening_headers))

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 
@@ -31,6 +31,10 @@ async fn page(
     State(state): State<Arc<AppState>>,
     Path(path): Path<String>,
 ) -> Result<Response, AppError> {
+    // The static site's copy of the query page; live, the endpoint's own page runs queries.
+    if path == "sparql.html" {
+        return Ok(Redirect::to("/sparql").into_response());
+    }
     serve_page(state, path).await
 }
 

@@ -7,9 +7,15 @@
 //! server's time and size limits, in a query slot on a blocking thread, and is
 //! serialized there too. Results are negotiated by `Accept`: SPARQL JSON (default),
 //! XML, CSV, TSV for solutions and booleans; Turtle (default), N-Triples, JSON-LD and
-//! RDF/XML for CONSTRUCT and DESCRIBE; HTML for a browser. SPARQL Update is refused:
-//! the endpoint is read-only.
+//! RDF/XML for CONSTRUCT and DESCRIBE; HTML for a browser. A `format=` parameter
+//! (`json`, `xml`, `csv`, `tsv`, `ttl`, `nt`, `jsonld`, `rdf`) overrides `Accept` and
+//! makes the answer a download. SPARQL Update is refused: the endpoint is read-only.
+//!
+//! The browser's page ([`QueryPageBase`] plus a result) has a highlighting, completing
+//! editor, the project's prefixes, the saved queries as examples, and results as a table
+//! with each IRI's label beside it and download links for the same query.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,7 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use oxigraph::io::{RdfFormat, RdfSerializer};
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::Variable;
 use serde::Serialize;
@@ -28,6 +34,9 @@ use serde::Serialize;
 use super::negotiate;
 use super::{AppError, AppState};
 use crate::catalog::{self, Limits, Outcome, QueryContext};
+pub use crate::view::query_page::with_values;
+use crate::view::query_page::{QueryPageBase, DEFAULT_QUERY};
+use crate::view::Source;
 use crate::vocab;
 
 /// Media types for SELECT results, the default first.
@@ -58,19 +67,6 @@ pub const GRAPH_TYPES: &[&str] = &[
 ];
 const HTML: &str = "text/html";
 
-/// The example in the editor of an empty query page.
-const EXAMPLE_QUERY: &str = "# The prefixes cg:, schema:, prov:, oa:, rdf:, rdfs:, owl:, xsd:, skos:, dct: and wd: are predeclared.
-SELECT ?claim ?kind ?claimantLabel ?statement WHERE {
-  ?claim a ?class ;
-         cg:claimant ?claimant ;
-         cg:statement ?statement .
-  ?class rdfs:subClassOf* cg:Claim ; rdfs:label ?kind FILTER(lang(?kind) = \"en\")
-  OPTIONAL { ?claimant rdfs:label ?claimantLabel FILTER(lang(?claimantLabel) = \"en\") }
-}
-ORDER BY ?claim
-LIMIT 50
-";
-
 pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route("/sparql", get(query_get).post(query_post))
@@ -86,6 +82,8 @@ struct ProtocolParams {
     named_graphs: Vec<String>,
     /// The query page's "pick a saved query" link: `?example=NAME`.
     example: Option<String>,
+    /// The result format named in the URL (`format=csv`), overriding `Accept`.
+    format: Option<String>,
 }
 
 impl ProtocolParams {
@@ -97,6 +95,7 @@ impl ProtocolParams {
                 "default-graph-uri" => self.default_graphs.push(value.into_owned()),
                 "named-graph-uri" => self.named_graphs.push(value.into_owned()),
                 "example" => self.example = Some(value.into_owned()),
+                "format" => self.format = Some(value.into_owned()),
                 _ => {}
             }
         }
@@ -171,7 +170,7 @@ async fn query_post(
     params.add(raw.unwrap_or_default().as_bytes());
     let direct = match read_post_body(&headers, &body, &mut params) {
         Ok(direct) => direct,
-        Err(e) => return error_response(&state, e, &headers, String::new()),
+        Err(e) => return error_response(&state, e, &headers, String::new()).await,
     };
     respond(state, params, direct, &headers).await
 }
@@ -227,12 +226,12 @@ async fn respond(
     headers: &HeaderMap,
 ) -> Response {
     let query = match (direct, params.single_query()) {
-        (_, Err(e)) => return error_response(&state, e, headers, String::new()),
+        (_, Err(e)) => return error_response(&state, e, headers, String::new()).await,
         (Some(_), Ok(Some(_))) => {
             let e = AppError::BadRequest(
                 "a direct POST carries its query in the body; do not also send 'query='".into(),
             );
-            return error_response(&state, e, headers, String::new());
+            return error_response(&state, e, headers, String::new()).await;
         }
         (Some(q), Ok(None)) | (None, Ok(Some(q))) => q,
         (None, Ok(None)) => {
@@ -240,28 +239,56 @@ async fn respond(
                 return query_page(state, params.example.take()).await;
             }
             let e = AppError::BadRequest("no query: send query=... (GET or form POST) or a POST body of type application/sparql-query".into());
-            return error_response(&state, e, headers, String::new());
+            return error_response(&state, e, headers, String::new()).await;
         }
+    };
+    let requested = match params
+        .format
+        .as_deref()
+        .map(DownloadFormat::parse)
+        .transpose()
+    {
+        Ok(f) => f,
+        Err(e) => return error_response(&state, e, headers, query).await,
     };
     let context = match params.context(state.store.iris().base()) {
         Ok(c) => c,
-        Err(e) => return error_response(&state, e, headers, query),
+        Err(e) => return error_response(&state, e, headers, query).await,
     };
     let request = QueryRequest {
         query: query.clone(),
         context,
         accept: accept(headers).map(str::to_owned),
+        format: requested,
     };
     let started = Instant::now();
     let result = state.answer_query(request).await;
     match result {
-        Ok(Answer::Serialized(media_type, body)) => with_headers(StatusCode::OK, media_type, body),
+        Ok(Answer::Serialized(media_type, body)) => {
+            let mut response = with_headers(StatusCode::OK, media_type, body);
+            if let Some(format) = requested {
+                let disposition = format!(
+                    "attachment; filename=\"query-results.{}\"",
+                    format.extension(media_type)
+                );
+                response.headers_mut().insert(
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&disposition).expect("ASCII file name"),
+                );
+            }
+            response
+        }
         Ok(Answer::Page(outcome)) => {
             let elapsed = started.elapsed();
-            let page = QueryPage::new(&state, query, None).with_outcome(&state, &outcome, elapsed);
-            page.render(&state)
+            page_response(
+                state,
+                query,
+                Shown::Result(outcome, elapsed),
+                StatusCode::OK,
+            )
+            .await
         }
-        Err(e) => error_response(&state, e, headers, query),
+        Err(e) => error_response(&state, e, headers, query).await,
     }
 }
 
@@ -272,6 +299,8 @@ pub struct QueryRequest {
     pub context: QueryContext,
     /// The request's Accept header.
     pub accept: Option<String>,
+    /// The format named by `format=`, which overrides `Accept` (the answer is a download).
+    pub format: Option<DownloadFormat>,
 }
 
 /// What a query comes to: bytes in the negotiated media type, or (for a browser) the
@@ -289,9 +318,14 @@ pub fn answer_query(
     limits: Limits,
 ) -> Result<Answer, AppError> {
     let outcome = catalog::run_in(store, &request.query, &[], limits, &request.context)?;
-    let offers = offers_for(&outcome);
-    let media_type = negotiate::choose(request.accept.as_deref(), offers)
-        .ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?;
+    let media_type = match request.format {
+        Some(format) => format.media_type(&outcome)?,
+        None => {
+            let offers = offers_for(&outcome);
+            negotiate::choose(request.accept.as_deref(), offers)
+                .ok_or_else(|| AppError::NotAcceptable(offers.to_vec()))?
+        }
+    };
     if media_type == HTML {
         return Ok(Answer::Page(outcome));
     }
@@ -307,6 +341,96 @@ pub fn offers_for(outcome: &Outcome) -> &'static [&'static str] {
         Outcome::Table(_) => SOLUTION_TYPES,
         Outcome::Boolean(_) => BOOLEAN_TYPES,
         Outcome::Graph(_) => GRAPH_TYPES,
+    }
+}
+
+/// A result format named by the `format=` parameter (`json`, `csv`, `tsv`, `xml`, `ttl`,
+/// `nt`, `jsonld`, or a media type the endpoint offers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DownloadFormat {
+    Json,
+    Xml,
+    Csv,
+    Tsv,
+    Turtle,
+    NTriples,
+    JsonLd,
+    RdfXml,
+}
+
+impl DownloadFormat {
+    const NAMES: &'static str =
+        "json, xml, csv, tsv (SELECT and ASK), ttl, nt, jsonld, rdf (CONSTRUCT and DESCRIBE)";
+
+    pub fn parse(name: &str) -> Result<Self, AppError> {
+        let name = name.trim().to_ascii_lowercase();
+        Ok(match name.as_str() {
+            "json" | "srj" | "application/sparql-results+json" | "application/json" => {
+                DownloadFormat::Json
+            }
+            "xml" | "srx" | "application/sparql-results+xml" | "application/xml" => {
+                DownloadFormat::Xml
+            }
+            "csv" | "text/csv" => DownloadFormat::Csv,
+            "tsv" | "text/tab-separated-values" => DownloadFormat::Tsv,
+            "ttl" | "turtle" | "text/turtle" => DownloadFormat::Turtle,
+            "nt" | "ntriples" | "n-triples" | "application/n-triples" => DownloadFormat::NTriples,
+            "jsonld" | "json-ld" | "application/ld+json" => DownloadFormat::JsonLd,
+            "rdf" | "rdfxml" | "application/rdf+xml" => DownloadFormat::RdfXml,
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "format={name} is not a result format of this endpoint; use one of {}",
+                    Self::NAMES
+                )))
+            }
+        })
+    }
+
+    /// The media type this format takes for `outcome`. `json` and `xml` follow the
+    /// result: SPARQL results for a table or boolean, JSON-LD or RDF/XML for a graph.
+    pub fn media_type(self, outcome: &Outcome) -> Result<&'static str, AppError> {
+        use DownloadFormat::*;
+        let chosen = match (outcome, self) {
+            (Outcome::Table(_) | Outcome::Boolean(_), Json) => "application/sparql-results+json",
+            (Outcome::Table(_) | Outcome::Boolean(_), Xml) => "application/sparql-results+xml",
+            (Outcome::Table(_), Csv) => "text/csv",
+            (Outcome::Table(_), Tsv) => "text/tab-separated-values",
+            (Outcome::Graph(_), Turtle) => "text/turtle",
+            (Outcome::Graph(_), NTriples) => "application/n-triples",
+            (Outcome::Graph(_), Json | JsonLd) => "application/ld+json",
+            (Outcome::Graph(_), Xml | RdfXml) => "application/rdf+xml",
+            (Outcome::Table(_), _) => {
+                return Err(AppError::BadRequest(
+                    "a SELECT query answers in json, xml, csv or tsv; ttl, nt, jsonld and rdf are for CONSTRUCT and DESCRIBE".into(),
+                ))
+            }
+            (Outcome::Boolean(_), _) => {
+                return Err(AppError::BadRequest(
+                    "an ASK query answers in json or xml (CSV and TSV have no boolean form)"
+                        .into(),
+                ))
+            }
+            (Outcome::Graph(_), _) => {
+                return Err(AppError::BadRequest(
+                    "a CONSTRUCT or DESCRIBE query answers in ttl, nt, jsonld (or json) and rdf (or xml); csv and tsv are for SELECT".into(),
+                ))
+            }
+        };
+        Ok(chosen)
+    }
+
+    /// The file name extension of a download in `media_type`.
+    pub fn extension(self, media_type: &str) -> &'static str {
+        match media_type {
+            "application/sparql-results+json" => "json",
+            "application/sparql-results+xml" => "xml",
+            "text/csv" => "csv",
+            "text/tab-separated-values" => "tsv",
+            "text/turtle" => "ttl",
+            "application/n-triples" => "nt",
+            "application/ld+json" => "jsonld",
+            _ => "rdf",
+        }
     }
 }
 
@@ -332,8 +456,8 @@ fn with_headers(status: StatusCode, media_type: &'static str, body: Vec<u8>) -> 
 }
 
 /// A browser gets its error on the query page, with the query still in the editor.
-fn error_response(
-    state: &AppState,
+async fn error_response(
+    state: &Arc<AppState>,
     error: AppError,
     headers: &HeaderMap,
     query: String,
@@ -342,9 +466,13 @@ fn error_response(
         && !matches!(error, AppError::Internal(_))
     {
         let status = error.status();
-        let mut response = QueryPage::new(state, query, Some(error.to_string())).render(state);
-        *response.status_mut() = status;
-        return response;
+        return page_response(
+            Arc::clone(state),
+            query,
+            Shown::Error(error.to_string()),
+            status,
+        )
+        .await;
     }
     error.into_response()
 }
@@ -413,21 +541,17 @@ fn results_format(media_type: &str) -> Result<QueryResultsFormat, AppError> {
 // ---------------------------------------------------------------------------------
 // The query page
 
-/// The view model of the query page.
+/// How many rows of a result the page shows; the download links carry all of them.
+const PAGE_ROWS: usize = 1000;
+
+/// The view model of the query page: the editor, prefixes and examples
+/// ([`QueryPageBase`]), and a result or an error.
 #[derive(Serialize)]
 struct QueryPage {
-    query: String,
-    saved: Vec<SavedLink>,
+    #[serde(flatten)]
+    base: QueryPageBase,
     error: Option<String>,
     result: Option<ResultView>,
-}
-
-#[derive(Serialize)]
-struct SavedLink {
-    name: String,
-    title: String,
-    question: Option<u32>,
-    description: String,
 }
 
 #[derive(Serialize)]
@@ -437,99 +561,90 @@ struct ResultView {
     variables: Vec<String>,
     rows: Vec<Vec<Cell>>,
     boolean: Option<bool>,
+    /// Rows (or triples) in the result.
     count: usize,
+    /// Rows shown on the page (at most [`PAGE_ROWS`]).
+    shown: usize,
     elapsed_ms: u128,
+    downloads: Vec<DownloadLink>,
 }
 
-/// One result cell: its text, and a link where there is a page for it.
+/// A link to the same query's result as a file.
+#[derive(Serialize)]
+struct DownloadLink {
+    label: &'static str,
+    href: String,
+}
+
+/// One result cell: its text, and for an IRI a link and the resource's label.
 #[derive(Serialize, Default)]
 struct Cell {
     text: String,
     href: Option<String>,
+    /// The resource's label (`rdfs:label`, `skos:prefLabel`, `schema:name`, a headline
+    /// or a claim's statement), shown beside its IRI.
+    label: Option<String>,
     /// A literal's language or datatype, shown small beside it.
     note: Option<String>,
+    /// The literal's language, for the cell's `lang` attribute.
+    lang: Option<String>,
     /// Whether the link leaves this site.
     external: bool,
 }
 
-impl QueryPage {
-    fn new(state: &AppState, query: String, error: Option<String>) -> Self {
-        let saved = state
-            .catalog
-            .competency()
-            .into_iter()
-            .map(|q| SavedLink {
-                name: q.name.clone(),
-                title: q.title.clone(),
-                question: q.question,
-                description: q.description.clone(),
-            })
-            .collect();
-        QueryPage {
-            query,
-            saved,
-            error,
-            result: None,
+/// What the query page shows below the editor.
+enum Shown {
+    Nothing,
+    Error(String),
+    /// A result, and how long the query took.
+    Result(Outcome, std::time::Duration),
+}
+
+/// Renders the query page on a blocking thread (its examples and labels read the store).
+async fn page_response(
+    state: Arc<AppState>,
+    query: String,
+    shown: Shown,
+    status: StatusCode,
+) -> Response {
+    let rendered = state
+        .blocking(move |state| {
+            let src = Source::new(
+                &state.store,
+                &state.catalog,
+                state.store.iris(),
+                Some(state.config.query_timeout),
+            );
+            let mut page = QueryPage {
+                base: QueryPageBase::new(&src, Some(query.clone())),
+                error: None,
+                result: None,
+            };
+            match shown {
+                Shown::Nothing => {}
+                Shown::Error(message) => page.error = Some(message),
+                Shown::Result(outcome, elapsed) => {
+                    page.result = Some(result_view(state, &query, &outcome, elapsed))
+                }
+            }
+            Ok(page.render(state))
+        })
+        .await;
+    match rendered {
+        Ok(mut response) => {
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = status;
+            }
+            response
         }
+        Err(e) => e.into_response(),
     }
+}
 
-    fn with_outcome(
-        mut self,
-        state: &AppState,
-        outcome: &Outcome,
-        elapsed: std::time::Duration,
-    ) -> Self {
-        let cell = |t: &Term| cell_for(state, t);
-        let elapsed_ms = elapsed.as_millis();
-        self.result = Some(match outcome {
-            Outcome::Table(t) => ResultView {
-                kind: "table",
-                variables: t.variables.clone(),
-                rows: t
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .map(|c| c.as_ref().map(cell).unwrap_or_default())
-                            .collect()
-                    })
-                    .collect(),
-                boolean: None,
-                count: t.rows.len(),
-                elapsed_ms,
-            },
-            Outcome::Boolean(b) => ResultView {
-                kind: "boolean",
-                variables: vec![],
-                rows: vec![],
-                boolean: Some(*b),
-                count: 1,
-                elapsed_ms,
-            },
-            Outcome::Graph(triples) => ResultView {
-                kind: "graph",
-                variables: vec!["subject".into(), "predicate".into(), "object".into()],
-                rows: triples
-                    .iter()
-                    .map(|t| {
-                        vec![
-                            cell(&t.subject.clone().into()),
-                            cell(&t.predicate.clone().into()),
-                            cell(&t.object),
-                        ]
-                    })
-                    .collect(),
-                boolean: None,
-                count: triples.len(),
-                elapsed_ms,
-            },
-        });
-        self
-    }
-
+impl QueryPage {
     fn render(&self, state: &AppState) -> Response {
         let context = minijinja::context! {
-            root => "/", path => "sparql", title => "SPARQL query", alternates => Vec::<()>::new(),
+            root => "/", path => "sparql", title => "SPARQL query", alternates => Vec::<()>::new(), live => true,
             page => minijinja::Value::from_serialize(self),
         };
         match state.site.renderer().render("sparql.html", context) {
@@ -540,29 +655,179 @@ impl QueryPage {
     }
 }
 
-/// A term as the query page shows it: IRIs under the base link to their page here.
-fn cell_for(state: &AppState, term: &Term) -> Cell {
+fn result_view(
+    state: &AppState,
+    query: &str,
+    outcome: &Outcome,
+    elapsed: std::time::Duration,
+) -> ResultView {
+    let mut labels = Labels::new(state);
+    let mut cell = |t: &Term| cell_for(state, &mut labels, t);
+    let elapsed_ms = elapsed.as_millis();
+    let downloads = |formats: &[(&'static str, &str)]| -> Vec<DownloadLink> {
+        formats
+            .iter()
+            .map(|(label, format)| DownloadLink {
+                label,
+                href: format!(
+                    "/sparql?{}",
+                    form_urlencoded::Serializer::new(String::new())
+                        .append_pair("query", query)
+                        .append_pair("format", format)
+                        .finish()
+                ),
+            })
+            .collect()
+    };
+    match outcome {
+        Outcome::Table(t) => ResultView {
+            kind: "table",
+            variables: t.variables.clone(),
+            rows: t
+                .rows
+                .iter()
+                .take(PAGE_ROWS)
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.as_ref().map(&mut cell).unwrap_or_default())
+                        .collect()
+                })
+                .collect(),
+            boolean: None,
+            count: t.rows.len(),
+            shown: t.rows.len().min(PAGE_ROWS),
+            elapsed_ms,
+            downloads: downloads(&[
+                ("CSV", "csv"),
+                ("TSV", "tsv"),
+                ("SPARQL JSON", "json"),
+                ("SPARQL XML", "xml"),
+            ]),
+        },
+        Outcome::Boolean(b) => ResultView {
+            kind: "boolean",
+            variables: vec![],
+            rows: vec![],
+            boolean: Some(*b),
+            count: 1,
+            shown: 1,
+            elapsed_ms,
+            downloads: downloads(&[("SPARQL JSON", "json"), ("SPARQL XML", "xml")]),
+        },
+        Outcome::Graph(triples) => ResultView {
+            kind: "graph",
+            variables: vec!["subject".into(), "predicate".into(), "object".into()],
+            rows: triples
+                .iter()
+                .take(PAGE_ROWS)
+                .map(|t| {
+                    vec![
+                        cell(&t.subject.clone().into()),
+                        cell(&t.predicate.clone().into()),
+                        cell(&t.object),
+                    ]
+                })
+                .collect(),
+            boolean: None,
+            count: triples.len(),
+            shown: triples.len().min(PAGE_ROWS),
+            elapsed_ms,
+            downloads: downloads(&[
+                ("Turtle", "ttl"),
+                ("N-Triples", "nt"),
+                ("JSON-LD", "jsonld"),
+                ("RDF/XML", "rdf"),
+            ]),
+        },
+    }
+}
+
+/// The labels of the IRIs in a result, looked up once each in the default graph.
+struct Labels<'a> {
+    state: &'a AppState,
+    known: HashMap<String, Option<String>>,
+}
+
+impl<'a> Labels<'a> {
+    fn new(state: &'a AppState) -> Self {
+        Labels {
+            state,
+            known: HashMap::new(),
+        }
+    }
+
+    /// The English label of `iri`, else one in any language, from the first of
+    /// `rdfs:label`, `skos:prefLabel`, `schema:name`, `schema:headline`, `cg:statement`
+    /// that it has.
+    fn of(&mut self, iri: NamedNodeRef<'_>) -> Option<String> {
+        if let Some(label) = self.known.get(iri.as_str()) {
+            return label.clone();
+        }
+        let store = self.state.store.store();
+        let mut found = None;
+        for predicate in [
+            vocab::rdfs::LABEL,
+            vocab::skos::PREF_LABEL,
+            vocab::schema::NAME,
+            vocab::schema::HEADLINE,
+            vocab::cg::STATEMENT,
+        ] {
+            let mut any = None;
+            for quad in store
+                .quads_for_pattern(
+                    Some(iri.into()),
+                    Some(predicate),
+                    None,
+                    Some(GraphNameRef::DefaultGraph),
+                )
+                .flatten()
+            {
+                if let Term::Literal(l) = quad.object {
+                    if l.language() == Some("en") {
+                        any = Some(l.value().to_owned());
+                        break;
+                    }
+                    any.get_or_insert_with(|| l.value().to_owned());
+                }
+            }
+            if any.is_some() {
+                found = any;
+                break;
+            }
+        }
+        self.known.insert(iri.as_str().to_owned(), found.clone());
+        found
+    }
+}
+
+/// A term as the query page shows it: IRIs under the base link to their page here, and
+/// every IRI with a label shows it.
+fn cell_for(state: &AppState, labels: &mut Labels<'_>, term: &Term) -> Cell {
     match term {
         Term::NamedNode(n) => {
             let iri = n.as_str();
-            if let Some(path) = state.store.iris().path_of(iri) {
-                Cell {
-                    text: crate::store::compact(iri),
-                    href: Some(format!("/{path}")),
-                    ..Cell::default()
+            let ours = state.store.iris().path_of(iri);
+            // A resource of ours links to its page here; the ontology's terms (`cg:Claim`)
+            // are under the base too but have no page; other web IRIs link out.
+            let (href, external) = match ours {
+                Some(path) if path.starts_with("id/") => (Some(format!("/{path}")), false),
+                None if iri.starts_with("http://") || iri.starts_with("https://") => {
+                    (Some(iri.to_owned()), true)
                 }
-            } else if iri.starts_with("http://") || iri.starts_with("https://") {
-                Cell {
-                    text: crate::store::compact(iri),
-                    href: Some(iri.to_owned()),
-                    external: true,
-                    ..Cell::default()
-                }
-            } else {
-                Cell {
-                    text: iri.to_owned(),
-                    ..Cell::default()
-                }
+                _ => (None, false),
+            };
+            let compact = crate::store::compact(iri);
+            Cell {
+                // Our resources in full (their path is the point); vocabulary terms prefixed.
+                text: if href.is_some() && !external || compact == iri {
+                    format!("<{iri}>")
+                } else {
+                    compact
+                },
+                href,
+                label: labels.of(n.as_ref()),
+                external,
+                ..Cell::default()
             }
         }
         Term::BlankNode(b) => Cell {
@@ -578,6 +843,7 @@ fn cell_for(state: &AppState, term: &Term) -> Cell {
             Cell {
                 text: l.value().to_owned(),
                 note,
+                lang: l.language().map(str::to_owned),
                 ..Cell::default()
             }
         }
@@ -589,12 +855,17 @@ fn cell_for(state: &AppState, term: &Term) -> Cell {
     }
 }
 
-/// The query page: the editor holds the example, or the picked saved query with its
-/// example parameters bound by a trailing VALUES clause (terms written by Oxigraph,
-/// so a parameter value cannot change the query's shape).
+/// The query page: the editor holds the default example, or the picked saved query with
+/// its example parameters bound by a trailing VALUES clause.
 async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
     let Some(name) = example else {
-        return QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), None).render(&state);
+        return page_response(
+            state,
+            DEFAULT_QUERY.to_owned(),
+            Shown::Nothing,
+            StatusCode::OK,
+        )
+        .await;
     };
     let picked = state
         .blocking(move |state| {
@@ -609,30 +880,16 @@ async fn query_page(state: Arc<AppState>, example: Option<String>) -> Response {
         })
         .await;
     match picked {
-        Ok(text) => QueryPage::new(&state, text, None).render(&state),
+        Ok(text) => page_response(state, text, Shown::Nothing, StatusCode::OK).await,
         Err(e) => {
             let status = e.status();
-            let mut response =
-                QueryPage::new(&state, EXAMPLE_QUERY.to_owned(), Some(e.to_string()))
-                    .render(&state);
-            *response.status_mut() = status;
-            response
+            page_response(
+                state,
+                DEFAULT_QUERY.to_owned(),
+                Shown::Error(e.to_string()),
+                status,
+            )
+            .await
         }
     }
-}
-
-/// `text` with a trailing `VALUES` clause binding `bindings`: what any SPARQL client
-/// sends to run a parameterised query on a standard endpoint.
-pub fn with_values(text: &str, bindings: &[(Variable, Term)]) -> String {
-    if bindings.is_empty() {
-        return text.to_owned();
-    }
-    let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
-    let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
-    format!(
-        "{}\nVALUES ({}) {{ ({}) }}\n",
-        text.trim_end(),
-        vars.join(" "),
-        terms.join(" ")
-    )
 }

@@ -3,17 +3,20 @@
 //! The counts come from two internal saved queries (`queries/void-stats.rq`,
 //! `queries/void-classes.rq`); the rest says where things are: the SPARQL endpoint on
 //! this server, the IRI space of the dataset's resources, the vocabularies it uses and
-//! the RDF syntaxes it answers in. Turtle by default, or N-Triples, JSON-LD, RDF/XML.
+//! the RDF syntaxes it answers in. Turtle by default, or N-Triples, JSON-LD, RDF/XML by
+//! `Accept` or `?format=ttl|nt|jsonld|rdf`; a browser (which asks for HTML) gets the same
+//! description as a page (`templates/void.html`).
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use oxigraph::io::RdfFormat;
 use oxigraph::model::{BlankNode, GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use serde::Serialize;
 
 use super::negotiate;
 use super::{AppError, AppState};
@@ -33,14 +36,43 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new().route("/.well-known/void", get(void_document))
 }
 
+/// The `?format=` names of the offers, in their order.
+const FORMAT_NAMES: &[(&str, &str)] = &[
+    ("ttl", "Turtle"),
+    ("nt", "N-Triples"),
+    ("jsonld", "JSON-LD"),
+    ("rdf", "RDF/XML"),
+];
+
 async fn void_document(
     State(state): State<Arc<AppState>>,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let media_type = negotiate::choose(accept, OFFERS)
-        .ok_or_else(|| AppError::NotAcceptable(OFFERS.to_vec()))?;
+    let format = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
     let origin = origin(&headers);
+    let media_type = match format {
+        Some(name) => FORMAT_NAMES
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| OFFERS[i])
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "format={name} is not offered; use ttl, nt, jsonld or rdf"
+                ))
+            })?,
+        None => {
+            let mut with_html = OFFERS.to_vec();
+            with_html.push(HTML);
+            if negotiate::prefers(accept, HTML, &with_html) {
+                return void_page(state, origin).await;
+            }
+            negotiate::choose(accept, OFFERS).ok_or(AppError::NotAcceptable(with_html))?
+        }
+    };
     let body = state
         .blocking(move |state| {
             let quads = description(state, &origin)?;
@@ -81,6 +113,105 @@ fn origin(headers: &HeaderMap) -> String {
     } else {
         "http://127.0.0.1".to_owned()
     }
+}
+
+const HTML: &str = "text/html";
+
+/// The VoID description as a page for a person.
+#[derive(Serialize, Default)]
+struct VoidPage {
+    title: String,
+    description: String,
+    endpoint: String,
+    uri_space: String,
+    vocabularies: Vec<String>,
+    features: Vec<String>,
+    /// (what, how many), from the statistics.
+    counts: Vec<(String, String)>,
+    /// (class, instances), most first.
+    classes: Vec<(String, String)>,
+    downloads: Vec<(&'static str, String)>,
+}
+
+async fn void_page(state: Arc<AppState>, origin: String) -> Result<Response, AppError> {
+    let html = state
+        .blocking(move |state| {
+            let quads = description(state, &origin)?;
+            let page = void_view(&quads);
+            let context = minijinja::context! {
+                root => "/", path => ".well-known/void", title => "Dataset description (VoID)",
+                alternates => Vec::<()>::new(), page => minijinja::Value::from_serialize(&page),
+            };
+            state
+                .site
+                .renderer()
+                .render("void.html", context)
+                .map_err(|e| AppError::internal(format!("rendering templates/void.html: {e:#}")))
+        })
+        .await?;
+    let mut response = (StatusCode::OK, html).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// Reads the page's facts back from the VoID triples, so page and RDF never disagree.
+fn void_view(quads: &[Quad]) -> VoidPage {
+    let shown = |t: &Term| match t {
+        Term::Literal(l) => l.value().to_owned(),
+        Term::NamedNode(n) => crate::store::compact(n.as_str()),
+        other => other.to_string(),
+    };
+    let mut page = VoidPage {
+        downloads: FORMAT_NAMES
+            .iter()
+            .map(|(name, label)| (*label, format!("/.well-known/void?format={name}")))
+            .collect(),
+        ..VoidPage::default()
+    };
+    let dataset_predicate = |q: &Quad| matches!(&q.subject, NamedOrBlankNode::NamedNode(n) if n.as_str().ends_with("#dataset"));
+    for q in quads.iter().filter(|q| dataset_predicate(q)) {
+        let local = q.predicate.as_str();
+        let value = shown(&q.object);
+        match local.rsplit(['#', '/']).next().unwrap_or(local) {
+            "title" => page.title = value,
+            "description" => page.description = value,
+            "sparqlEndpoint" => page.endpoint = value,
+            "uriSpace" => page.uri_space = value,
+            "vocabulary" => page.vocabularies.push(value),
+            "feature" => {
+                let name = value.rsplit('/').next().unwrap_or(&value);
+                page.features.push(match name {
+                    "RDF_XML" => "RDF/XML".to_owned(),
+                    other => other.replace('_', " "),
+                })
+            }
+            "classPartition" | "type" => {}
+            name => page.counts.push((name.to_owned(), value)),
+        }
+    }
+    for q in quads
+        .iter()
+        .filter(|q| q.predicate.as_str() == format!("{VOID}class"))
+    {
+        let count = quads
+            .iter()
+            .find(|c| c.subject == q.subject && c.predicate.as_str() == format!("{VOID}entities"))
+            .map(|c| shown(&c.object))
+            .unwrap_or_default();
+        page.classes.push((shown(&q.object), count));
+    }
+    page.classes.sort_by(|a, b| {
+        b.1.parse::<u64>()
+            .unwrap_or(0)
+            .cmp(&a.1.parse::<u64>().unwrap_or(0))
+            .then(a.0.cmp(&b.0))
+    });
+    page
 }
 
 fn term(local: &str) -> NamedNode {
@@ -188,9 +319,11 @@ fn description(state: &AppState, origin: &str) -> Result<Vec<Quad>, AppError> {
                 "queries/void-classes.rq must select ?class and ?entities",
             ));
         };
-        for row in &t.rows {
+        for (i, row) in t.rows.iter().enumerate() {
             if let (Some(Some(class)), Some(Some(count))) = (row.get(ci), row.get(ni)) {
-                let partition: NamedOrBlankNode = BlankNode::default().into();
+                // Numbered, not random, so the same data gives the same bytes (and ETag).
+                let partition: NamedOrBlankNode =
+                    BlankNode::new_unchecked(format!("partition{i}")).into();
                 add(d.clone(), term("classPartition"), partition.clone().into());
                 add(partition.clone(), term("class"), class.clone());
                 add(partition, term("entities"), count.clone());

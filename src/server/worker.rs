@@ -48,6 +48,7 @@ pub struct WireRequest {
     default_graphs: Option<Vec<String>>,
     named_graphs: Option<Vec<String>>,
     accept: Option<String>,
+    format: Option<sparql::DownloadFormat>,
     timeout_ms: u64,
     max_rows: usize,
 }
@@ -81,6 +82,7 @@ impl WireRequest {
             default_graphs: iris(&request.context.default_graphs),
             named_graphs: iris(&request.context.named_graphs),
             accept: request.accept.clone(),
+            format: request.format,
             timeout_ms: limits.timeout.map_or(0, |t| t.as_millis() as u64),
             max_rows: limits.max_rows.unwrap_or(usize::MAX),
         }
@@ -102,6 +104,7 @@ impl WireRequest {
                 named_graphs: iris(self.named_graphs),
             },
             accept: self.accept,
+            format: self.format,
         };
         (request, limits)
     }

@@ -1,6 +1,6 @@
-//! The index views: the home page, one list per kind of resource, the saved queries
-//! with their results, and the offline search index. The lists also tell the site
-//! which pages exist.
+//! The index views: the home page, one list per kind of resource, and the saved
+//! queries with their results. The lists also tell the site which pages exist (and
+//! feed the search index, [`super::search`]).
 //!
 //! Data: `page-counts`, `page-entities`, `page-articles`, `page-claims`,
 //! `page-documents`, and every competency query of the catalog (run with its example
@@ -359,67 +359,4 @@ fn cell_link(src: &Source<'_>, cell: Option<&Term>) -> Result<Link, RenderError>
             label: String::new(),
         }),
     }
-}
-
-/// One entry of the offline search index (short keys keep the file small).
-#[derive(Debug, Clone, Serialize)]
-pub struct SearchEntry {
-    /// The title shown.
-    pub t: String,
-    /// More words to match (aliases, German label, claimant).
-    pub d: String,
-    /// The kind shown beside the title.
-    pub k: String,
-    /// The page, relative to the site root.
-    pub u: String,
-}
-
-pub fn search_index(src: &Source<'_>) -> Result<Vec<SearchEntry>, RenderError> {
-    let mut out = Vec::new();
-    for e in entities(src)? {
-        if let Some(u) = e.href {
-            let d = [
-                e.label_de.unwrap_or_default(),
-                e.aliases.unwrap_or_default(),
-            ]
-            .join(" · ");
-            out.push(SearchEntry {
-                t: e.label,
-                d,
-                k: e.kind,
-                u,
-            });
-        }
-    }
-    for a in articles(src)? {
-        if let Some(u) = a.href {
-            out.push(SearchEntry {
-                t: a.title,
-                d: a.publisher.unwrap_or_default(),
-                k: "article".into(),
-                u,
-            });
-        }
-    }
-    for d in documents(src)? {
-        if let Some(u) = d.href {
-            out.push(SearchEntry {
-                t: d.title,
-                d: d.author.unwrap_or_default(),
-                k: d.kind.unwrap_or_else(|| "document".into()),
-                u,
-            });
-        }
-    }
-    for c in claims(src)? {
-        if let Some(u) = c.href {
-            out.push(SearchEntry {
-                t: c.statement,
-                d: c.claimant,
-                k: c.kind,
-                u,
-            });
-        }
-    }
-    Ok(out)
 }

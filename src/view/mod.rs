@@ -8,12 +8,15 @@
 //! views live in the submodules; the static site and the server both call them.
 
 pub mod article;
+pub mod cite;
 pub mod claim;
 pub mod diagram;
 pub mod document;
 pub mod entity;
 pub mod index;
 pub mod lang;
+pub mod query_page;
+pub mod search;
 pub mod status;
 pub mod text;
 
