@@ -130,7 +130,8 @@ impl Site {
         &self.renderer
     }
 
-    fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
+    /// The read side of the pages: what every view model reads the store through.
+    pub fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
         Source::new(
             store,
             &self.catalog,

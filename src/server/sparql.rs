@@ -36,7 +36,6 @@ use super::{AppError, AppState};
 use crate::catalog::{self, Limits, Outcome, QueryContext};
 pub use crate::view::query_page::with_values;
 use crate::view::query_page::{QueryPageBase, DEFAULT_QUERY};
-use crate::view::Source;
 use crate::vocab;
 
 /// Media types for SELECT results, the default first.
@@ -609,12 +608,7 @@ async fn page_response(
 ) -> Response {
     let rendered = state
         .blocking(move |state| {
-            let src = Source::new(
-                &state.store,
-                &state.catalog,
-                state.store.iris(),
-                Some(state.config.query_timeout),
-            );
+            let src = state.site.source(&state.store);
             let mut page = QueryPage {
                 base: QueryPageBase::new(&src, Some(query.clone())),
                 error: None,

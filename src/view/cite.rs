@@ -30,11 +30,11 @@ pub fn citation(page: &ClaimPage) -> Citation {
     let found_in = match &page.document {
         Some(document) if document.label != page.article.label => format!(
             "{} in {}, relayed by {}",
-            capitalised(&page.kind),
+            capitalised(&page.kind.label),
             document.label,
             page.article.label
         ),
-        _ => format!("{} in {}", capitalised(&page.kind), page.article.label),
+        _ => format!("{} in {}", capitalised(&page.kind.label), page.article.label),
     };
     let text = format!(
         "{} ({}). “{}” {} {}. {}",
