@@ -171,7 +171,7 @@ fn attacker_process() {
             let path = [
                 "/claims.html",
                 "/sitemap.xml",
-                "/search-index.json",
+                "/search/index.js",
                 "/documents.html",
             ][i % 4];
             status(client().get(&format!("{base}{path}")))
@@ -214,7 +214,7 @@ fn no_request_kills_the_server_and_health_and_pages_stay_fast() {
     for path in [
         "/claims.html",
         "/sitemap.xml",
-        "/search-index.json",
+        "/search/index.js",
         "/documents.html",
         "/id/org/hikvision.html",
     ] {

@@ -344,7 +344,7 @@ async fn many_clients_on_a_listing_share_one_render() {
             let path = [
                 "/claims.html",
                 "/sitemap.xml",
-                "/search-index.json",
+                "/search/index.js",
                 "/articles.html",
             ][i % 4];
             tokio::spawn(async move { (path, get(&app, path, None).await) })

@@ -66,7 +66,7 @@ pub fn citation(page: &ClaimPage) -> Citation {
     let mut csl = serde_json::json!({
         "id": key,
         "type": "entry",
-        "genre": page.kind,
+        "genre": page.kind.label,
         "title": page.statement,
         "author": [{ "literal": page.claimant.label }],
         "container-title": CONTAINER,
