@@ -276,7 +276,14 @@ fn known_types(names: &[String]) -> Vec<&'static str> {
 pub struct KillSwitch(Arc<Mutex<Child>>);
 
 impl KillSwitch {
+    /// Sends the worker SIGKILL and returns at once; the thread talking to it sees its
+    /// output end and reaps it.
     pub fn kill(&self) {
+        let _ = self.0.lock().unwrap_or_else(|e| e.into_inner()).kill();
+    }
+
+    /// Kills the worker and waits until it is gone.
+    fn retire(self) {
         let mut child = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let _ = child.kill();
         let _ = child.wait();
@@ -320,7 +327,7 @@ impl WorkerPool {
     fn retire_idle(&self) {
         let idle = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
         for worker in idle {
-            KillSwitch(worker.child).kill();
+            KillSwitch(worker.child).retire();
         }
     }
 
@@ -360,7 +367,7 @@ impl WorkerPool {
                 if failed {
                     // Perhaps the worker's read-only view lost a file to the writer's
                     // compaction: a fresh worker serves the next query.
-                    KillSwitch(Arc::clone(&worker.child)).kill();
+                    KillSwitch(Arc::clone(&worker.child)).retire();
                 } else {
                     self.give_back(worker);
                 }
@@ -394,7 +401,7 @@ impl WorkerPool {
                 return Ok(worker);
             }
             let _ = worker.stdin.flush();
-            KillSwitch(worker.child).kill();
+            KillSwitch(worker.child).retire();
         }
         drop(idle);
         self.spawn()
@@ -407,7 +414,7 @@ impl WorkerPool {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(worker);
         } else {
-            KillSwitch(worker.child).kill();
+            KillSwitch(worker.child).retire();
         }
     }
 
@@ -437,6 +444,7 @@ impl WorkerPool {
             .map_err(|e| AppError::internal(format!("cannot start a query worker: {e}")))?;
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             let _ = child.kill();
+            let _ = child.wait();
             return Err(AppError::internal("a query worker has no pipes"));
         };
         Ok(Worker {
