@@ -384,7 +384,19 @@ fn run(cli: Cli) -> Result<()> {
             cmd_serve(store, *addr, config, data, watch.as_deref(), workers)
         }
         Command::QueryWorker => {
-            let store = open_store_read_only(&cli)?;
+            // Right after an import the writer compacts, and a read-only open can find
+            // a file gone between reading the manifest and the file: try again shortly.
+            let mut attempts = 0;
+            let store = loop {
+                match open_store_read_only(&cli) {
+                    Ok(store) => break store,
+                    Err(_) if attempts < 20 => {
+                        attempts += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(e) => return Err(e),
+                }
+            };
             let served = claimgraph::query_guard::on_query_stack(|| {
                 server::worker::serve_requests(
                     &store,

@@ -126,9 +126,9 @@ impl AppState {
     }
 
     /// Runs user queries in worker processes that are killed at the deadline (see
-    /// [`worker`]); a few are started at once.
+    /// [`worker`]); one per query slot is started at once.
     pub fn with_query_workers(mut self, pool: worker::WorkerPool) -> Self {
-        pool.warm_up(self.config.max_concurrent_queries.min(2));
+        pool.warm_up(self.config.max_concurrent_queries);
         self.workers = Some(pool);
         self
     }

@@ -192,81 +192,105 @@ pub fn fetch(request: ureq::Request) -> (u16, String, String) {
 // ---------------------------------------------------------------------------------
 // Hostile queries (issue 15), shared by the hardening and abuse tests
 
-/// The shapes that overflowed the query thread's stack before (issue 15), each well
-/// past the old breaking point.
-pub fn nested_queries() -> Vec<(&'static str, String)> {
+/// The recursive shapes of SPARQL, each nested `nesting` levels deep (the ones that
+/// take two brackets a level, half as deep) or chained `chain` times.
+pub fn recursive_shapes(nesting: usize, chain: usize) -> Vec<(String, String)> {
     let nest = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+    let half = nesting / 2;
     vec![
         (
-            "FILTER NOT EXISTS x200",
+            format!("FILTER NOT EXISTS x{nesting}"),
             format!(
                 "SELECT * WHERE {{ ?s ?p ?o {} }}",
-                nest("FILTER NOT EXISTS { ?s ?p ?o ", "}", 200)
+                nest("FILTER NOT EXISTS { ?s ?p ?o ", "}", nesting)
             ),
         ),
         (
-            "OPTIONAL x200",
+            format!("OPTIONAL x{nesting}"),
             format!(
                 "SELECT * WHERE {{ ?s ?p ?o {} }}",
-                nest("OPTIONAL { ?s ?p ?o ", "}", 200)
+                nest("OPTIONAL { ?s ?p ?o ", "}", nesting)
             ),
         ),
         (
-            "MINUS x200",
+            format!("MINUS x{nesting}"),
             format!(
                 "SELECT * WHERE {{ ?s ?p ?o {} }}",
-                nest("MINUS { ?s ?p ?o ", "}", 200)
+                nest("MINUS { ?s ?p ?o ", "}", nesting)
             ),
         ),
         (
-            "sub-SELECT x200",
+            format!("sub-SELECT x{half}"),
             format!(
                 "SELECT * WHERE {}",
-                nest("{ SELECT * WHERE ", "}", 200).replace("WHERE }", "WHERE { ?s ?p ?o } }")
+                nest("{ SELECT * WHERE ", "}", half).replace("WHERE }", "WHERE { ?s ?p ?o } }")
             ),
         ),
         (
-            "{} x10000 nested",
-            format!("SELECT * WHERE {}", nest("{", "}", 10_000)),
-        ),
-        (
-            "() x10000",
+            format!("EXISTS in FILTER x{half}"),
             format!(
-                "SELECT * WHERE {{ FILTER {} }}",
-                nest("(", ")", 10_000).replace("()", "(1)")
+                "SELECT * WHERE {{ ?s ?p ?o {} }}",
+                nest("FILTER(EXISTS { ?s ?p ?o ", "})", half)
             ),
         ),
         (
-            "{ } x10000 in a row",
+            format!("() x{nesting}"),
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o FILTER {} }}",
+                nest("(", ")", nesting).replace("()", "(?o)")
+            ),
+        ),
+        (
+            format!("UNION x{chain}"),
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                vec!["{ ?s ?p ?o }"; chain].join(" UNION ")
+            ),
+        ),
+        (
+            format!("|| x{chain}"),
+            format!(
+                "SELECT * WHERE {{ ?s ?p ?o FILTER(?o = 1{}) }}",
+                " || ?o = 1".repeat(chain)
+            ),
+        ),
+        (
+            format!("path | x{chain}"),
+            format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "|cg:p".repeat(chain)),
+        ),
+    ]
+}
+
+/// The shapes that overflowed the query thread's stack before (issue 15), each well
+/// past the old breaking point, and some that are deep without any nesting.
+pub fn nested_queries() -> Vec<(String, String)> {
+    let mut queries = recursive_shapes(200, 10_000);
+    queries.extend([
+        (
+            "{} x10000 nested".to_owned(),
+            format!(
+                "SELECT * WHERE {}{}",
+                "{".repeat(10_000),
+                "}".repeat(10_000)
+            ),
+        ),
+        (
+            "groups x10000 in a row".to_owned(),
             format!(
                 "SELECT * WHERE {{ {} }}",
                 "{ ?s ?p ?o FILTER(?o) } ".repeat(10_000)
             ),
         ),
         (
-            "UNION x10000",
-            format!(
-                "SELECT * WHERE {{ {} }}",
-                vec!["{}"; 10_000].join(" UNION ")
-            ),
-        ),
-        (
-            "|| x10000",
-            format!("ASK {{ FILTER(true{}) }}", " || true".repeat(10_000)),
-        ),
-        (
-            "path | x10000",
-            format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "|cg:p".repeat(10_000)),
-        ),
-        (
-            "path / x10000",
+            "path / x10000".to_owned(),
             format!("SELECT * WHERE {{ ?s cg:p{} ?o }}", "/cg:p".repeat(10_000)),
         ),
         (
-            "! x10000",
+            "! x10000".to_owned(),
             format!("ASK {{ FILTER({}true) }}", "!".repeat(10_000)),
         ),
-    ]
+    ]);
+    queries
 }
 
 pub fn values_block(var: &str, n: usize) -> String {
