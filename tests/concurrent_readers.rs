@@ -11,51 +11,16 @@ mod common;
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::TestStore;
+use common::{claimgraph_at as claimgraph, count_at, TestStore};
 
 /// Imports of alternating corpora (same article ids, other content), so every import
 /// replaces every article and re-derives every status while readers read.
 const IMPORTS: usize = 3;
 const ARTICLES: usize = 40;
-
-fn claimgraph(store: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("claimgraph"));
-    c.arg("--store")
-        .arg(store)
-        .env_remove("CLAIMGRAPH_STORE")
-        .env_remove("CLAIMGRAPH_BASE")
-        .current_dir(common::repo());
-    c
-}
-
-fn query(store: &Path, text: &str) -> Result<String, String> {
-    use std::io::Write;
-    let mut child = claimgraph(store)
-        .args(["query", "-", "--format", "csv"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
 
 #[test]
 fn readers_survive_a_concurrent_import_and_never_see_claims_without_status() {
@@ -107,20 +72,12 @@ fn readers_survive_a_concurrent_import_and_never_see_claims_without_status() {
         if !stats.status.success() {
             errors.push(format!("stats: {}", String::from_utf8_lossy(&stats.stderr)));
         }
-        match query(
+        match count_at(
             &store,
             "SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim FILTER NOT EXISTS { ?c cg:status ?s } }",
         ) {
-            Ok(csv) => {
-                let n: usize = csv
-                    .lines()
-                    .nth(1)
-                    .and_then(|l| l.trim().parse().ok())
-                    .unwrap_or(usize::MAX);
-                if n != 0 {
-                    errors.push(format!("query saw {n} claim(s) without a status"));
-                }
-            }
+            Ok(0) => {}
+            Ok(n) => errors.push(format!("query saw {n} claim(s) without a status")),
             Err(e) => errors.push(format!("query: {e}")),
         }
         reads += 1;

@@ -13,35 +13,13 @@ mod common;
 mod corpus;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::TestStore;
+use common::{claimgraph_at as claimgraph, count_at, run_at as run, TestStore};
 
 const KILLS: usize = 20;
 const ARTICLES: usize = 20;
-
-fn claimgraph(store: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("claimgraph"));
-    c.arg("--store")
-        .arg(store)
-        .env_remove("CLAIMGRAPH_STORE")
-        .env_remove("CLAIMGRAPH_BASE")
-        .current_dir(common::repo());
-    c
-}
-
-fn run(store: &Path, args: &[&str]) -> (i32, String) {
-    let out = claimgraph(store).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
 
 /// The store's content as sorted N-Quads lines.
 fn dump(store: &Path) -> Vec<String> {
@@ -64,31 +42,11 @@ fn dump(store: &Path) -> Vec<String> {
 }
 
 fn claims_without_status(store: &Path) -> usize {
-    let out = claimgraph(store)
-        .args(["query", "-", "--format", "csv"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(
-                b"SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim FILTER NOT EXISTS { ?c cg:status ?s } }",
-            )?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .nth(1)
-        .and_then(|l| l.trim().parse().ok())
-        .expect("a count")
+    count_at(
+        store,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim FILTER NOT EXISTS { ?c cg:status ?s } }",
+    )
+    .unwrap()
 }
 
 /// A small deterministic generator of kill delays (no dependency for one number).

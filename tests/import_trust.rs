@@ -28,31 +28,10 @@ quote = "Something is said."
     )
 }
 
-fn count(store: &TestStore, query: &str) -> usize {
-    let out = store
-        .cmd()
-        .args(["query", "-", "--format", "csv"])
-        .write_stdin(query)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .nth(1)
-        .and_then(|l| l.trim().parse().ok())
-        .expect("a count")
-}
-
 fn entity_count(store: &TestStore, slug: &str) -> usize {
-    count(
-        store,
-        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ ?e a cg:Entity ; cg:slug \"{slug}\" }}"),
-    )
+    store.count(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ ?e a cg:Entity ; cg:slug \"{slug}\" }}"
+    ))
 }
 
 fn import_output(store: &TestStore, paths: &[&Path]) -> (i32, String) {
@@ -122,10 +101,9 @@ fn two_sheets_with_one_article_id_are_refused_naming_both() {
     assert!(out.contains("is also defined by"), "{out}");
     assert!(out.contains("imported 1 article(s)"), "{out}");
     let articles = |id: &str| {
-        count(
-            &store,
-            &format!("SELECT (COUNT(*) AS ?n) WHERE {{ ?a a cg:Article ; cg:slug \"{id}\" }}"),
-        )
+        store.count(&format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ ?a a cg:Article ; cg:slug \"{id}\" }}"
+        ))
     };
     assert_eq!(articles("same-id"), 0);
     assert_eq!(articles("other-id"), 1);
@@ -250,18 +228,6 @@ fn an_rdf_file_over_the_size_cap_is_refused() {
     assert!(out.contains("huge.nt: larger than the 64 MiB"), "{out}");
 }
 
-fn run(store: &TestStore, args: &[&str]) -> (i32, String) {
-    let out = store.cmd().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
 #[test]
 fn verify_and_check_fail_on_a_second_content_hash() {
     use claimgraph::graph::{Iris, DEFAULT_BASE};
@@ -271,7 +237,7 @@ fn verify_and_check_fail_on_a_second_content_hash() {
 
     let store = TestStore::new();
     store.import(&[&repo().join("data")]);
-    assert_eq!(run(&store, &["verify"]).0, 0);
+    assert_eq!(store.run(&["verify"]).0, 0);
     let article = "alibaba-pla-memo";
     let iris = Iris::new(DEFAULT_BASE).unwrap();
     let article_iri = iris.article(article);
@@ -298,7 +264,7 @@ fn verify_and_check_fail_on_a_second_content_hash() {
         writer.publish().unwrap();
     }
     // The forged statement is caught; the forger learns the hash it now has...
-    let (code, out) = run(&store, &["verify"]);
+    let (code, out) = store.run(&["verify"]);
     assert_eq!(code, 1, "{out}");
     let new_hash = out
         .split("ledger hashes to ")
@@ -317,13 +283,13 @@ fn verify_and_check_fail_on_a_second_content_hash() {
         );
         writer.publish().unwrap();
     }
-    let (code, out) = run(&store, &["verify"]);
+    let (code, out) = store.run(&["verify"]);
     assert_eq!(code, 1, "verify must not pass on two hashes: {out}");
     assert!(
         out.contains(&format!("MISMATCH  {article}: 2 content hashes recorded")),
         "{out}"
     );
-    let (code, out) = run(&store, &["check"]);
+    let (code, out) = store.run(&["check"]);
     assert_eq!(code, 1, "check must not pass on two hashes: {out}");
     assert!(
         out.contains("cg:contentHash") || out.contains("content hash"),
@@ -336,26 +302,20 @@ fn an_article_imported_from_a_machine_draft_verifies() {
     let store = TestStore::new();
     store.import(&[&repo().join("data/entities.toml")]);
     let text = common::fixture("extract/uk-zte-ban.txt");
-    let (code, out) = run(
-        &store,
-        &[
-            "import",
-            "--extract",
-            text.to_str().unwrap(),
-            "--id",
-            "drafted",
-            "--lang",
-            "en",
-        ],
-    );
+    let (code, out) = store.run(&[
+        "import",
+        "--extract",
+        text.to_str().unwrap(),
+        "--id",
+        "drafted",
+        "--lang",
+        "en",
+    ]);
     assert_eq!(code, 0, "{out}");
     // The draft's confidences (0.5, 0.60...) are stored as canonical decimals.
-    let confidences = count(
-        &store,
-        "SELECT (COUNT(*) AS ?n) WHERE { ?c cg:confidence ?x }",
-    );
+    let confidences = store.count("SELECT (COUNT(*) AS ?n) WHERE { ?c cg:confidence ?x }");
     assert!(confidences > 0, "the draft has machine-drafted claims");
-    let (code, out) = run(&store, &["verify"]);
+    let (code, out) = store.run(&["verify"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ok        drafted"), "{out}");
 }

@@ -102,6 +102,74 @@ impl TestStore {
     }
 }
 
+/// The real binary on the store at `store`, as a plain process (for tests that spawn,
+/// wait for or kill it).
+pub fn claimgraph_at(store: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimgraph"));
+    c.arg("--store")
+        .arg(store)
+        .env_remove("CLAIMGRAPH_STORE")
+        .env_remove("CLAIMGRAPH_BASE")
+        .current_dir(repo());
+    c
+}
+
+/// Runs the binary on `store`: its exit code (-1 when killed) and stdout then stderr.
+pub fn run_at(store: &Path, args: &[&str]) -> (i32, String) {
+    let out = claimgraph_at(store)
+        .args(args)
+        .output()
+        .expect("run claimgraph");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The number a one-cell `SELECT (COUNT(...) AS ?n)` query gives on `store`, or the
+/// query's error output.
+pub fn count_at(store: &Path, query: &str) -> Result<usize, String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = claimgraph_at(store)
+        .args(["query", "-", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    stdin
+        .write_all(query.as_bytes())
+        .map_err(|e| e.to_string())?;
+    drop(stdin);
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let csv = String::from_utf8_lossy(&out.stdout);
+    csv.lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| format!("not a count: {csv}"))
+}
+
+impl TestStore {
+    /// [`count_at`] on this store; panics on a failed query.
+    pub fn count(&self, query: &str) -> usize {
+        count_at(&self.path(), query).unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    /// [`run_at`] on this store.
+    pub fn run(&self, args: &[&str]) -> (i32, String) {
+        run_at(&self.path(), args)
+    }
+}
+
 /// The string value of a column in a row ("" when unbound).
 pub fn cell<'a>(row: &'a serde_json::Map<String, Value>, column: &str) -> &'a str {
     row.get(column).and_then(Value::as_str).unwrap_or("")
