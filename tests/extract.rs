@@ -907,7 +907,7 @@ fn held_out_scores_stay_above_their_floor() {
 #[test]
 fn no_non_answer_is_drafted_as_a_denial() {
     let d = drafted(
-        "The Financial Times reported that Amazon hosts Hikvision. Amazon did not deny the report. \
+        "The Financial Times reported that Amazon, Google and Microsoft host Hikvision. Amazon did not deny the report. \
          Google did not respond to a request for comment. Microsoft declined to comment.",
         "en",
     );

@@ -545,17 +545,12 @@ impl Drafter<'_> {
                     } else {
                         Vec::new()
                     };
-                    self.push_claim(
-                        index,
-                        span.clone(),
-                        rule,
-                        w,
-                        &words,
-                        &refs,
-                        document.clone(),
+                    let speakers = std::iter::once(w).chain(
+                        co_speakers
+                            .iter()
+                            .map(|g| who(g, "coordinated with the subject", 1.0)),
                     );
-                    for g in &co_speakers {
-                        let w = who(g, "coordinated with the subject", 1.0);
+                    for w in speakers {
                         self.push_claim(
                             index,
                             span.clone(),

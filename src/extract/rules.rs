@@ -109,11 +109,8 @@ impl Pattern {
         })
     }
 
-    /// Whether a match starts at word `pos` (one hash look-up, not a scan of the sentence).
-    pub fn starts_at(&self, words: &[Token], pos: usize) -> bool {
-        let Some(w) = words.get(pos) else {
-            return false;
-        };
+    /// The alternatives that can start at word `w`: those whose first word it is, or starts with.
+    fn starting_with<'p>(&'p self, w: &'p Token) -> impl Iterator<Item = usize> + 'p {
         let exact = self
             .by_first
             .get(&w.lower)
@@ -123,11 +120,16 @@ impl Pattern {
             .by_prefix
             .iter()
             .filter(|(p, _)| w.lower.starts_with(p.as_str()))
-            .map(|(_, i)| i);
-        exact
-            .iter()
-            .chain(prefixed)
-            .any(|&i| match_at(&self.alternatives[i], words, pos).is_some())
+            .map(|(_, i)| *i);
+        exact.iter().copied().chain(prefixed)
+    }
+
+    /// Whether a match starts at word `pos` (one hash look-up, not a scan of the sentence).
+    pub fn starts_at(&self, words: &[Token], pos: usize) -> bool {
+        words.get(pos).is_some_and(|w| {
+            self.starting_with(w)
+                .any(|i| match_at(&self.alternatives[i], words, pos).is_some())
+        })
     }
 
     /// The first match in `words` (earliest start; the first alternative on a tie): the
@@ -135,17 +137,7 @@ impl Pattern {
     pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
         for (pos, w) in words.iter().enumerate() {
             let mut best: Option<(usize, usize)> = None; // (alternative, last word)
-            let exact = self
-                .by_first
-                .get(&w.lower)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let prefixed = self
-                .by_prefix
-                .iter()
-                .filter(|(p, _)| w.lower.starts_with(p.as_str()))
-                .map(|(_, i)| i);
-            for &i in exact.iter().chain(prefixed) {
+            for i in self.starting_with(w) {
                 if best.is_none_or(|(b, _)| i < b) {
                     if let Some(end) = match_at(&self.alternatives[i], words, pos) {
                         best = Some((i, end));
