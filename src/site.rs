@@ -478,14 +478,26 @@ impl Site {
     }
 
     /// The claims of the entity at `stem` (`id/org/hikvision`) through the saved query
-    /// `entity-claims`, its parameter bound to the entity's IRI; `None` when no entity
-    /// lives there.
+    /// `entity-claims`, its parameter bound to the entity's IRI, as a file in `format`;
+    /// `None` when no entity lives there.
     fn entity_claims(
         &self,
         store: &GraphStore,
         stem: &str,
         format: catalog::Format,
     ) -> Result<Option<Content>, RenderError> {
+        Ok(self
+            .entity_claims_outcome(store, stem)?
+            .map(|outcome| entity_claims_file(&outcome, format))
+            .transpose()?
+            .map(Content::Bytes))
+    }
+
+    fn entity_claims_outcome(
+        &self,
+        store: &GraphStore,
+        stem: &str,
+    ) -> Result<Option<catalog::Outcome>, RenderError> {
         let kind = stem.split('/').nth(1).unwrap_or_default();
         if !is_safe_resource_path(stem) || matches!(kind, "article" | "claim" | "doc") {
             return Ok(None);
@@ -494,33 +506,18 @@ impl Site {
         if !store.describes(&iri)? {
             return Ok(None);
         }
-        let wrap = |cause| RenderError::Query {
-            query: "entity-claims".into(),
-            cause,
-        };
-        let query = self.catalog.get("entity-claims").map_err(wrap)?;
+        let query = self
+            .catalog
+            .get("entity-claims")
+            .map_err(entity_claims_error)?;
         let limits = Limits {
             timeout: self.query_timeout,
             max_rows: None,
         };
         let raw = [("entity".to_owned(), iri.as_str().to_owned())];
-        let outcome = catalog::run_saved(store, query, &raw, limits).map_err(wrap)?;
-        let mut body = Vec::new();
-        catalog::write_outcome(&outcome, format, &mut body).map_err(wrap)?;
-        let media_type = match format {
-            catalog::Format::Csv => "text/csv; charset=utf-8",
-            _ => {
-                // `<`, `>` and `&` occur only inside JSON strings, where their escapes mean
-                // the same: a file that a misconfigured host serves as HTML stays inert.
-                body = String::from_utf8_lossy(&body)
-                    .replace('<', "\\u003c")
-                    .replace('>', "\\u003e")
-                    .replace('&', "\\u0026")
-                    .into_bytes();
-                "application/sparql-results+json"
-            }
-        };
-        Ok(Some(Content::Bytes(Rendered { media_type, body })))
+        catalog::run_saved(store, query, &raw, limits)
+            .map(Some)
+            .map_err(entity_claims_error)
     }
 
     fn describe(
@@ -587,9 +584,9 @@ impl Site {
                     let result = self.write_one(store, out, path);
                     let mut report = report.lock().expect("report lock");
                     match result {
-                        Ok(Some(bytes)) => {
-                            report.files += 1;
-                            report.bytes += bytes;
+                        Ok(Some(sizes)) => {
+                            report.files += sizes.len();
+                            report.bytes += sizes.iter().sum::<u64>();
                             if path.ends_with(".html") {
                                 report.pages += 1;
                             }
@@ -611,30 +608,53 @@ impl Site {
         Ok(report)
     }
 
+    /// Writes the file(s) of one path; the sizes of what was written, `None` when nothing
+    /// lives there. An entity's claims are queried once for both their files: the CSV's
+    /// path writes the JSON beside it, and the JSON's own path writes nothing more.
     fn write_one(
         &self,
         store: &GraphStore,
         out: &Path,
         path: &str,
-    ) -> Result<Option<u64>, RenderError> {
-        let Some(target) = output_path(out, path) else {
-            return Err(RenderError::UnsafePath(path.to_owned()));
-        };
+    ) -> Result<Option<Vec<u64>>, RenderError> {
+        let [csv_ext, json_ext] = ENTITY_CLAIMS_EXTENSIONS;
+        if path.ends_with(json_ext) {
+            return Ok(Some(Vec::new()));
+        }
+        if let Some(stem) = path.strip_suffix(csv_ext) {
+            let Some(outcome) = self.entity_claims_outcome(store, stem)? else {
+                return Ok(None);
+            };
+            let mut sizes = Vec::new();
+            for (ext, (format, _)) in ENTITY_CLAIMS_EXTENSIONS.iter().zip(ENTITY_CLAIMS_FORMATS) {
+                let file = entity_claims_file(&outcome, format)?;
+                sizes.push(write_file(out, &format!("{stem}{ext}"), &file.body)?);
+            }
+            return Ok(Some(sizes));
+        }
         let Some(rendered) = self.render(store, path)? else {
             return Ok(None);
         };
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| RenderError::Io {
-                path: parent.display().to_string(),
-                source,
-            })?;
-        }
-        std::fs::write(&target, &rendered.body).map_err(|source| RenderError::Io {
-            path: target.display().to_string(),
+        Ok(Some(vec![write_file(out, path, &rendered.body)?]))
+    }
+}
+
+/// Writes `body` to `out/path`, making its folders; its size.
+fn write_file(out: &Path, path: &str, body: &[u8]) -> Result<u64, RenderError> {
+    let Some(target) = output_path(out, path) else {
+        return Err(RenderError::UnsafePath(path.to_owned()));
+    };
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| RenderError::Io {
+            path: parent.display().to_string(),
             source,
         })?;
-        Ok(Some(rendered.body.len() as u64))
     }
+    std::fs::write(&target, body).map_err(|source| RenderError::Io {
+        path: target.display().to_string(),
+        source,
+    })?;
+    Ok(body.len() as u64)
 }
 
 /// Whether site path `path` (an English one) also has a German page: every HTML page
@@ -679,6 +699,36 @@ fn clean_folder(dir: &Path) -> Result<(), RenderError> {
         removed.map_err(|e| io(&path, e))?;
     }
     Ok(())
+}
+
+fn entity_claims_error(cause: catalog::CatalogError) -> RenderError {
+    RenderError::Query {
+        query: "entity-claims".into(),
+        cause,
+    }
+}
+
+/// An entity's claims (the outcome of `entity-claims`) as a CSV or SPARQL JSON file.
+fn entity_claims_file(
+    outcome: &catalog::Outcome,
+    format: catalog::Format,
+) -> Result<Rendered, RenderError> {
+    let mut body = Vec::new();
+    catalog::write_outcome(outcome, format, &mut body).map_err(entity_claims_error)?;
+    let media_type = match format {
+        catalog::Format::Csv => "text/csv; charset=utf-8",
+        _ => {
+            // `<`, `>` and `&` occur only inside JSON strings, where their escapes mean
+            // the same: a file that a misconfigured host serves as HTML stays inert.
+            body = String::from_utf8_lossy(&body)
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+                .into_bytes();
+            "application/sparql-results+json"
+        }
+    };
+    Ok(Rendered { media_type, body })
 }
 
 /// The media type of a static asset, by its extension (licence and source notes of
