@@ -660,7 +660,9 @@ fn write_file(out: &Path, path: &str, body: &[u8]) -> Result<u64, RenderError> {
 /// Whether site path `path` (an English one) also has a German page: every HTML page
 /// but the search page, whose index and script are the English site's.
 fn has_german_page(path: &str) -> bool {
-    path.ends_with(".html") && path != "search.html"
+    // The search and the SPARQL pages are in English only (their scripts and the query
+    // language are).
+    path.ends_with(".html") && path != "search.html" && path != "sparql.html"
 }
 
 /// `out/path` when every segment of `path` is a plain file name (no `..`, no absolute

@@ -34,7 +34,11 @@ pub fn citation(page: &ClaimPage) -> Citation {
             document.label,
             page.article.label
         ),
-        _ => format!("{} in {}", capitalised(&page.kind.label), page.article.label),
+        _ => format!(
+            "{} in {}",
+            capitalised(&page.kind.label),
+            page.article.label
+        ),
     };
     let text = format!(
         "{} ({}). “{}” {} {}. {}",
