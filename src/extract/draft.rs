@@ -1742,7 +1742,11 @@ enum Join {
 }
 
 fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -> bool) -> Join {
-    let between = &text[words[a.words.end - 1].span.end..words[b.words.start].span.start];
+    // Overlapping references (one name found inside another) have nothing between them.
+    let Some(between) = text.get(words[a.words.end - 1].span.end..words[b.words.start].span.start)
+    else {
+        return Join::None;
+    };
     let parts: Vec<String> = between
         .split_whitespace()
         .map(|w| {
