@@ -384,7 +384,56 @@ pub fn prepare(
     // The article's content hash is part of what it contributes (and never hashes itself).
     hash::seal(&mut contribution, store.iris())
         .map_err(|e| SheetImportError::Invalid(e.to_string()))?;
+    stamp_modified(store, &mut contribution).map_err(SheetImportError::Store)?;
     Ok(contribution)
+}
+
+/// Records on an article's ledger when its content last changed (`dct:modified`, shown
+/// as "last updated" and outside the content hash): now for a new or changed article,
+/// the stored time when a re-import brings the same content hash, so importing the same
+/// sheets again changes nothing.
+fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result<(), StoreError> {
+    use oxigraph::model::{GraphNameRef, Literal, Term, Triple};
+
+    use crate::vocab::{cg, dct, xsd};
+
+    let Some(article) = &contribution.article else {
+        return Ok(());
+    };
+    let ledger = contribution.ledger.clone();
+    let graph = GraphNameRef::NamedNode(ledger.as_ref());
+    let stored = |subject: oxigraph::model::NamedNodeRef<'_>, predicate| {
+        store
+            .store()
+            .quads_for_pattern(Some(subject.into()), Some(predicate), None, Some(graph))
+            .next()
+            .transpose()
+            .map(|q| q.map(|q| q.object))
+    };
+    let article_iri = store.iris().article(article);
+    let new_hash = contribution
+        .triples
+        .iter()
+        .find(|t| t.predicate == cg::CONTENT_HASH)
+        .map(|t| t.object.clone());
+    let unchanged =
+        new_hash.is_some() && stored(article_iri.as_ref(), cg::CONTENT_HASH)? == new_hash;
+    let modified = match stored(ledger.as_ref(), dct::MODIFIED)? {
+        Some(Term::Literal(old)) if unchanged => old,
+        _ => {
+            // Whole seconds: a record's time, not a measurement.
+            let now = oxsdatatypes::DateTime::now().to_string();
+            let seconds = now.get(..19).unwrap_or(&now);
+            Literal::new_typed_literal(format!("{seconds}Z"), xsd::DATE_TIME)
+        }
+    };
+    contribution
+        .triples
+        .retain(|t| t.predicate != dct::MODIFIED);
+    contribution
+        .triples
+        .push(Triple::new(ledger, dct::MODIFIED, modified));
+    Ok(())
 }
 
 /// Validates one sheet and replaces its contribution in the store in one transaction,

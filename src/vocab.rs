@@ -194,5 +194,14 @@ pub mod xsd {
         DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal";
         BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean";
         STRING = "http://www.w3.org/2001/XMLSchema#string";
+        DATE_TIME = "http://www.w3.org/2001/XMLSchema#dateTime";
+    }
+}
+
+/// DCMI terms.
+pub mod dct {
+    use super::*;
+    terms! {
+        MODIFIED = "http://purl.org/dc/terms/modified";
     }
 }

@@ -185,3 +185,33 @@ fn an_entity_named_only_in_a_proposition_is_found_as_mentioned() {
         "{timeline:#?}"
     );
 }
+
+/// An article's record says when its content last changed: a re-import of the same sheet
+/// keeps the time (so importing again changes nothing), a changed sheet moves it on.
+#[test]
+fn an_article_records_when_its_content_last_changed() {
+    let store = TestStore::new();
+    let modified = |store: &TestStore| {
+        let rows = store.rows("page-article", &["article=acme-hosting"]);
+        cell(&rows[0], "modified").to_owned()
+    };
+    store.import(&[&fixture("mini")]);
+    let first = modified(&store);
+    assert!(
+        first.len() == 20 && first.ends_with('Z') && first.as_bytes()[10] == b'T',
+        "an xsd:dateTime in whole seconds, UTC: {first}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    store.import(&[&fixture("mini")]);
+    assert_eq!(modified(&store), first, "the same content keeps its time");
+
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = std::fs::read_to_string(fixture("mini/acme-hosting.toml")).unwrap();
+    let cut = sheet.find("[[claim]]\nid = \"globex-no-comment\"").unwrap();
+    std::fs::write(dir.path().join("acme-hosting.toml"), &sheet[..cut]).unwrap();
+    store.import(&[&dir.path().join("acme-hosting.toml")]);
+    assert!(
+        modified(&store) > first,
+        "a changed article gets a later time"
+    );
+}

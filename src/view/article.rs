@@ -27,6 +27,8 @@ pub struct ArticlePage {
     pub language_name: Option<String>,
     /// SHA-256 of the canonical form of everything the article contributes.
     pub content_hash: Option<String>,
+    /// When the article's content last changed in the store (its ledger's `dct:modified`).
+    pub last_updated: Option<DateView>,
     pub publisher: Link,
     pub publisher_unidentified: bool,
     pub date: Option<DateView>,
@@ -167,6 +169,14 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
         language_name: rows.str(r, "language").map(|l| src.lang.language_name(&l)),
         language: rows.str(r, "language"),
         content_hash: rows.str(r, "contentHash"),
+        last_updated: rows.str(r, "modified").and_then(|at| {
+            let day = at.get(..10)?.to_owned();
+            let view = super::date_view(src.lang, Some(day), None, None)?;
+            Some(DateView {
+                machine: Some(at),
+                ..view
+            })
+        }),
         publisher,
         publisher_unidentified,
         date: src.date(

@@ -260,6 +260,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("Made by", "Erstellt von"),
     ("The record", "Der Eintrag"),
     ("Content hash", "Inhalts-Prüfsumme"),
+    ("Last updated", "Zuletzt geändert"),
+    (
+        "When this article's record last changed in claimgraph (a re-import of the same content keeps the date).",
+        "Wann sich der Eintrag dieses Artikels in claimgraph zuletzt geändert hat (ein erneuter Import desselben Inhalts behält das Datum).",
+    ),
     (
         "SHA-256 of the canonical form (RDFC-1.0) of everything this article contributes; claimgraph verify recomputes it.",
         "SHA-256 der kanonischen Form (RDFC-1.0) von allem, was dieser Artikel beiträgt; claimgraph verify berechnet sie nach.",
