@@ -260,7 +260,6 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("Made by", "Erstellt von"),
     ("The record", "Der Eintrag"),
     ("Content hash", "Inhalts-Prüfsumme"),
-    ("Last updated", "Zuletzt geändert"),
     (
         "When this article's record last changed in claimgraph (a re-import of the same content keeps the date).",
         "Wann sich der Eintrag dieses Artikels in claimgraph zuletzt geändert hat (ein erneuter Import desselben Inhalts behält das Datum).",
