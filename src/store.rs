@@ -23,6 +23,8 @@ use crate::sheet::EntityKind;
 use crate::snapshots::{self, ImportMarker, InterruptedImport};
 use crate::vocab::{self, cg, rdf};
 
+pub mod remote;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the store at {path}: {source}")]
