@@ -420,12 +420,7 @@ fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result
         new_hash.is_some() && stored(article_iri.as_ref(), cg::CONTENT_HASH)? == new_hash;
     let modified = match stored(ledger.as_ref(), dct::MODIFIED)? {
         Some(Term::Literal(old)) if unchanged => old,
-        _ => {
-            // Whole seconds: a record's time, not a measurement.
-            let now = oxsdatatypes::DateTime::now().to_string();
-            let seconds = now.get(..19).unwrap_or(&now);
-            Literal::new_typed_literal(format!("{seconds}Z"), xsd::DATE_TIME)
-        }
+        _ => Literal::new_typed_literal(crate::nanopub::now_xsd(), xsd::DATE_TIME),
     };
     contribution
         .triples

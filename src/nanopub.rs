@@ -354,29 +354,11 @@ pub fn write_all(store: &GraphStore, dir: &Path) -> Result<Vec<PathBuf>, Nanopub
     Ok(written)
 }
 
-/// The current time as an xsd:dateTime in UTC, to the second.
+/// The current time as an xsd:dateTime in UTC, to the second (a record's time, not a
+/// measurement).
 pub fn now_xsd() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let now = oxsdatatypes::DateTime::now().to_string();
+    format!("{}Z", now.get(..19).unwrap_or(&now))
 }
 
 #[cfg(test)]
