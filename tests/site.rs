@@ -569,7 +569,6 @@ fn german_pages_mirror_the_english_ones_with_the_ontology_labels() {
 }
 
 #[path = "../benches/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 /// A store of `articles` generated articles (the benchmark's corpus generator).
