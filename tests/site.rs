@@ -970,3 +970,62 @@ fn entity_first_pages(paths: &[String]) -> HashSet<String> {
         .cloned()
         .collect()
 }
+
+/// The most rows any operator of query `name`'s plan produced, run with `param` bound to
+/// `value` on `store` (Oxigraph's statistics through `catalog::explain`).
+fn widest_step(store: &GraphStore, name: &str, param: &str, value: &str) -> u64 {
+    let catalog = claimgraph::catalog::Catalog::bundled();
+    let query = catalog.get(name).unwrap();
+    let bindings = [(
+        oxigraph::sparql::Variable::new_unchecked(param),
+        oxigraph::model::NamedNode::new(value).unwrap().into(),
+    )];
+    let limits = claimgraph::catalog::Limits {
+        timeout: None,
+        max_rows: None,
+    };
+    let (_, plan) = claimgraph::catalog::explain(store, &query.text, &bindings, limits).unwrap();
+    fn widest(node: &serde_json::Value) -> u64 {
+        let own = node["number of results"].as_u64().unwrap_or(0);
+        node["children"]
+            .as_array()
+            .map(|c| c.iter().map(widest).max().unwrap_or(0))
+            .unwrap_or(0)
+            .max(own)
+    }
+    widest(&serde_json::from_str(&plan).unwrap())
+}
+
+#[test]
+fn answer_queries_read_in_proportion_to_the_claims_they_answer_not_every_response() {
+    let store = paging_store();
+    let prologue = claimgraph::vocab::sparql_prologue();
+    // The entity most claims are about, and an article.
+    let rows = store
+        .select(&format!(
+            "{prologue}SELECT ?e (COUNT(?c) AS ?n) WHERE {{ ?c cg:about ?e }} GROUP BY ?e ORDER BY DESC(?n) LIMIT 1"
+        ))
+        .unwrap();
+    let entity = match &rows[0][0] {
+        Some(oxigraph::model::Term::NamedNode(n)) => n.as_str().to_owned(),
+        other => panic!("no entity: {other:?}"),
+    };
+    let claims: u64 = claimgraph::store::literal_value(&rows[0][1])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let responses = count(store, "?x a cg:Response");
+    assert!(responses > 200, "the corpus has {responses} responses");
+    // Planned from the kinds of response, the query read every response once per claim.
+    let widest = widest_step(store, "page-entity-answers", "entity", &entity);
+    assert!(
+        widest <= 20 * (claims + 10),
+        "page-entity-answers: a step of {widest} rows for {claims} claims"
+    );
+    let article = format!("{}id/article/synthetic-0000005", store.iris().base());
+    let widest = widest_step(store, "page-article-answers", "article", &article);
+    assert!(
+        widest <= 1000,
+        "page-article-answers: a step of {widest} rows for one article"
+    );
+}
