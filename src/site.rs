@@ -8,6 +8,7 @@
 //! is relative, so the site works from disk, from any static server and from the live
 //! server alike. Rendering only reads the store.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,7 @@ use crate::graph::Iris;
 use crate::render::{RenderError, Renderer};
 use crate::store::GraphStore;
 use crate::view::lang::Lang;
+use crate::view::paging::{self, Pager};
 use crate::view::search::SearchIndex;
 use crate::view::{self, index, is_safe_resource_path, root_of, Source};
 
@@ -65,13 +67,6 @@ pub struct BuildReport {
 
 const HTML: &str = "text/html; charset=utf-8";
 
-/// The index pages: path, template, title.
-const LIST_PAGES: &[(&str, &str, &str)] = &[
-    ("articles.html", "articles.html", "Articles"),
-    ("claims.html", "claims.html", "Claims"),
-    ("documents.html", "documents.html", "Source documents"),
-];
-
 /// The per-entity downloads of its claims: the extension after the entity's path...
 const ENTITY_CLAIMS_EXTENSIONS: [&str; 2] = [".claims.csv", ".claims.json"];
 /// ...and what each is: results format, (media type, label).
@@ -92,10 +87,78 @@ pub struct Site {
     vocabulary: std::sync::OnceLock<view::Vocabulary>,
     /// The search index, read once and kept until the data changes
     /// ([`Site::data_changed`]), so the many small files a search loads are cut from
-    /// one reading of the store; with the data generation it was read at.
-    search_cache: Mutex<Option<(u64, Arc<SearchIndex>)>>,
+    /// one reading of the store.
+    search_cache: Memo<SearchIndex>,
+    /// The lists, one set per interface language (English, German), read once and kept
+    /// until the data changes, so each page of a list is a slice of one reading.
+    listings: [Listings; 2],
+    /// How many claim cards each entity's pages hold.
+    entity_cards: Memo<HashMap<String, usize>>,
+    /// Every German label, for the German pages' links.
+    german_labels: Memo<HashMap<String, String>>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
+    /// The most items a page of a list shows.
+    page_size: usize,
+}
+
+/// A value read from the store for more than one page, kept with the data generation
+/// it was read at and read again once the data has changed.
+struct Memo<T> {
+    cell: Mutex<Option<(u64, Arc<T>)>>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            cell: Mutex::new(None),
+        }
+    }
+}
+
+impl<T> Memo<T> {
+    /// The value as last read, or read now (and kept, unless the data changed while it
+    /// was being read).
+    fn get(
+        &self,
+        generation: &AtomicU64,
+        read: impl FnOnce() -> Result<T, RenderError>,
+    ) -> Result<Arc<T>, RenderError> {
+        let current = generation.load(Ordering::SeqCst);
+        if let Some((read_at, value)) = self.cell.lock().expect("memo lock").as_ref() {
+            if *read_at == current {
+                return Ok(Arc::clone(value));
+            }
+        }
+        let value = Arc::new(read()?);
+        let mut cell = self.cell.lock().expect("memo lock");
+        if generation.load(Ordering::SeqCst) == current {
+            *cell = Some((current, Arc::clone(&value)));
+        }
+        Ok(value)
+    }
+
+    fn forget(&self) {
+        *self.cell.lock().expect("memo lock") = None;
+    }
+}
+
+/// The list pages' entries in one interface language.
+#[derive(Default)]
+struct Listings {
+    entities: Memo<Vec<index::EntityEntry>>,
+    articles: Memo<Vec<index::ArticleEntry>>,
+    documents: Memo<Vec<index::DocumentEntry>>,
+    claims: Memo<Vec<index::ClaimEntry>>,
+}
+
+impl Listings {
+    fn forget(&self) {
+        self.entities.forget();
+        self.articles.forget();
+        self.documents.forget();
+        self.claims.forget();
+    }
 }
 
 #[derive(Serialize)]
@@ -113,8 +176,12 @@ impl Site {
             iris,
             query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
             vocabulary: std::sync::OnceLock::new(),
-            search_cache: Mutex::new(None),
+            search_cache: Memo::default(),
+            listings: Default::default(),
+            entity_cards: Memo::default(),
+            german_labels: Memo::default(),
             data_generation: AtomicU64::new(0),
+            page_size: paging::PAGE_SIZE,
         })
     }
 
@@ -123,6 +190,13 @@ impl Site {
     /// listing pages of a large store (every claim) take longer than any one page.
     pub fn with_query_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.query_timeout = timeout;
+        self
+    }
+
+    /// Cuts lists into pages of at most `size` items instead of
+    /// [`paging::PAGE_SIZE`] (small pages show a small store's pagination).
+    pub fn with_page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
         self
     }
 
@@ -139,6 +213,7 @@ impl Site {
             self.query_timeout,
             &self.vocabulary,
         )
+        .with_page_size(self.page_size)
     }
 
     /// The template context every page shares: its roots, its language and the address
@@ -168,27 +243,51 @@ impl Site {
         }
     }
 
-    /// Every path of the static site, pages of resources in list order.
+    /// Every path of the static site, pages of resources in list order, every page of
+    /// every paginated list.
     pub fn paths(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
-        let mut paths: Vec<String> = ["index.html"]
-            .into_iter()
-            .chain(index::ENTITY_LISTS.iter().map(|(f, _, _)| *f))
-            .chain(LIST_PAGES.iter().map(|(f, _, _)| *f))
-            .chain(["queries.html", "sparql.html", "search.html", "sitemap.xml"])
-            .map(str::to_owned)
+        let src = self.source(store);
+        let mut paths = vec!["index.html".to_owned()];
+        let entities = self.entities(&src)?;
+        let mut lists: Vec<(&str, usize)> = index::ENTITY_LISTS
+            .iter()
+            .map(|(file, _, kinds)| {
+                let count = entities
+                    .iter()
+                    .filter(|e| kinds.contains(&e.kind.as_str()))
+                    .count();
+                (*file, count)
+            })
             .collect();
+        lists.push(("articles.html", self.articles(&src)?.len()));
+        lists.push(("claims.html", self.claims(&src)?.len()));
+        lists.push(("documents.html", self.documents(&src)?.len()));
+        for (first, count) in lists {
+            let pages = paging::page_count(count, self.page_size);
+            paths.extend((1..=pages).map(|n| paging::numbered_path(first, n)));
+        }
+        paths.extend(
+            ["queries.html", "sparql.html", "search.html", "sitemap.xml"].map(str::to_owned),
+        );
         paths.extend(self.renderer.asset_paths().map(str::to_owned));
-        paths.extend(self.search_index(&self.source(store))?.paths());
-        for stem in self.resource_stems(store)? {
+        paths.extend(self.search_index(&src)?.paths());
+        for stem in self.resource_stems(&src)? {
             paths.push(format!("{stem}.html"));
             paths.push(format!("{stem}.ttl"));
             paths.push(format!("{stem}.jsonld"));
         }
-        for entity in index::entities(&self.source(store))? {
-            if let Some(stem) = entity.href.as_deref().and_then(|h| h.strip_suffix(".html")) {
-                for ext in ENTITY_CLAIMS_EXTENSIONS {
-                    paths.push(format!("{stem}{ext}"));
-                }
+        for entity in entities.iter() {
+            let Some(first) = entity.href.as_deref() else {
+                continue;
+            };
+            let Some(stem) = first.strip_suffix(".html") else {
+                continue;
+            };
+            for n in 2..=self.entity_pages(&src, &entity.iri)? {
+                paths.push(paging::numbered_path(first, n));
+            }
+            for ext in ENTITY_CLAIMS_EXTENSIONS {
+                paths.push(format!("{stem}{ext}"));
             }
         }
         let german: Vec<String> = paths
@@ -200,38 +299,70 @@ impl Site {
         Ok(paths)
     }
 
-    /// Forgets what was read from the store for more than one page (the search index):
-    /// the server calls it after each import while serving.
+    /// Forgets what was read from the store for more than one page (the search index,
+    /// the lists): the server calls it after each import while serving.
     pub fn data_changed(&self) {
         self.data_generation.fetch_add(1, Ordering::SeqCst);
-        *self.search_cache.lock().expect("search cache") = None;
+        self.search_cache.forget();
+        self.entity_cards.forget();
+        self.german_labels.forget();
+        for listings in &self.listings {
+            listings.forget();
+        }
     }
 
-    /// The search index as last read, or read now (and kept, unless the data changed
-    /// while it was being read).
+    /// The search index as last read, or read now.
     fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
-        let generation = self.data_generation.load(Ordering::SeqCst);
-        if let Some((read_at, index)) = self.search_cache.lock().expect("search cache").as_ref() {
-            if *read_at == generation {
-                return Ok(Arc::clone(index));
-            }
-        }
-        let index = Arc::new(SearchIndex::build(src)?);
-        let mut cache = self.search_cache.lock().expect("search cache");
-        if self.data_generation.load(Ordering::SeqCst) == generation {
-            *cache = Some((generation, Arc::clone(&index)));
-        }
-        Ok(index)
+        self.search_cache
+            .get(&self.data_generation, || SearchIndex::build(src))
+    }
+
+    fn listings(&self, lang: Lang) -> &Listings {
+        &self.listings[lang as usize]
+    }
+
+    fn entities(&self, src: &Source<'_>) -> Result<Arc<Vec<index::EntityEntry>>, RenderError> {
+        self.listings(src.lang)
+            .entities
+            .get(&self.data_generation, || index::entities(src))
+    }
+
+    fn articles(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ArticleEntry>>, RenderError> {
+        self.listings(src.lang)
+            .articles
+            .get(&self.data_generation, || index::articles(src))
+    }
+
+    fn documents(&self, src: &Source<'_>) -> Result<Arc<Vec<index::DocumentEntry>>, RenderError> {
+        self.listings(src.lang)
+            .documents
+            .get(&self.data_generation, || index::documents(src))
+    }
+
+    fn claims(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ClaimEntry>>, RenderError> {
+        self.listings(src.lang)
+            .claims
+            .get(&self.data_generation, || index::claims(src))
+    }
+
+    /// How many pages of claims the entity at site path `first_path` has.
+    fn entity_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
+        let cards = self
+            .entity_cards
+            .get(&self.data_generation, || index::entity_card_counts(src))?;
+        Ok(paging::page_count(
+            cards.get(iri).copied().unwrap_or(0),
+            self.page_size,
+        ))
     }
 
     /// The paths (without extension) of every entity, article, document and claim page.
-    fn resource_stems(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
-        let src = self.source(store);
+    fn resource_stems(&self, src: &Source<'_>) -> Result<Vec<String>, RenderError> {
         let mut hrefs: Vec<Option<String>> = Vec::new();
-        hrefs.extend(index::entities(&src)?.into_iter().map(|e| e.href));
-        hrefs.extend(index::articles(&src)?.into_iter().map(|a| a.href));
-        hrefs.extend(index::documents(&src)?.into_iter().map(|d| d.href));
-        hrefs.extend(index::claims(&src)?.into_iter().map(|c| c.href));
+        hrefs.extend(self.entities(src)?.iter().map(|e| e.href.clone()));
+        hrefs.extend(self.articles(src)?.iter().map(|a| a.href.clone()));
+        hrefs.extend(self.documents(src)?.iter().map(|d| d.href.clone()));
+        hrefs.extend(self.claims(src)?.iter().map(|c| c.href.clone()));
         Ok(hrefs
             .into_iter()
             .flatten()
@@ -260,7 +391,13 @@ impl Site {
         if lang != Lang::En && !has_german_page(path) {
             return Ok(None);
         }
-        let src = self.source(store).in_lang(lang);
+        let mut src = self.source(store).in_lang(lang);
+        if lang == Lang::De {
+            let labels = self
+                .german_labels
+                .get(&self.data_generation, || view::german_labels(&src))?;
+            src = src.with_german_labels(labels);
+        }
         let page = |template: &'static str,
                     title: &str,
                     page: minijinja::Value|
@@ -275,7 +412,11 @@ impl Site {
             "index.html" => page(
                 "home.html",
                 "Home",
-                minijinja::Value::from_serialize(index::home(&src)?),
+                minijinja::Value::from_serialize(index::home(
+                    &src,
+                    &self.articles(&src)?,
+                    &self.entities(&src)?,
+                )?),
             ),
             "queries.html" => {
                 let queries = index::queries(&src)?;
@@ -295,21 +436,6 @@ impl Site {
                     context: context! { root => root_of(path), path => path, title => "SPARQL query", page => base, alternates => no_alternates, live => false },
                 }))
             }
-            "articles.html" => page(
-                "articles.html",
-                "Articles",
-                context! { entries => index::articles(&src)? },
-            ),
-            "claims.html" => page(
-                "claims.html",
-                "Claims",
-                context! { entries => index::claims(&src)? },
-            ),
-            "documents.html" => page(
-                "documents.html",
-                "Source documents",
-                context! { entries => index::documents(&src)? },
-            ),
             p if p.starts_with("search/") => Ok(self.search_index(&src)?.file(p).map(|script| {
                 Content::Bytes(Rendered {
                     media_type: "text/javascript; charset=utf-8",
@@ -336,17 +462,69 @@ impl Site {
                 })
             })),
             p if p.starts_with("id/") => self.resource_content(&src, store, full_path),
-            p => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == p) {
+            _ => self.list_content(&src, full_path),
+        }
+    }
+
+    /// A page of one of the lists (`claims.html`, `claims-2.html`, `companies.html`...);
+    /// `None` for any other path or a page past the list's end.
+    fn list_content(
+        &self,
+        src: &Source<'_>,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
+        let (lang, path) = Lang::of_path(full_path);
+        let (first, number) = paging::split_numbered_path(path);
+        let page = |template: &'static str, title: &str, entries: minijinja::Value, pager| {
+            let title = match number {
+                1 => lang.tr(title).to_owned(),
+                n => format!("{} ({} {n})", lang.tr(title), lang.tr("page")),
+            };
+            Some(Content::Template {
+                name: template,
+                media_type: HTML,
+                context: Self::page_context(
+                    full_path,
+                    &title,
+                    context! { entries => entries, pager => pager },
+                    Vec::new(),
+                ),
+            })
+        };
+        /// The entries of page `number` of a list, with its pager.
+        fn cut_list<T: Serialize>(
+            first: &str,
+            number: usize,
+            entries: &[T],
+            size: usize,
+        ) -> Option<(minijinja::Value, Pager)> {
+            let pager = Pager::new(first, number, entries.len(), size)?;
+            let shown = minijinja::Value::from_serialize(&entries[pager.range()]);
+            Some((shown, pager))
+        }
+        let size = self.page_size;
+        let cut_page = match first.as_str() {
+            "articles.html" => cut_list(&first, number, self.articles(src)?.as_slice(), size)
+                .map(|(e, p)| ("articles.html", "Articles", e, p)),
+            "claims.html" => cut_list(&first, number, self.claims(src)?.as_slice(), size)
+                .map(|(e, p)| ("claims.html", "Claims", e, p)),
+            "documents.html" => cut_list(&first, number, self.documents(src)?.as_slice(), size)
+                .map(|(e, p)| ("documents.html", "Source documents", e, p)),
+            other => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == other) {
                 Some((_, title, kinds)) => {
-                    let entries: Vec<index::EntityEntry> = index::entities(&src)?
-                        .into_iter()
+                    let entities = self.entities(src)?;
+                    let entries: Vec<&index::EntityEntry> = entities
+                        .iter()
                         .filter(|e| kinds.contains(&e.kind.as_str()))
                         .collect();
-                    page("entities.html", title, context! { entries })
+                    cut_list(&first, number, &entries, size)
+                        .map(|(e, p)| ("entities.html", *title, e, p))
                 }
-                None => Ok(None),
+                None => None,
             },
-        }
+        };
+        Ok(cut_page
+            .and_then(|(template, title, entries, pager)| page(template, title, entries, pager)))
     }
 
     /// Turns a path's content into its bytes: runs the template or serializes the RDF.
@@ -386,7 +564,9 @@ impl Site {
         {
             return self.entity_claims(store, stem, format);
         }
-        let Some((stem, ext)) = path.rsplit_once('.') else {
+        // Page `number` of an entity's claims; every other resource has one page.
+        let (first, number) = paging::split_numbered_path(path);
+        let Some((stem, ext)) = first.rsplit_once('.') else {
             return Ok(None);
         };
         if !is_safe_resource_path(stem) {
@@ -405,6 +585,9 @@ impl Site {
             ),
             "html" => {
                 let kind = stem.split('/').nth(1).unwrap_or_default();
+                if number > 1 && matches!(kind, "article" | "claim" | "doc") {
+                    return Ok(None);
+                }
                 let mut cite = None;
                 let (template, title, page) = match kind {
                     "article" => match view::article::article_page(src, &iri)? {
@@ -434,10 +617,13 @@ impl Site {
                         ),
                         None => return Ok(None),
                     },
-                    _ => match view::entity::entity_page(src, &iri)? {
+                    _ => match view::entity::entity_page(src, &iri, number)? {
                         Some(p) => (
                             "entity.html",
-                            p.label.clone(),
+                            match number {
+                                1 => p.label.clone(),
+                                n => format!("{} ({} {n})", p.label, src.lang.tr("page")),
+                            },
                             minijinja::Value::from_serialize(&p),
                         ),
                         None => return Ok(None),

@@ -567,3 +567,465 @@ fn german_pages_mirror_the_english_ones_with_the_ontology_labels() {
         .unwrap()
         .is_none());
 }
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+/// A store of `articles` generated articles (the benchmark's corpus generator).
+fn generated_store(articles: usize, seed: u64) -> GraphStore {
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate(dir.path(), articles, seed).unwrap();
+    store_with(&[dir.path().to_owned()])
+}
+
+/// 150 generated articles, imported once for the pagination tests: their claims fill
+/// many pages of 100, the articles two.
+fn paging_store() -> &'static GraphStore {
+    static STORE: std::sync::OnceLock<GraphStore> = std::sync::OnceLock::new();
+    STORE.get_or_init(|| generated_store(150, 11))
+}
+
+/// Entity pages are cut into pages of this size in the tests, so that the generated
+/// corpus's entities (a few dozen claims at most) have several pages.
+const SMALL_PAGES: usize = 10;
+
+/// Site path `href` as seen from the page at site path `from`.
+fn resolve_href(from: &str, href: &str) -> String {
+    let href = href.split('#').next().unwrap();
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in href.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// One page of a paginated list as a reader meets it.
+struct ListPage {
+    /// The items (their link targets, as site paths), in order; for an entity page each
+    /// card is (role, claim).
+    items: Vec<String>,
+    /// The total the page announces.
+    total: usize,
+    next: Option<String>,
+    prev: Option<String>,
+}
+
+fn read_list_page(path: &str, html: &str) -> ListPage {
+    let link = |rel: &str| {
+        let marker = format!(r#"rel="{rel}" href=""#);
+        html.find(&marker).map(|i| {
+            let rest = &html[i + marker.len()..];
+            resolve_href(path, &rest[..rest.find('"').unwrap()])
+        })
+    };
+    let first_href = |chunk: &str| {
+        let i = chunk.find("href=\"").expect("an item links to its page") + 6;
+        resolve_href(path, &chunk[i..i + chunk[i..].find('"').unwrap()])
+    };
+    let number = |s: &str| -> usize {
+        s.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    // "11–20 of 57 · page 2 of 6", when there are several pages.
+    let position = r#"<p class="pager-position">"#;
+    let announced = html.find(position).map(|i| {
+        let words: Vec<&str> = html[i + position.len()..]
+            .split_whitespace()
+            .take(3)
+            .collect();
+        number(words[2])
+    });
+    let (items, total) = if path.contains("id/") {
+        // An entity page: cards under their role's heading, whose count is the role's
+        // total (all of them are on a page of its own).
+        let mut items = Vec::new();
+        let mut total = 0;
+        for section in html
+            .split(r#"<section class="claim-group" aria-labelledby="role-"#)
+            .skip(1)
+        {
+            let role = &section[..section.find('"').unwrap()];
+            let count = section.find(r#"<span class="count">"#).unwrap() + 20;
+            total += number(&section[count..]);
+            let section = &section[..section.find("</section>").unwrap()];
+            for card in section.split(r#"<p class="statement" lang="en">"#).skip(1) {
+                items.push(format!("{role} {}", first_href(card)));
+            }
+        }
+        (items, total)
+    } else {
+        let lede = html.find(r#"<p class="lede">"#).unwrap() + 16;
+        let body = match html.find("<tbody>") {
+            Some(start) => &html[start..html.find("</tbody>").unwrap()],
+            None => "",
+        };
+        let items = body.split("<tr>").skip(1).map(first_href).collect();
+        (items, number(&html[lede..]))
+    };
+    ListPage {
+        items,
+        total: announced.unwrap_or(total),
+        next: link("next"),
+        prev: link("prev"),
+    }
+}
+
+/// Reads every page of the list whose first page is `first` by following its next
+/// links, checking the back links and the page size on the way; the pages' paths and
+/// the items of all of them, in order.
+fn walk_list(site: &Site, store: &GraphStore, first: &str) -> (Vec<String>, Vec<String>, usize) {
+    let (mut pages, mut items, mut total) = (Vec::new(), Vec::new(), None);
+    let mut at = Some(first.to_owned());
+    while let Some(path) = at {
+        assert!(pages.len() < 1000, "{first}: the next links never end");
+        let rendered = site
+            .render(store, &path)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{path}: no page"));
+        assert!(
+            rendered.body.len() < 1 << 20,
+            "{path}: {} bytes",
+            rendered.body.len()
+        );
+        let page = read_list_page(&path, &String::from_utf8(rendered.body).unwrap());
+        assert!(
+            page.items.len() <= 100,
+            "{path}: {} items",
+            page.items.len()
+        );
+        assert!(
+            !page.items.is_empty() || page.total == 0,
+            "{path}: an empty page"
+        );
+        assert_eq!(
+            page.prev,
+            pages.last().cloned(),
+            "{path}: its previous page"
+        );
+        assert_eq!(
+            *total.get_or_insert(page.total),
+            page.total,
+            "{path}: the total changed"
+        );
+        items.extend(page.items);
+        pages.push(path);
+        at = page.next;
+    }
+    (pages, items, total.unwrap())
+}
+
+#[test]
+fn paginated_lists_reach_every_item_once_from_their_first_page() {
+    let store = paging_store();
+    let site = Site::new(store.iris().clone()).unwrap();
+    let paths = site.paths(store).unwrap();
+    let listed: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let pages_of_kind = |prefix: &str| -> HashSet<String> {
+        paths
+            .iter()
+            .filter(|p| p.starts_with(prefix) && p.ends_with(".html") && !p.contains(".page-"))
+            .cloned()
+            .collect()
+    };
+
+    let mut entity_items: Vec<String> = Vec::new();
+    let mut multi_page = Vec::new();
+    for first in [
+        "claims.html",
+        "articles.html",
+        "documents.html",
+        "companies.html",
+        "government-bodies.html",
+        "people.html",
+        "other-entities.html",
+    ] {
+        let (pages, items, total) = walk_list(&site, store, first);
+        assert_eq!(
+            pages,
+            pages_of(&paths, first),
+            "{first}: the pages the site lists"
+        );
+        assert_eq!(items.len(), total, "{first}: items against the count shown");
+        let unique: HashSet<&String> = items.iter().collect();
+        assert_eq!(unique.len(), items.len(), "{first}: an item shown twice");
+        if pages.len() > 1 {
+            multi_page.push(first);
+        }
+        let expected = match first {
+            "claims.html" => Some(pages_of_kind("id/claim/")),
+            "articles.html" => Some(pages_of_kind("id/article/")),
+            "documents.html" => Some(pages_of_kind("id/doc/")),
+            _ => {
+                entity_items.extend(items.iter().cloned());
+                None
+            }
+        };
+        if let Some(expected) = expected {
+            let shown: HashSet<String> = items.into_iter().collect();
+            assert_eq!(shown, expected, "{first}: items lost or foreign");
+        }
+    }
+    assert!(
+        multi_page.contains(&"claims.html") && multi_page.contains(&"articles.html"),
+        "150 articles fill more than one page of claims and of articles: {multi_page:?}"
+    );
+    // Every entity is on exactly one entity list.
+    let entity_pages = entity_first_pages(&paths);
+    assert_eq!(entity_items.len(), entity_pages.len());
+    assert_eq!(
+        entity_items.into_iter().collect::<HashSet<_>>(),
+        entity_pages
+    );
+
+    // Past the end and page numbers spelled another way: no page.
+    for path in [
+        "claims-999.html",
+        "claims-1.html",
+        "claims-02.html",
+        "index-2.html",
+    ] {
+        assert!(!listed.contains(path));
+        assert!(
+            site.render(store, path).unwrap().is_none(),
+            "{path} rendered"
+        );
+    }
+    // The German lists are cut the same way.
+    let (de_pages, de_items, _) = walk_list(&site, store, "de/claims.html");
+    let (en_pages, en_items, _) = walk_list(&site, store, "claims.html");
+    assert_eq!(
+        de_pages,
+        en_pages
+            .iter()
+            .map(|p| format!("de/{p}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        de_items,
+        en_items
+            .iter()
+            .map(|p| format!("de/{p}"))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn entity_pages_show_every_claim_once_across_their_pages() {
+    let store = paging_store();
+    let site = Site::new(store.iris().clone())
+        .unwrap()
+        .with_page_size(SMALL_PAGES);
+    let paths = site.paths(store).unwrap();
+    // The entities with the most pages, and one with a single page.
+    let mut by_pages: Vec<(usize, String)> = entity_first_pages(&paths)
+        .into_iter()
+        .map(|first| (pages_of(&paths, &first).len(), first))
+        .collect();
+    by_pages.sort_by(|a, b| b.cmp(a));
+    assert!(
+        by_pages[0].0 >= 3,
+        "the largest entity has {} pages",
+        by_pages[0].0
+    );
+    let mut sample: Vec<String> = by_pages.iter().take(8).map(|(_, f)| f.clone()).collect();
+    sample.extend(
+        by_pages
+            .iter()
+            .find(|(n, _)| *n == 1)
+            .map(|(_, f)| f.clone()),
+    );
+    sample.push(format!("de/{}", by_pages[0].1));
+    for first in &sample {
+        let (pages, items, total) = walk_list(&site, store, first);
+        let english = first.strip_prefix("de/").unwrap_or(first);
+        let listed: Vec<String> = pages_of(&paths, english)
+            .into_iter()
+            .map(|p| {
+                if first.starts_with("de/") {
+                    format!("de/{p}")
+                } else {
+                    p
+                }
+            })
+            .collect();
+        assert_eq!(pages, listed, "{first}: the pages the site lists");
+        assert!(items.len() <= pages.len() * SMALL_PAGES);
+        assert_eq!(
+            items.len(),
+            total,
+            "{first}: cards against the counts shown"
+        );
+        let unique: HashSet<&String> = items.iter().collect();
+        assert_eq!(unique.len(), items.len(), "{first}: a card shown twice");
+    }
+    // Pages past the end, and later pages of resources that have one page only.
+    let (largest, pages) = (&by_pages[0].1, by_pages[0].0);
+    let past = claimgraph::view::paging::numbered_path(largest, pages + 1);
+    assert!(
+        site.render(store, &past).unwrap().is_none(),
+        "{past} rendered"
+    );
+    let claim = paths.iter().find(|p| p.starts_with("id/claim/")).unwrap();
+    let claim_2 = claimgraph::view::paging::numbered_path(claim, 2);
+    assert!(
+        site.render(store, &claim_2).unwrap().is_none(),
+        "{claim_2} rendered"
+    );
+}
+
+#[test]
+fn the_server_answers_every_page_of_a_list_with_the_static_sites_bytes() {
+    use tower::ServiceExt;
+    // The server owns its store: a copy of the shared one.
+    let store = GraphStore::in_memory(paging_store().iris().clone()).unwrap();
+    let quads: Vec<oxigraph::model::Quad> = paging_store()
+        .store()
+        .iter()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    store.store().extend(quads).unwrap();
+    let mut state =
+        claimgraph::server::AppState::new(store, claimgraph::server::ServerConfig::default())
+            .unwrap();
+    state.site = Site::new(state.store.iris().clone())
+        .unwrap()
+        .with_page_size(SMALL_PAGES);
+    let state = std::sync::Arc::new(state);
+    let paths = state.site.paths(&state.store).unwrap();
+    let entity_page_2 = paths
+        .iter()
+        .find(|p| p.starts_with("id/") && p.ends_with(".page-2.html"))
+        .expect("an entity with two pages")
+        .clone();
+    let app = claimgraph::server::app(state.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for path in [
+        "claims.html",
+        "claims-2.html",
+        "de/claims-2.html",
+        "articles-2.html",
+        entity_page_2.as_str(),
+        &format!("de/{entity_page_2}"),
+        "claims-99999.html",
+        "id/org/nobody.page-2.html",
+    ] {
+        let expected = state.site.render(&state.store, path).unwrap();
+        let request = axum::http::Request::get(format!("/{path}"))
+            .header("accept", "text/html")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = runtime.block_on(app.clone().oneshot(request)).unwrap();
+        let status = response.status();
+        let body = runtime
+            .block_on(axum::body::to_bytes(response.into_body(), 8 << 20))
+            .unwrap();
+        match expected {
+            Some(page) => {
+                assert_eq!(status, 200, "/{path}");
+                assert!(body == page.body, "/{path}: the server's page differs");
+            }
+            None => assert_eq!(status, 404, "/{path}"),
+        }
+    }
+}
+
+/// The paths of every page of the list whose first page is `first`, in order.
+fn pages_of(paths: &[String], first: &str) -> Vec<String> {
+    let mut numbered: Vec<(usize, String)> = paths
+        .iter()
+        .filter_map(|p| {
+            let (f, n) = claimgraph::view::paging::split_numbered_path(p);
+            (f == first).then(|| (n, p.clone()))
+        })
+        .collect();
+    numbered.sort();
+    numbered.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The first pages of every entity (English).
+fn entity_first_pages(paths: &[String]) -> HashSet<String> {
+    paths
+        .iter()
+        .filter(|p| {
+            p.starts_with("id/")
+                && p.ends_with(".html")
+                && !p.contains(".page-")
+                && !["id/claim/", "id/article/", "id/doc/"]
+                    .iter()
+                    .any(|k| p.starts_with(k))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The most rows any operator of query `name`'s plan produced, run with `param` bound to
+/// `value` on `store` (Oxigraph's statistics through `catalog::explain`).
+fn widest_step(store: &GraphStore, name: &str, param: &str, value: &str) -> u64 {
+    let catalog = claimgraph::catalog::Catalog::bundled();
+    let query = catalog.get(name).unwrap();
+    let bindings = [(
+        oxigraph::sparql::Variable::new_unchecked(param),
+        oxigraph::model::NamedNode::new(value).unwrap().into(),
+    )];
+    let limits = claimgraph::catalog::Limits {
+        timeout: None,
+        max_rows: None,
+    };
+    let (_, plan) = claimgraph::catalog::explain(store, &query.text, &bindings, limits).unwrap();
+    fn widest(node: &serde_json::Value) -> u64 {
+        let own = node["number of results"].as_u64().unwrap_or(0);
+        node["children"]
+            .as_array()
+            .map(|c| c.iter().map(widest).max().unwrap_or(0))
+            .unwrap_or(0)
+            .max(own)
+    }
+    widest(&serde_json::from_str(&plan).unwrap())
+}
+
+#[test]
+fn answer_queries_read_in_proportion_to_the_claims_they_answer_not_every_response() {
+    let store = paging_store();
+    let prologue = claimgraph::vocab::sparql_prologue();
+    // The entity most claims are about, and an article.
+    let rows = store
+        .select(&format!(
+            "{prologue}SELECT ?e (COUNT(?c) AS ?n) WHERE {{ ?c cg:about ?e }} GROUP BY ?e ORDER BY DESC(?n) LIMIT 1"
+        ))
+        .unwrap();
+    let entity = match &rows[0][0] {
+        Some(oxigraph::model::Term::NamedNode(n)) => n.as_str().to_owned(),
+        other => panic!("no entity: {other:?}"),
+    };
+    let claims: u64 = claimgraph::store::literal_value(&rows[0][1])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let responses = count(store, "?x a cg:Response");
+    assert!(responses > 200, "the corpus has {responses} responses");
+    // Planned from the kinds of response, the query read every response once per claim.
+    let widest = widest_step(store, "page-entity-answers", "entity", &entity);
+    assert!(
+        widest <= 20 * (claims + 10),
+        "page-entity-answers: a step of {widest} rows for {claims} claims"
+    );
+    let article = format!("{}id/article/synthetic-0000005", store.iris().base());
+    let widest = widest_step(store, "page-article-answers", "article", &article);
+    assert!(
+        widest <= 1000,
+        "page-article-answers: a step of {widest} rows for one article"
+    );
+}

@@ -3,7 +3,8 @@
 //! part in grouped by its role, each with its trail from claimant to article and the
 //! answers it drew (who denied, declined or corrected, in their words), the relations
 //! claims state between it and others (diagram and table, each with claimant and
-//! status), and a timeline of the dated claims.
+//! status), and a timeline of the dated claims. The claims are paginated
+//! ([`super::paging`]): each page holds at most 100 cards, the summary counts them all.
 //!
 //! Data: `page-entity` (description), `entity-claims` (competency question 2: the claims
 //! with role, date, quote and status), `page-entity-answers` (the responses and
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use super::claim::{relay_chain, trail, ChainStep, TrailStep};
 use super::diagram::{self, Diagram, Relation, RelationClaim};
+use super::paging::Pager;
 use super::status::{answers_by_claim, legend, LegendEntry};
 use super::{
     external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
@@ -46,6 +48,8 @@ pub struct EntityPage {
     /// Claims left out of the timeline: their date is known only in the article's words.
     pub undated: usize,
     pub legend: Vec<LegendEntry>,
+    /// Where this page stands among the entity's pages of claims.
+    pub pager: Pager,
 }
 
 /// One line of the summary box: "Claims about Alibaba: allegation (3); denied by Alibaba (3)".
@@ -69,6 +73,9 @@ pub struct Membership {
 pub struct ClaimGroup {
     pub role: String,
     pub heading: String,
+    /// The entity's claims in this role, on all its pages.
+    pub total: usize,
+    /// The cards of this role on this page.
     pub claims: Vec<ClaimCard>,
 }
 
@@ -113,8 +120,16 @@ const ROLES: [(&str, &str); 4] = [
     ("mentioned", "Claims that mention"),
 ];
 
-/// Builds the page of the entity `iri`; `None` when the store holds no such entity.
-pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPage>, RenderError> {
+/// Builds page `number` (from 1) of the entity `iri`: its description and summary over
+/// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
+/// then by date and IRI); `None` when the store holds no such entity or its claims do
+/// not fill that page. Only the cards shown are built (their trails and relay chains are
+/// the costly part), and the relations diagram and table are on the first page.
+pub fn entity_page(
+    src: &Source<'_>,
+    iri: &NamedNode,
+    number: usize,
+) -> Result<Option<EntityPage>, RenderError> {
     let lang = src.lang;
     let param: Term = iri.clone().into();
     let about = src.select("page-entity", &[("entity", param.clone())])?;
@@ -147,13 +162,7 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
     // Which claims each response answers, read backwards from the same rows.
     let mut answered: HashMap<String, Vec<Link>> = HashMap::new();
 
-    // Claims, grouped by role, each with its trail and answers.
     let rows = src.select("entity-claims", &[("entity", param.clone())])?;
-    let mut chains: HashMap<(String, String), Vec<ChainStep>> = HashMap::new();
-    let mut groups: Vec<ClaimGroup> = Vec::new();
-    let mut timeline: Vec<(String, String, TimelineItem)> = Vec::new();
-    let mut seen_claims: HashSet<String> = HashSet::new();
-    let mut undated: HashSet<String> = HashSet::new();
     let mut statement_links: HashMap<String, Link> = HashMap::new();
     for r in rows.iter() {
         if let Some(claim) = rows.iri(r, "claim") {
@@ -178,16 +187,48 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
             }
         }
     }
-    for r in rows.iter() {
-        let (Some(claim), Some(article)) = (rows.iri(r, "claim"), rows.iri(r, "article")) else {
-            continue;
-        };
-        let role = rows.str(r, "role").unwrap_or_else(|| "mentioned".into());
-        // A claim the entity makes about itself (its own denial) is shown among its
-        // claims or responses, not again among the claims about it.
-        if role == "subject" && rows.iri(r, "claimant") == Some(iri.as_str()) {
-            continue;
+
+    // Every card of every page, in page order: one per role and claim.
+    let items = claim_items(&rows, iri.as_str());
+    let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
+    let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
+        return Ok(None);
+    };
+    // The summary counts the claims of all pages by kind and status.
+    let mut tallies: Vec<ClaimGroup> = Vec::new();
+    let mut all_claims: HashSet<&str> = HashSet::new();
+    let mut statuses: Vec<Status> = Vec::new();
+    for item in &items {
+        let r = item.row;
+        all_claims.insert(item.claim);
+        let kind = src.kind(&rows.str(r, "kind").unwrap_or_default())?;
+        let claim_answers = answers.get(item.claim).map(Vec::as_slice).unwrap_or(&[]);
+        let status = src.status(rows.str(r, "status").as_deref(), &kind, claim_answers)?;
+        statuses.extend(status.clone());
+        let tally = tally_card(kind, status);
+        match tallies.iter_mut().find(|g| g.role == item.role) {
+            Some(g) => {
+                g.total += 1;
+                g.claims.push(tally);
+            }
+            None => tallies.push(ClaimGroup {
+                heading: format!("{} {label}", lang.tr(role_heading(&item.role))),
+                role: item.role.clone(),
+                total: 1,
+                claims: vec![tally],
+            }),
         }
+    }
+
+    // The cards of this page, grouped by role, each with its trail and answers.
+    let mut chains: HashMap<(String, String), Vec<ChainStep>> = HashMap::new();
+    let mut groups: Vec<ClaimGroup> = Vec::new();
+    let mut timeline: Vec<(String, String, TimelineItem)> = Vec::new();
+    let mut seen_claims: HashSet<String> = HashSet::new();
+    let mut undated: HashSet<String> = HashSet::new();
+    for item in &items[pager.range()] {
+        let (r, claim, role) = (item.row, item.claim, &item.role);
+        let article = item.article;
         let document = rows.iri(r, "document").unwrap_or(article);
         let chain = match chains.get(&(article.to_owned(), document.to_owned())) {
             Some(c) => c.clone(),
@@ -258,15 +299,15 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
                 }
             }
         }
-        match groups.iter_mut().find(|g| g.role == role) {
-            Some(g) => {
-                if !g.claims.iter().any(|c| c.href == card.href) {
-                    g.claims.push(card)
-                }
-            }
+        match groups.iter_mut().find(|g| &g.role == role) {
+            Some(g) => g.claims.push(card),
             None => groups.push(ClaimGroup {
-                heading: format!("{} {label}", lang.tr(role_heading(&role))),
-                role,
+                heading: format!("{} {label}", lang.tr(role_heading(role))),
+                role: role.clone(),
+                total: tallies
+                    .iter()
+                    .find(|t| &t.role == role)
+                    .map_or(0, |t| t.total),
                 claims: vec![card],
             }),
         }
@@ -279,33 +320,27 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
                 !g.claims[i].answers.is_empty() && hrefs(&g.claims[i]) == hrefs(&g.claims[i - 1]);
         }
     }
-    groups.sort_by_key(|g| {
-        ROLES
-            .iter()
-            .position(|(r, _)| *r == g.role)
-            .unwrap_or(ROLES.len())
-    });
     timeline.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
 
-    let relations = relations(src, &param, &answers)?;
+    let mut relations = relations(src, &param, &answers)?;
     let memberships = memberships(&relations);
-    let diagram = diagram::layout(lang, &label, &relations);
-    let summary = groups
+    let summary = tallies
         .iter()
         .map(|g| summary_line(g, &label, lang))
         .collect();
     let legend = legend(
-        groups
-            .iter()
-            .flat_map(|g| g.claims.iter())
-            .filter_map(|c| c.status.as_ref())
-            .chain(
-                relations
-                    .iter()
-                    .flat_map(|r| r.claims.iter())
-                    .filter_map(|c| c.status.as_ref()),
-            ),
+        statuses.iter().chain(
+            relations
+                .iter()
+                .flat_map(|r| r.claims.iter())
+                .filter_map(|c| c.status.as_ref()),
+        ),
     );
+    // The relations are the whole entity's, shown once: on its first page.
+    if pager.number > 1 {
+        relations.clear();
+    }
+    let diagram = diagram::layout(lang, &label, &relations);
     Ok(Some(EntityPage {
         iri: iri.as_str().to_owned(),
         other_label,
@@ -326,7 +361,7 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
             )
         })),
         description: about.str(first, "description"),
-        claim_count: seen_claims.len(),
+        claim_count: all_claims.len(),
         summary,
         memberships,
         groups,
@@ -336,7 +371,75 @@ pub fn entity_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<EntityPag
         undated: undated.len(),
         legend,
         label,
+        pager,
     }))
+}
+
+/// One card of an entity page before it is built: its row of `entity-claims`.
+struct ClaimItem<'r> {
+    role: String,
+    claim: &'r str,
+    article: &'r str,
+    row: usize,
+}
+
+/// The cards of an entity's pages, in order: one per role and claim (the first row of
+/// each), by role, then in the query's order (best known date, then IRI). A claim the
+/// entity makes about itself (its own denial) is shown among its claims or responses,
+/// not again among the claims about it.
+fn claim_items<'r>(rows: &'r super::Rows, entity: &str) -> Vec<ClaimItem<'r>> {
+    let mut seen: HashSet<(String, &str)> = HashSet::new();
+    let mut items: Vec<ClaimItem<'r>> = Vec::new();
+    for r in rows.iter() {
+        let (Some(claim), Some(article)) = (rows.iri(r, "claim"), rows.iri(r, "article")) else {
+            continue;
+        };
+        let role = rows.str(r, "role").unwrap_or_else(|| "mentioned".into());
+        if role == "subject" && rows.iri(r, "claimant") == Some(entity) {
+            continue;
+        }
+        if seen.insert((role.clone(), claim)) {
+            items.push(ClaimItem {
+                role,
+                claim,
+                article,
+                row: r,
+            });
+        }
+    }
+    items.sort_by_key(|item| role_position(&item.role));
+    items
+}
+
+/// A claim as the summary counts it: its kind and status only.
+fn tally_card(kind: KindView, status: Option<Status>) -> ClaimCard {
+    let nowhere = Link {
+        href: None,
+        label: String::new(),
+    };
+    ClaimCard {
+        anchor: None,
+        href: None,
+        kind,
+        statement: String::new(),
+        claimant: nowhere.clone(),
+        article: nowhere,
+        trail: Vec::new(),
+        date: None,
+        quote: String::new(),
+        lang: None,
+        status,
+        answers: Vec::new(),
+        answers_as_above: false,
+        answers_to: Vec::new(),
+    }
+}
+
+fn role_position(role: &str) -> usize {
+    ROLES
+        .iter()
+        .position(|(r, _)| *r == role)
+        .unwrap_or(ROLES.len())
 }
 
 fn role_heading(role: &str) -> &'static str {

@@ -3,9 +3,11 @@
 //! feed the search index, [`super::search`]).
 //!
 //! Data: `page-counts`, `page-entities`, `page-articles`, `page-claims`,
-//! `page-documents`, and every competency query of the catalog (run with its example
-//! parameters for the queries page).
+//! `page-documents`, `page-entity-claim-counts` (how many pages each entity has), and
+//! every competency query of the catalog (run with its example parameters for the
+//! queries page).
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use oxigraph::model::Term;
@@ -64,6 +66,20 @@ pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
                 claims: rows.int(r, "claims").unwrap_or(0),
                 iri,
             })
+        })
+        .collect())
+}
+
+/// How many claim cards each entity's pages hold (by entity IRI; entities without
+/// claims are left out), as [`super::entity::entity_page`] counts them: the site derives
+/// from it how many pages each entity has.
+pub fn entity_card_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
+    let rows = src.select("page-entity-claim-counts", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let cards = usize::try_from(rows.int(r, "cards")?).ok()?;
+            Some((rows.iri(r, "entity")?.to_owned(), cards))
         })
         .collect())
 }
@@ -211,7 +227,13 @@ pub struct QuerySummary {
     pub question: Option<u32>,
 }
 
-pub fn home(src: &Source<'_>) -> Result<HomePage, RenderError> {
+/// The home page, from the counts and the lists of articles (newest first) and
+/// entities.
+pub fn home(
+    src: &Source<'_>,
+    articles: &[ArticleEntry],
+    entities: &[EntityEntry],
+) -> Result<HomePage, RenderError> {
     let rows = src.select("page-counts", &[])?;
     let counts = match rows.first() {
         Some(r) => Counts {
@@ -223,9 +245,8 @@ pub fn home(src: &Source<'_>) -> Result<HomePage, RenderError> {
         },
         None => Counts::default(),
     };
-    let mut recent = articles(src)?;
-    recent.truncate(10);
-    let all = entities(src)?;
+    let recent = articles.iter().take(10).cloned().collect();
+    let all = entities;
     let lists = ENTITY_LISTS
         .iter()
         .map(|(file, title, kinds)| ListLink {

@@ -90,12 +90,22 @@ impl Lang {
     }
 }
 
-/// The German of an interface text, keyed by its English.
+/// The German of an interface text, keyed by its English. Every page asks this for
+/// each of its words, so the table is indexed once.
 pub fn german(english: &str) -> Option<&'static str> {
-    MESSAGES
-        .iter()
-        .find(|(en, _)| *en == english)
-        .map(|(_, de)| *de)
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&str, &str>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut index = std::collections::HashMap::new();
+            for (en, de) in MESSAGES {
+                // The first entry wins, as a search from the start would find it.
+                index.entry(*en).or_insert(*de);
+            }
+            index
+        })
+        .get(english)
+        .copied()
 }
 
 /// Every interface text in English and German.
@@ -377,6 +387,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Berichte, Memoranden, Erklärungen und andere Dokumente, die Artikel wiedergeben.",
     ),
     ("None yet.", "Noch keine."),
+    // pagination
+    ("Pages", "Seiten"),
+    ("page", "Seite"),
+    ("of", "von"),
+    ("Previous page", "Vorige Seite"),
+    ("Next page", "Nächste Seite"),
+    ("and", "und"),
+    ("more claims", "weitere Behauptungen"),
     ("Name", "Name"),
     ("German label", "Deutsche Bezeichnung"),
     ("Type", "Typ"),

@@ -15,6 +15,7 @@ pub mod document;
 pub mod entity;
 pub mod index;
 pub mod lang;
+pub mod paging;
 pub mod query_page;
 pub mod search;
 pub mod status;
@@ -22,7 +23,7 @@ pub mod text;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use oxigraph::model::{NamedNode, Term};
@@ -52,6 +53,11 @@ pub struct Source<'a> {
     timeout: Option<Duration>,
     article_labels: RefCell<HashMap<String, String>>,
     german_labels: RefCell<HashMap<String, Option<String>>>,
+    /// Every German label of the store, read once for many pages (a build, a server
+    /// between imports), so German pages need no label query per link.
+    all_german_labels: Option<Arc<HashMap<String, String>>>,
+    /// The most items a page of a list shows.
+    pub page_size: usize,
     /// Shared by every render of one site: the ontology is bundled with the binary, so
     /// its terms cannot change while it runs.
     vocabulary: &'a OnceLock<Vocabulary>,
@@ -109,9 +115,24 @@ impl<'a> Source<'a> {
             timeout,
             article_labels: RefCell::new(HashMap::new()),
             german_labels: RefCell::new(HashMap::new()),
+            all_german_labels: None,
+            page_size: paging::PAGE_SIZE,
             vocabulary,
             no_vocabulary: OnceCell::new(),
         }
+    }
+
+    /// The same source with every German label of the store at hand (see
+    /// [`german_labels`]).
+    pub fn with_german_labels(mut self, labels: Arc<HashMap<String, String>>) -> Self {
+        self.all_german_labels = Some(labels);
+        self
+    }
+
+    /// The same source with pages of at most `size` items.
+    pub fn with_page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
     }
 
     /// The same source for pages in `lang`.
@@ -216,6 +237,9 @@ impl<'a> Source<'a> {
         let kind = self.iris.path_of(iri)?.split('/').nth(1)?;
         if matches!(kind, "claim" | "article" | "doc") {
             return None;
+        }
+        if let Some(all) = &self.all_german_labels {
+            return all.get(iri).cloned();
         }
         if let Some(found) = self.german_labels.borrow().get(iri) {
             return found.clone();
@@ -322,6 +346,19 @@ impl<'a> Source<'a> {
             label,
         })
     }
+}
+
+/// Every German label of the store's entities, by IRI (the first when one has several,
+/// as `page-label` takes it): one query for all the German pages of a build.
+pub fn german_labels(src: &Source<'_>) -> Result<HashMap<String, String>, RenderError> {
+    let rows = src.select("page-labels-de", &[])?;
+    let mut labels = HashMap::new();
+    for r in rows.iter() {
+        if let (Some(iri), Some(label)) = (rows.iri(r, "resource"), rows.str(r, "labelDe")) {
+            labels.entry(iri.to_owned()).or_insert(label);
+        }
+    }
+    Ok(labels)
 }
 
 /// A SELECT result with access by variable name.
