@@ -894,7 +894,12 @@ const HELD_OUT_FLOOR: [(&str, f64, f64); 4] = [
 #[test]
 fn held_out_scores_stay_above_their_floor() {
     let (table, totals) = half_scores("held-out");
-    println!("claimgraph extract --score tests/realworld/held-out:\n{table}");
+    // Only the totals: the frozen half's per-article drafts are not looked at.
+    let total_lines: Vec<&str> = table.lines().filter(|l| l.starts_with("TOTAL")).collect();
+    println!(
+        "claimgraph extract --score tests/realworld/held-out (totals):\n{}",
+        total_lines.join("\n")
+    );
     for (measure, precision, recall) in HELD_OUT_FLOOR {
         let (p, r) = measure_of(&totals, measure);
         assert!(
@@ -921,4 +926,139 @@ fn no_non_answer_is_drafted_as_a_denial() {
         who.contains(&("microsoft".into(), "refusal-to-comment".into())),
         "{who:?}"
     );
+}
+
+#[test]
+fn the_subject_before_an_apposition_or_relative_clause_speaks() {
+    let d = drafted(
+        "Allan Wagner, Secretary-General of the Andean Community, said the Mercosur bloc would join. \
+         John Smith, who met Jones on Monday, told reporters the deal was done.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert_eq!(
+        who,
+        [
+            ("allan-wagner".to_owned(), "assertion".to_owned()),
+            ("john-smith".to_owned(), "assertion".to_owned())
+        ],
+        "{who:?}"
+    );
+}
+
+#[test]
+fn german_speakers_after_the_verb_by_surname_and_after_so() {
+    let d = drafted(
+        "Der Bundesinnenminister Thomas de Maizière hat neue Maßnahmen angekündigt. \
+         Gegenüber der Süddeutschen Zeitung sagte de Maizière, die Lage sei ernst. \
+         Die SPD-Vorsitzende Andrea Nahles erklärte, man werde die Vorschläge prüfen. \
+         „Das ist völlig unzureichend“, sagte Hofreiter. \
+         „Wir werden handeln“, so Nahles.",
+        "de",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(labels.contains(&"Thomas de Maizière"), "{labels:?}");
+    assert!(labels.contains(&"Andrea Nahles"), "{labels:?}");
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l.contains("Bundesinnenminister") || l.contains("Vorsitzende")),
+        "a title glued to a name: {labels:?}"
+    );
+    let by_sentence: Vec<(usize, String)> = d
+        .claims
+        .iter()
+        .map(|c| (c.sentence, c.claimant.clone()))
+        .collect();
+    for expected in [
+        (1, "thomas-de-maiziere"),
+        (2, "andrea-nahles"),
+        (3, "hofreiter"),
+        (4, "andrea-nahles"),
+    ] {
+        assert!(
+            by_sentence.contains(&(expected.0, expected.1.to_owned())),
+            "{expected:?} in {by_sentence:?}"
+        );
+    }
+    assert!(
+        !by_sentence.iter().any(|(_, c)| c.contains("zeitung")),
+        "{by_sentence:?}"
+    );
+}
+
+#[test]
+fn a_title_before_of_is_no_part_of_the_name() {
+    let d = drafted(
+        "Secretary of State Colin Powell said the talks would continue.",
+        "en",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("colin-powell".to_owned(), "assertion".to_owned())]
+    );
+}
+
+#[test]
+fn a_quotation_going_on_in_the_next_sentence_is_the_same_speakers() {
+    let d = drafted(
+        "\"We are very pleased,\" said Allan Wagner. \"This is a historic day for all of us.\" The summit ended on Friday.",
+        "en",
+    );
+    let sentences: Vec<(usize, &str)> = d
+        .claims
+        .iter()
+        .map(|c| (c.sentence, c.claimant.as_str()))
+        .collect();
+    assert_eq!(
+        sentences,
+        [(0, "allan-wagner"), (1, "allan-wagner")],
+        "the narration after the quotation is no claim"
+    );
+}
+
+#[test]
+fn the_ministry_is_no_other_government_body() {
+    let d = drafted(
+        "Police said three people were arrested. A spokesman for the ministry said the report was false.",
+        "en",
+    );
+    assert!(
+        d.claims.iter().all(|c| c.sentence == 0),
+        "{:?}",
+        claimants(&d)
+    );
+}
+
+#[test]
+fn score_table_ends_with_a_calibration_of_confidence() {
+    let table = score_table(&[repo().join("tests/realworld/dev")], &[]);
+    let bins: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("CALIBRATION"))
+        .collect();
+    assert_eq!(bins.len(), 8, "{table}");
+    let (drafted, right): (usize, usize) = bins[1..7]
+        .iter()
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (
+                cols[2].parse::<usize>().unwrap(),
+                cols[3].parse::<usize>().unwrap(),
+            )
+        })
+        .fold((0, 0), |(d, r), (a, b)| (d + a, r + b));
+    let claims_strict = table
+        .lines()
+        .find(|l| l.starts_with("TOTAL") && l.contains("claims strict"))
+        .unwrap();
+    let responses_strict = table
+        .lines()
+        .find(|l| l.starts_with("TOTAL") && l.contains("responses strict"))
+        .unwrap();
+    let col =
+        |l: &str, i: usize| -> usize { l.split_whitespace().nth(i).unwrap().parse().unwrap() };
+    // Every drafted claim and response falls in one bin, and the bins count the right ones.
+    assert_eq!(drafted, col(claims_strict, 4) + col(responses_strict, 4));
+    assert_eq!(right, col(claims_strict, 5) + col(responses_strict, 5));
 }

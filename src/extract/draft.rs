@@ -178,9 +178,14 @@ impl Drafter<'_> {
         // The sentence before, for "Das behauptet X" (which attributes it).
         let mut previous: Option<(usize, Range<usize>, Vec<Token>, Vec<Ref>)> = None;
         let mut last_document: Option<String> = None;
+        // Whether a quotation opened in an earlier sentence is still open.
+        let mut quote_open = false;
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
+            let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
+            quote_open =
+                quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
             // Questions, a questioner's turn and bylines state nothing anyone claims.
             if !self.states_something(span.clone()) {
@@ -347,6 +352,7 @@ impl Drafter<'_> {
                                 cs,
                                 ce,
                                 &self.rules.contrasts,
+                                self.rules.language == "de",
                             ),
                             ClaimantSide::After => {
                                 cited_source(self.text, &words[..b], &head, ce + 1, self.rules)
@@ -391,9 +397,15 @@ impl Drafter<'_> {
                                 ..c
                             })
                         }
-                        ClaimantSide::Subject => {
-                            subject(self.text, &words, &refs, start, end, &self.rules.contrasts)
-                        }
+                        ClaimantSide::Subject => subject(
+                            self.text,
+                            &words,
+                            &refs,
+                            start,
+                            end,
+                            &self.rules.contrasts,
+                            self.rules.language == "de",
+                        ),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -457,6 +469,7 @@ impl Drafter<'_> {
                                         start,
                                         end,
                                         &self.rules.contrasts,
+                                        self.rules.language == "de",
                                     )
                                 } else {
                                     None
@@ -579,6 +592,69 @@ impl Drafter<'_> {
                     made = true;
                 }
             }
+            // '„...“, so Müller.': German names the speaker after "so".
+            if !made {
+                if let Some(r) = so_speaker(
+                    self.text,
+                    &self.text[span.clone()],
+                    &words,
+                    &refs,
+                    &self.rules.language,
+                ) {
+                    let rule = ClaimRule {
+                        rule: format!("{}.report.so", self.rules.language),
+                        pattern: no_pattern(),
+                        kind: ClaimKind::Assertion,
+                        claimant: ClaimantSide::Subject,
+                        confidence: 0.8,
+                        document: None,
+                    };
+                    let w = who(&r, "named after 'so' following a quotation", 1.0);
+                    self.push_claim(
+                        index,
+                        span.clone(),
+                        &rule,
+                        w,
+                        &words,
+                        &refs,
+                        document.clone(),
+                    );
+                    made = true;
+                }
+            }
+            // '"These are anchor projects," said Wagner. "They were chosen because ..."': a
+            // quotation going on in the next sentence is the same speaker's.
+            if !made && in_quotation {
+                let quoted = self
+                    .draft
+                    .claims
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.sentence + 1 >= index)
+                    .find(|c| {
+                        c.sentence + 1 == index
+                            && !c.kind.is_response()
+                            && self.text[c.quote.clone()].contains(QUOTE_MARKS)
+                    })
+                    .map(|c| (c.claimant.clone(), c.document.clone(), c.id.clone()));
+                if let Some((claimant, doc, previous_id)) = quoted {
+                    let rule = ClaimRule {
+                        rule: format!("{}.quotation-continued", self.rules.language),
+                        pattern: no_pattern(),
+                        kind: ClaimKind::Assertion,
+                        claimant: ClaimantSide::Context,
+                        confidence: 0.7,
+                        document: None,
+                    };
+                    let w = Who {
+                        id: claimant,
+                        reason: format!("the quotation of claim {previous_id} goes on"),
+                        factor: 1.0,
+                    };
+                    self.push_claim(index, span.clone(), &rule, w, &words, &refs, doc);
+                    made = true;
+                }
+            }
             // Sentences that state a relation, an official action or a threat without a
             // reporting verb: whoever is being quoted around them says it.
             if !made && !refs.is_empty() {
@@ -651,8 +727,13 @@ impl Drafter<'_> {
 
     /// A word of a job title ("minister", "ceo", "transport").
     fn is_title(&self, word: &str) -> bool {
+        self.is_person_title(word) || self.rules.candidate.title_words.contains(word)
+    }
+
+    /// A title a person's name follows ("minister", "Bundesinnenminister").
+    fn is_person_title(&self, word: &str) -> bool {
         let c = &self.rules.candidate;
-        c.person_titles.contains(word) || c.title_words.contains(word)
+        c.person_titles.contains(word) || c.title_endings.iter().any(|e| word.ends_with(e.as_str()))
     }
 
     /// Whether a sentence can state a claim: not a question, not a questioner's turn in a
@@ -748,7 +829,14 @@ impl Drafter<'_> {
                 if refs.iter().any(|r| r.words.start <= e && s < r.words.end) {
                     continue;
                 }
-                if let Some(id) = self.last_of_kind.get(kind) {
+                // "the ministry" is the last ministry named, not any government body ("Police").
+                let noun = slug(pattern.source.split_whitespace().last().unwrap_or_default());
+                let fits = |id: &str| {
+                    *kind != EntityKind::Government
+                        || GENERIC_GOVERNMENT.contains(&noun.as_str())
+                        || id.contains(noun.as_str())
+                };
+                if let Some(id) = self.last_of_kind.get(kind).filter(|id| fits(id)) {
                     refs.push(Ref {
                         id: id.clone(),
                         kind: *kind,
@@ -898,7 +986,12 @@ impl Drafter<'_> {
         self.draft
             .candidates
             .iter()
-            .find(|c| c.kind == EntityKind::Person && c.id.ends_with(&format!("-{id}")))
+            .find(|c| {
+                // German two-word names are proposed as organisations: a kind guess, not a company.
+                let personal = c.kind == EntityKind::Person
+                    || (c.kind == EntityKind::Organization && c.id.matches('-').count() <= 2);
+                personal && c.id.ends_with(&format!("-{id}"))
+            })
             .map(|c| c.id.clone())
     }
 
@@ -910,11 +1003,23 @@ impl Drafter<'_> {
         let cw = &self.rules.candidate;
         let title_at = (i..j)
             .rev()
-            .find(|&k| cw.person_titles.contains(&words[k].lower));
+            .find(|&k| self.is_person_title(&words[k].lower));
         let (i, titled) = match title_at {
-            Some(k) if (k + 1..j).all(|n| cw.title_words.contains(&words[n].lower)) => return None,
+            Some(k) if (k + 1..j).all(|n| self.is_title(&words[n].lower)) => return None,
             Some(k) => (k + 1, true),
             None => (i, false),
+        };
+        // "Secretary of State Colin Powell": the title goes on past "of".
+        let after_title_of =
+            i >= 2 && words[i - 1].lower == "of" && self.is_person_title(&words[i - 2].lower);
+        let (i, titled) = if after_title_of {
+            match (i..j).find(|&k| !self.is_title(&words[k].lower)) {
+                Some(k) if k > i => (k, true),
+                Some(_) => (i, titled),
+                None => return None,
+            }
+        } else {
+            (i, titled)
         };
         let i = (i..j)
             .find(|&k| !cw.name_particles.contains(&words[k].lower))
@@ -944,8 +1049,22 @@ impl Drafter<'_> {
                 .chain(&self.rules.responses)
                 .any(|r| r.pattern.starts_at(words, j))
         };
-        let looks_like_name = if german {
-            marked || (run.len() >= 2 && !sentence_start) || titled
+        // "Abbas" after "Mahmoud Abbas": the surname of a person proposed before.
+        let known_surname = run.len() == 1 && self.same_person(&slug(&run[0].lower)).is_some();
+        // "..., sagte Hofreiter": a capitalised word right after a reporting verb names its speaker.
+        let after_verb =
+            i > 0
+                && self.rules.claims.iter().any(|r| {
+                    r.pattern.starts_at(words, i - 1) && r.claimant == ClaimantSide::Subject
+                });
+        let looks_like_name = if known_surname {
+            true
+        } else if german {
+            marked
+                || (run.len() >= 2 && !sentence_start)
+                || titled
+                || (sentence_start && speaks())
+                || (run.len() == 1 && after_verb)
         } else {
             marked || !sentence_start || run.len() >= 2 || titled || speaks()
         };
@@ -1600,6 +1719,7 @@ fn subject(
     start: usize,
     end: usize,
     contrasts: &HashSet<String>,
+    german: bool,
 ) -> Option<Who> {
     let after_comma =
         start > 0 && text[words[start - 1].span.end..words[start].span.start].contains(',');
@@ -1618,7 +1738,6 @@ fn subject(
         .filter(|r| can_speak(r))
         .map(|r| r.words.start)
         .min();
-    let inverted = after_comma || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
     let before = refs
         .iter()
         .filter(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r))
@@ -1626,6 +1745,38 @@ fn subject(
     let after = refs
         .iter()
         .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
+    // '"...," said X': a quotation closes right before the verb.
+    let quoted_before = after_comma
+        && text[words[start - 1].span.end..words[start].span.start]
+            .contains(['"', '“', '”', '„', '«', '»', '\'', '’']);
+    // "X, Secretary-General of Y, said ..." and "X, who met Y, said ...": the verb's subject
+    // is the name before the apposition or relative clause, not the last name inside it.
+    if after_comma && !quoted_before {
+        let opening = (scope.start.max(1)..start - 1)
+            .rev()
+            .find(|&k| text[words[k - 1].span.end..words[k].span.start].contains(','));
+        let head = opening.and_then(|k| {
+            refs.iter()
+                .filter(|r| r.words.end == k && r.words.start >= scope.start && can_speak(r))
+                .last()
+        });
+        // German puts a subordinate clause first ("Als er ankam, sagte X"): only a name
+        // opening the sentence heads an apposition there.
+        if let Some(r) = head.filter(|r| !german || r.words.start <= scope.start + 3) {
+            return Some(who(r, "subject before the apposition", 1.0));
+        }
+    }
+    // German verb-second order: "Gegenüber der Zeitung sagte X": the subject follows the verb
+    // unless it stands right before it ("X sagte", "X hat ... gesagt").
+    let v2_inverted = german
+        && after.is_some_and(|a| a.words.start <= end + 3)
+        && before.is_none_or(|b| {
+            let governed = (b.words.start.saturating_sub(3)..b.words.start)
+                .any(|k| PREPOSITIONS_DE.contains(&words[k].lower.as_str()));
+            governed || (b.words.end != start && b.words.start > scope.start + 2)
+        });
+    let inverted =
+        after_comma || v2_inverted || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
@@ -1640,6 +1791,23 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// Government anaphora that may refer to any government body.
+const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
+/// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
+const PREPOSITIONS_DE: [&str; 12] = [
+    "gegenüber",
+    "laut",
+    "nach",
+    "in",
+    "im",
+    "bei",
+    "beim",
+    "mit",
+    "von",
+    "vom",
+    "zu",
+    "zufolge",
+];
 /// Words between a document noun and its author: "Memorandum des Weißen Hauses".
 const GENITIVE: [&str; 9] = [
     "des", "der", "von", "vom", "of", "by", "from", "the", "seitens",
@@ -1719,6 +1887,54 @@ fn cited_source<'r>(
     let same_clause =
         !text[words.get(at)?.span.start..words[r.words.start].span.start].contains([',', ';', ':']);
     (between_lower && close && same_clause).then_some(r)
+}
+
+/// Quotation marks of either language.
+const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
+
+/// Whether a sentence opens with a quotation mark.
+fn opens_with_quote(sentence: &str) -> bool {
+    sentence.trim_start().starts_with(QUOTE_MARKS)
+}
+
+/// Whether a quotation is still open after `sentence`, given whether one was open before it.
+fn quotation_left_open(sentence: &str, open_before: bool, language: &str) -> bool {
+    let mut open = open_before;
+    for c in sentence.chars() {
+        match c {
+            '"' => open = !open,
+            '„' | '«' => open = true,
+            '»' => open = false,
+            // German opens with „ and closes with “; English opens with “ and closes with ”.
+            '“' => open = language != "de",
+            '”' => open = false,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// German "„...“, so Müller": the speaker named right after a "so" that follows a comma
+/// in a sentence holding a quotation.
+fn so_speaker(
+    text: &str,
+    sentence: &str,
+    words: &[Token],
+    refs: &[Ref],
+    language: &str,
+) -> Option<Ref> {
+    if language != "de" {
+        return None;
+    }
+    if !sentence.contains(QUOTE_MARKS) {
+        return None;
+    }
+    let at = (1..words.len()).find(|&k| {
+        words[k].lower == "so" && text[words[k - 1].span.end..words[k].span.start].contains(',')
+    })?;
+    refs.iter()
+        .find(|r| r.words.start > at && r.words.start <= at + 3 && can_speak(r))
+        .cloned()
 }
 
 fn first_before(refs: &[Ref], at: usize) -> Option<&Ref> {

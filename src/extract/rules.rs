@@ -273,6 +273,10 @@ pub struct CandidateWords {
     /// in "Transport Minister"): the name follows the last of them.
     #[serde(default)]
     pub title_words: HashSet<String>,
+    /// Endings of compound job titles ("Bundesinnenminister", "Parteivorsitzende"): a word
+    /// ending so is a person title.
+    #[serde(default)]
+    pub title_endings: Vec<String>,
     /// Capitalised words that never make a name on their own ("Chinese", "American").
     #[serde(default)]
     pub demonyms: HashSet<String>,
