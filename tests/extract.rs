@@ -879,13 +879,14 @@ fn a_draft_carries_entities_only_another_articles_sheet_defines() {
     );
 }
 
-/// (measure, precision floor, recall floor) of the held-out half, as measured when the
-/// rules of issue 13 were final (claims strict 0.56/0.18, responses strict 1.00/0.50,
-/// proposed entities 0.72, documents 0.60/0.38), less a hundredth for the table's rounding.
-const HELD_OUT_FLOOR: [(&str, f64, f64); 4] = [
+/// (measure, precision floor, recall floor) of the held-out half, as last measured (claims
+/// strict 0.56/0.18, lenient 0.67/0.21, responses strict 1.00/0.50, proposed entities 0.75,
+/// documents 0.60/0.38), less a hundredth for the table's rounding.
+const HELD_OUT_FLOOR: [(&str, f64, f64); 5] = [
     ("claims strict", 0.55, 0.17),
+    ("claims lenient", 0.66, 0.20),
     ("responses strict", 0.99, 0.49),
-    ("proposed entities", 0.71, 0.0),
+    ("proposed entities", 0.74, 0.0),
     ("documents", 0.59, 0.37),
 ];
 
@@ -1061,4 +1062,18 @@ fn score_table_ends_with_a_calibration_of_confidence() {
     // Every drafted claim and response falls in one bin, and the bins count the right ones.
     assert_eq!(drafted, col(claims_strict, 4) + col(responses_strict, 4));
     assert_eq!(right, col(claims_strict, 5) + col(responses_strict, 5));
+}
+
+#[test]
+fn min_confidence_leaves_out_unconfident_drafts() {
+    let text = "Google said it hosts Hikvision.";
+    assert_eq!(drafted(text, "en").claims.len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string(repo().join("src/extract/rules/en.toml")).unwrap();
+    let strict = bundled.replace("min_confidence = 0.0", "min_confidence = 0.9");
+    assert_ne!(strict, bundled, "the bundled rules set min_confidence");
+    std::fs::write(dir.path().join("en.toml"), strict).unwrap();
+    let ex = Extractor::new(Dictionary::bundled(), Rules::load_dir(dir.path()).unwrap());
+    let d = ex.draft(text, info("article", "en")).unwrap();
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
 }

@@ -345,15 +345,7 @@ impl Drafter<'_> {
                     if let Some((claim_rule, cs, ce)) = best_match(&self.rules.claims, &words[..b])
                     {
                         let claimant = match claim_rule.claimant {
-                            ClaimantSide::Subject => subject(
-                                self.text,
-                                &words[..b],
-                                &head,
-                                cs,
-                                ce,
-                                &self.rules.contrasts,
-                                self.rules.language == "de",
-                            ),
+                            ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
                             ClaimantSide::After => {
                                 cited_source(self.text, &words[..b], &head, ce + 1, self.rules)
                                     .map(|r| who(r, "the cited source", 1.0))
@@ -397,15 +389,7 @@ impl Drafter<'_> {
                                 ..c
                             })
                         }
-                        ClaimantSide::Subject => subject(
-                            self.text,
-                            &words,
-                            &refs,
-                            start,
-                            end,
-                            &self.rules.contrasts,
-                            self.rules.language == "de",
-                        ),
+                        ClaimantSide::Subject => self.subject_of(&words, &refs, start, end),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -462,15 +446,7 @@ impl Drafter<'_> {
                                 );
                             quoted.or_else(|| {
                                 if passive {
-                                    subject(
-                                        self.text,
-                                        &words,
-                                        &refs,
-                                        start,
-                                        end,
-                                        &self.rules.contrasts,
-                                        self.rules.language == "de",
-                                    )
+                                    self.subject_of(&words, &refs, start, end)
                                 } else {
                                     None
                                 }
@@ -721,8 +697,22 @@ impl Drafter<'_> {
                 last_document = Some(d);
             }
         }
+        self.drop_unconfident();
         self.rename_claims();
         self.draft
+    }
+
+    /// The subject of the reporting verb at words `start..=end`, by this language's word order.
+    fn subject_of(&self, words: &[Token], refs: &[Ref], start: usize, end: usize) -> Option<Who> {
+        subject(
+            self.text,
+            words,
+            refs,
+            start,
+            end,
+            &self.rules.contrasts,
+            self.rules.language == "de",
+        )
     }
 
     /// A word of a job title ("minister", "ceo", "transport").
@@ -770,6 +760,32 @@ impl Drafter<'_> {
                 .iter()
                 .any(|b| lower.starts_with(b.as_str()));
         !ends_with_question && !byline
+    }
+
+    /// Leaves out claims below the rules' minimum confidence, and responses left answering
+    /// nothing.
+    fn drop_unconfident(&mut self) {
+        let min = self.rules.min_confidence;
+        let dropped: HashSet<String> = self
+            .draft
+            .claims
+            .iter()
+            .filter(|c| c.confidence < min - 1e-9)
+            .map(|c| c.id.clone())
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        let claims = std::mem::take(&mut self.draft.claims);
+        self.draft.claims = claims
+            .into_iter()
+            .filter(|c| !dropped.contains(&c.id))
+            .filter_map(|mut c| {
+                let answered = !c.answers.is_empty();
+                c.answers.retain(|a| !dropped.contains(a));
+                (!answered || !c.answers.is_empty()).then_some(c)
+            })
+            .collect();
     }
 
     /// Claim ids say sentence, claimant and kind; claimants found later (by an
