@@ -1077,3 +1077,28 @@ fn min_confidence_leaves_out_unconfident_drafts() {
     let d = ex.draft(text, info("article", "en")).unwrap();
     assert!(d.claims.is_empty(), "{:?}", claimants(&d));
 }
+
+#[test]
+fn we_in_a_transcript_turn_is_the_turns_speaker() {
+    let d = drafted(
+        "MR. BOUCHER: Good afternoon. We have said that Syria must stop supporting Hezbollah.\n\
+         QUESTION: Did Syria respond?",
+        "en",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("boucher".to_owned(), "assertion".to_owned())]
+    );
+}
+
+#[test]
+fn a_name_that_is_the_whole_apposition_speaks() {
+    let d = drafted(
+        "Der Sprecher des Auswärtigen Amtes, Martin Schäfer, sagte, die Gespräche gingen weiter.",
+        "de",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("martin-schaefer".to_owned(), "assertion".to_owned())]
+    );
+}

@@ -123,6 +123,8 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         document_suffix: format!("{:08x}", fnv1a(text) as u32),
         candidate_words: Vec::new(),
         question_turn: false,
+        label_end: None,
+        turn: None,
     }
     .run()
 }
@@ -148,6 +150,10 @@ struct Drafter<'a> {
     /// Whether the transcript turn we are in is a question ("QUESTION: ..."), whose
     /// sentences are never claims.
     question_turn: bool,
+    /// Where the speaker label opening the current sentence ends ("MR. BOUCHER:"), if any.
+    label_end: Option<usize>,
+    /// The speaker of the transcript turn we are in, when its label names someone.
+    turn: Option<Who>,
 }
 
 /// A claimant and how it was found.
@@ -191,6 +197,13 @@ impl Drafter<'_> {
             if !self.states_something(span.clone()) {
                 pending = None;
                 continue;
+            }
+            // "MR. BOUCHER: ...": the turn's speaker says what the turn says.
+            if let Some(label_end) = self.label_end.take() {
+                self.turn = refs
+                    .iter()
+                    .find(|r| words[r.words.start].span.start < label_end && can_speak(r))
+                    .map(|r| who(r, "the speaker of the transcript turn", 0.9));
             }
             // A percentage is a number the tokens do not keep ("42%").
             self.kind_cue = self
@@ -471,6 +484,10 @@ impl Drafter<'_> {
                         (None, Some(_)) if doc_anaphor => self.document_author(document.as_deref()),
                         (w, _) => w,
                     };
+                    // "We have said ..." in a transcript turn: the turn's speaker.
+                    let first_person = (start.saturating_sub(2)..start)
+                        .any(|k| FIRST_PERSON.contains(&words[k].lower.as_str()));
+                    let w = self.turn.clone().filter(|_| first_person).or(w);
                     // Rules made for it ("angeblich", "heißt es") take whoever the sentences
                     // around quote; a reporting verb whose subject is not named takes nobody.
                     let w = w.or_else(|| {
@@ -577,14 +594,7 @@ impl Drafter<'_> {
                     &refs,
                     &self.rules.language,
                 ) {
-                    let rule = ClaimRule {
-                        rule: format!("{}.report.so", self.rules.language),
-                        pattern: no_pattern(),
-                        kind: ClaimKind::Assertion,
-                        claimant: ClaimantSide::Subject,
-                        confidence: 0.8,
-                        document: None,
-                    };
+                    let rule = self.synthetic_rule("report.so", ClaimKind::Assertion, 0.8);
                     let w = who(&r, "named after 'so' following a quotation", 1.0);
                     self.push_claim(
                         index,
@@ -614,14 +624,8 @@ impl Drafter<'_> {
                     })
                     .map(|c| (c.claimant.clone(), c.document.clone(), c.id.clone()));
                 if let Some((claimant, doc, previous_id)) = quoted {
-                    let rule = ClaimRule {
-                        rule: format!("{}.quotation-continued", self.rules.language),
-                        pattern: no_pattern(),
-                        kind: ClaimKind::Assertion,
-                        claimant: ClaimantSide::Context,
-                        confidence: 0.7,
-                        document: None,
-                    };
+                    let rule =
+                        self.synthetic_rule("quotation-continued", ClaimKind::Assertion, 0.7);
                     let w = Who {
                         id: claimant,
                         reason: format!("the quotation of claim {previous_id} goes on"),
@@ -702,6 +706,18 @@ impl Drafter<'_> {
         self.draft
     }
 
+    /// A rule the drafter applies by itself (no pattern in the rule files), named by language.
+    fn synthetic_rule(&self, name: &str, kind: ClaimKind, confidence: f64) -> ClaimRule {
+        ClaimRule {
+            rule: format!("{}.{name}", self.rules.language),
+            pattern: no_pattern(),
+            kind,
+            claimant: ClaimantSide::Context,
+            confidence,
+            document: None,
+        }
+    }
+
     /// The subject of the reporting verb at words `start..=end`, by this language's word order.
     fn subject_of(&self, words: &[Token], refs: &[Ref], start: usize, end: usize) -> Option<Who> {
         subject(
@@ -729,7 +745,7 @@ impl Drafter<'_> {
     /// Whether a sentence can state a claim: not a question, not a questioner's turn in a
     /// transcript ("QUESTION: ...", until the next speaker's label), not a byline.
     fn states_something(&mut self, span: Range<usize>) -> bool {
-        let sentence = self.text[span].trim();
+        let sentence = self.text[span.clone()].trim();
         let lower = sentence.to_lowercase();
         // A speaker label: capitals (and dots or spaces) before a colon opening the sentence.
         if let Some((label, _)) = sentence.split_once(':') {
@@ -740,6 +756,10 @@ impl Drafter<'_> {
                     .chars()
                     .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '-' | '\''));
             if is_label {
+                let indent =
+                    self.text[span.clone()].len() - self.text[span.clone()].trim_start().len();
+                self.label_end = Some(span.start + indent + label.len());
+                self.turn = None;
                 self.question_turn = self
                     .rules
                     .question_labels
@@ -1771,6 +1791,15 @@ fn subject(
         let opening = (scope.start.max(1)..start - 1)
             .rev()
             .find(|&k| text[words[k - 1].span.end..words[k].span.start].contains(','));
+        // "Der Sprecher des Amtes, Martin Schäfer, sagte": a name that is the whole
+        // apposition is the speaker.
+        let named = opening.and_then(|k| {
+            refs.iter()
+                .find(|r| r.words.start == k && r.words.end == start && can_speak(r))
+        });
+        if let Some(r) = named {
+            return Some(who(r, "the name in the apposition", 1.0));
+        }
         let head = opening.and_then(|k| {
             refs.iter()
                 .filter(|r| r.words.end == k && r.words.start >= scope.start && can_speak(r))
@@ -1807,6 +1836,8 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// First-person pronouns: in a transcript turn, the turn's speaker.
+const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
 /// Government anaphora that may refer to any government body.
 const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
 /// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
