@@ -1102,3 +1102,21 @@ fn a_name_that_is_the_whole_apposition_speaks() {
         [("martin-schaefer".to_owned(), "assertion".to_owned())]
     );
 }
+
+#[test]
+fn sums_of_money_and_glued_units_are_quantities() {
+    for text in [
+        "Allan Wagner said the projects cost US$200 over five years.",
+        "Allan Wagner identifies 350 projects of a combined cost of 200bn.",
+    ] {
+        assert_eq!(
+            claimants(&drafted(text, "en")),
+            [("allan-wagner".to_owned(), "quantitative".to_owned())],
+            "{text}"
+        );
+    }
+    assert_eq!(
+        claimants(&drafted("Allan Wagner said the talks began in 2004.", "en")),
+        [("allan-wagner".to_owned(), "assertion".to_owned())]
+    );
+}

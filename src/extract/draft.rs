@@ -213,8 +213,7 @@ impl Drafter<'_> {
                 .find(|(p, _)| p.find(&words).is_some())
                 .map(|(_, k)| *k)
                 .or_else(|| {
-                    self.text[span.clone()]
-                        .contains('%')
+                    states_an_amount(&self.text[span.clone()], &words)
                         .then_some(ClaimKind::Quantitative)
                 });
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
@@ -1934,6 +1933,25 @@ fn cited_source<'r>(
     let same_clause =
         !text[words.get(at)?.span.start..words[r.words.start].span.start].contains([',', ';', ':']);
     (between_lower && close && same_clause).then_some(r)
+}
+
+/// Whether a sentence states an amount the tokens do not keep as a word: a percentage
+/// ("42%"), a sum of money ("US$200", "€5") or a number with a unit glued on ("200bn").
+fn states_an_amount(sentence: &str, words: &[Token]) -> bool {
+    let money = sentence
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '$' | '€' | '£'))
+        .any(|(i, c)| {
+            sentence[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_digit())
+        });
+    let glued_unit = words.iter().any(|w| {
+        let unit = w.lower.trim_start_matches(|c: char| c.is_ascii_digit());
+        unit.len() < w.lower.len() && matches!(unit, "bn" | "mn" | "mrd" | "mio")
+    });
+    sentence.contains('%') || money || glued_unit
 }
 
 /// Quotation marks of either language.
