@@ -615,7 +615,7 @@ fn realworld_articles_lie_in_the_half_their_id_gives_and_validate() {
         for path in realworld_sheets(half) {
             let sheet = Sheet::read(&path).unwrap();
             let id = sheet.article.as_ref().unwrap().id.get_ref().clone();
-            let expected = if fnv1a(&id) % 2 == 0 {
+            let expected = if fnv1a(&id).is_multiple_of(2) {
                 "dev"
             } else {
                 "held-out"

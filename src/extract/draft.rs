@@ -182,7 +182,7 @@ impl Drafter<'_> {
         self.draft.sentences = spans.len();
         let mut pending: Option<Pending> = None;
         // The sentence before, for "Das behauptet X" (which attributes it).
-        let mut previous: Option<(usize, Range<usize>, Vec<Token>, Vec<Ref>)> = None;
+        let mut previous: Option<SentenceSeen> = None;
         let mut last_document: Option<String> = None;
         // Whether a quotation opened in an earlier sentence is still open.
         let mut quote_open = false;
@@ -436,9 +436,7 @@ impl Drafter<'_> {
                                 .map(|r| who(r, "quoted by the source", 1.0));
                             if let (Some(q), Some(outlet)) = (
                                 &quoted,
-                                refs.iter()
-                                    .filter(|r| r.words.end <= start && can_speak(r))
-                                    .last(),
+                                refs.iter().rfind(|r| r.words.end <= start && can_speak(r)),
                             ) {
                                 if outlet.id != q.id && document.is_none() {
                                     let (id, candidate) = (outlet.id.clone(), outlet.candidate);
@@ -960,7 +958,7 @@ impl Drafter<'_> {
         let run = &words[i..j];
         let lower: Vec<&str> = run.iter().map(|w| w.lower.as_str()).collect();
         let phrase = lower.join(" ");
-        if cw.furniture.iter().any(|f| *f == phrase) {
+        if cw.furniture.contains(&phrase) {
             return true;
         }
         // "US$3 billion", "R$200": a currency, not a name.
@@ -1775,8 +1773,7 @@ fn subject(
         .min();
     let before = refs
         .iter()
-        .filter(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r))
-        .last();
+        .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
     let after = refs
         .iter()
         .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
@@ -1801,8 +1798,7 @@ fn subject(
         }
         let head = opening.and_then(|k| {
             refs.iter()
-                .filter(|r| r.words.end == k && r.words.start >= scope.start && can_speak(r))
-                .last()
+                .rfind(|r| r.words.end == k && r.words.start >= scope.start && can_speak(r))
         });
         // German puts a subordinate clause first ("Als er ankam, sagte X"): only a name
         // opening the sentence heads an apposition there.
@@ -1915,12 +1911,10 @@ fn cited_source<'r>(
     let r = refs.iter().find(|r| r.words.start >= at && can_speak(r))?;
     // "according to official sources Brazil ...": the sources are unnamed, Brazil is no source.
     // ("analysts at Strand Consulting" are named by their firm).
-    let of_firm = r.words.start > at && rules.agent_words.contains(&words[r.words.start - 1].lower)
-        || r.words.start > at
-            && matches!(
-                words[r.words.start - 1].lower.as_str(),
-                "at" | "of" | "from" | "bei" | "von"
-            );
+    let of_firm = r.words.start > at && {
+        let before = words[r.words.start - 1].lower.as_str();
+        rules.agent_words.contains(before) || matches!(before, "at" | "of" | "from" | "bei" | "von")
+    };
     let unnamed =
         !of_firm && (at..r.words.start).any(|i| rules.source_nouns.contains(&words[i].lower));
     // German capitalises nouns ("nach einer Untersuchung des IW"); English only names and
@@ -1953,6 +1947,9 @@ fn states_an_amount(sentence: &str, words: &[Token]) -> bool {
     });
     sentence.contains('%') || money || glued_unit
 }
+
+/// A sentence as drafted: its index, span, words and the entities named in it.
+type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
 
 /// Quotation marks of either language.
 const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
@@ -2003,9 +2000,7 @@ fn so_speaker(
 }
 
 fn first_before(refs: &[Ref], at: usize) -> Option<&Ref> {
-    refs.iter()
-        .filter(|r| r.words.end <= at && can_speak(r))
-        .next()
+    refs.iter().find(|r| r.words.end <= at && can_speak(r))
 }
 
 fn first_after(refs: &[Ref], at: usize) -> Option<&Ref> {
