@@ -615,7 +615,7 @@ fn realworld_articles_lie_in_the_half_their_id_gives_and_validate() {
         for path in realworld_sheets(half) {
             let sheet = Sheet::read(&path).unwrap();
             let id = sheet.article.as_ref().unwrap().id.get_ref().clone();
-            let expected = if fnv1a(&id) % 2 == 0 {
+            let expected = if fnv1a(&id).is_multiple_of(2) {
                 "dev"
             } else {
                 "held-out"
@@ -879,13 +879,14 @@ fn a_draft_carries_entities_only_another_articles_sheet_defines() {
     );
 }
 
-/// (measure, precision floor, recall floor) of the held-out half, as measured when the
-/// rules of issue 13 were final (claims strict 0.56/0.18, responses strict 1.00/0.50,
-/// proposed entities 0.72, documents 0.60/0.38), less a hundredth for the table's rounding.
-const HELD_OUT_FLOOR: [(&str, f64, f64); 4] = [
+/// (measure, precision floor, recall floor) of the held-out half, as last measured (claims
+/// strict 0.56/0.18, lenient 0.67/0.21, responses strict 1.00/0.50, proposed entities 0.75,
+/// documents 0.60/0.38), less a hundredth for the table's rounding.
+const HELD_OUT_FLOOR: [(&str, f64, f64); 5] = [
     ("claims strict", 0.55, 0.17),
+    ("claims lenient", 0.66, 0.20),
     ("responses strict", 0.99, 0.49),
-    ("proposed entities", 0.71, 0.0),
+    ("proposed entities", 0.74, 0.0),
     ("documents", 0.59, 0.37),
 ];
 
@@ -894,7 +895,12 @@ const HELD_OUT_FLOOR: [(&str, f64, f64); 4] = [
 #[test]
 fn held_out_scores_stay_above_their_floor() {
     let (table, totals) = half_scores("held-out");
-    println!("claimgraph extract --score tests/realworld/held-out:\n{table}");
+    // Only the totals: the frozen half's per-article drafts are not looked at.
+    let total_lines: Vec<&str> = table.lines().filter(|l| l.starts_with("TOTAL")).collect();
+    println!(
+        "claimgraph extract --score tests/realworld/held-out (totals):\n{}",
+        total_lines.join("\n")
+    );
     for (measure, precision, recall) in HELD_OUT_FLOOR {
         let (p, r) = measure_of(&totals, measure);
         assert!(
@@ -920,5 +926,197 @@ fn no_non_answer_is_drafted_as_a_denial() {
     assert!(
         who.contains(&("microsoft".into(), "refusal-to-comment".into())),
         "{who:?}"
+    );
+}
+
+#[test]
+fn the_subject_before_an_apposition_or_relative_clause_speaks() {
+    let d = drafted(
+        "Allan Wagner, Secretary-General of the Andean Community, said the Mercosur bloc would join. \
+         John Smith, who met Jones on Monday, told reporters the deal was done.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert_eq!(
+        who,
+        [
+            ("allan-wagner".to_owned(), "assertion".to_owned()),
+            ("john-smith".to_owned(), "assertion".to_owned())
+        ],
+        "{who:?}"
+    );
+}
+
+#[test]
+fn german_speakers_after_the_verb_by_surname_and_after_so() {
+    let d = drafted(
+        "Der Bundesinnenminister Thomas de Maizière hat neue Maßnahmen angekündigt. \
+         Gegenüber der Süddeutschen Zeitung sagte de Maizière, die Lage sei ernst. \
+         Die SPD-Vorsitzende Andrea Nahles erklärte, man werde die Vorschläge prüfen. \
+         „Das ist völlig unzureichend“, sagte Hofreiter. \
+         „Wir werden handeln“, so Nahles.",
+        "de",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(labels.contains(&"Thomas de Maizière"), "{labels:?}");
+    assert!(labels.contains(&"Andrea Nahles"), "{labels:?}");
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l.contains("Bundesinnenminister") || l.contains("Vorsitzende")),
+        "a title glued to a name: {labels:?}"
+    );
+    let by_sentence: Vec<(usize, String)> = d
+        .claims
+        .iter()
+        .map(|c| (c.sentence, c.claimant.clone()))
+        .collect();
+    for expected in [
+        (1, "thomas-de-maiziere"),
+        (2, "andrea-nahles"),
+        (3, "hofreiter"),
+        (4, "andrea-nahles"),
+    ] {
+        assert!(
+            by_sentence.contains(&(expected.0, expected.1.to_owned())),
+            "{expected:?} in {by_sentence:?}"
+        );
+    }
+    assert!(
+        !by_sentence.iter().any(|(_, c)| c.contains("zeitung")),
+        "{by_sentence:?}"
+    );
+}
+
+#[test]
+fn a_title_before_of_is_no_part_of_the_name() {
+    let d = drafted(
+        "Secretary of State Colin Powell said the talks would continue.",
+        "en",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("colin-powell".to_owned(), "assertion".to_owned())]
+    );
+}
+
+#[test]
+fn a_quotation_going_on_in_the_next_sentence_is_the_same_speakers() {
+    let d = drafted(
+        "\"We are very pleased,\" said Allan Wagner. \"This is a historic day for all of us.\" The summit ended on Friday.",
+        "en",
+    );
+    let sentences: Vec<(usize, &str)> = d
+        .claims
+        .iter()
+        .map(|c| (c.sentence, c.claimant.as_str()))
+        .collect();
+    assert_eq!(
+        sentences,
+        [(0, "allan-wagner"), (1, "allan-wagner")],
+        "the narration after the quotation is no claim"
+    );
+}
+
+#[test]
+fn the_ministry_is_no_other_government_body() {
+    let d = drafted(
+        "Police said three people were arrested. A spokesman for the ministry said the report was false.",
+        "en",
+    );
+    assert!(
+        d.claims.iter().all(|c| c.sentence == 0),
+        "{:?}",
+        claimants(&d)
+    );
+}
+
+#[test]
+fn score_table_ends_with_a_calibration_of_confidence() {
+    let table = score_table(&[repo().join("tests/realworld/dev")], &[]);
+    let bins: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("CALIBRATION"))
+        .collect();
+    assert_eq!(bins.len(), 8, "{table}");
+    let (drafted, right): (usize, usize) = bins[1..7]
+        .iter()
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (
+                cols[2].parse::<usize>().unwrap(),
+                cols[3].parse::<usize>().unwrap(),
+            )
+        })
+        .fold((0, 0), |(d, r), (a, b)| (d + a, r + b));
+    let claims_strict = table
+        .lines()
+        .find(|l| l.starts_with("TOTAL") && l.contains("claims strict"))
+        .unwrap();
+    let responses_strict = table
+        .lines()
+        .find(|l| l.starts_with("TOTAL") && l.contains("responses strict"))
+        .unwrap();
+    let col =
+        |l: &str, i: usize| -> usize { l.split_whitespace().nth(i).unwrap().parse().unwrap() };
+    // Every drafted claim and response falls in one bin, and the bins count the right ones.
+    assert_eq!(drafted, col(claims_strict, 4) + col(responses_strict, 4));
+    assert_eq!(right, col(claims_strict, 5) + col(responses_strict, 5));
+}
+
+#[test]
+fn min_confidence_leaves_out_unconfident_drafts() {
+    let text = "Google said it hosts Hikvision.";
+    assert_eq!(drafted(text, "en").claims.len(), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let bundled = std::fs::read_to_string(repo().join("src/extract/rules/en.toml")).unwrap();
+    let strict = bundled.replace("min_confidence = 0.0", "min_confidence = 0.9");
+    assert_ne!(strict, bundled, "the bundled rules set min_confidence");
+    std::fs::write(dir.path().join("en.toml"), strict).unwrap();
+    let ex = Extractor::new(Dictionary::bundled(), Rules::load_dir(dir.path()).unwrap());
+    let d = ex.draft(text, info("article", "en")).unwrap();
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+}
+
+#[test]
+fn we_in_a_transcript_turn_is_the_turns_speaker() {
+    let d = drafted(
+        "MR. BOUCHER: Good afternoon. We have said that Syria must stop supporting Hezbollah.\n\
+         QUESTION: Did Syria respond?",
+        "en",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("boucher".to_owned(), "assertion".to_owned())]
+    );
+}
+
+#[test]
+fn a_name_that_is_the_whole_apposition_speaks() {
+    let d = drafted(
+        "Der Sprecher des Auswärtigen Amtes, Martin Schäfer, sagte, die Gespräche gingen weiter.",
+        "de",
+    );
+    assert_eq!(
+        claimants(&d),
+        [("martin-schaefer".to_owned(), "assertion".to_owned())]
+    );
+}
+
+#[test]
+fn sums_of_money_and_glued_units_are_quantities() {
+    for text in [
+        "Allan Wagner said the projects cost US$200 over five years.",
+        "Allan Wagner identifies 350 projects of a combined cost of 200bn.",
+    ] {
+        assert_eq!(
+            claimants(&drafted(text, "en")),
+            [("allan-wagner".to_owned(), "quantitative".to_owned())],
+            "{text}"
+        );
+    }
+    assert_eq!(
+        claimants(&drafted("Allan Wagner said the talks began in 2004.", "en")),
+        [("allan-wagner".to_owned(), "assertion".to_owned())]
     );
 }

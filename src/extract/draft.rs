@@ -123,6 +123,8 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         document_suffix: format!("{:08x}", fnv1a(text) as u32),
         candidate_words: Vec::new(),
         question_turn: false,
+        label_end: None,
+        turn: None,
     }
     .run()
 }
@@ -148,6 +150,10 @@ struct Drafter<'a> {
     /// Whether the transcript turn we are in is a question ("QUESTION: ..."), whose
     /// sentences are never claims.
     question_turn: bool,
+    /// Where the speaker label opening the current sentence ends ("MR. BOUCHER:"), if any.
+    label_end: Option<usize>,
+    /// The speaker of the transcript turn we are in, when its label names someone.
+    turn: Option<Who>,
 }
 
 /// A claimant and how it was found.
@@ -176,16 +182,28 @@ impl Drafter<'_> {
         self.draft.sentences = spans.len();
         let mut pending: Option<Pending> = None;
         // The sentence before, for "Das behauptet X" (which attributes it).
-        let mut previous: Option<(usize, Range<usize>, Vec<Token>, Vec<Ref>)> = None;
+        let mut previous: Option<SentenceSeen> = None;
         let mut last_document: Option<String> = None;
+        // Whether a quotation opened in an earlier sentence is still open.
+        let mut quote_open = false;
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
+            let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
+            quote_open =
+                quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
             // Questions, a questioner's turn and bylines state nothing anyone claims.
             if !self.states_something(span.clone()) {
                 pending = None;
                 continue;
+            }
+            // "MR. BOUCHER: ...": the turn's speaker says what the turn says.
+            if let Some(label_end) = self.label_end.take() {
+                self.turn = refs
+                    .iter()
+                    .find(|r| words[r.words.start].span.start < label_end && can_speak(r))
+                    .map(|r| who(r, "the speaker of the transcript turn", 0.9));
             }
             // A percentage is a number the tokens do not keep ("42%").
             self.kind_cue = self
@@ -195,8 +213,7 @@ impl Drafter<'_> {
                 .find(|(p, _)| p.find(&words).is_some())
                 .map(|(_, k)| *k)
                 .or_else(|| {
-                    self.text[span.clone()]
-                        .contains('%')
+                    states_an_amount(&self.text[span.clone()], &words)
                         .then_some(ClaimKind::Quantitative)
                 });
             self.listing = self.rules.listings.iter().any(|p| p.find(&words).is_some());
@@ -340,14 +357,7 @@ impl Drafter<'_> {
                     if let Some((claim_rule, cs, ce)) = best_match(&self.rules.claims, &words[..b])
                     {
                         let claimant = match claim_rule.claimant {
-                            ClaimantSide::Subject => subject(
-                                self.text,
-                                &words[..b],
-                                &head,
-                                cs,
-                                ce,
-                                &self.rules.contrasts,
-                            ),
+                            ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
                             ClaimantSide::After => {
                                 cited_source(self.text, &words[..b], &head, ce + 1, self.rules)
                                     .map(|r| who(r, "the cited source", 1.0))
@@ -391,9 +401,7 @@ impl Drafter<'_> {
                                 ..c
                             })
                         }
-                        ClaimantSide::Subject => {
-                            subject(self.text, &words, &refs, start, end, &self.rules.contrasts)
-                        }
+                        ClaimantSide::Subject => self.subject_of(&words, &refs, start, end),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -428,9 +436,7 @@ impl Drafter<'_> {
                                 .map(|r| who(r, "quoted by the source", 1.0));
                             if let (Some(q), Some(outlet)) = (
                                 &quoted,
-                                refs.iter()
-                                    .filter(|r| r.words.end <= start && can_speak(r))
-                                    .last(),
+                                refs.iter().rfind(|r| r.words.end <= start && can_speak(r)),
                             ) {
                                 if outlet.id != q.id && document.is_none() {
                                     let (id, candidate) = (outlet.id.clone(), outlet.candidate);
@@ -450,14 +456,7 @@ impl Drafter<'_> {
                                 );
                             quoted.or_else(|| {
                                 if passive {
-                                    subject(
-                                        self.text,
-                                        &words,
-                                        &refs,
-                                        start,
-                                        end,
-                                        &self.rules.contrasts,
-                                    )
+                                    self.subject_of(&words, &refs, start, end)
                                 } else {
                                     None
                                 }
@@ -482,6 +481,10 @@ impl Drafter<'_> {
                         (None, Some(_)) if doc_anaphor => self.document_author(document.as_deref()),
                         (w, _) => w,
                     };
+                    // "We have said ..." in a transcript turn: the turn's speaker.
+                    let first_person = (start.saturating_sub(2)..start)
+                        .any(|k| FIRST_PERSON.contains(&words[k].lower.as_str()));
+                    let w = self.turn.clone().filter(|_| first_person).or(w);
                     // Rules made for it ("angeblich", "heißt es") take whoever the sentences
                     // around quote; a reporting verb whose subject is not named takes nobody.
                     let w = w.or_else(|| {
@@ -579,6 +582,56 @@ impl Drafter<'_> {
                     made = true;
                 }
             }
+            // '„...“, so Müller.': German names the speaker after "so".
+            if !made {
+                if let Some(r) = so_speaker(
+                    self.text,
+                    &self.text[span.clone()],
+                    &words,
+                    &refs,
+                    &self.rules.language,
+                ) {
+                    let rule = self.synthetic_rule("report.so", ClaimKind::Assertion, 0.8);
+                    let w = who(&r, "named after 'so' following a quotation", 1.0);
+                    self.push_claim(
+                        index,
+                        span.clone(),
+                        &rule,
+                        w,
+                        &words,
+                        &refs,
+                        document.clone(),
+                    );
+                    made = true;
+                }
+            }
+            // '"These are anchor projects," said Wagner. "They were chosen because ..."': a
+            // quotation going on in the next sentence is the same speaker's.
+            if !made && in_quotation {
+                let quoted = self
+                    .draft
+                    .claims
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.sentence + 1 >= index)
+                    .find(|c| {
+                        c.sentence + 1 == index
+                            && !c.kind.is_response()
+                            && self.text[c.quote.clone()].contains(QUOTE_MARKS)
+                    })
+                    .map(|c| (c.claimant.clone(), c.document.clone(), c.id.clone()));
+                if let Some((claimant, doc, previous_id)) = quoted {
+                    let rule =
+                        self.synthetic_rule("quotation-continued", ClaimKind::Assertion, 0.7);
+                    let w = Who {
+                        id: claimant,
+                        reason: format!("the quotation of claim {previous_id} goes on"),
+                        factor: 1.0,
+                    };
+                    self.push_claim(index, span.clone(), &rule, w, &words, &refs, doc);
+                    made = true;
+                }
+            }
             // Sentences that state a relation, an official action or a threat without a
             // reporting verb: whoever is being quoted around them says it.
             if !made && !refs.is_empty() {
@@ -645,20 +698,51 @@ impl Drafter<'_> {
                 last_document = Some(d);
             }
         }
+        self.drop_unconfident();
         self.rename_claims();
         self.draft
     }
 
+    /// A rule the drafter applies by itself (no pattern in the rule files), named by language.
+    fn synthetic_rule(&self, name: &str, kind: ClaimKind, confidence: f64) -> ClaimRule {
+        ClaimRule {
+            rule: format!("{}.{name}", self.rules.language),
+            pattern: no_pattern(),
+            kind,
+            claimant: ClaimantSide::Context,
+            confidence,
+            document: None,
+        }
+    }
+
+    /// The subject of the reporting verb at words `start..=end`, by this language's word order.
+    fn subject_of(&self, words: &[Token], refs: &[Ref], start: usize, end: usize) -> Option<Who> {
+        subject(
+            self.text,
+            words,
+            refs,
+            start,
+            end,
+            &self.rules.contrasts,
+            self.rules.language == "de",
+        )
+    }
+
     /// A word of a job title ("minister", "ceo", "transport").
     fn is_title(&self, word: &str) -> bool {
+        self.is_person_title(word) || self.rules.candidate.title_words.contains(word)
+    }
+
+    /// A title a person's name follows ("minister", "Bundesinnenminister").
+    fn is_person_title(&self, word: &str) -> bool {
         let c = &self.rules.candidate;
-        c.person_titles.contains(word) || c.title_words.contains(word)
+        c.person_titles.contains(word) || c.title_endings.iter().any(|e| word.ends_with(e.as_str()))
     }
 
     /// Whether a sentence can state a claim: not a question, not a questioner's turn in a
     /// transcript ("QUESTION: ...", until the next speaker's label), not a byline.
     fn states_something(&mut self, span: Range<usize>) -> bool {
-        let sentence = self.text[span].trim();
+        let sentence = self.text[span.clone()].trim();
         let lower = sentence.to_lowercase();
         // A speaker label: capitals (and dots or spaces) before a colon opening the sentence.
         if let Some((label, _)) = sentence.split_once(':') {
@@ -669,6 +753,10 @@ impl Drafter<'_> {
                     .chars()
                     .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '-' | '\''));
             if is_label {
+                let indent =
+                    self.text[span.clone()].len() - self.text[span.clone()].trim_start().len();
+                self.label_end = Some(span.start + indent + label.len());
+                self.turn = None;
                 self.question_turn = self
                     .rules
                     .question_labels
@@ -689,6 +777,32 @@ impl Drafter<'_> {
                 .iter()
                 .any(|b| lower.starts_with(b.as_str()));
         !ends_with_question && !byline
+    }
+
+    /// Leaves out claims below the rules' minimum confidence, and responses left answering
+    /// nothing.
+    fn drop_unconfident(&mut self) {
+        let min = self.rules.min_confidence;
+        let dropped: HashSet<String> = self
+            .draft
+            .claims
+            .iter()
+            .filter(|c| c.confidence < min - 1e-9)
+            .map(|c| c.id.clone())
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        let claims = std::mem::take(&mut self.draft.claims);
+        self.draft.claims = claims
+            .into_iter()
+            .filter(|c| !dropped.contains(&c.id))
+            .filter_map(|mut c| {
+                let answered = !c.answers.is_empty();
+                c.answers.retain(|a| !dropped.contains(a));
+                (!answered || !c.answers.is_empty()).then_some(c)
+            })
+            .collect();
     }
 
     /// Claim ids say sentence, claimant and kind; claimants found later (by an
@@ -748,7 +862,14 @@ impl Drafter<'_> {
                 if refs.iter().any(|r| r.words.start <= e && s < r.words.end) {
                     continue;
                 }
-                if let Some(id) = self.last_of_kind.get(kind) {
+                // "the ministry" is the last ministry named, not any government body ("Police").
+                let noun = slug(pattern.source.split_whitespace().last().unwrap_or_default());
+                let fits = |id: &str| {
+                    *kind != EntityKind::Government
+                        || GENERIC_GOVERNMENT.contains(&noun.as_str())
+                        || id.contains(noun.as_str())
+                };
+                if let Some(id) = self.last_of_kind.get(kind).filter(|id| fits(id)) {
                     refs.push(Ref {
                         id: id.clone(),
                         kind: *kind,
@@ -837,7 +958,7 @@ impl Drafter<'_> {
         let run = &words[i..j];
         let lower: Vec<&str> = run.iter().map(|w| w.lower.as_str()).collect();
         let phrase = lower.join(" ");
-        if cw.furniture.iter().any(|f| *f == phrase) {
+        if cw.furniture.contains(&phrase) {
             return true;
         }
         // "US$3 billion", "R$200": a currency, not a name.
@@ -898,7 +1019,12 @@ impl Drafter<'_> {
         self.draft
             .candidates
             .iter()
-            .find(|c| c.kind == EntityKind::Person && c.id.ends_with(&format!("-{id}")))
+            .find(|c| {
+                // German two-word names are proposed as organisations: a kind guess, not a company.
+                let personal = c.kind == EntityKind::Person
+                    || (c.kind == EntityKind::Organization && c.id.matches('-').count() <= 2);
+                personal && c.id.ends_with(&format!("-{id}"))
+            })
             .map(|c| c.id.clone())
     }
 
@@ -910,11 +1036,23 @@ impl Drafter<'_> {
         let cw = &self.rules.candidate;
         let title_at = (i..j)
             .rev()
-            .find(|&k| cw.person_titles.contains(&words[k].lower));
+            .find(|&k| self.is_person_title(&words[k].lower));
         let (i, titled) = match title_at {
-            Some(k) if (k + 1..j).all(|n| cw.title_words.contains(&words[n].lower)) => return None,
+            Some(k) if (k + 1..j).all(|n| self.is_title(&words[n].lower)) => return None,
             Some(k) => (k + 1, true),
             None => (i, false),
+        };
+        // "Secretary of State Colin Powell": the title goes on past "of".
+        let after_title_of =
+            i >= 2 && words[i - 1].lower == "of" && self.is_person_title(&words[i - 2].lower);
+        let (i, titled) = if after_title_of {
+            match (i..j).find(|&k| !self.is_title(&words[k].lower)) {
+                Some(k) if k > i => (k, true),
+                Some(_) => (i, titled),
+                None => return None,
+            }
+        } else {
+            (i, titled)
         };
         let i = (i..j)
             .find(|&k| !cw.name_particles.contains(&words[k].lower))
@@ -944,8 +1082,22 @@ impl Drafter<'_> {
                 .chain(&self.rules.responses)
                 .any(|r| r.pattern.starts_at(words, j))
         };
-        let looks_like_name = if german {
-            marked || (run.len() >= 2 && !sentence_start) || titled
+        // "Abbas" after "Mahmoud Abbas": the surname of a person proposed before.
+        let known_surname = run.len() == 1 && self.same_person(&slug(&run[0].lower)).is_some();
+        // "..., sagte Hofreiter": a capitalised word right after a reporting verb names its speaker.
+        let after_verb =
+            i > 0
+                && self.rules.claims.iter().any(|r| {
+                    r.pattern.starts_at(words, i - 1) && r.claimant == ClaimantSide::Subject
+                });
+        let looks_like_name = if known_surname {
+            true
+        } else if german {
+            marked
+                || (run.len() >= 2 && !sentence_start)
+                || titled
+                || (sentence_start && speaks())
+                || (run.len() == 1 && after_verb)
         } else {
             marked || !sentence_start || run.len() >= 2 || titled || speaks()
         };
@@ -1600,6 +1752,7 @@ fn subject(
     start: usize,
     end: usize,
     contrasts: &HashSet<String>,
+    german: bool,
 ) -> Option<Who> {
     let after_comma =
         start > 0 && text[words[start - 1].span.end..words[start].span.start].contains(',');
@@ -1618,14 +1771,52 @@ fn subject(
         .filter(|r| can_speak(r))
         .map(|r| r.words.start)
         .min();
-    let inverted = after_comma || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
     let before = refs
         .iter()
-        .filter(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r))
-        .last();
+        .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
     let after = refs
         .iter()
         .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
+    // '"...," said X': a quotation closes right before the verb.
+    let quoted_before = after_comma
+        && text[words[start - 1].span.end..words[start].span.start]
+            .contains(['"', '“', '”', '„', '«', '»', '\'', '’']);
+    // "X, Secretary-General of Y, said ..." and "X, who met Y, said ...": the verb's subject
+    // is the name before the apposition or relative clause, not the last name inside it.
+    if after_comma && !quoted_before {
+        let opening = (scope.start.max(1)..start - 1)
+            .rev()
+            .find(|&k| text[words[k - 1].span.end..words[k].span.start].contains(','));
+        // "Der Sprecher des Amtes, Martin Schäfer, sagte": a name that is the whole
+        // apposition is the speaker.
+        let named = opening.and_then(|k| {
+            refs.iter()
+                .find(|r| r.words.start == k && r.words.end == start && can_speak(r))
+        });
+        if let Some(r) = named {
+            return Some(who(r, "the name in the apposition", 1.0));
+        }
+        let head = opening.and_then(|k| {
+            refs.iter()
+                .rfind(|r| r.words.end == k && r.words.start >= scope.start && can_speak(r))
+        });
+        // German puts a subordinate clause first ("Als er ankam, sagte X"): only a name
+        // opening the sentence heads an apposition there.
+        if let Some(r) = head.filter(|r| !german || r.words.start <= scope.start + 3) {
+            return Some(who(r, "subject before the apposition", 1.0));
+        }
+    }
+    // German verb-second order: "Gegenüber der Zeitung sagte X": the subject follows the verb
+    // unless it stands right before it ("X sagte", "X hat ... gesagt").
+    let v2_inverted = german
+        && after.is_some_and(|a| a.words.start <= end + 3)
+        && before.is_none_or(|b| {
+            let governed = (b.words.start.saturating_sub(3)..b.words.start)
+                .any(|k| PREPOSITIONS_DE.contains(&words[k].lower.as_str()));
+            governed || (b.words.end != start && b.words.start > scope.start + 2)
+        });
+    let inverted =
+        after_comma || v2_inverted || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
@@ -1640,6 +1831,25 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// First-person pronouns: in a transcript turn, the turn's speaker.
+const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
+/// Government anaphora that may refer to any government body.
+const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
+/// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
+const PREPOSITIONS_DE: [&str; 12] = [
+    "gegenüber",
+    "laut",
+    "nach",
+    "in",
+    "im",
+    "bei",
+    "beim",
+    "mit",
+    "von",
+    "vom",
+    "zu",
+    "zufolge",
+];
 /// Words between a document noun and its author: "Memorandum des Weißen Hauses".
 const GENITIVE: [&str; 9] = [
     "des", "der", "von", "vom", "of", "by", "from", "the", "seitens",
@@ -1701,12 +1911,10 @@ fn cited_source<'r>(
     let r = refs.iter().find(|r| r.words.start >= at && can_speak(r))?;
     // "according to official sources Brazil ...": the sources are unnamed, Brazil is no source.
     // ("analysts at Strand Consulting" are named by their firm).
-    let of_firm = r.words.start > at && rules.agent_words.contains(&words[r.words.start - 1].lower)
-        || r.words.start > at
-            && matches!(
-                words[r.words.start - 1].lower.as_str(),
-                "at" | "of" | "from" | "bei" | "von"
-            );
+    let of_firm = r.words.start > at && {
+        let before = words[r.words.start - 1].lower.as_str();
+        rules.agent_words.contains(before) || matches!(before, "at" | "of" | "from" | "bei" | "von")
+    };
     let unnamed =
         !of_firm && (at..r.words.start).any(|i| rules.source_nouns.contains(&words[i].lower));
     // German capitalises nouns ("nach einer Untersuchung des IW"); English only names and
@@ -1721,10 +1929,78 @@ fn cited_source<'r>(
     (between_lower && close && same_clause).then_some(r)
 }
 
-fn first_before(refs: &[Ref], at: usize) -> Option<&Ref> {
+/// Whether a sentence states an amount the tokens do not keep as a word: a percentage
+/// ("42%"), a sum of money ("US$200", "€5") or a number with a unit glued on ("200bn").
+fn states_an_amount(sentence: &str, words: &[Token]) -> bool {
+    let money = sentence
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '$' | '€' | '£'))
+        .any(|(i, c)| {
+            sentence[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_ascii_digit())
+        });
+    let glued_unit = words.iter().any(|w| {
+        let unit = w.lower.trim_start_matches(|c: char| c.is_ascii_digit());
+        unit.len() < w.lower.len() && matches!(unit, "bn" | "mn" | "mrd" | "mio")
+    });
+    sentence.contains('%') || money || glued_unit
+}
+
+/// A sentence as drafted: its index, span, words and the entities named in it.
+type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
+
+/// Quotation marks of either language.
+const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
+
+/// Whether a sentence opens with a quotation mark.
+fn opens_with_quote(sentence: &str) -> bool {
+    sentence.trim_start().starts_with(QUOTE_MARKS)
+}
+
+/// Whether a quotation is still open after `sentence`, given whether one was open before it.
+fn quotation_left_open(sentence: &str, open_before: bool, language: &str) -> bool {
+    let mut open = open_before;
+    for c in sentence.chars() {
+        match c {
+            '"' => open = !open,
+            '„' | '«' => open = true,
+            '»' => open = false,
+            // German opens with „ and closes with “; English opens with “ and closes with ”.
+            '“' => open = language != "de",
+            '”' => open = false,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// German "„...“, so Müller": the speaker named right after a "so" that follows a comma
+/// in a sentence holding a quotation.
+fn so_speaker(
+    text: &str,
+    sentence: &str,
+    words: &[Token],
+    refs: &[Ref],
+    language: &str,
+) -> Option<Ref> {
+    if language != "de" {
+        return None;
+    }
+    if !sentence.contains(QUOTE_MARKS) {
+        return None;
+    }
+    let at = (1..words.len()).find(|&k| {
+        words[k].lower == "so" && text[words[k - 1].span.end..words[k].span.start].contains(',')
+    })?;
     refs.iter()
-        .filter(|r| r.words.end <= at && can_speak(r))
-        .next()
+        .find(|r| r.words.start > at && r.words.start <= at + 3 && can_speak(r))
+        .cloned()
+}
+
+fn first_before(refs: &[Ref], at: usize) -> Option<&Ref> {
+    refs.iter().find(|r| r.words.end <= at && can_speak(r))
 }
 
 fn first_after(refs: &[Ref], at: usize) -> Option<&Ref> {

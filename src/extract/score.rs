@@ -25,6 +25,9 @@
 //!   sheet defines (a real, new named entity); recall counts the sheet's entities proposed;
 //! - *documents*: a drafted document is right when a hand-made one has the same author and
 //!   reaches the article through a document of the same author (or directly, both).
+//!
+//! The table ends with a calibration of the drafts' confidence: per confidence bin, how
+//! many claims and responses were drafted and how many are right (strict).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write;
@@ -94,11 +97,17 @@ pub const MEASURES: [&str; 10] = [
     "documents",
 ];
 
+/// Lower bounds of the confidence bins of the calibration table.
+pub const CONFIDENCE_BINS: [f64; 6] = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9];
+
 /// The scores of one article (or a sum of articles), in the order of [`MEASURES`].
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     pub name: String,
     pub counts: [Counts; 10],
+    /// Per bin of [`CONFIDENCE_BINS`]: drafted claims and responses, and how many of them
+    /// are right (strict: same speaker, overlapping quote, same kind).
+    pub calibration: [(usize, usize); 6],
 }
 
 impl Tally {
@@ -106,6 +115,19 @@ impl Tally {
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
             a.add(b);
         }
+        for (a, b) in self.calibration.iter_mut().zip(&o.calibration) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
+
+    /// Drafted claims and responses with confidence at least `min`, and how many are right.
+    pub fn at_least(&self, min: f64) -> (usize, usize) {
+        CONFIDENCE_BINS
+            .iter()
+            .zip(&self.calibration)
+            .filter(|(lower, _)| **lower >= min - 1e-9)
+            .fold((0, 0), |(d, r), (_, (bd, br))| (d + bd, r + br))
     }
     pub fn get(&self, measure: &str) -> Counts {
         MEASURES
@@ -299,7 +321,25 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
 
     let names = Names::of(sheet);
     let reader = ReaderScores::of(sheet, text, draft, &names);
+    let mut calibration = [(0, 0); 6];
+    let (mut claim_at, mut response_at) = (0, 0);
+    for c in &draft.claims {
+        let right = if c.kind.is_response() {
+            response_at += 1;
+            reader.response_right[response_at - 1]
+        } else {
+            claim_at += 1;
+            reader.claim_right[claim_at - 1]
+        };
+        let bin = CONFIDENCE_BINS
+            .iter()
+            .rposition(|lower| c.confidence >= *lower - 1e-9)
+            .unwrap_or(0);
+        calibration[bin].0 += 1;
+        calibration[bin].1 += usize::from(right);
+    }
     Tally {
+        calibration,
         name,
         counts: [
             entities,
@@ -395,8 +435,9 @@ fn pair(
     gold: &[Said],
     drafted: &[Said],
     compatible: impl Fn(ClaimKind, ClaimKind) -> bool,
-) -> Counts {
+) -> (Counts, Vec<bool>) {
     let mut taken = HashSet::new();
+    let mut right = Vec::with_capacity(drafted.len());
     for d in drafted {
         let best = gold
             .iter()
@@ -409,19 +450,25 @@ fn pair(
             })
             .max_by_key(|(_, g)| g.span.end.min(d.span.end) - g.span.start.max(d.span.start))
             .map(|(gi, _)| gi);
+        right.push(best.is_some());
         if let Some(gi) = best {
             taken.insert(gi);
         }
     }
-    Counts {
+    let counts = Counts {
         gold: gold.len(),
         drafted: drafted.len(),
         correct_drafted: taken.len(),
         found_gold: taken.len(),
-    }
+    };
+    (counts, right)
 }
 
 struct ReaderScores {
+    /// Per drafted claim (responses apart), in draft order: right by the strict measure.
+    claim_right: Vec<bool>,
+    /// Per drafted response, in draft order: right by the strict measure.
+    response_right: Vec<bool>,
     claims_strict: Counts,
     claims_lenient: Counts,
     responses_strict: Counts,
@@ -539,11 +586,15 @@ impl ReaderScores {
             found_gold: taken.len(),
         };
 
+        let (claims_strict, claim_right) = pair(&gold_claims, &drafted_claims, same);
+        let (responses_strict, response_right) = pair(&gold_responses, &drafted_responses, same);
         ReaderScores {
-            claims_strict: pair(&gold_claims, &drafted_claims, same),
-            claims_lenient: pair(&gold_claims, &drafted_claims, |_, _| true),
-            responses_strict: pair(&gold_responses, &drafted_responses, same),
-            responses_lenient: pair(&gold_responses, &drafted_responses, family),
+            claim_right,
+            response_right,
+            claims_strict,
+            claims_lenient: pair(&gold_claims, &drafted_claims, |_, _| true).0,
+            responses_strict,
+            responses_lenient: pair(&gold_responses, &drafted_responses, family).0,
             proposed_entities,
             documents,
         }
@@ -582,5 +633,24 @@ pub fn write_table(tallies: &[Tally], out: &mut impl Write) -> std::io::Result<(
             )?;
         }
     }
+    writeln!(
+        out,
+        "CALIBRATION confidence  drafted    right  precision   (claims and responses, strict)"
+    )?;
+    for (k, lower) in CONFIDENCE_BINS.iter().enumerate() {
+        let upper = CONFIDENCE_BINS.get(k + 1).copied().unwrap_or(1.0);
+        let (drafted, right) = total.calibration[k];
+        writeln!(
+            out,
+            "CALIBRATION {lower:.1}-{upper:.1}   {drafted:>8} {right:>8} {:>10.2}",
+            ratio(right, drafted)
+        )?;
+    }
+    let (drafted, right) = total.at_least(0.8);
+    writeln!(
+        out,
+        "CALIBRATION >= 0.8     {drafted:>8} {right:>8} {:>10.2}",
+        ratio(right, drafted)
+    )?;
     Ok(())
 }
