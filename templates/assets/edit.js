@@ -115,10 +115,19 @@
     return { quote, start: offsetOf(r.startContainer, r.startOffset) + lead };
   }
 
-  document.addEventListener("selectionchange", () => { addButton.disabled = !selected(); });
+  // The last selection in the article: a click on the button may collapse the live one.
+  let pending = null;
+  document.addEventListener("selectionchange", () => {
+    const s = selected();
+    if (s) { pending = s; }
+    addButton.disabled = !pending;
+  });
+  addButton.addEventListener("mousedown", (e) => e.preventDefault());
 
   addButton.addEventListener("click", () => {
-    const s = selected();
+    const s = selected() || pending;
+    pending = null;
+    addButton.disabled = true;
     if (!s) { return; }
     const index = String(next++);
     const fragment = template.content.cloneNode(true);

@@ -24,6 +24,9 @@ async function submit(page, selector) {
   ]);
 }
 
+// What the page showed, and the errors it logged (printed on failure too).
+const report = { errors: [], widths: [] };
+
 async function main() {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "claimgraph-chromium-"));
   const browser = await puppeteer.launch({
@@ -34,7 +37,6 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
       "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"],
   });
-  const report = { errors: [], widths: [] };
   try {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
@@ -78,6 +80,8 @@ async function main() {
     await page.click("#c0-claimant", { clickCount: 3 });
     await page.keyboard.press("Backspace");
     await page.type("#c0-claimant", claimant);
+    await page.$eval("#c0-statement", (el) => { el.value = ""; });
+    await page.type("#c0-statement", "The British government ordered mobile operators to remove ZTE equipment from their 5G networks by 2027.");
 
     // Add a claim by selecting words in the article.
     const selected = await page.evaluate((wanted) => {
@@ -151,4 +155,8 @@ async function main() {
   process.stdout.write(JSON.stringify(report, null, 1));
 }
 
-main().catch((err) => { console.error(err && err.stack || String(err)); process.exit(1); });
+main().catch((err) => {
+  console.error(err && err.stack || String(err));
+  console.error("page errors: " + JSON.stringify(report.errors));
+  process.exit(1);
+});
