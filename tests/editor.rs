@@ -131,13 +131,30 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..][..page[start..].find('"').unwrap()].to_owned()
 }
 
+/// The login form's cookie and CSRF token.
+async fn login_form(app: &Router) -> (String, String) {
+    let form = get(app, "/edit/login", None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let cookie = form.set_cookie.expect("a login cookie");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    (
+        cookie.split(';').next().unwrap().to_owned(),
+        hidden(&form.body, "csrf"),
+    )
+}
+
 /// Logs in as `reviewer`: the cookie to send and the session's CSRF token.
 async fn login(app: &Router, reviewer: &str) -> (String, String) {
+    let (login_cookie, login_csrf) = login_form(app).await;
     let answer = post(
         app,
         "/edit/login",
-        None,
-        &[("token", TOKEN), ("reviewer", reviewer)],
+        Some(&login_cookie),
+        &[
+            ("csrf", &login_csrf),
+            ("token", TOKEN),
+            ("reviewer", reviewer),
+        ],
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
@@ -224,15 +241,40 @@ async fn writes_without_a_session_or_with_a_wrong_csrf_token_are_refused_and_cha
     let files = snapshot(editor.drafts.parent().unwrap());
     let quads = editor.quads();
 
+    let (login_cookie, login_csrf) = login_form(app).await;
     let wrong = post(
         app,
         "/edit/login",
-        None,
-        &[("token", "guess"), ("reviewer", "mallory")],
+        Some(&login_cookie),
+        &[
+            ("csrf", &login_csrf),
+            ("token", "guess"),
+            ("reviewer", "mallory"),
+        ],
     )
     .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.set_cookie.is_none());
+    assert!(
+        !wrong.set_cookie.unwrap().starts_with("claimgraph_edit="),
+        "no session"
+    );
+    let forged_login = post(
+        app,
+        "/edit/login",
+        None,
+        &[
+            ("csrf", &login_csrf),
+            ("token", TOKEN),
+            ("reviewer", "mallory"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        forged_login.status,
+        StatusCode::FORBIDDEN,
+        "a login posted from elsewhere"
+    );
+    assert!(forged_login.set_cookie.is_none());
 
     let save = [("version", version.as_str()), ("c0.decision", "accept")];
     let no_session = post(app, "/edit/review/zte", None, &save).await;

@@ -3,7 +3,8 @@
 //! A reviewer logs in with the server's edit token (`CLAIMGRAPH_EDIT_TOKEN`, compared in
 //! constant time) and a name; the server answers with a session cookie
 //! (`Secure; HttpOnly; SameSite=Strict`, path `/edit`) and keeps the session's reviewer
-//! and CSRF token in memory. [`Sessions::authorize_write`] is the one gate of every
+//! and CSRF token in memory. The login form itself carries a CSRF token, double-submitted
+//! in a cookie of its own ([`login_csrf_matches`]). [`Sessions::authorize_write`] is the one gate of every
 //! write: no session is 401, a session whose form does not carry its CSRF token is 403.
 
 use std::collections::HashMap;
@@ -131,15 +132,36 @@ pub fn expired_cookie() -> String {
     format!("{COOKIE}=; Path=/edit; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// The value of our cookie in the request's `Cookie` headers.
+/// The cookie that carries the login form's CSRF token.
+pub const LOGIN_COOKIE: &str = "claimgraph_login";
+
+/// The `Set-Cookie` value of a login form's CSRF token (double-submitted: the form
+/// carries it too, and another site can neither read nor set it).
+pub fn login_cookie(nonce: &str) -> String {
+    format!("{LOGIN_COOKIE}={nonce}; Path=/edit; Secure; HttpOnly; SameSite=Strict; Max-Age=3600")
+}
+
+/// Whether a login form carries the CSRF token its page set in the login cookie.
+pub fn login_csrf_matches(headers: &HeaderMap, given: Option<&str>) -> bool {
+    match (named_cookie(headers, LOGIN_COOKIE), given) {
+        (Some(expected), Some(given)) => same_secret(given, &expected),
+        _ => false,
+    }
+}
+
+/// The value of our session cookie in the request's `Cookie` headers.
 fn cookie(headers: &HeaderMap) -> Option<String> {
+    named_cookie(headers, COOKIE)
+}
+
+fn named_cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
 }

@@ -152,13 +152,28 @@ fn see_other(to: &str) -> Response {
     r
 }
 
+/// The login form, with a fresh login CSRF token in a hidden field and in a cookie of
+/// its own: a login is a write too, so another site cannot post one.
+fn login_page(edit: &EditState, status: StatusCode, message: Option<&str>) -> Response {
+    let nonce = auth::random_token();
+    let mut response = edit.page(
+        status,
+        "edit/login.html",
+        minijinja::context! { message, csrf => nonce },
+    );
+    if let Ok(v) = HeaderValue::from_str(&auth::login_cookie(&nonce)) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
 /// A refused write: 401 with the login form, or 403.
 fn refused(edit: &EditState, refusal: Refusal) -> Response {
     match refusal {
-        Refusal::NotLoggedIn => edit.page(
+        Refusal::NotLoggedIn => login_page(
+            edit,
             StatusCode::UNAUTHORIZED,
-            "edit/login.html",
-            minijinja::context! { message => "Log in with the edit token to make changes." },
+            Some("Log in with the edit token to make changes."),
         ),
         Refusal::BadCsrf => edit.page(
             StatusCode::FORBIDDEN,
@@ -238,21 +253,27 @@ fn list_drafts(dir: &Path) -> Vec<DraftSummary> {
 }
 
 async fn login_form(State(state): State<Arc<AppState>>) -> Result<Response, AppError> {
-    let edit = edit(&state)?;
-    Ok(edit.page(StatusCode::OK, "edit/login.html", minijinja::context! {}))
+    Ok(login_page(edit(&state)?, StatusCode::OK, None))
 }
 
-async fn login(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, AppError> {
+async fn login(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
     let edit = Arc::clone(edit(&state)?);
     let form = parse_form(&body);
+    if !auth::login_csrf_matches(&headers, form.get("csrf").map(String::as_str)) {
+        return Ok(refused(&edit, Refusal::BadCsrf));
+    }
     let token = form.get("token").map(String::as_str).unwrap_or_default();
     let reviewer =
         extract::draft::slug(form.get("reviewer").map(String::as_str).unwrap_or_default());
     if reviewer.is_empty() || !is_slug(&reviewer) {
-        return Ok(edit.page(
+        return Ok(login_page(
+            &edit,
             StatusCode::BAD_REQUEST,
-            "edit/login.html",
-            minijinja::context! { message => "Give your name: it is recorded on every claim you review." },
+            Some("Give your name: it is recorded on every claim you review."),
         ));
     }
     match edit.sessions.login(token, &reviewer) {
@@ -266,10 +287,10 @@ async fn login(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Respon
         None => {
             // A wrong token costs the guesser time.
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-            Ok(edit.page(
+            Ok(login_page(
+                &edit,
                 StatusCode::UNAUTHORIZED,
-                "edit/login.html",
-                minijinja::context! { message => "That is not the edit token." },
+                Some("That is not the edit token."),
             ))
         }
     }

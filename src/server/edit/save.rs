@@ -261,6 +261,7 @@ fn write_claim(w: &mut Written, c: &ClaimCard, i: usize) {
 /// string. Never the typed text itself, which could open a table.
 fn toml_value(typed: &str) -> String {
     #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     struct One {
         v: toml::Value,
     }
