@@ -575,3 +575,54 @@ fn edit_on_an_open_address_without_a_token_refuses_to_start() {
         "refused before opening the store"
     );
 }
+
+/// The index of the entity card whose id is `id` on a review page.
+fn entity_card(page: &str, id: &str) -> String {
+    let at = page
+        .find(&format!("<code>{id}</code>"))
+        .unwrap_or_else(|| panic!("no card for {id}"));
+    let start = page[..at].rfind("id=\"entity-").unwrap() + "id=\"entity-".len();
+    let index = &page[start..][..page[start..].find('"').unwrap()];
+    format!("e{index}")
+}
+
+#[tokio::test]
+async fn proposed_entities_are_merged_or_dropped_everywhere_they_are_used() {
+    let editor = Editor::new();
+    let app = &editor.app;
+    let (cookie, csrf) = login(app, "alice").await;
+    let page = new_article(app, &cookie, &csrf, "zte", &fixture_text()).await;
+    let version = hidden(&page.body, "version");
+    let ncsc = entity_card(&page.body, "ncsc");
+    let ericsson = entity_card(&page.body, "ericsson");
+    let (merge, into, drop) = (
+        format!("{ncsc}.decision"),
+        format!("{ncsc}.merge_into"),
+        format!("{ericsson}.decision"),
+    );
+    let saved = post(
+        app,
+        "/edit/review/zte",
+        Some(&cookie),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            (&merge, "merge"),
+            (&into, "national-cyber-security-centre"),
+            (&drop, "drop"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let sheet = std::fs::read_to_string(editor.published("zte")).unwrap();
+    for gone in ["\"ncsc\"", "\"ericsson\""] {
+        assert!(!sheet.contains(gone), "{gone} is still used:\n{sheet}");
+    }
+    assert!(sheet.contains("author = \"national-cyber-security-centre\""));
+    let rows = editor
+        .state
+        .store
+        .select("PREFIX cg: <https://claimgraph.example/ns#> SELECT ?e WHERE { ?e cg:slug ?s FILTER(?s IN (\"ncsc\", \"ericsson\")) }")
+        .unwrap();
+    assert!(rows.is_empty(), "{rows:?}");
+}
