@@ -186,6 +186,17 @@ fn refused(edit: &EditState, refusal: Refusal) -> Response {
     }
 }
 
+/// The session of a write whose form carries its CSRF token, or the refusal to send.
+fn authorize(
+    edit: &EditState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Result<Session, Box<Response>> {
+    edit.sessions
+        .authorize_write(headers, form.get("csrf").map(String::as_str))
+        .map_err(|refusal| Box::new(refused(edit, refusal)))
+}
+
 fn parse_form(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
@@ -303,11 +314,8 @@ async fn logout(
 ) -> Result<Response, AppError> {
     let edit = edit(&state)?;
     let form = parse_form(&body);
-    if let Err(refusal) = edit
-        .sessions
-        .authorize_write(&headers, form.get("csrf").map(String::as_str))
-    {
-        return Ok(refused(edit, refusal));
+    if let Err(refused) = authorize(edit, &headers, &form) {
+        return Ok(*refused);
     }
     edit.sessions.logout(&headers);
     let mut r = see_other("/edit/login");
@@ -337,12 +345,9 @@ async fn new_article(
 ) -> Result<Response, AppError> {
     let edit = Arc::clone(edit(&state)?);
     let form = parse_form(&body);
-    let session = match edit
-        .sessions
-        .authorize_write(&headers, form.get("csrf").map(String::as_str))
-    {
-        Ok(s) => s,
-        Err(refusal) => return Ok(refused(&edit, refusal)),
+    let session = match authorize(&edit, &headers, &form) {
+        Ok(session) => session,
+        Err(refused) => return Ok(*refused),
     };
     let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     // Line ends are not content: a pasted text keeps one kind, so the sheet stays readable.
@@ -425,7 +430,7 @@ async fn new_article(
     save::write_atomically(&path, sheet.as_bytes()).map_err(AppError::internal)?;
     edit.audit
         .append(&AuditEntry {
-            at: &save::now_utc(),
+            at: &crate::nanopub::now_xsd(),
             reviewer: &session.reviewer,
             article: &entered.id,
             outcome: "drafted",
@@ -608,12 +613,9 @@ async fn save_review(
 ) -> Result<Response, AppError> {
     let edit = Arc::clone(edit(&state)?);
     let form = parse_form(&body);
-    let session = match edit
-        .sessions
-        .authorize_write(&headers, form.get("csrf").map(String::as_str))
-    {
-        Ok(s) => s,
-        Err(refusal) => return Ok(refused(&edit, refusal)),
+    let session = match authorize(&edit, &headers, &form) {
+        Ok(session) => session,
+        Err(refused) => return Ok(*refused),
     };
     if !is_slug(&id) {
         return Err(AppError::NotFound(format!("no draft '{id}'")));
@@ -666,7 +668,7 @@ fn save_blocking(
     let mut review = previous.clone();
     review.apply_form(form);
     review.apply_entity_decisions();
-    let at = save::now_utc();
+    let at = crate::nanopub::now_xsd();
     let stamp = Stamp {
         reviewer: session.reviewer.clone(),
         at: at.clone(),

@@ -9,7 +9,6 @@
 //! the SHA-256 of its bytes ([`version`]); [`AuditLog`] appends one JSON line per save.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -406,50 +405,22 @@ impl AuditLog {
     }
 }
 
-/// Now as an RFC 3339 UTC time to the second (`2026-11-30T06:10:00Z`).
-pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    utc_from_unix(secs)
-}
-
-/// Seconds since 1970 as an RFC 3339 UTC time (days to civil date after Howard
-/// Hinnant's `civil_from_days`).
-fn utc_from_unix(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60
-    );
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::server::edit::review::{ArticleFields, ClaimCard};
 
     #[test]
-    fn unix_times_become_utc_timestamps() {
-        assert_eq!(utc_from_unix(0), "1970-01-01T00:00:00Z");
-        assert_eq!(utc_from_unix(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(utc_from_unix(1_796_014_245), "2026-11-30T04:50:45Z");
-        assert!(crate::sheet::validate::is_utc_timestamp(&now_utc()));
+    fn review_times_are_what_the_sheet_accepts() {
+        assert!(crate::sheet::validate::is_utc_timestamp(
+            &crate::nanopub::now_xsd()
+        ));
+        assert!(!crate::sheet::validate::is_utc_timestamp(
+            "2026-13-01T00:00:00Z"
+        ));
+        assert!(!crate::sheet::validate::is_utc_timestamp(
+            "2026-11-30 06:00:00Z"
+        ));
     }
 
     #[test]
