@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, Query, State};
+use axum::extract::{FromRequest, Path as UrlPath, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -186,15 +186,39 @@ fn refused(edit: &EditState, refusal: Refusal) -> Response {
     }
 }
 
-/// The session of a write whose form carries its CSRF token, or the refusal to send.
-fn authorize(
-    edit: &EditState,
-    headers: &HeaderMap,
-    form: &HashMap<String, String>,
-) -> Result<Session, Box<Response>> {
-    edit.sessions
-        .authorize_write(headers, form.get("csrf").map(String::as_str))
-        .map_err(|refusal| Box::new(refused(edit, refusal)))
+/// A write form that passed the gate: the editor, the reviewer's session and the
+/// form's fields. As an extractor, a handler that takes it cannot forget the check: a
+/// request without a session is answered 401 and one without the session's CSRF
+/// token 403 before the handler runs.
+struct Write {
+    edit: Arc<EditState>,
+    session: Session,
+    form: HashMap<String, String>,
+}
+
+impl FromRequest<Arc<AppState>> for Write {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Response> {
+        let edit = Arc::clone(edit(state).map_err(IntoResponse::into_response)?);
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let form = parse_form(&body);
+        let session = edit
+            .sessions
+            .authorize_write(&headers, form.get("csrf").map(String::as_str))
+            .map_err(|refusal| refused(&edit, refusal))?;
+        Ok(Write {
+            edit,
+            session,
+            form,
+        })
+    }
 }
 
 fn parse_form(body: &[u8]) -> HashMap<String, String> {
@@ -307,16 +331,8 @@ async fn login(
     }
 }
 
-async fn logout(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let edit = edit(&state)?;
-    let form = parse_form(&body);
-    if let Err(refused) = authorize(edit, &headers, &form) {
-        return Ok(*refused);
-    }
+async fn logout(headers: HeaderMap, write: Write) -> Result<Response, AppError> {
+    let edit = write.edit;
     edit.sessions.logout(&headers);
     let mut r = see_other("/edit/login");
     if let Ok(v) = HeaderValue::from_str(&auth::expired_cookie()) {
@@ -340,15 +356,12 @@ struct NewArticleForm {
 /// `POST /edit/new`: drafts the pasted article and opens the draft in review.
 async fn new_article(
     State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Bytes,
+    Write {
+        edit,
+        session,
+        form,
+    }: Write,
 ) -> Result<Response, AppError> {
-    let edit = Arc::clone(edit(&state)?);
-    let form = parse_form(&body);
-    let session = match authorize(&edit, &headers, &form) {
-        Ok(session) => session,
-        Err(refused) => return Ok(*refused),
-    };
     let field = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     // Line ends are not content: a pasted text keeps one kind, so the sheet stays readable.
     let text = form
@@ -608,15 +621,12 @@ enum Saved {
 async fn save_review(
     State(state): State<Arc<AppState>>,
     UrlPath(id): UrlPath<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    Write {
+        edit,
+        session,
+        form,
+    }: Write,
 ) -> Result<Response, AppError> {
-    let edit = Arc::clone(edit(&state)?);
-    let form = parse_form(&body);
-    let session = match authorize(&edit, &headers, &form) {
-        Ok(session) => session,
-        Err(refused) => return Ok(*refused),
-    };
     if !is_slug(&id) {
         return Err(AppError::NotFound(format!("no draft '{id}'")));
     }
