@@ -16,7 +16,7 @@ use crate::sheet::validate::{
     Claim, Claimant, DateInfo, Document, Entity, PropositionObject, ValidArticle, ValidSheet,
 };
 use crate::sheet::{EntityKind, Precision};
-use crate::vocab::{self, cg, oa, owl, rdf, rdfs, schema, skos};
+use crate::vocab::{self, cg, oa, owl, prov, rdf, rdfs, schema, skos};
 
 /// The default base of instance IRIs.
 pub const DEFAULT_BASE: &str = "https://claimgraph.example/";
@@ -53,6 +53,11 @@ impl Iris {
     pub fn entity(&self, kind: EntityKind, id: &str) -> NamedNode {
         self.node(&format!("id/{}/{id}", kind.segment()))
     }
+    /// The agent IRI of a reviewer (`{base}id/reviewer/alice`).
+    pub fn reviewer(&self, slug: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}id/reviewer/{slug}", self.base))
+    }
+
     pub fn article(&self, id: &str) -> NamedNode {
         self.node(&format!("id/article/{id}"))
     }
@@ -583,6 +588,22 @@ impl Writer<'_> {
                 }
             }
             None => self.add(me.clone(), cg::REVIEW_STATUS, cg::REVIEWED),
+        }
+        if let Some(review) = &c.review {
+            // The review is a record of its own: `prov:wasAttributedTo` on the claim would
+            // say the reviewer made the claim (cg:claimant is its subproperty).
+            let record = NamedNode::new_unchecked(format!("{}#review", me.as_str()));
+            let reviewer = self.iris.reviewer(&review.by);
+            self.add(me.clone(), cg::REVIEW, record.clone());
+            self.add(record.clone(), rdf::TYPE, cg::REVIEW_CLASS);
+            self.add(record.clone(), prov::WAS_ATTRIBUTED_TO, reviewer.clone());
+            self.add(
+                record,
+                prov::GENERATED_AT_TIME,
+                Literal::new_typed_literal(&review.at, vocab::xsd::DATE_TIME),
+            );
+            self.add(reviewer.clone(), rdf::TYPE, prov::AGENT);
+            self.add(reviewer, cg::SLUG, Literal::new_simple_literal(&review.by));
         }
         if let Some(note) = &c.note {
             self.add(

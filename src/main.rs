@@ -117,6 +117,14 @@ enum Command {
         /// Re-import claim sheets that change in this folder while serving.
         #[arg(long)]
         watch: Option<PathBuf>,
+        /// Also serve the editor under /edit: paste an article, review its draft, publish
+        /// it into --data and the store. Writes need the token in CLAIMGRAPH_EDIT_TOKEN
+        /// (required off the loopback address; made up and printed on it).
+        #[arg(long)]
+        edit: bool,
+        /// Where the editor keeps drafts under review and its audit log (audit.log).
+        #[arg(long, default_value = "drafts", requires = "edit")]
+        drafts: PathBuf,
     },
     /// Internal: answer the server's SPARQL queries on standard input, one at a time, from
     /// the store opened read-only (`serve` starts these and kills one at its deadline).
@@ -361,7 +369,12 @@ fn run(cli: Cli) -> Result<()> {
             max_concurrent_queries,
             data,
             watch,
+            edit,
+            drafts,
         } => {
+            // Checked before anything is opened: an editor reachable from other machines
+            // without a secret would let anyone write.
+            let edit = edit.then(|| edit_config(addr, data, drafts)).transpose()?;
             let store = open_store(&cli)?;
             let config = server::ServerConfig {
                 query_timeout: std::time::Duration::from_secs(*query_timeout),
@@ -381,7 +394,7 @@ fn run(cli: Cli) -> Result<()> {
                     ))
                 })
                 .transpose()?;
-            cmd_serve(store, *addr, config, data, watch.as_deref(), workers)
+            cmd_serve(store, *addr, config, data, watch.as_deref(), workers, edit)
         }
         Command::QueryWorker => {
             // Right after an import the writer compacts, and a read-only open can find
@@ -635,6 +648,35 @@ fn cmd_stats(store: &GraphStore) -> Result<()> {
     Ok(())
 }
 
+/// The editor's settings for `serve --edit`: the token from `CLAIMGRAPH_EDIT_TOKEN`, which
+/// must be set when the server listens beyond the loopback address; on loopback a random
+/// one is made up (and printed in the banner) when none is set.
+fn edit_config(
+    addr: &std::net::SocketAddr,
+    data: &std::path::Path,
+    drafts: &std::path::Path,
+) -> Result<(server::edit::EditConfig, bool)> {
+    let given = std::env::var("CLAIMGRAPH_EDIT_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    let (token, made_up) = match given {
+        Some(token) => (token, false),
+        None if server::edit::is_loopback(addr) => (server::edit::auth::random_token(), true),
+        None => {
+            eprintln!("error: --edit on {addr}, which other machines can reach, needs a secret: set CLAIMGRAPH_EDIT_TOKEN (and serve it behind HTTPS), or listen on 127.0.0.1");
+            return Err(Exit(2).into());
+        }
+    };
+    Ok((
+        server::edit::EditConfig {
+            token,
+            data_dir: data.to_path_buf(),
+            drafts_dir: drafts.to_path_buf(),
+        },
+        made_up,
+    ))
+}
+
 fn cmd_serve(
     store: GraphStore,
     addr: std::net::SocketAddr,
@@ -642,6 +684,7 @@ fn cmd_serve(
     data: &std::path::Path,
     watch: Option<&std::path::Path>,
     workers: Option<server::worker::WorkerPool>,
+    edit: Option<(server::edit::EditConfig, bool)>,
 ) -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -682,6 +725,15 @@ fn cmd_serve(
     if let Some(workers) = workers {
         state = state.with_query_workers(workers);
     }
+    let mut edit_banner = String::new();
+    if let Some((edit, made_up)) = edit {
+        let token = made_up.then(|| edit.token.clone());
+        state = state.with_edit(server::edit::EditState::new(edit)?);
+        edit_banner = match token {
+            Some(t) => format!("  edit:   http://{{local}}/edit (log in with the token {t}; set CLAIMGRAPH_EDIT_TOKEN to choose it)\n"),
+            None => "  edit:   http://{local}/edit (log in with CLAIMGRAPH_EDIT_TOKEN)\n".to_owned(),
+        };
+    }
     let state = std::sync::Arc::new(state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -697,8 +749,9 @@ fn cmd_serve(
         // The banner is for whoever started the server; a closed stdout (`serve | head -3`)
         // must not stop it.
         let banner = format!(
-            "claimgraph is serving {} quads at http://{local}/\n  pages:  http://{local}/\n  SPARQL: http://{local}/sparql\n  VoID:   http://{local}/.well-known/void\nstop with Ctrl-C\n",
-            state.store.len()?
+            "claimgraph is serving {} quads at http://{local}/\n  pages:  http://{local}/\n  SPARQL: http://{local}/sparql\n  VoID:   http://{local}/.well-known/void\n{}stop with Ctrl-C\n",
+            state.store.len()?,
+            edit_banner.replace("{local}", &local.to_string())
         );
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());

@@ -109,6 +109,8 @@ pub mod cg {
         STATUS = "https://claimgraph.example/ns#status";
         STATUS_BASIS = "https://claimgraph.example/ns#statusBasis";
         CORROBORATED_BY = "https://claimgraph.example/ns#corroboratedBy";
+        REVIEW = "https://claimgraph.example/ns#review";
+        REVIEW_CLASS = "https://claimgraph.example/ns#Review";
     }
 }
 
@@ -127,6 +129,16 @@ pub mod schema {
         DESCRIPTION = "http://schema.org/description";
         SAME_AS = "http://schema.org/sameAs";
         MENTIONS = "http://schema.org/mentions";
+    }
+}
+
+/// PROV-O terms.
+pub mod prov {
+    use super::*;
+    terms! {
+        AGENT = "http://www.w3.org/ns/prov#Agent";
+        WAS_ATTRIBUTED_TO = "http://www.w3.org/ns/prov#wasAttributedTo";
+        GENERATED_AT_TIME = "http://www.w3.org/ns/prov#generatedAtTime";
     }
 }
 

@@ -441,3 +441,163 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
         "{loaded:?}"
     );
 }
+
+/// The editor in Chromium (`serve --edit`, tests/browser/editor.js): a reporter pastes
+/// an extractor test article, accepts two drafted claims by keyboard, fixes the first
+/// one's claimant, rejects the third, adds one by selecting words, and saves. The saved
+/// sheet holds exactly that, the store and the claimant's entity page show it, and every
+/// content hash verifies. Screenshots of the review page at 1280 and 390 px go to
+/// target/screenshots (and to `CLAIMGRAPH_SCREENSHOTS=DIR` when set).
+#[test]
+fn chromium_reviews_a_pasted_article_in_the_editor_and_publishes_it() {
+    use claimgraph::server::edit::{EditConfig, EditState};
+    use claimgraph::sheet::Sheet;
+    let Some(chromium) = browser_tools() else {
+        return;
+    };
+    const TOKEN: &str = "browser-test-token";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let edit = EditState::new(EditConfig {
+        token: TOKEN.into(),
+        data_dir: data.clone(),
+        drafts_dir: dir.path().join("drafts"),
+    })
+    .unwrap();
+    let state = std::sync::Arc::new(
+        claimgraph::server::AppState::new(
+            server_support::seed_store(),
+            claimgraph::server::ServerConfig::default(),
+        )
+        .unwrap()
+        .with_edit(edit),
+    );
+    let server = server_support::LiveServer::start(std::sync::Arc::clone(&state));
+    let shots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let selection =
+        "the company's base stations contain software that can be updated remotely without the operators' knowledge";
+    let (ok, stdout, stderr) = run_bounded(
+        Command::new("node")
+            .arg(repo().join("tests/browser/editor.js"))
+            .arg(&server.base)
+            .arg(&shots)
+            .arg(&chromium)
+            .arg(TOKEN)
+            .arg(repo().join("tests/fixtures/extract/uk-zte-ban.txt"))
+            .arg(selection)
+            .arg("united-kingdom"),
+        Duration::from_secs(180),
+    );
+    assert!(ok, "the editor check failed:\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("JSON report");
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    assert_eq!(report["loginPage"], "/edit/login", "editing needs a login");
+    assert_eq!(report["selected"], selection);
+    assert_eq!(report["addedQuote"], selection);
+    let saved = &report["saved"];
+    assert!(
+        saved["notice"]
+            .as_str()
+            .unwrap()
+            .contains("Saved and imported"),
+        "{saved:#}"
+    );
+    for width in [1280, 390] {
+        let r = report["widths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["width"] == width)
+            .unwrap();
+        let shows = &r["shows"];
+        assert!(shows["marks"].as_u64().unwrap() >= 3, "{r:#}");
+        assert_eq!(
+            shows["accepted"].as_u64(),
+            Some(3),
+            "two drafted, one added: {r:#}"
+        );
+        assert_eq!(shows["rejected"].as_u64(), Some(1), "{r:#}");
+        assert_eq!(
+            shows["overflow"], 0,
+            "{width} px: the page scrolls sideways"
+        );
+        let serious: Vec<&Value> = r["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+            .collect();
+        assert!(serious.is_empty(), "{width} px: axe-core: {serious:#?}");
+        let shot = Path::new(r["screenshot"].as_str().unwrap());
+        if let Some(docs) = std::env::var_os("CLAIMGRAPH_SCREENSHOTS") {
+            std::fs::copy(shot, Path::new(&docs).join(shot.file_name().unwrap())).unwrap();
+        }
+    }
+
+    // The saved sheet holds exactly the review.
+    let drafted: Vec<String> = report["drafted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    let id = report["reviewUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/edit/review/")
+        .to_owned();
+    let path = data.join("articles").join(format!("{id}.toml"));
+    let sheet = Sheet::read(&path).unwrap();
+    let ids: Vec<&str> = sheet
+        .claim
+        .iter()
+        .map(|c| c.id.get_ref().as_str())
+        .collect();
+    assert!(
+        !ids.contains(&drafted[2].as_str()),
+        "the rejected claim is gone: {ids:?}"
+    );
+    let reviewed: Vec<&str> = sheet
+        .claim
+        .iter()
+        .filter(|c| c.extraction.is_none())
+        .map(|c| c.id.get_ref().as_str())
+        .collect();
+    assert_eq!(reviewed, [&*drafted[0], &*drafted[1], "added-1"]);
+    assert_eq!(
+        sheet.claim.len(),
+        drafted.len(),
+        "the others wait as drafts"
+    );
+    for c in sheet.claim.iter().filter(|c| c.extraction.is_none()) {
+        assert_eq!(c.review.as_ref().unwrap().by.get_ref(), "rita-reporter");
+    }
+    assert_eq!(sheet.claim[0].claimant.get_ref(), "united-kingdom");
+    let added = sheet
+        .claim
+        .iter()
+        .find(|c| c.id.get_ref() == "added-1")
+        .unwrap();
+    assert_eq!(added.quote.get_ref(), selection);
+    assert_eq!(added.claimant.get_ref(), "ncsc");
+
+    // The store and the claimant's entity page show it; every content hash verifies.
+    let rows = state
+        .store
+        .select("PREFIX cg: <https://claimgraph.example/ns#> SELECT ?claim WHERE { ?claim cg:review ?r }")
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    let page = ureq::get(&server.url("/id/place/united-kingdom.html"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        page.contains("ordered mobile operators to remove ZTE equipment"),
+        "the entity page shows the fixed claim"
+    );
+    let checks = claimgraph::hash::verify(&state.store).unwrap();
+    assert!(checks.iter().any(|c| c.article == id));
+    assert!(checks.iter().all(|c| c.problem().is_none()));
+}

@@ -311,7 +311,7 @@ pub fn toml_string(s: &str) -> String {
 
 /// The article text: a readable multi-line literal string where TOML can hold it
 /// unchanged, an escaped string otherwise.
-fn toml_text(text: &str) -> String {
+pub fn toml_text(text: &str) -> String {
     let literal_ok = !text.contains("'''")
         && !text.ends_with('\'')
         && text

@@ -15,6 +15,7 @@
 //! or outruns the deadline gets 503 with `Retry-After`, never 500.
 
 pub mod conditional;
+pub mod edit;
 pub mod error;
 pub mod linked_data;
 pub mod negotiate;
@@ -95,6 +96,8 @@ pub struct AppState {
     workers: Option<worker::WorkerPool>,
     /// When the data last changed (pages' `Last-Modified`); moved on by `--watch` imports.
     pub data_clock: conditional::DataClock,
+    /// The editing mode (`serve --edit`); `None`: the server only reads.
+    pub edit: Option<Arc<edit::EditState>>,
 }
 
 impl AppState {
@@ -112,7 +115,14 @@ impl AppState {
             config,
             site,
             data_clock: conditional::DataClock::default(),
+            edit: None,
         })
+    }
+
+    /// Turns on the editing mode: `/edit` and its writes (see [`edit`]).
+    pub fn with_edit(mut self, edit: edit::EditState) -> Self {
+        self.edit = Some(Arc::new(edit));
+        self
     }
 
     /// Runs `work` (which reads the store: a page, a description, an internal query) in
@@ -417,9 +427,12 @@ pub fn app(state: Arc<AppState>) -> Router {
             Arc::clone(&state),
             conditional::revalidate,
         ));
-    Router::new()
-        .merge(sparql::router())
-        .merge(revalidated)
+    let mut routes = Router::new().merge(sparql::router()).merge(revalidated);
+    // Editing: only when the server was started with `--edit`.
+    if state.edit.is_some() {
+        routes = routes.merge(edit::router());
+    }
+    routes
         .route("/healthz", get(healthz))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::map_response(hardening_headers))

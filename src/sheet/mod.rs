@@ -360,7 +360,19 @@ pub struct ClaimDef {
     pub proposition: Vec<PropositionDef>,
     /// Present on machine-drafted claims: how they were drafted.
     pub extraction: Option<ExtractionDef>,
+    /// Present on claims a person reviewed in the editor: who, and when.
+    pub review: Option<ReviewDef>,
     pub note: Option<String>,
+}
+
+/// Who reviewed a claim and when (`[claim.review]`), recorded as PROV attribution.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDef {
+    /// The reviewer, a slug (`alice`): the agent IRI is minted from it.
+    pub by: Spanned<String>,
+    /// When, as an RFC 3339 UTC time (`2026-11-30T06:10:00Z`).
+    pub at: Spanned<String>,
 }
 
 /// One statement inside a claim: `subject predicate object` with entity ids and an

@@ -173,7 +173,15 @@ pub struct Claim {
     pub answers: Vec<ClaimRef>,
     pub propositions: Vec<Proposition>,
     pub extraction: Option<ExtractionDef>,
+    pub review: Option<Review>,
     pub note: Option<String>,
+}
+
+/// Who reviewed a claim and when: a reviewer slug and an `xsd:dateTime` in UTC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub by: String,
+    pub at: String,
 }
 
 /// A quote anchored in the article text. Offsets count Unicode code points, as the
@@ -466,6 +474,17 @@ impl Validator<'_> {
                         self.error(&c.id, f("extraction.confidence"), format!("confidence {} is not between 0 and 1", x.confidence));
                     }
                 }
+                let review = c.review.as_ref().and_then(|r| {
+                    if c.extraction.is_some() {
+                        self.error(&r.by, f("review"), "a reviewed claim is no longer machine-drafted: remove its [claim.extraction] table");
+                    }
+                    let by = self.slug(&r.by, &f("review.by"));
+                    if !is_utc_timestamp(r.at.get_ref()) {
+                        self.error(&r.at, f("review.at"), format!("'{}' is not a UTC time such as 2026-11-30T06:10:00Z", r.at.get_ref()));
+                        return None;
+                    }
+                    Some(Review { by, at: r.at.get_ref().clone() })
+                });
                 if c.statement.trim().is_empty() {
                     self.error(&c.id, f("statement"), "the statement is empty");
                 }
@@ -489,6 +508,7 @@ impl Validator<'_> {
                     answers,
                     propositions,
                     extraction: c.extraction.clone(),
+                    review,
                     note: c.note.clone(),
                 }
             })
@@ -916,6 +936,32 @@ pub fn suggest<'a>(wanted: &str, known: impl Iterator<Item = &'a String>) -> Str
     } else {
         format!(" (did you mean {}?)", names.join(", "))
     }
+}
+
+/// Whether `s` is an RFC 3339 time in UTC to the second (`2026-11-30T06:10:00Z`), a
+/// valid `xsd:dateTime`.
+pub fn is_utc_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let number = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
+    b.len() == 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && b[19] == b'Z'
+        && (1..=12).contains(&number(5..7))
+        && (1..=31).contains(&number(8..10))
+        && number(11..13) < 24
+        && number(14..16) < 60
+        && number(17..19) < 60
 }
 
 #[cfg(test)]
