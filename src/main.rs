@@ -153,6 +153,17 @@ enum Command {
     Check,
     /// Recompute every article's content hash and report those that no longer match (exit 1).
     Verify,
+    /// Re-derive every claim's status (an import derives only those it touched): to
+    /// repair a store, or with --check to list what a full derivation would change.
+    Derive {
+        /// Change nothing; list the derived triples a full derivation would add (+) or
+        /// remove (-), and exit 1 if there are any.
+        #[arg(long, conflicts_with = "reference")]
+        check: bool,
+        /// Derive with the reference rules in queries/derive-status.ru (slower at scale).
+        #[arg(long)]
+        reference: bool,
+    },
 }
 
 /// What the extractor is told about an article, and where its dictionary and rules come from.
@@ -466,6 +477,10 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store_read_only(&cli)?;
             refuse_interrupted(&store).and(cmd_verify(&store))
         }
+        Command::Derive { check, reference } => {
+            let store = open_store(&cli)?;
+            cmd_derive(&store, *check, *reference)
+        }
     }
 }
 
@@ -544,7 +559,7 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     }
     let secs = summary.elapsed.as_secs_f64();
     println!(
-        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving statuses {:.2}s)",
+        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s)",
         summary.articles,
         summary.reference_sheets,
         summary.rdf_files,
@@ -555,6 +570,12 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
         secs,
         summary.preparing.as_secs_f64(),
         summary.writing.as_secs_f64(),
+        if summary.derivation.full {
+            "all"
+        } else {
+            "the touched"
+        },
+        summary.derivation.rederived,
         summary.deriving.as_secs_f64()
     );
     if !summary.ok() {
@@ -617,6 +638,46 @@ fn cmd_verify(store: &GraphStore) -> Result<()> {
     if bad > 0 {
         return Err(Exit(1).into());
     }
+    Ok(())
+}
+
+fn cmd_derive(store: &GraphStore, check: bool, reference: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut out = std::io::stdout().lock();
+    if check {
+        let changes = store.check_derived()?;
+        for change in &changes {
+            writeln!(out, "{change}")?;
+        }
+        writeln!(
+            out,
+            "{} derived triple(s) differ from a full derivation",
+            changes.len()
+        )?;
+        if !changes.is_empty() {
+            return Err(Exit(1).into());
+        }
+        return Ok(());
+    }
+    if reference {
+        store.derive_reference()?;
+        store.flush()?;
+        writeln!(
+            out,
+            "derived every status with queries/derive-status.ru in {:.2}s",
+            started.elapsed().as_secs_f64()
+        )?;
+        return Ok(());
+    }
+    let done = store.derive()?;
+    store.flush()?;
+    writeln!(
+        out,
+        "derived the statuses of {} claim(s): {} derived triple(s) in {:.2}s",
+        done.rederived,
+        done.written,
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }
 
