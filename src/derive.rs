@@ -23,7 +23,7 @@ use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
     TermRef, Triple, TripleRef,
 };
-use oxigraph::store::{StorageError, Transaction};
+use oxigraph::store::{QuadIter, StorageError, Store, Transaction};
 
 use crate::vocab::{cg, rdf};
 
@@ -141,7 +141,7 @@ pub struct Derivation {
 /// Re-derives every status in the store, in `tx`.
 pub fn derive_all(tx: &mut Transaction<'_>) -> Result<Derivation, StorageError> {
     let (scope, derived) = {
-        let facts = Facts::new(tx);
+        let facts = Facts::new(Reader::Transaction(tx));
         facts.preload()?;
         // Whatever the rules can give a derived triple: claims, claims with a
         // proposition, and whatever a response answers.
@@ -177,8 +177,13 @@ pub fn derive_all(tx: &mut Transaction<'_>) -> Result<Derivation, StorageError> 
 /// claims, of the claims made in documents whose relay chains changed, and of every claim
 /// sharing a proposition or a corroboration with those. The result is the same as
 /// [`derive_all`]'s.
+///
+/// The facts are read from `committed` when given: the store as committed, for a
+/// transaction that has written nothing yet (reading through a transaction costs more
+/// per lookup); otherwise through `tx`, which then sees its own writes.
 pub fn derive_touched(
     tx: &mut Transaction<'_>,
+    committed: Option<&Store>,
     touched: &Touched,
 ) -> Result<Derivation, StorageError> {
     if touched.everything {
@@ -188,7 +193,15 @@ pub fn derive_touched(
         return Ok(Derivation::default());
     }
     let (affected, derived) = {
-        let facts = Facts::new(tx);
+        let facts = Facts::new(match committed {
+            Some(store) => Reader::Store(store),
+            None => Reader::Transaction(tx),
+        });
+        // Past a few thousand claims (a large batch), a few whole-predicate scans cost
+        // less than a dozen lookups per claim.
+        if touched.claims.len() > PRELOAD_ABOVE {
+            facts.preload()?;
+        }
         let mut scope = touched.claims.clone();
         // A changed link changes the independence of claims made on its two sides; every
         // such pair has one claim on the upstream side and one downstream, so re-deriving
@@ -228,6 +241,45 @@ pub fn derive_touched(
         written,
         full: false,
     })
+}
+
+/// How many touched claims make [`derive_touched`] load the facts whole.
+const PRELOAD_ABOVE: usize = 2_000;
+
+/// Where the facts are read: the committed store or a transaction.
+#[derive(Clone, Copy)]
+enum Reader<'t, 'a> {
+    Store(&'t Store),
+    Transaction(&'t Transaction<'a>),
+}
+
+impl Reader<'_, '_> {
+    fn quads(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> QuadIter<'_> {
+        match self {
+            Reader::Store(s) => s.quads_for_pattern(subject, predicate, object, graph),
+            Reader::Transaction(t) => t.quads_for_pattern(subject, predicate, object, graph),
+        }
+    }
+
+    fn default_quads(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: NamedNodeRef<'_>,
+        object: Option<TermRef<'_>>,
+    ) -> QuadIter<'_> {
+        self.quads(
+            subject,
+            Some(predicate),
+            object,
+            Some(GraphNameRef::DefaultGraph),
+        )
+    }
 }
 
 fn insert(tx: &mut Transaction<'_>, derived: &[Triple]) -> usize {
@@ -323,13 +375,14 @@ const RANKED_CLASSES: [NamedNodeRef<'static>; 10] = [
 ];
 
 /// The predicates the rules read, loaded whole by [`Facts::preload`].
-const READ_PREDICATES: [NamedNodeRef<'static>; 6] = [
+const READ_PREDICATES: [NamedNodeRef<'static>; 7] = [
     cg::CLAIMANT,
     cg::MADE_IN,
     cg::ABOUT,
     cg::HAS_PROPOSITION,
     cg::ANSWERS,
     cg::RELAYS,
+    cg::CORROBORATED_BY,
 ];
 
 type Terms = Rc<Vec<Term>>;
@@ -337,7 +390,7 @@ type Terms = Rc<Vec<Term>>;
 /// The store's default-graph facts the rules read, looked up on first use and kept:
 /// a claim's partners are read again for every claim they partner.
 struct Facts<'t, 'a> {
-    tx: &'t Transaction<'a>,
+    reader: Reader<'t, 'a>,
     objects: RefCell<HashMap<(Term, NamedNode), Terms>>,
     subjects: RefCell<HashMap<(Term, NamedNode), Terms>>,
     /// Whether the maps above hold every triple of the read predicates (after preload).
@@ -349,9 +402,9 @@ struct Facts<'t, 'a> {
 }
 
 impl<'t, 'a> Facts<'t, 'a> {
-    fn new(tx: &'t Transaction<'a>) -> Self {
+    fn new(reader: Reader<'t, 'a>) -> Self {
         Facts {
-            tx,
+            reader,
             objects: RefCell::default(),
             subjects: RefCell::default(),
             complete: std::cell::Cell::new(false),
@@ -369,7 +422,7 @@ impl<'t, 'a> Facts<'t, 'a> {
         let mut objects: HashMap<(Term, NamedNode), Vec<Term>> = HashMap::new();
         let mut subjects: HashMap<(Term, NamedNode), Vec<Term>> = HashMap::new();
         for p in READ_PREDICATES {
-            for q in default_quads(self.tx, None, p, None) {
+            for q in self.reader.default_quads(None, p, None) {
                 let q = q?;
                 let subject = Term::from(q.subject);
                 objects
@@ -384,7 +437,10 @@ impl<'t, 'a> Facts<'t, 'a> {
         }
         let mut kinds: HashMap<Term, Kinds> = HashMap::new();
         for class in RANKED_CLASSES {
-            for q in default_quads(self.tx, None, rdf::TYPE, Some(class.into())) {
+            for q in self
+                .reader
+                .default_quads(None, rdf::TYPE, Some(class.into()))
+            {
                 kinds.entry(q?.subject.into()).or_default().0 |= Kinds::of(class);
             }
         }
@@ -406,7 +462,8 @@ impl<'t, 'a> Facts<'t, 'a> {
         } else {
             match as_subject(subject) {
                 Some(s) => Rc::new(
-                    default_quads(self.tx, Some(s), predicate, None)
+                    self.reader
+                        .default_quads(Some(s), predicate, None)
                         .map(|q| q.map(|q| q.object))
                         .collect::<Result<_, _>>()?,
                 ),
@@ -427,7 +484,8 @@ impl<'t, 'a> Facts<'t, 'a> {
             Rc::default()
         } else {
             Rc::new(
-                default_quads(self.tx, None, predicate, Some(object.as_ref()))
+                self.reader
+                    .default_quads(None, predicate, Some(object.as_ref()))
                     .map(|q| q.map(|q| q.subject.into()))
                     .collect::<Result<_, _>>()?,
             )
@@ -444,7 +502,9 @@ impl<'t, 'a> Facts<'t, 'a> {
         if let Some(s) = as_subject(resource) {
             if self.complete.get() {
                 // The ranked classes are loaded; only whether it has any type is left.
-                if default_quads(self.tx, Some(s), rdf::TYPE, None)
+                if self
+                    .reader
+                    .default_quads(Some(s), rdf::TYPE, None)
                     .next()
                     .transpose()?
                     .is_some()
@@ -452,7 +512,7 @@ impl<'t, 'a> Facts<'t, 'a> {
                     kinds.0 |= Kinds::TYPED;
                 }
             } else {
-                for q in default_quads(self.tx, Some(s), rdf::TYPE, None) {
+                for q in self.reader.default_quads(Some(s), rdf::TYPE, None) {
                     if let Term::NamedNode(class) = q?.object {
                         kinds.0 |= Kinds::of(class.as_ref());
                     }
@@ -469,8 +529,8 @@ impl<'t, 'a> Facts<'t, 'a> {
             return Ok(found.clone());
         }
         let found: Rc<Vec<Triple>> = Rc::new(
-            self.tx
-                .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            self.reader
+                .quads(None, None, None, Some(graph.as_ref().into()))
                 .map(|q| q.map(Triple::from))
                 .collect::<Result<_, _>>()?,
         );
@@ -486,7 +546,7 @@ impl<'t, 'a> Facts<'t, 'a> {
             return Ok(found.clone());
         }
         let mut graphs = Vec::new();
-        for q in self.tx.quads_for_pattern(
+        for q in self.reader.quads(
             Some(triple.subject.as_ref()),
             Some(triple.predicate.as_ref()),
             Some(triple.object.as_ref()),

@@ -92,6 +92,12 @@ enum Command {
         /// the rows it produced and the time it took.
         #[arg(long)]
         explain: bool,
+        /// Return at most this many rows (the query's ORDER BY decides which).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Skip this many rows first (with --limit: the next page).
+        #[arg(long, value_name = "M", default_value_t = 0)]
+        offset: usize,
     },
     /// Print counts of the store's contents by class.
     Stats,
@@ -316,6 +322,8 @@ fn run(cli: Cli) -> Result<()> {
             list,
             timeout,
             explain,
+            limit,
+            offset,
         } => {
             let catalog = Catalog::bundled();
             if *list {
@@ -343,22 +351,29 @@ fn run(cli: Cli) -> Result<()> {
                     catalog.get(name)?.clone()
                 };
             let store = open_store_read_only(&cli)?;
-            let (params, explain) = (params.clone(), *explain);
-            let outcome = within_deadline(limits, move || {
-                if explain {
+            let (params, format) = (params.clone(), *format);
+            let page = catalog::Page {
+                offset: *offset,
+                limit: *limit,
+            };
+            if *explain {
+                let outcome = within_deadline(limits, move || {
                     let bindings = catalog::bind(&store, &saved, &params)?;
                     let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
                     eprintln!("{plan}");
                     Ok(outcome)
-                } else {
-                    Ok(catalog::run_saved(&store, &saved, &params, limits)?)
-                }
-            })?;
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            catalog::write_outcome(&outcome, *format, &mut out)?;
-            out.flush()?;
-            Ok(())
+                })?;
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                catalog::write_outcome(&outcome, format, &mut out)?;
+                out.flush()?;
+                return Ok(());
+            }
+            // Rows go out as the engine produces them, from the query's own thread.
+            within_deadline(limits, move || {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                catalog::stream_saved(&store, &saved, &params, limits, page, format, &mut out)?;
+                Ok(())
+            })
         }
         Command::Stats => {
             let store = open_store_read_only(&cli)?;
@@ -487,10 +502,10 @@ fn run(cli: Cli) -> Result<()> {
 /// Runs a query on a thread with a stack sized for the bounds of
 /// [`claimgraph::query_guard`], and gives up on it one second past its deadline: a query
 /// Oxigraph cannot interrupt ends with the process, which exits with status 1.
-fn within_deadline(
+fn within_deadline<T: Send + 'static>(
     limits: Limits,
-    query: impl FnOnce() -> Result<catalog::Outcome> + Send + 'static,
-) -> Result<catalog::Outcome> {
+    query: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     let (done, outcome) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("claimgraph-query".into())

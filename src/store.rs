@@ -229,7 +229,7 @@ impl GraphStore {
         let mut noted = Touched::default();
         let report = self.write_contribution(&mut tx, contribution, &mut noted)?;
         if derive {
-            derive::derive_touched(&mut tx, &noted)?;
+            derive::derive_touched(&mut tx, None, &noted)?;
         }
         tx.commit()?;
         touched.merge(noted);
@@ -262,7 +262,7 @@ impl GraphStore {
     /// the claims around them; the same result as [`Self::derive`].
     pub fn derive_touched(&self, touched: &Touched) -> Result<Derivation, StoreError> {
         let mut tx = self.store.start_transaction()?;
-        let done = derive::derive_touched(&mut tx, touched)?;
+        let done = derive::derive_touched(&mut tx, Some(&self.store), touched)?;
         tx.commit()?;
         Ok(done)
     }
