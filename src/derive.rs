@@ -138,21 +138,31 @@ pub struct Derivation {
     pub full: bool,
 }
 
-/// Re-derives every status in the store, in `tx`.
-pub fn derive_all(tx: &mut Transaction<'_>) -> Result<Derivation, StorageError> {
+/// Re-derives every status in the store, in `tx`; the facts are read from `committed`
+/// when given (see [`derive_touched`]).
+pub fn derive_all(
+    tx: &mut Transaction<'_>,
+    committed: Option<&Store>,
+) -> Result<Derivation, StorageError> {
     let (scope, derived) = {
-        let facts = Facts::new(Reader::Transaction(tx));
+        let facts = Facts::new(match committed {
+            Some(store) => Reader::Store(store),
+            None => Reader::Transaction(tx),
+        });
         facts.preload()?;
         // Whatever the rules can give a derived triple: claims, claims with a
         // proposition, and whatever a response answers.
         let mut scope: HashSet<Term> = HashSet::new();
-        for q in default_quads(tx, None, rdf::TYPE, Some(cg::CLAIM.into())) {
+        for q in facts
+            .reader
+            .default_quads(None, rdf::TYPE, Some(cg::CLAIM.into()))
+        {
             scope.insert(q?.subject.into());
         }
-        for q in default_quads(tx, None, cg::HAS_PROPOSITION, None) {
+        for q in facts.reader.default_quads(None, cg::HAS_PROPOSITION, None) {
             scope.insert(q?.subject.into());
         }
-        for q in default_quads(tx, None, cg::ANSWERS, None) {
+        for q in facts.reader.default_quads(None, cg::ANSWERS, None) {
             scope.insert(q?.object);
         }
         let derived = facts.derive(&scope)?;
@@ -187,7 +197,7 @@ pub fn derive_touched(
     touched: &Touched,
 ) -> Result<Derivation, StorageError> {
     if touched.everything {
-        return derive_all(tx);
+        return derive_all(tx, committed);
     }
     if touched.is_empty() {
         return Ok(Derivation::default());

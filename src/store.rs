@@ -253,7 +253,7 @@ impl GraphStore {
     /// whose writes were not all noted (an interrupted import), or to repair one.
     pub fn derive(&self) -> Result<Derivation, StoreError> {
         let mut tx = self.store.start_transaction()?;
-        let done = derive::derive_all(&mut tx)?;
+        let done = derive::derive_all(&mut tx, Some(&self.store))?;
         tx.commit()?;
         Ok(done)
     }
@@ -289,7 +289,7 @@ impl GraphStore {
         // Derived in a transaction that is dropped, never committed.
         let mut tx = self.store.start_transaction()?;
         let stored = derived_triples(&tx)?;
-        derive::derive_all(&mut tx)?;
+        derive::derive_all(&mut tx, None)?;
         let derived = derived_triples(&tx)?;
         drop(tx);
         let stored_set: HashSet<&String> = stored.iter().collect();
