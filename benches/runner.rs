@@ -164,7 +164,7 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     );
     report.add(
         "import",
-        "of which: preparing (validate, triples, hash; all cores) / writing / deriving statuses",
+        "of which: preparing (validate, triples, hash; all cores) / writing / deriving statuses (touched claims)",
         format!(
             "{:.2} s / {:.2} s / {:.2} s",
             summary.preparing.as_secs_f64(),
@@ -323,6 +323,7 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         );
     }
 
+    first_rows_phase(&mut report, &store, &catalog, &entities, config)?;
     extraction_phase(&mut report, &store, &corpus_dir)?;
     if config.site {
         site_phase(&mut report, &store, config)?;
@@ -332,6 +333,69 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         server::phase(&mut report, &store_dir, &iris, &entities, config)?;
     }
     Ok(report)
+}
+
+/// The saved report queries (those that list every matching claim) and how many of
+/// their first rows a reader waits for (`claimgraph query NAME --limit 100`).
+const REPORT_QUESTIONS: [u32; 8] = [1, 3, 4, 5, 6, 7, 9, 10];
+const FIRST_ROWS: usize = 100;
+
+/// Each saved report query's first page, streamed as `claimgraph query --limit 100`
+/// writes it (JSON, to a sink): the time until a reader holds the first 100 rows.
+fn first_rows_phase(
+    report: &mut Report,
+    store: &GraphStore,
+    catalog: &Catalog,
+    entities: &[String],
+    config: &Config,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = corpus::Rng::new(config.seed ^ 0xf125);
+    for q in catalog.competency() {
+        if !q.question.is_some_and(|n| REPORT_QUESTIONS.contains(&n)) {
+            continue;
+        }
+        let mut times = Vec::with_capacity(config.query_runs);
+        let mut rows = 0;
+        for _ in 0..config.query_runs.max(1) {
+            let params: Vec<(String, String)> = q
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), rng.pick(entities).clone()))
+                .collect();
+            let started = Instant::now();
+            rows = catalog::stream_saved(
+                store,
+                q,
+                &params,
+                Limits {
+                    timeout: Some(QUERY_LIMIT),
+                    max_rows: None,
+                },
+                catalog::Page {
+                    offset: 0,
+                    limit: Some(FIRST_ROWS),
+                },
+                catalog::Format::Json,
+                &mut std::io::sink(),
+            )?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        report.add(
+            "query, first page",
+            &format!(
+                "Q{} {} (first {FIRST_ROWS} rows)",
+                q.question.unwrap_or(0),
+                q.name
+            ),
+            format!(
+                "p50 {:.1} ms, p99 {:.1} ms ({rows} rows; target at 10k: 1000 ms)",
+                percentile(&times, 50.0),
+                percentile(&times, 99.0)
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// How many corpus articles the extraction phase drafts.

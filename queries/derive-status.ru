@@ -1,6 +1,8 @@
 # Derives every claim's status from the responses that answer it.
 #
-# Run after each import (one update, so readers see the old statuses or the new ones).
+# The reference statement of the rules. Imports derive with src/derive.rs, which applies
+# the same rules from direct index lookups, to the claims a batch touched only; the tests
+# hold the two equal, and `claimgraph derive --reference` runs this update.
 # Independence: two claims are of independent origin when their claimants differ and
 # neither claim's document relays the other's, directly or down a chain
 # (two articles relaying the same report share the report as their document).

@@ -291,6 +291,21 @@ pub struct Limits {
     pub max_rows: Option<usize>,
 }
 
+/// Which of a query's solutions to return: `offset` skipped, then at most `limit`. It is
+/// applied as a SPARQL slice around the query's own solutions, so the query's ORDER BY
+/// decides which rows a page holds (every saved query orders its rows completely).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub limit: Option<usize>,
+}
+
+impl Page {
+    fn is_everything(self) -> bool {
+        self.offset == 0 && self.limit.is_none()
+    }
+}
+
 /// A SELECT result held in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
@@ -437,10 +452,101 @@ pub fn run_in(
     limits: Limits,
     context: &QueryContext,
 ) -> Result<Outcome, CatalogError> {
-    let (prepared, token) = prepare(text, bindings, context)?;
+    let (prepared, token) = prepare(text, bindings, context, Page::default())?;
     let _timer = limits.timeout.map(|t| Timer::start(t, token));
     let results = prepared.on_store(store.store()).execute();
     collect(results, limits)
+}
+
+/// Runs a saved query with raw parameter values, `page` of its solutions, and writes the
+/// results to `out` in `format` as they come: each solution (or triple) is written as
+/// soon as the engine produces it, never collected first, so the first rows of a long
+/// report arrive before the last are computed. Returns how many rows were written.
+pub fn stream_saved(
+    store: &GraphStore,
+    query: &SavedQuery,
+    raw: &[(String, String)],
+    limits: Limits,
+    page: Page,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<usize, CatalogError> {
+    let bindings = bind(store, query, raw)?;
+    let (prepared, token) = prepare(&query.text, &bindings, &QueryContext::default(), page)?;
+    let _timer = limits.timeout.map(|t| Timer::start(t, token));
+    let map_eval = evaluation_error(limits);
+    let mut out = Paced::new(out);
+    let mut written = 0;
+    match prepared
+        .on_store(store.store())
+        .execute()
+        .map_err(map_eval)?
+    {
+        QueryResults::Solutions(solutions) => {
+            let variables: Vec<Variable> = solutions.variables().to_vec();
+            if format == Format::Table {
+                let mut table =
+                    TableWriter::new(variables.iter().map(|v| v.as_str().to_owned()).collect());
+                for s in solutions {
+                    let s = s.map_err(map_eval)?;
+                    table.row(variables.iter().map(|v| s.get(v)), &mut out)?;
+                    written += 1;
+                }
+                table.finish(&mut out)?;
+            } else {
+                let mut ser = QueryResultsSerializer::from_format(results_format(format))
+                    .serialize_solutions_to_writer(&mut out, variables)?;
+                for s in solutions {
+                    let s = s.map_err(map_eval)?;
+                    ser.serialize(s.iter().map(|(v, t)| (v.as_ref(), t.as_ref())))?;
+                    written += 1;
+                }
+                ser.finish()?;
+            }
+        }
+        QueryResults::Boolean(b) => write_outcome(&Outcome::Boolean(b), format, &mut out)?,
+        QueryResults::Graph(triples) => {
+            let mut w = rdf_serializer(format).for_writer(&mut out);
+            for t in triples {
+                w.serialize_triple(&t.map_err(map_eval)?)?;
+                written += 1;
+            }
+            w.finish()?;
+        }
+    }
+    out.flush()?;
+    Ok(written)
+}
+
+/// A writer that passes what it is given on at once the first time and then at most
+/// every [`Paced::EVERY`], so a reader sees rows while a long result is still coming,
+/// without a system call per row.
+struct Paced<'w, W: Write> {
+    inner: &'w mut W,
+    last: Option<Instant>,
+}
+
+impl<'w, W: Write> Paced<'w, W> {
+    const EVERY: Duration = Duration::from_millis(100);
+
+    fn new(inner: &'w mut W) -> Self {
+        Paced { inner, last: None }
+    }
+}
+
+impl<W: Write> Write for Paced<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if self.last.is_none_or(|t| t.elapsed() >= Self::EVERY) {
+            self.inner.flush()?;
+            self.last = Some(Instant::now());
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Runs `text` like [`run`], with Oxigraph's per-operator statistics switched on, and
@@ -453,7 +559,7 @@ pub fn explain(
     bindings: &[(Variable, Term)],
     limits: Limits,
 ) -> Result<(Outcome, String), CatalogError> {
-    let (prepared, token) = prepare(text, bindings, &QueryContext::default())?;
+    let (prepared, token) = prepare(text, bindings, &QueryContext::default(), Page::default())?;
     let _timer = limits.timeout.map(|t| Timer::start(t, token));
     let (results, explanation) = prepared
         .on_store(store.store())
@@ -466,12 +572,14 @@ pub fn explain(
     Ok((outcome, String::from_utf8_lossy(&plan).into_owned()))
 }
 
-/// Parses `text` with the project's prefixes, binds the parameters and applies the
-/// protocol dataset; the token cancels the query once it runs.
+/// Parses `text` with the project's prefixes, binds the parameters, applies the
+/// protocol dataset and takes `page` of the solutions; the token cancels the query once
+/// it runs.
 fn prepare(
     text: &str,
     bindings: &[(Variable, Term)],
     context: &QueryContext,
+    page: Page,
 ) -> Result<(PreparedSparqlQuery, CancellationToken), CatalogError> {
     let mut parser = spargebra::SparqlParser::new();
     for (prefix, ns) in vocab::PREFIXES {
@@ -499,7 +607,7 @@ fn prepare(
             GuardedParseError::Shape(shape) => CatalogError::Shape(shape),
             GuardedParseError::Syntax(message) => CatalogError::Syntax(message),
         })?;
-    let mut prepared = evaluator.for_query(query);
+    let mut prepared = evaluator.for_query(sliced(query, page));
     if context.default_graphs.is_some() || context.named_graphs.is_some() {
         let dataset = prepared.dataset_mut();
         dataset.set_default_graph(
@@ -529,17 +637,60 @@ fn prepare(
     Ok((prepared, token))
 }
 
+/// `query` with only `page` of its solutions (a slice around its pattern, which holds
+/// its ORDER BY); ASK and DESCRIBE queries are left as they are.
+fn sliced(query: spargebra::Query, page: Page) -> spargebra::Query {
+    use spargebra::algebra::GraphPattern;
+    use spargebra::Query;
+    if page.is_everything() {
+        return query;
+    }
+    let slice = |pattern: GraphPattern| GraphPattern::Slice {
+        inner: Box::new(pattern),
+        start: page.offset,
+        length: page.limit,
+    };
+    match query {
+        Query::Select {
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Select {
+            dataset,
+            pattern: slice(pattern),
+            base_iri,
+        },
+        Query::Construct {
+            template,
+            dataset,
+            pattern,
+            base_iri,
+        } => Query::Construct {
+            template,
+            dataset,
+            pattern: slice(pattern),
+            base_iri,
+        },
+        other => other,
+    }
+}
+
+/// How an evaluation error is reported: a cancelled query ran out of its time.
+fn evaluation_error(limits: Limits) -> impl Fn(QueryEvaluationError) -> CatalogError + Copy {
+    move |e| match e {
+        QueryEvaluationError::Cancelled => {
+            CatalogError::Timeout(limits.timeout.unwrap_or_default())
+        }
+        other => CatalogError::Evaluation(other.to_string()),
+    }
+}
+
 /// Reads a query's results into an [`Outcome`], holding to the row cap.
 fn collect(
     results: Result<QueryResults<'_>, QueryEvaluationError>,
     limits: Limits,
 ) -> Result<Outcome, CatalogError> {
-    let map_eval = |e: QueryEvaluationError| match e {
-        QueryEvaluationError::Cancelled => {
-            CatalogError::Timeout(limits.timeout.unwrap_or_default())
-        }
-        other => CatalogError::Evaluation(other.to_string()),
-    };
+    let map_eval = evaluation_error(limits);
     match results.map_err(map_eval)? {
         QueryResults::Solutions(solutions) => {
             let variables: Vec<Variable> = solutions.variables().to_vec();
@@ -735,7 +886,13 @@ pub fn write_outcome(
     out: &mut impl Write,
 ) -> Result<(), CatalogError> {
     match (outcome, format) {
-        (Outcome::Table(t), Format::Table) => write_table(t, out)?,
+        (Outcome::Table(t), Format::Table) => {
+            let mut table = TableWriter::new(t.variables.clone());
+            for row in &t.rows {
+                table.row(row.iter().map(Option::as_ref), out)?;
+            }
+            table.finish(out)?;
+        }
         (Outcome::Table(t), f) => {
             let mut ser = QueryResultsSerializer::from_format(results_format(f))
                 .serialize_solutions_to_writer(
@@ -765,18 +922,7 @@ pub fn write_outcome(
                 .serialize_boolean_to_writer(&mut *out, *b)?;
         }
         (Outcome::Graph(triples), f) => {
-            let rdf = if f == Format::Table {
-                RdfFormat::Turtle
-            } else {
-                RdfFormat::NTriples
-            };
-            let mut ser = RdfSerializer::from_format(rdf);
-            if rdf == RdfFormat::Turtle {
-                for (p, ns) in vocab::PREFIXES {
-                    ser = ser.with_prefix(*p, *ns).expect("valid prefixes");
-                }
-            }
-            let mut w = ser.for_writer(&mut *out);
+            let mut w = rdf_serializer(f).for_writer(&mut *out);
             for t in triples {
                 w.serialize_triple(t)?;
             }
@@ -784,6 +930,18 @@ pub fn write_outcome(
         }
     }
     Ok(())
+}
+
+/// Graphs are written as Turtle for people (the table format), N-Triples otherwise.
+fn rdf_serializer(f: Format) -> RdfSerializer {
+    if f != Format::Table {
+        return RdfSerializer::from_format(RdfFormat::NTriples);
+    }
+    let mut ser = RdfSerializer::from_format(RdfFormat::Turtle);
+    for (p, ns) in vocab::PREFIXES {
+        ser = ser.with_prefix(*p, *ns).expect("valid prefixes");
+    }
+    ser
 }
 
 fn results_format(f: Format) -> QueryResultsFormat {
@@ -806,64 +964,114 @@ pub fn display_term(term: &Term) -> String {
     }
 }
 
-/// A plain-text table, columns padded to their widest cell (cells cut at 60 characters).
-fn write_table(t: &Table, out: &mut impl Write) -> std::io::Result<()> {
-    const MAX: usize = 60;
-    let cell = |c: &Option<Term>| -> String {
+/// A plain-text table written as its rows come: columns padded to the widest cell of
+/// the header and the first [`TableWriter::MEASURED`] rows (cells cut at 60 characters),
+/// which are held until then; later rows are written at once, a wider cell pushing its
+/// row out of line rather than holding every row back.
+struct TableWriter {
+    variables: Vec<String>,
+    held: Vec<Vec<String>>,
+    widths: Option<Vec<usize>>,
+    rows: usize,
+}
+
+impl TableWriter {
+    const MEASURED: usize = 100;
+    const MAX_CELL: usize = 60;
+
+    fn new(variables: Vec<String>) -> Self {
+        TableWriter {
+            variables,
+            held: Vec::new(),
+            widths: None,
+            rows: 0,
+        }
+    }
+
+    fn cell(c: Option<&Term>) -> String {
         let s = c
-            .as_ref()
             .map(display_term)
             .unwrap_or_default()
             .replace(['\n', '\r', '\t'], " ");
-        if s.chars().count() > MAX {
-            format!("{}…", s.chars().take(MAX - 1).collect::<String>())
+        if s.chars().count() > Self::MAX_CELL {
+            format!(
+                "{}…",
+                s.chars().take(Self::MAX_CELL - 1).collect::<String>()
+            )
         } else {
             s
         }
-    };
-    let cells: Vec<Vec<String>> = t
-        .rows
-        .iter()
-        .map(|r| r.iter().map(cell).collect())
-        .collect();
-    let widths: Vec<usize> = t
-        .variables
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            cells
+    }
+
+    fn row<'a>(
+        &mut self,
+        cells: impl Iterator<Item = Option<&'a Term>>,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let cells: Vec<String> = cells.map(Self::cell).collect();
+        self.rows += 1;
+        match &self.widths {
+            Some(widths) => Self::line(out, widths, &cells),
+            None => {
+                self.held.push(cells);
+                if self.held.len() >= Self::MEASURED {
+                    self.start(out)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Fixes the widths from the rows held, and writes the header and those rows.
+    fn start(&mut self, out: &mut impl Write) -> std::io::Result<()> {
+        let widths: Vec<usize> = self
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                self.held
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([v.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        Self::line(out, &widths, &self.variables)?;
+        writeln!(
+            out,
+            "{}",
+            widths
                 .iter()
-                .map(|r| r[i].chars().count())
-                .chain([v.len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |out: &mut dyn Write, parts: Vec<String>| -> std::io::Result<()> {
+                .map(|w| "-".repeat(*w))
+                .collect::<Vec<_>>()
+                .join("-+-")
+        )?;
+        for r in std::mem::take(&mut self.held) {
+            Self::line(out, &widths, &r)?;
+        }
+        self.widths = Some(widths);
+        Ok(())
+    }
+
+    fn line(out: &mut impl Write, widths: &[usize], parts: &[String]) -> std::io::Result<()> {
         let padded: Vec<String> = parts
             .iter()
-            .zip(&widths)
-            .map(|(p, w)| format!("{p}{}", " ".repeat(w - p.chars().count())))
+            .zip(widths)
+            .map(|(p, w)| format!("{p}{}", " ".repeat(w.saturating_sub(p.chars().count()))))
             .collect();
         writeln!(out, "{}", padded.join(" | ").trim_end())
-    };
-    line(out, t.variables.clone())?;
-    writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("-+-")
-    )?;
-    for r in cells {
-        line(out, r)?;
     }
-    writeln!(
-        out,
-        "({} row{})",
-        t.rows.len(),
-        if t.rows.len() == 1 { "" } else { "s" }
-    )
+
+    fn finish(mut self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.widths.is_none() {
+            self.start(out)?;
+        }
+        writeln!(
+            out,
+            "({} row{})",
+            self.rows,
+            if self.rows == 1 { "" } else { "s" }
+        )
+    }
 }

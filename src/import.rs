@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::derive::{Derivation, Touched};
 use crate::graph::{self, Contribution};
 use crate::hash;
 use crate::sheet::validate::{self, Known};
@@ -37,6 +38,8 @@ pub struct ImportSummary {
     pub preparing: Duration,
     pub writing: Duration,
     pub deriving: Duration,
+    /// How many claims the status derivation re-derived, and whether it did all.
+    pub derivation: Derivation,
     /// Ids of the articles imported.
     pub imported_articles: Vec<String>,
 }
@@ -152,11 +155,14 @@ pub fn import_paths(
 
     let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
     summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
+    // What plain RDF changes is not tracked: a batch with any derives every status.
+    let mut rdf_touched = Touched::default();
     for path in rdf_files {
         match store.load_rdf(path) {
             Ok(n) => {
                 summary.rdf_files += 1;
                 summary.triples_inserted += n;
+                rdf_touched = Touched::everything();
             }
             Err(StoreError::Storage(e)) => return Err(StoreError::Storage(e)),
             Err(e) => summary.failures.push(Failure {
@@ -210,10 +216,12 @@ pub fn import_paths(
         summary.writing += began.elapsed();
     }
     let began = Instant::now();
-    writer.commit()?;
+    let mut touched = writer.commit()?;
     summary.writing += began.elapsed();
+    // Statuses: only those of the claims the batch touched and the claims around them.
     let began = Instant::now();
-    store.derive()?;
+    touched.merge(rdf_touched);
+    summary.derivation = store.derive_touched(&touched)?;
     summary.deriving = began.elapsed();
     store.flush()?;
     if let Some(marker) = marker {

@@ -12,6 +12,7 @@
 //! a [`store::GraphStore`], and [`catalog::Catalog`] to run the saved queries.
 
 pub mod catalog;
+pub mod derive;
 pub mod describe;
 pub mod export;
 pub mod extract;

@@ -92,6 +92,12 @@ enum Command {
         /// the rows it produced and the time it took.
         #[arg(long)]
         explain: bool,
+        /// Return at most this many rows (the query's ORDER BY decides which).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Skip this many rows first (with --limit: the next page).
+        #[arg(long, value_name = "M", default_value_t = 0)]
+        offset: usize,
     },
     /// Print counts of the store's contents by class.
     Stats,
@@ -161,6 +167,17 @@ enum Command {
     Check,
     /// Recompute every article's content hash and report those that no longer match (exit 1).
     Verify,
+    /// Re-derive every claim's status (an import derives only those it touched): to
+    /// repair a store, or with --check to list what a full derivation would change.
+    Derive {
+        /// Change nothing; list the derived triples a full derivation would add (+) or
+        /// remove (-), and exit 1 if there are any.
+        #[arg(long, conflicts_with = "reference")]
+        check: bool,
+        /// Derive with the reference rules in queries/derive-status.ru (slower at scale).
+        #[arg(long)]
+        reference: bool,
+    },
 }
 
 /// What the extractor is told about an article, and where its dictionary and rules come from.
@@ -313,6 +330,8 @@ fn run(cli: Cli) -> Result<()> {
             list,
             timeout,
             explain,
+            limit,
+            offset,
         } => {
             let catalog = Catalog::bundled();
             if *list {
@@ -340,22 +359,29 @@ fn run(cli: Cli) -> Result<()> {
                     catalog.get(name)?.clone()
                 };
             let store = open_store_read_only(&cli)?;
-            let (params, explain) = (params.clone(), *explain);
-            let outcome = within_deadline(limits, move || {
-                if explain {
+            let (params, format) = (params.clone(), *format);
+            let page = catalog::Page {
+                offset: *offset,
+                limit: *limit,
+            };
+            if *explain {
+                let outcome = within_deadline(limits, move || {
                     let bindings = catalog::bind(&store, &saved, &params)?;
                     let (outcome, plan) = catalog::explain(&store, &saved.text, &bindings, limits)?;
                     eprintln!("{plan}");
                     Ok(outcome)
-                } else {
-                    Ok(catalog::run_saved(&store, &saved, &params, limits)?)
-                }
-            })?;
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            catalog::write_outcome(&outcome, *format, &mut out)?;
-            out.flush()?;
-            Ok(())
+                })?;
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                catalog::write_outcome(&outcome, format, &mut out)?;
+                out.flush()?;
+                return Ok(());
+            }
+            // Rows go out as the engine produces them, from the query's own thread.
+            within_deadline(limits, move || {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                catalog::stream_saved(&store, &saved, &params, limits, page, format, &mut out)?;
+                Ok(())
+            })
         }
         Command::Stats => {
             let store = open_store_read_only(&cli)?;
@@ -479,16 +505,20 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store_read_only(&cli)?;
             refuse_interrupted(&store).and(cmd_verify(&store))
         }
+        Command::Derive { check, reference } => {
+            let store = open_store(&cli)?;
+            cmd_derive(&store, *check, *reference)
+        }
     }
 }
 
 /// Runs a query on a thread with a stack sized for the bounds of
 /// [`claimgraph::query_guard`], and gives up on it one second past its deadline: a query
 /// Oxigraph cannot interrupt ends with the process, which exits with status 1.
-fn within_deadline(
+fn within_deadline<T: Send + 'static>(
     limits: Limits,
-    query: impl FnOnce() -> Result<catalog::Outcome> + Send + 'static,
-) -> Result<catalog::Outcome> {
+    query: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     let (done, outcome) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("claimgraph-query".into())
@@ -557,7 +587,7 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     }
     let secs = summary.elapsed.as_secs_f64();
     println!(
-        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving statuses {:.2}s)",
+        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s)",
         summary.articles,
         summary.reference_sheets,
         summary.rdf_files,
@@ -568,6 +598,12 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
         secs,
         summary.preparing.as_secs_f64(),
         summary.writing.as_secs_f64(),
+        if summary.derivation.full {
+            "all"
+        } else {
+            "the touched"
+        },
+        summary.derivation.rederived,
         summary.deriving.as_secs_f64()
     );
     if !summary.ok() {
@@ -630,6 +666,46 @@ fn cmd_verify(store: &GraphStore) -> Result<()> {
     if bad > 0 {
         return Err(Exit(1).into());
     }
+    Ok(())
+}
+
+fn cmd_derive(store: &GraphStore, check: bool, reference: bool) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut out = std::io::stdout().lock();
+    if check {
+        let changes = store.check_derived()?;
+        for change in &changes {
+            writeln!(out, "{change}")?;
+        }
+        writeln!(
+            out,
+            "{} derived triple(s) differ from a full derivation",
+            changes.len()
+        )?;
+        if !changes.is_empty() {
+            return Err(Exit(1).into());
+        }
+        return Ok(());
+    }
+    if reference {
+        store.derive_reference()?;
+        store.flush()?;
+        writeln!(
+            out,
+            "derived every status with queries/derive-status.ru in {:.2}s",
+            started.elapsed().as_secs_f64()
+        )?;
+        return Ok(());
+    }
+    let done = store.derive()?;
+    store.flush()?;
+    writeln!(
+        out,
+        "derived the statuses of {} claim(s): {} derived triple(s) in {:.2}s",
+        done.rederived,
+        done.written,
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }
 

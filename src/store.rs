@@ -17,6 +17,7 @@ use oxigraph::model::{
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store, Transaction};
 
+use crate::derive::{self, Derivation, Touched};
 use crate::graph::{Contribution, Iris};
 use crate::sheet::validate::Known;
 use crate::sheet::EntityKind;
@@ -102,6 +103,7 @@ impl GraphStore {
         };
         snapshots::remove_leftover_bulk_files(dir).map_err(io)?;
         if let Some(left) = snapshots::leftover_marker(dir) {
+            // What the killed import wrote is not known: derive every status.
             opened.derive()?;
             opened.flush()?;
             snapshots::clear_marker(dir).map_err(io)?;
@@ -206,19 +208,33 @@ impl GraphStore {
 
     /// Replaces what `contribution`'s sheet contributed before with `contribution`, in one
     /// transaction: readers see the old version or the new one, never a mix. With
-    /// `derive`, claim statuses are recomputed in the same transaction (a batch import
-    /// derives once at the end instead, with [`Self::derive`]).
+    /// `derive`, the statuses the change touches are re-derived in the same transaction
+    /// (a batch import derives once at the end instead, with [`Self::derive_touched`]).
     pub fn replace(
         &self,
         contribution: &Contribution,
         derive: bool,
     ) -> Result<ReplaceReport, StoreError> {
+        let mut touched = Touched::default();
+        let report = self.replace_noting(contribution, derive, &mut touched)?;
+        Ok(report)
+    }
+
+    /// [`Self::replace`], noting in `touched` what the statuses depend on that it changed.
+    fn replace_noting(
+        &self,
+        contribution: &Contribution,
+        derive: bool,
+        touched: &mut Touched,
+    ) -> Result<ReplaceReport, StoreError> {
         let mut tx = self.store.start_transaction()?;
-        let report = self.write_contribution(&mut tx, contribution)?;
+        let mut noted = Touched::default();
+        let report = self.write_contribution(&mut tx, contribution, &mut noted)?;
         if derive {
-            derive_statuses(&mut tx)?;
+            derive::derive_touched(&mut tx, None, &noted)?;
         }
         tx.commit()?;
+        touched.merge(noted);
         Ok(report)
     }
 
@@ -231,21 +247,75 @@ impl GraphStore {
             loader: None,
             pending: Vec::new(),
             fresh: HashSet::new(),
+            touched: Touched::default(),
         }
     }
 
-    /// Recomputes every claim's derived status (`queries/derive-status.ru`) in one transaction.
-    pub fn derive(&self) -> Result<(), StoreError> {
+    /// Re-derives every claim's status ([`crate::derive`]) in one transaction: for a store
+    /// whose writes were not all noted (an interrupted import), or to repair one.
+    pub fn derive(&self) -> Result<Derivation, StoreError> {
         let mut tx = self.store.start_transaction()?;
-        derive_statuses(&mut tx)?;
+        let done = derive::derive_all(&mut tx, Some(&self.store))?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Re-derives, in one transaction, the statuses of the claims a batch touched and of
+    /// the claims around them; the same result as [`Self::derive`].
+    pub fn derive_touched(&self, touched: &Touched) -> Result<Derivation, StoreError> {
+        let mut tx = self.store.start_transaction()?;
+        let done = derive::derive_touched(&mut tx, Some(&self.store), touched)?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Re-derives every status with the reference rules, `queries/derive-status.ru`, in
+    /// one transaction (slower: for checking [`Self::derive`] against them).
+    pub fn derive_reference(&self) -> Result<(), StoreError> {
+        let mut tx = self.store.start_transaction()?;
+        derive_statuses_by_sparql(&mut tx)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Every derived triple in the store (status, basis, corroborations), sorted: what
+    /// two derivations are compared by.
+    pub fn derived_triples(&self) -> Result<Vec<String>, StoreError> {
+        let tx = self.store.start_transaction()?;
+        derived_triples(&tx)
+    }
+
+    /// The derived triples a full derivation would add (`+ triple`) and remove
+    /// (`- triple`), sorted; nothing is written. Empty when every status is as derived.
+    pub fn check_derived(&self) -> Result<Vec<String>, StoreError> {
+        // Derived in a transaction that is dropped, never committed.
+        let mut tx = self.store.start_transaction()?;
+        let stored = derived_triples(&tx)?;
+        derive::derive_all(&mut tx, None)?;
+        let derived = derived_triples(&tx)?;
+        drop(tx);
+        let stored_set: HashSet<&String> = stored.iter().collect();
+        let derived_set: HashSet<&String> = derived.iter().collect();
+        let mut out: Vec<String> = derived
+            .iter()
+            .filter(|t| !stored_set.contains(t))
+            .map(|t| format!("+ {t}"))
+            .chain(
+                stored
+                    .iter()
+                    .filter(|t| !derived_set.contains(t))
+                    .map(|t| format!("- {t}")),
+            )
+            .collect();
+        out.sort_by(|a, b| a[2..].cmp(&b[2..]));
+        Ok(out)
     }
 
     fn write_contribution(
         &self,
         tx: &mut Transaction<'_>,
         contribution: &Contribution,
+        touched: &mut Touched,
     ) -> Result<ReplaceReport, StoreError> {
         let ledger = GraphNameRef::NamedNode(contribution.ledger.as_ref());
         let prefix = self.iris.ledger_prefix();
@@ -272,6 +342,7 @@ impl GraphStore {
             if new.contains(&triple) {
                 continue;
             }
+            touched.note(triple.as_ref());
             tx.remove(quad.as_ref());
             let shared = tx
                 .quads_for_pattern(
@@ -288,6 +359,9 @@ impl GraphStore {
                     _ => false,
                 });
             if !shared {
+                if quad.predicate == cg::RELAYS {
+                    touched.note_relay(triple.as_ref(), true);
+                }
                 tx.remove(QuadRef::new(
                     &quad.subject,
                     &quad.predicate,
@@ -305,6 +379,17 @@ impl GraphStore {
             tx.remove_named_graph(g)?;
         }
         for triple in &contribution.triples {
+            touched.note(triple.as_ref());
+            if triple.predicate == cg::RELAYS
+                && !tx.contains(QuadRef::new(
+                    &triple.subject,
+                    &triple.predicate,
+                    &triple.object,
+                    GraphNameRef::DefaultGraph,
+                ))?
+            {
+                touched.note_relay(triple.as_ref(), false);
+            }
             tx.insert(QuadRef::new(
                 &triple.subject,
                 &triple.predicate,
@@ -501,6 +586,18 @@ impl GraphStore {
     }
 }
 
+fn derived_triples(tx: &Transaction<'_>) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for p in [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY] {
+        for q in tx.quads_for_pattern(None, Some(p), None, Some(GraphNameRef::DefaultGraph)) {
+            let q = q?;
+            out.push(format!("{} {} {}", q.subject, q.predicate, q.object));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// How many quads of new sheets are handed to the bulk loader at once.
 const BULK_CHUNK: usize = 1_000_000;
 
@@ -513,6 +610,8 @@ pub struct BatchWriter<'a> {
     pending: Vec<Quad>,
     /// Ledgers written by the bulk loader in this batch (not yet visible in the store).
     fresh: HashSet<NamedNode>,
+    /// What the batch changed that statuses depend on.
+    touched: Touched,
 }
 
 impl BatchWriter<'_> {
@@ -526,6 +625,19 @@ impl BatchWriter<'_> {
             .contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
         if !in_store && !self.fresh.contains(&contribution.ledger) {
             // A sheet the store has never seen: nothing to remove, so the fast path.
+            for triple in &contribution.triples {
+                self.touched.note(triple.as_ref());
+                if triple.predicate == cg::RELAYS
+                    && !self.store.store.contains(QuadRef::new(
+                        &triple.subject,
+                        &triple.predicate,
+                        &triple.object,
+                        GraphNameRef::DefaultGraph,
+                    ))?
+                {
+                    self.touched.note_relay(triple.as_ref(), false);
+                }
+            }
             self.pending.extend(contribution.quads());
             if self.pending.len() >= BULK_CHUNK {
                 self.hand_over()?;
@@ -545,7 +657,8 @@ impl BatchWriter<'_> {
             // The same sheet twice in one batch: make the first visible, then replace it.
             self.commit_loader()?;
         }
-        self.store.replace(contribution, false)
+        self.store
+            .replace_noting(contribution, false, &mut self.touched)
     }
 
     fn hand_over(&mut self) -> Result<(), StoreError> {
@@ -567,17 +680,19 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
-    /// Commits the new sheets; the caller then derives the statuses
-    /// ([`GraphStore::derive`]).
-    pub fn commit(mut self) -> Result<(), StoreError> {
-        self.commit_loader()
+    /// Commits the new sheets and returns what the batch touched; the caller then
+    /// derives those statuses ([`GraphStore::derive_touched`]).
+    pub fn commit(mut self) -> Result<Touched, StoreError> {
+        self.commit_loader()?;
+        Ok(std::mem::take(&mut self.touched))
     }
 }
 
-/// The update that derives claim statuses from responses.
+/// The update that states the status rules in SPARQL: the reference [`crate::derive`]
+/// is held to.
 pub const DERIVE_STATUS: &str = include_str!("../queries/derive-status.ru");
 
-fn derive_statuses(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+fn derive_statuses_by_sparql(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
     let mut evaluator = SparqlEvaluator::new();
     for (prefix, ns) in vocab::PREFIXES {
         evaluator = evaluator
