@@ -32,9 +32,13 @@ fn dump(store: &Path) -> Vec<String> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // When an article's record last changed is the one thing two imports of the same
+    // sheets at different times may disagree on.
+    let modified = "<http://purl.org/dc/terms/modified>";
     let mut lines: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
+        .filter(|l| !l.contains(modified))
         .map(str::to_owned)
         .collect();
     lines.sort();
