@@ -160,12 +160,7 @@ fn seed_site_in_chromium_at_1280_and_390_px_both_languages() {
             p["ink"].as_f64().unwrap() > 0.03 && p["colours"].as_u64().unwrap() > 50,
             "{name}: blank screenshot {p}"
         );
-        let serious: Vec<&Value> = p["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
+        let serious = serious_violations(&p);
         assert!(
             serious.is_empty(),
             "{name}: axe-core found serious violations: {serious:#?}"
@@ -399,12 +394,7 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
         assert_eq!(download["name"], "query-results.csv");
         assert_eq!(download["head"][0], "entity,claim");
         assert_eq!(download["lines"].as_u64().unwrap(), rows + 1, "{r}");
-        let serious: Vec<&Value> = r["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
+        let serious = serious_violations(&r);
         assert!(serious.is_empty(), "{width} px: axe-core: {serious:#?}");
         let shot = Path::new(r["screenshot"].as_str().unwrap());
         assert!(std::fs::metadata(shot)
@@ -522,12 +512,7 @@ fn chromium_reviews_a_pasted_article_in_the_editor_and_publishes_it() {
             shows["overflow"], 0,
             "{width} px: the page scrolls sideways"
         );
-        let serious: Vec<&Value> = r["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-            .collect();
+        let serious = serious_violations(&r);
         assert!(serious.is_empty(), "{width} px: axe-core: {serious:#?}");
         let shot = Path::new(r["screenshot"].as_str().unwrap());
         if let Some(docs) = std::env::var_os("CLAIMGRAPH_SCREENSHOTS") {
@@ -600,4 +585,14 @@ fn chromium_reviews_a_pasted_article_in_the_editor_and_publishes_it() {
     let checks = claimgraph::hash::verify(&state.store).unwrap();
     assert!(checks.iter().any(|c| c.article == id));
     assert!(checks.iter().all(|c| c.problem().is_none()));
+}
+
+/// The axe-core findings of a page's report that are serious or critical.
+fn serious_violations(report: &Value) -> Vec<&Value> {
+    report["violations"]
+        .as_array()
+        .expect("axe-core's violations in the report")
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect()
 }
