@@ -56,7 +56,7 @@ fn corpus() -> Vec<(&'static str, String)> {
 
 fn main() {
     let mut dict = Dictionary::bundled();
-    let extra = claimgraph::sheet::Sheet::parse(
+    let extra = claimgraph::model::sheet::Sheet::parse(
         std::path::Path::new("tests/fixtures/extract/entities.toml"),
         include_str!("../tests/fixtures/extract/entities.toml").to_owned(),
     )

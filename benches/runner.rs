@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use claimgraph::catalog::{self, Catalog, Limits};
-use claimgraph::graph::{Iris, DEFAULT_BASE};
-use claimgraph::import;
-use claimgraph::site::Site;
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+use claimgraph::publish::site::Site;
+use claimgraph::read::catalog::{self, Catalog, Limits};
 use claimgraph::store::GraphStore;
+use claimgraph::write::import;
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
 
@@ -266,7 +266,7 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         .known()?
         .entities
         .into_iter()
-        .filter(|(_, k)| matches!(k, claimgraph::sheet::EntityKind::Company))
+        .filter(|(_, k)| matches!(k, claimgraph::model::sheet::EntityKind::Company))
         .map(|(id, _)| id)
         .collect();
     let mut entities = entities;
@@ -415,7 +415,7 @@ fn extraction_phase(
         .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
     let mut texts = Vec::new();
     for path in files.iter().take(EXTRACTION_ARTICLES) {
-        let sheet = claimgraph::sheet::Sheet::read(path)?;
+        let sheet = claimgraph::model::sheet::Sheet::read(path)?;
         if let Some(article) = sheet.article {
             let text = article.text.unwrap_or_default();
             texts.push((article.language.into_inner(), text));
@@ -534,19 +534,19 @@ fn write_import_order(
     corpus_dir: &Path,
     out: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use claimgraph::vocab::cg;
+    use claimgraph::model::vocab::cg;
     use oxigraph::model::{GraphNameRef, NamedNodeRef};
     let files = import::collect_files(&[corpus_dir.to_owned()])
         .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
     let mut sheets = Vec::with_capacity(files.len());
     for path in &files {
-        sheets.push(claimgraph::sheet::Sheet::read(path)?);
+        sheets.push(claimgraph::model::sheet::Sheet::read(path)?);
     }
     sheets.sort_by_key(|s| s.article.is_some());
     let known = import::known_for(store, &sheets)?;
     let mut writer = oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads)
         .for_writer(std::io::BufWriter::new(std::fs::File::create(out)?));
-    for quad in claimgraph::graph::ontology_contribution(store.iris()).quads() {
+    for quad in claimgraph::model::graph::ontology_contribution(store.iris()).quads() {
         writer.serialize_quad(&quad)?;
     }
     for sheet in &sheets {

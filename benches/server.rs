@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use claimgraph::catalog::{self, Catalog};
-use claimgraph::graph::Iris;
-use claimgraph::sheet::EntityKind;
+use claimgraph::model::graph::Iris;
+use claimgraph::model::sheet::EntityKind;
+use claimgraph::read::catalog::{self, Catalog};
 use oxigraph::model::{Term, Variable};
 
 use crate::corpus::Rng;

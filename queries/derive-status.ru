@@ -1,6 +1,6 @@
 # Derives every claim's status from the responses that answer it.
 #
-# The reference statement of the rules. Imports derive with src/derive.rs, which applies
+# The reference statement of the rules. Imports derive with src/write/derive.rs, which applies
 # the same rules from direct index lookups, to the claims a batch touched only; the tests
 # hold the two equal, and `claimgraph derive --reference` runs this update.
 # Independence: two claims are of independent origin when their claimants differ and

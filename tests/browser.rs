@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use claimgraph::graph::{Iris, DEFAULT_BASE};
-use claimgraph::site::Site;
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+use claimgraph::publish::site::Site;
 use claimgraph::store::GraphStore;
 use common::{repo, tool_missing};
 use serde_json::Value;
@@ -20,7 +20,8 @@ use serde_json::Value;
 fn seed_site() -> tempfile::TempDir {
     let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
     let summary =
-        claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
+        claimgraph::write::import::import_paths(&store, &[repo().join("data")], &|_, _| {})
+            .unwrap();
     assert!(summary.ok(), "{:?}", summary.failures);
     let out = tempfile::tempdir().unwrap();
     Site::new(store.iris().clone())
@@ -440,8 +441,8 @@ fn chromium_runs_a_query_on_the_sparql_page_and_downloads_csv() {
 /// target/screenshots (and to `CLAIMGRAPH_SCREENSHOTS=DIR` when set).
 #[test]
 fn chromium_reviews_a_pasted_article_in_the_editor_and_publishes_it() {
+    use claimgraph::model::sheet::Sheet;
     use claimgraph::server::edit::{EditConfig, EditState};
-    use claimgraph::sheet::Sheet;
     let Some(chromium) = browser_tools() else {
         return;
     };
@@ -582,7 +583,7 @@ fn chromium_reviews_a_pasted_article_in_the_editor_and_publishes_it() {
         page.contains("ordered mobile operators to remove ZTE equipment"),
         "the entity page shows the fixed claim"
     );
-    let checks = claimgraph::hash::verify(&state.store).unwrap();
+    let checks = claimgraph::write::hash::verify(&state.store).unwrap();
     assert!(checks.iter().any(|c| c.article == id));
     assert!(checks.iter().all(|c| c.problem().is_none()));
 }

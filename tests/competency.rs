@@ -376,7 +376,7 @@ fn page_rows(name: &str, params: &[String], extra: &[&str]) -> Vec<Value> {
 
 #[test]
 fn a_paginated_query_returns_the_same_rows_in_the_same_order_as_the_unpaginated_one() {
-    let catalog = claimgraph::catalog::Catalog::bundled();
+    let catalog = claimgraph::read::catalog::Catalog::bundled();
     let mut paged = 0;
     for q in catalog.competency() {
         let params: Vec<String> = q.examples.iter().map(|(k, v)| format!("{k}={v}")).collect();

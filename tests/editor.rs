@@ -349,7 +349,8 @@ async fn a_review_is_published_with_its_reviewer_and_imported_like_the_cli() {
 
     let sheet = std::fs::read_to_string(editor.published("zte")).unwrap();
     assert_eq!(sheet, std::fs::read_to_string(editor.draft("zte")).unwrap());
-    let parsed = claimgraph::sheet::Sheet::parse(Path::new("zte.toml"), sheet.clone()).unwrap();
+    let parsed =
+        claimgraph::model::sheet::Sheet::parse(Path::new("zte.toml"), sheet.clone()).unwrap();
     assert_eq!(
         parsed.claim.len(),
         claims - 1,
@@ -384,7 +385,7 @@ async fn a_review_is_published_with_its_reviewer_and_imported_like_the_cli() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0][0].ends_with("id/reviewer/alice>"), "{rows:?}");
     assert!(rows[0][1].contains("XMLSchema#dateTime"), "{rows:?}");
-    let checks = claimgraph::hash::verify(&editor.state.store).unwrap();
+    let checks = claimgraph::write::hash::verify(&editor.state.store).unwrap();
     assert!(checks.iter().all(|c| c.problem().is_none()));
 
     let log = std::fs::read_to_string(editor.drafts.join("audit.log")).unwrap();
@@ -551,7 +552,7 @@ async fn hostile_article_text_and_field_values_render_inert() {
         .contains("&lt;script&gt;alert(3)&lt;/script&gt;"));
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let draft = std::fs::read_to_string(editor.draft("hostile")).unwrap();
-    let sheet = claimgraph::sheet::Sheet::parse(Path::new("h.toml"), draft).unwrap();
+    let sheet = claimgraph::model::sheet::Sheet::parse(Path::new("h.toml"), draft).unwrap();
     assert_eq!(
         sheet.article.unwrap().id.get_ref(),
         "hostile",

@@ -10,8 +10,8 @@ use claimgraph::extract::sentences::{self, SplitRules};
 use claimgraph::extract::sheet_writer::TextSource;
 use claimgraph::extract::text::tokens;
 use claimgraph::extract::{ArticleInfo, Dictionary, Extractor, Rules};
-use claimgraph::sheet::validate::{self, Known};
-use claimgraph::sheet::Sheet;
+use claimgraph::model::sheet::validate::{self, Known};
+use claimgraph::model::sheet::Sheet;
 use common::{repo, TestStore};
 use proptest::prelude::*;
 

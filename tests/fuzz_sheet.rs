@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use claimgraph::graph::{self, Iris, DEFAULT_BASE};
-use claimgraph::sheet::validate::{self, Known};
-use claimgraph::sheet::Sheet;
+use claimgraph::model::graph::{self, Iris, DEFAULT_BASE};
+use claimgraph::model::sheet::validate::{self, Known};
+use claimgraph::model::sheet::Sheet;
 use proptest::prelude::*;
 
 use common::repo;
@@ -43,7 +43,7 @@ fn exercise(path: &Path, source: String) {
     }
     let iris = Iris::new(DEFAULT_BASE).unwrap();
     let mut contribution = graph::contribution(&valid, &iris, &kinds);
-    let _ = claimgraph::hash::seal(&mut contribution, &iris);
+    let _ = claimgraph::write::hash::seal(&mut contribution, &iris);
 }
 
 /// Real sheets to mutate, with the path they are parsed as (so `text_file` resolves).

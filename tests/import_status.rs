@@ -13,9 +13,9 @@ mod common;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use claimgraph::graph::{Iris, DEFAULT_BASE};
-use claimgraph::import;
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
 use claimgraph::store::GraphStore;
+use claimgraph::write::import;
 
 /// A small deterministic generator (xorshift), so a failing seed can be replayed.
 struct Rng(u64);
@@ -249,7 +249,7 @@ fn incremental_status_derivation_equals_full_derivation_on_randomized_corpora() 
         let sheet_path = dir.path().join("batch-7").join("single.toml");
         let (sheet, _) = article_sheet(&mut rng, 0, version + 1, &[]);
         std::fs::write(&sheet_path, sheet).unwrap();
-        let sheet = claimgraph::sheet::Sheet::read(&sheet_path).unwrap();
+        let sheet = claimgraph::model::sheet::Sheet::read(&sheet_path).unwrap();
         let known = import::known_for(&store, std::slice::from_ref(&sheet)).unwrap();
         import::import_sheet(&store, &sheet, &known).unwrap();
         let incremental = store.derived_triples().unwrap();
@@ -279,8 +279,8 @@ fn derive_check_names_a_wrong_status_and_derive_repairs_it() {
             .store()
             .insert(oxigraph::model::QuadRef::new(
                 &claim,
-                claimgraph::vocab::cg::STATUS,
-                claimgraph::vocab::cg::CLAIM,
+                claimgraph::model::vocab::cg::STATUS,
+                claimgraph::model::vocab::cg::CLAIM,
                 oxigraph::model::GraphNameRef::DefaultGraph,
             ))
             .unwrap();

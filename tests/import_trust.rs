@@ -221,7 +221,7 @@ fn an_rdf_file_over_the_size_cap_is_refused() {
     let store = TestStore::new();
     let file = store.dir.path().join("huge.nt");
     let line = "<http://example.org/s> <http://example.org/p> \"o\" .\n";
-    let copies = (claimgraph::input::MAX_RDF_BYTES as usize) / line.len() + 1;
+    let copies = (claimgraph::write::input::MAX_RDF_BYTES as usize) / line.len() + 1;
     std::fs::write(&file, line.repeat(copies)).unwrap();
     let (code, out) = import_output(&store, &[&file]);
     assert_eq!(code, 1, "{out}");
@@ -230,9 +230,9 @@ fn an_rdf_file_over_the_size_cap_is_refused() {
 
 #[test]
 fn verify_and_check_fail_on_a_second_content_hash() {
-    use claimgraph::graph::{Iris, DEFAULT_BASE};
+    use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+    use claimgraph::model::vocab::cg;
     use claimgraph::store::GraphStore;
-    use claimgraph::vocab::cg;
     use oxigraph::model::{GraphNameRef, Literal, NamedNode, QuadRef, Term};
 
     let store = TestStore::new();

@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use claimgraph::export::{self, ExportFormat, Scope};
-use claimgraph::graph::{Iris, DEFAULT_BASE};
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+use claimgraph::publish::export::{self, ExportFormat, Scope};
 use claimgraph::store::GraphStore;
 use common::{fixture, python, repo, TestStore};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -94,7 +94,7 @@ fn update(store: &GraphStore, sparql: &str) {
 /// Opens an on-disk store with the library, imports `paths`, and runs `edit` on it.
 fn library_store(dir: &Path, paths: &[PathBuf], edit: impl FnOnce(&GraphStore)) {
     let store = GraphStore::open(dir, Iris::new(DEFAULT_BASE).unwrap()).unwrap();
-    let summary = claimgraph::import::import_paths(&store, paths, &|_, _| {}).unwrap();
+    let summary = claimgraph::write::import::import_paths(&store, paths, &|_, _| {}).unwrap();
     assert!(summary.ok(), "{:?}", summary.failures);
     edit(&store);
     store.flush().unwrap();
@@ -275,8 +275,8 @@ fn describe_serializes_json_ld_compacted_for_pages_and_server() {
     let dir = tmp.path().join("store");
     library_store(&dir, &[fixture("mini")], |store| {
         let claim = store.iris().claim("acme-hosting", "acme-hosts-globex");
-        let quads = claimgraph::describe::describe(store, claim.as_ref()).unwrap();
-        let body = claimgraph::describe::serialize(
+        let quads = claimgraph::read::describe::describe(store, claim.as_ref()).unwrap();
+        let body = claimgraph::read::describe::serialize(
             &quads,
             RdfFormat::JsonLd {
                 profile: Default::default(),
@@ -396,7 +396,7 @@ fn the_hash_does_not_depend_on_triple_order_or_blank_node_labels() {
         })
         .collect();
     let hash = |quads: &[Quad]| {
-        claimgraph::hash::content_hash(quads.iter().map(Quad::as_ref), "test").unwrap()
+        claimgraph::write::hash::content_hash(quads.iter().map(Quad::as_ref), "test").unwrap()
     };
     assert_eq!(
         hash(&content),

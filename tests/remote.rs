@@ -215,7 +215,7 @@ fn virtuoso_takes_the_seed_data_and_answers_saved_queries_like_the_embedded_stor
             .into_iter()
             .find(|(n, _)| n == name)
             .unwrap();
-        let prologue = claimgraph::vocab::sparql_prologue();
+        let prologue = claimgraph::model::vocab::sparql_prologue();
         let remote = rows(
             engine
                 .query(

@@ -568,7 +568,7 @@ async fn a_browser_gets_the_query_page() {
         page.body.contains("<textarea") && page.body.contains("SELECT ?claim"),
         "an editor with an example"
     );
-    for q in claimgraph::catalog::Catalog::bundled().competency() {
+    for q in claimgraph::read::catalog::Catalog::bundled().competency() {
         assert!(
             page.body.contains(&format!("/sparql?example={}", q.name)),
             "saved query {} is offered",
@@ -614,18 +614,18 @@ async fn a_browser_gets_the_query_page() {
 #[tokio::test]
 async fn a_saved_query_with_a_values_clause_gives_the_cli_rows() {
     let store = seed_store();
-    let catalog = claimgraph::catalog::Catalog::bundled();
+    let catalog = claimgraph::read::catalog::Catalog::bundled();
     let saved = catalog.get("entity-claims").unwrap();
     let raw = vec![("entity".to_owned(), "hikvision".to_owned())];
-    let limits = claimgraph::catalog::Limits::default();
-    let expected = claimgraph::catalog::run_saved(&store, saved, &raw, limits).unwrap();
-    let bindings = claimgraph::catalog::bind(&store, saved, &raw).unwrap();
+    let limits = claimgraph::read::catalog::Limits::default();
+    let expected = claimgraph::read::catalog::run_saved(&store, saved, &raw, limits).unwrap();
+    let bindings = claimgraph::read::catalog::bind(&store, saved, &raw).unwrap();
     let text = claimgraph::server::sparql::with_values(&saved.text, &bindings);
     let app = app(state(store, ServerConfig::default()));
     let a = get(&app, &query_uri(&text), None).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let json: serde_json::Value = serde_json::from_str(&a.body).unwrap();
-    let claimgraph::catalog::Outcome::Table(table) = expected else {
+    let claimgraph::read::catalog::Outcome::Table(table) = expected else {
         panic!("a table")
     };
     assert!(!table.rows.is_empty());

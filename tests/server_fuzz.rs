@@ -178,7 +178,7 @@ fn huge() -> impl Strategy<Value = String> {
 
 /// A saved query with random edits: close to valid, so it gets past the parser.
 fn mutated() -> impl Strategy<Value = String> {
-    let texts: Vec<String> = claimgraph::catalog::Catalog::bundled()
+    let texts: Vec<String> = claimgraph::read::catalog::Catalog::bundled()
         .iter()
         .map(|q| q.text.clone())
         .collect();

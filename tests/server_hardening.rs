@@ -118,19 +118,20 @@ async fn deeply_nested_queries_get_400_and_never_overflow_the_stack() {
 fn queries_at_the_bounds_run_on_the_query_stack() {
     // A small store: every operator sees rows, and 250 UNIONs of all of it stay quick.
     let store = claimgraph::store::GraphStore::in_memory(
-        claimgraph::graph::Iris::new(claimgraph::graph::DEFAULT_BASE).unwrap(),
+        claimgraph::model::graph::Iris::new(claimgraph::model::graph::DEFAULT_BASE).unwrap(),
     )
     .unwrap();
-    claimgraph::import::import_paths(&store, &[common::fixture("mini")], &|_, _| {}).unwrap();
+    claimgraph::write::import::import_paths(&store, &[common::fixture("mini")], &|_, _| {})
+        .unwrap();
     // The deepest shapes the bounds let through: 62 levels (the query's own group and
     // one more make 64), chains of 250 operators (the algebra's root adds a few).
     for (name, query) in recursive_shapes(62, 250) {
-        let limits = claimgraph::catalog::Limits {
+        let limits = claimgraph::read::catalog::Limits {
             timeout: Some(Duration::from_secs(30)),
             max_rows: None,
         };
-        let outcome = claimgraph::query_guard::on_query_stack(|| {
-            claimgraph::catalog::run(&store, &query, &[], limits).map(|_| ())
+        let outcome = claimgraph::store::query_guard::on_query_stack(|| {
+            claimgraph::read::catalog::run(&store, &query, &[], limits).map(|_| ())
         })
         .unwrap();
         assert!(outcome.is_ok(), "{name}: {outcome:?}");

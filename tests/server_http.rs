@@ -288,16 +288,16 @@ async fn void_answers_a_browser_with_a_page() {
 #[tokio::test]
 async fn an_entitys_claims_download_as_csv_and_json_through_the_saved_query() {
     let store = seed_store();
-    let catalog = claimgraph::catalog::Catalog::bundled();
-    let expected = match claimgraph::catalog::run_saved(
+    let catalog = claimgraph::read::catalog::Catalog::bundled();
+    let expected = match claimgraph::read::catalog::run_saved(
         &store,
         catalog.get("entity-claims").unwrap(),
         &[("entity".into(), "alibaba".into())],
-        claimgraph::catalog::Limits::default(),
+        claimgraph::read::catalog::Limits::default(),
     )
     .unwrap()
     {
-        claimgraph::catalog::Outcome::Table(t) => t.rows.len(),
+        claimgraph::read::catalog::Outcome::Table(t) => t.rows.len(),
         _ => panic!("a table"),
     };
     assert!(expected >= 4);

@@ -142,7 +142,7 @@ fn bounded_load_test_prints_throughput_and_latency() {
     const REQUESTS: usize = 300;
     const CLIENTS: usize = 4;
     let server = LiveServer::start(state(seed_store(), ServerConfig::default()));
-    let saved = claimgraph::catalog::Catalog::bundled()
+    let saved = claimgraph::read::catalog::Catalog::bundled()
         .get("service-providers")
         .unwrap()
         .text

@@ -37,7 +37,7 @@ fn sparqlwrapper_gets_the_cli_rows_and_rdflib_parses_every_description() {
     };
     let store = TestStore::new();
     store.import_seed();
-    let catalog = claimgraph::catalog::Catalog::bundled();
+    let catalog = claimgraph::read::catalog::Catalog::bundled();
     let competency = catalog.competency();
     assert!(competency.len() >= 10, "the ten competency questions");
 

@@ -6,10 +6,10 @@ mod common;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use claimgraph::graph::{Iris, DEFAULT_BASE};
-use claimgraph::import::import_paths;
-use claimgraph::site::Site;
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+use claimgraph::publish::site::Site;
 use claimgraph::store::GraphStore;
+use claimgraph::write::import::import_paths;
 use common::{fixture, repo, TestStore};
 
 fn store_with(paths: &[PathBuf]) -> GraphStore {
@@ -19,7 +19,7 @@ fn store_with(paths: &[PathBuf]) -> GraphStore {
     store
 }
 
-fn build(store: &GraphStore, out: &Path, clean: bool) -> claimgraph::site::BuildReport {
+fn build(store: &GraphStore, out: &Path, clean: bool) -> claimgraph::publish::site::BuildReport {
     Site::new(store.iris().clone())
         .unwrap()
         .build(store, out, clean)
@@ -53,7 +53,7 @@ fn files(dir: &Path) -> Vec<String> {
 fn count(store: &GraphStore, pattern: &str) -> usize {
     let q = format!(
         "{}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}",
-        claimgraph::vocab::sparql_prologue()
+        claimgraph::model::vocab::sparql_prologue()
     );
     let rows = store.select(&q).unwrap();
     claimgraph::store::literal_value(&rows[0][0])
@@ -870,13 +870,13 @@ fn entity_pages_show_every_claim_once_across_their_pages() {
     }
     // Pages past the end, and later pages of resources that have one page only.
     let (largest, pages) = (&by_pages[0].1, by_pages[0].0);
-    let past = claimgraph::view::paging::numbered_path(largest, pages + 1);
+    let past = claimgraph::read::view::paging::numbered_path(largest, pages + 1);
     assert!(
         site.render(store, &past).unwrap().is_none(),
         "{past} rendered"
     );
     let claim = paths.iter().find(|p| p.starts_with("id/claim/")).unwrap();
-    let claim_2 = claimgraph::view::paging::numbered_path(claim, 2);
+    let claim_2 = claimgraph::read::view::paging::numbered_path(claim, 2);
     assert!(
         site.render(store, &claim_2).unwrap().is_none(),
         "{claim_2} rendered"
@@ -947,7 +947,7 @@ fn pages_of(paths: &[String], first: &str) -> Vec<String> {
     let mut numbered: Vec<(usize, String)> = paths
         .iter()
         .filter_map(|p| {
-            let (f, n) = claimgraph::view::paging::split_numbered_path(p);
+            let (f, n) = claimgraph::read::view::paging::split_numbered_path(p);
             (f == first).then(|| (n, p.clone()))
         })
         .collect();
@@ -974,17 +974,18 @@ fn entity_first_pages(paths: &[String]) -> HashSet<String> {
 /// The most rows any operator of query `name`'s plan produced, run with `param` bound to
 /// `value` on `store` (Oxigraph's statistics through `catalog::explain`).
 fn widest_step(store: &GraphStore, name: &str, param: &str, value: &str) -> u64 {
-    let catalog = claimgraph::catalog::Catalog::bundled();
+    let catalog = claimgraph::read::catalog::Catalog::bundled();
     let query = catalog.get(name).unwrap();
     let bindings = [(
         oxigraph::sparql::Variable::new_unchecked(param),
         oxigraph::model::NamedNode::new(value).unwrap().into(),
     )];
-    let limits = claimgraph::catalog::Limits {
+    let limits = claimgraph::read::catalog::Limits {
         timeout: None,
         max_rows: None,
     };
-    let (_, plan) = claimgraph::catalog::explain(store, &query.text, &bindings, limits).unwrap();
+    let (_, plan) =
+        claimgraph::read::catalog::explain(store, &query.text, &bindings, limits).unwrap();
     fn widest(node: &serde_json::Value) -> u64 {
         let own = node["number of results"].as_u64().unwrap_or(0);
         node["children"]
@@ -999,7 +1000,7 @@ fn widest_step(store: &GraphStore, name: &str, param: &str, value: &str) -> u64 
 #[test]
 fn answer_queries_read_in_proportion_to_the_claims_they_answer_not_every_response() {
     let store = paging_store();
-    let prologue = claimgraph::vocab::sparql_prologue();
+    let prologue = claimgraph::model::vocab::sparql_prologue();
     // The entity most claims are about, and an article.
     let rows = store
         .select(&format!(

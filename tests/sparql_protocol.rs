@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Graph, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef};
 
-use claimgraph::graph::{Iris, DEFAULT_BASE};
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
 use claimgraph::server::ServerConfig;
 use claimgraph::store::GraphStore;
 use server_support::{state, LiveServer};

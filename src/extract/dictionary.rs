@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use super::text::{tokens, Token, WordMap};
-use crate::sheet::{EntityDef, EntityKind, Sheet};
+use crate::model::sheet::{EntityDef, EntityKind, Sheet};
 use crate::store::GraphStore;
 
 /// Endings a word may add to a name's word: German case endings, English plural/genitive.
@@ -69,7 +69,7 @@ pub struct Dictionary {
 #[derive(Debug, thiserror::Error)]
 pub enum DictionaryError {
     #[error(transparent)]
-    Query(#[from] crate::catalog::CatalogError),
+    Query(#[from] crate::read::catalog::CatalogError),
 }
 
 impl Default for Dictionary {
@@ -218,12 +218,16 @@ impl Dictionary {
     /// The entities in the store, with their labels and aliases (saved query
     /// `extract-dictionary`).
     pub fn from_store(store: &GraphStore) -> Result<Dictionary, DictionaryError> {
-        let catalog = crate::catalog::Catalog::bundled();
+        let catalog = crate::read::catalog::Catalog::bundled();
         let query = catalog.get("extract-dictionary")?;
-        let outcome =
-            crate::catalog::run_saved(store, query, &[], crate::catalog::Limits::default())?;
+        let outcome = crate::read::catalog::run_saved(
+            store,
+            query,
+            &[],
+            crate::read::catalog::Limits::default(),
+        )?;
         let mut d = Dictionary::default();
-        if let crate::catalog::Outcome::Table(table) = outcome {
+        if let crate::read::catalog::Outcome::Table(table) = outcome {
             let (Some(ci), Some(ck), Some(cl), Some(cn)) = (
                 table.column("id"),
                 table.column("kind"),

@@ -15,7 +15,7 @@ use super::dictionary::{Dictionary, Mention};
 use super::rules::{ClaimRule, ClaimantSide, LanguageRules, ProviderSide, Referent};
 use super::sentences::{self, SplitRules};
 use super::text::{tokens, tokens_in, Token};
-use crate::sheet::{ClaimKind, DocumentKind, EntityKind, LinkKind};
+use crate::model::sheet::{ClaimKind, DocumentKind, EntityKind, LinkKind};
 
 /// What the caller knows about the article besides its text.
 #[derive(Debug, Clone, Default)]

@@ -83,11 +83,11 @@ impl Extractor {
         if text.trim().is_empty() {
             return Err(ExtractError::Empty);
         }
-        if !crate::sheet::is_slug(&info.id) {
+        if !crate::model::sheet::is_slug(&info.id) {
             return Err(ExtractError::BadId(info.id));
         }
         if let Some(d) = &info.date {
-            crate::sheet::PartialDate::parse(d).map_err(|e| ExtractError::BadDate {
+            crate::model::sheet::PartialDate::parse(d).map_err(|e| ExtractError::BadDate {
                 value: d.clone(),
                 message: e.to_string(),
             })?;
@@ -103,7 +103,7 @@ impl Extractor {
                     proposed_publisher = Some(draft::Candidate {
                         id: id.clone(),
                         label: p.clone(),
-                        kind: crate::sheet::EntityKind::Organization,
+                        kind: crate::model::sheet::EntityKind::Organization,
                         confidence: 0.5,
                         reason: "--publisher, not a known entity".into(),
                         used: true,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::text::{tokens, Token, WordMap};
-use crate::sheet::{ClaimKind, DocumentKind};
+use crate::model::sheet::{ClaimKind, DocumentKind};
 
 /// A rule file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -359,7 +359,7 @@ pub struct ClaimRule {
 /// What an anaphor ("das Unternehmen") refers back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Referent {
-    Kind(crate::sheet::EntityKind),
+    Kind(crate::model::sheet::EntityKind),
     Document,
 }
 
@@ -465,7 +465,7 @@ impl LanguageRules {
         let raw: RawRules = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
-                .map(|s| crate::sheet::line_col(text, s.start))
+                .map(|s| crate::model::sheet::line_col(text, s.start))
                 .unwrap_or((1, 1));
             RulesError::Syntax {
                 path: path.to_owned(),
@@ -493,13 +493,15 @@ impl LanguageRules {
             let referent = if target == "document" {
                 Referent::Document
             } else {
-                Referent::Kind(crate::sheet::EntityKind::from_str(&target).ok_or_else(|| {
-                    RulesError::Invalid {
-                        path: path.to_owned(),
-                        field: format!("anaphora.\"{phrase}\""),
-                        message: format!("'{target}' is not an entity kind or \"document\""),
-                    }
-                })?)
+                Referent::Kind(
+                    crate::model::sheet::EntityKind::from_str(&target).ok_or_else(|| {
+                        RulesError::Invalid {
+                            path: path.to_owned(),
+                            field: format!("anaphora.\"{phrase}\""),
+                            message: format!("'{target}' is not an entity kind or \"document\""),
+                        }
+                    })?,
+                )
             };
             anaphora.push((pat("anaphora", &phrase)?, referent));
         }
@@ -532,7 +534,7 @@ impl LanguageRules {
                 message: "must be between 0 and 1".into(),
             });
         }
-        let known_properties = crate::ontology::properties();
+        let known_properties = crate::model::ontology::properties();
         let mut services = Vec::new();
         for s in raw.service {
             if !known_properties

@@ -34,7 +34,7 @@ use std::io::Write;
 use std::ops::Range;
 
 use super::draft::{slug, Draft};
-use crate::sheet::{ClaimKind, Sheet};
+use crate::model::sheet::{ClaimKind, Sheet};
 
 /// Counts for one measure.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -159,7 +159,7 @@ pub fn sheet_text(sheet: &Sheet) -> Result<String, ScoreError> {
     match (&a.text, &a.text_file) {
         (Some(t), _) => Ok(t.clone()),
         (None, Some(f)) => {
-            crate::input::read_text_beside(&sheet.origin.path, f.get_ref()).map_err(err)
+            crate::write::input::read_text_beside(&sheet.origin.path, f.get_ref()).map_err(err)
         }
         (None, None) => Err(err("the sheet has no text".into())),
     }

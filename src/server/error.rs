@@ -8,7 +8,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::catalog::CatalogError;
+use crate::read::catalog::CatalogError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -61,11 +61,11 @@ impl From<CatalogError> for AppError {
     }
 }
 
-impl From<crate::render::RenderError> for AppError {
-    fn from(e: crate::render::RenderError) -> Self {
+impl From<crate::publish::render::RenderError> for AppError {
+    fn from(e: crate::publish::render::RenderError) -> Self {
         match e {
             // A page query that ran out of time: the server is busy, not broken.
-            crate::render::RenderError::Query {
+            crate::publish::render::RenderError::Query {
                 cause: CatalogError::Timeout(_),
                 ..
             } => AppError::Unavailable(format!("{e}; try again later")),

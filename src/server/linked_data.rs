@@ -3,7 +3,7 @@
 //! `/id/PATH` is the resource itself; following the Cool URIs practice for things that
 //! are not documents, it answers `303 See Other` to the document in the format the
 //! `Accept` header prefers: `/id/PATH.html` (the page), `.ttl`, `.jsonld`, `.nt`,
-//! `.rdf`, `.nq` or `.trig` (its description from [`crate::describe`]). Those document
+//! `.rdf`, `.nq` or `.trig` (its description from [`crate::read::describe`]). Those document
 //! URLs answer directly; `Accept: application/json` gets the JSON-LD, also from a
 //! page's `.html` address. An entity's claims are at `/id/PATH.claims.csv` and
 //! `.claims.json` (the site's files). Unknown resources get 404, unacceptable types 406
@@ -22,7 +22,7 @@ use oxigraph::model::NamedNode;
 use super::negotiate;
 use super::pages::serve_page;
 use super::{AppError, AppState};
-use crate::describe;
+use crate::read::describe;
 
 /// The document formats of a resource: (media type, extension), the server's preference
 /// first (a client sending `*/*` gets Turtle; a browser asks for HTML explicitly). A

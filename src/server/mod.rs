@@ -39,9 +39,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
-use crate::catalog::{Catalog, Limits};
-use crate::query_guard;
-use crate::site::{Rendered, Site};
+use crate::publish::site::{Rendered, Site};
+use crate::read::catalog::{Catalog, Limits};
+use crate::store::query_guard;
 use crate::store::GraphStore;
 
 pub use error::AppError;
@@ -224,10 +224,10 @@ enum Lane {
 /// The concurrency bounds and the deadline of all store work.
 ///
 /// Work runs on a thread of its own (with a stack sized for the query bounds of
-/// [`crate::query_guard`]), never on the runtime: a request past its deadline gets 503
+/// [`crate::store::query_guard`]), never on the runtime: a request past its deadline gets 503
 /// at the deadline, whatever the thread does. Oxigraph checks its cancellation token
-/// (set to the same deadline by [`crate::catalog::Limits`]) only when it reads the
-/// store, and [`crate::query_guard`] refuses up front the shapes that run in memory
+/// (set to the same deadline by [`crate::read::catalog::Limits`]) only when it reads the
+/// store, and [`crate::store::query_guard`] refuses up front the shapes that run in memory
 /// (VALUES cross products, string bombs). Should some shape still outrun its deadline,
 /// its slot is handed back at the deadline anyway and the thread counts as a stray;
 /// at most as many strays as there are query slots may run, so a runaway can neither

@@ -1,5 +1,5 @@
 //! The site's pages, rendered live from the store by the same code as `claimgraph build`
-//! ([`crate::site::Site::render`]: one render function, files there, responses here).
+//! ([`crate::publish::site::Site::render`]: one render function, files there, responses here).
 //!
 //! The router serves `/` as `index.html` and any other path outside `/id/`, `/sparql`
 //! and `/.well-known/` as the site path of the same name (`/claims.html`,

@@ -33,10 +33,10 @@ use serde::Serialize;
 
 use super::negotiate;
 use super::{AppError, AppState};
-use crate::catalog::{self, Limits, Outcome, QueryContext};
-pub use crate::view::query_page::with_values;
-use crate::view::query_page::{QueryPageBase, DEFAULT_QUERY};
-use crate::vocab;
+use crate::model::vocab;
+use crate::read::catalog::{self, Limits, Outcome, QueryContext};
+pub use crate::read::view::query_page::with_values;
+use crate::read::view::query_page::{QueryPageBase, DEFAULT_QUERY};
 
 /// Media types for SELECT results, the default first.
 pub const SOLUTION_TYPES: &[&str] = &[

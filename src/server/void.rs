@@ -20,8 +20,8 @@ use serde::Serialize;
 
 use super::negotiate;
 use super::{AppError, AppState};
-use crate::catalog::{self, Limits, Outcome};
-use crate::vocab::{self, rdf};
+use crate::model::vocab::{self, rdf};
+use crate::read::catalog::{self, Limits, Outcome};
 
 const VOID: &str = "http://rdfs.org/ns/void#";
 const FORMATS: &str = "http://www.w3.org/ns/formats/";
@@ -78,7 +78,7 @@ async fn void_document(
             let quads = description(state, &origin)?;
             let format =
                 RdfFormat::from_media_type(media_type).expect("the offers are RDF media types");
-            crate::describe::serialize(&quads, format).map_err(AppError::internal)
+            crate::read::describe::serialize(&quads, format).map_err(AppError::internal)
         })
         .await?;
     let mut response = (StatusCode::OK, body).into_response();

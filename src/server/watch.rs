@@ -17,9 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::import;
-use crate::sheet::Sheet;
+use crate::model::sheet::Sheet;
 use crate::store::{GraphStore, ReplaceReport, StoreError};
+use crate::write::import;
 
 /// Why one sheet could not be imported.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,7 @@
 //! store read-only and answers one query at a time over its standard input and output.
 //! At the deadline the server kills it (the slot is free at once, its CPU and memory
 //! are given back) and starts a fresh one for the next query. A worker that aborts
-//! (an allocation failure, a stack overflow the bounds of [`crate::query_guard`] did
+//! (an allocation failure, a stack overflow the bounds of [`crate::store::query_guard`] did
 //! not foresee) takes only that query with it.
 //!
 //! A read-only store sees the data as of its opening, so the pool keeps a generation:
@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sparql::{self, Answer, QueryRequest};
 use super::AppError;
-use crate::catalog::{Limits, Outcome, QueryContext, Table};
+use crate::read::catalog::{Limits, Outcome, QueryContext, Table};
 use crate::store::GraphStore;
 
 /// A query as sent to a worker.
@@ -114,7 +114,7 @@ impl WireRequest {
 // The worker's side
 
 /// Answers requests from `input` on `output` until `input` ends (the server closed the
-/// pipe or ended). Run it on a thread with a [`crate::query_guard::QUERY_STACK_BYTES`]
+/// pipe or ended). Run it on a thread with a [`crate::store::query_guard::QUERY_STACK_BYTES`]
 /// stack.
 pub fn serve_requests(
     store: &GraphStore,

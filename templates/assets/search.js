@@ -1,4 +1,4 @@
-// Offline search over the split index of search/ (see src/view/search.rs): the page
+// Offline search over the split index of search/ (see src/read/view/search.rs): the page
 // loads search/index.js (the shard names); each word typed loads the terms shard of its
 // first two letters, and only the entries files holding the hits shown are loaded.
 // Every word typed must begin a word of an entry (its title, aliases, statement,

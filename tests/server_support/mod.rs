@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use claimgraph::graph::{Iris, DEFAULT_BASE};
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
 use claimgraph::server::{self, AppState, ServerConfig};
 use claimgraph::store::GraphStore;
 
@@ -21,7 +21,8 @@ pub fn repo() -> PathBuf {
 pub fn seed_store() -> GraphStore {
     let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
     let summary =
-        claimgraph::import::import_paths(&store, &[repo().join("data")], &|_, _| {}).unwrap();
+        claimgraph::write::import::import_paths(&store, &[repo().join("data")], &|_, _| {})
+            .unwrap();
     assert!(summary.ok(), "seed import failed: {:?}", summary.failures);
     store
 }

@@ -36,8 +36,8 @@ use serde::Serialize;
 use super::{AppError, AppState};
 use crate::extract::sheet_writer::TextSource;
 use crate::extract::{self, ArticleInfo, Dictionary, Extractor, Rules};
-use crate::render::Renderer;
-use crate::sheet::{is_slug, ClaimKind, DocumentKind, EntityKind, LinkKind, Sheet};
+use crate::model::sheet::{is_slug, ClaimKind, DocumentKind, EntityKind, LinkKind, Sheet};
+use crate::publish::render::Renderer;
 use auth::{Refusal, Session, Sessions};
 use review::{KnownEntity, Review};
 use save::{AuditEntry, AuditLog, SaveError, Stamp};
@@ -443,7 +443,7 @@ async fn new_article(
     save::write_atomically(&path, sheet.as_bytes()).map_err(AppError::internal)?;
     edit.audit
         .append(&AuditEntry {
-            at: &crate::nanopub::now_xsd(),
+            at: &crate::publish::nanopub::now_xsd(),
             reviewer: &session.reviewer,
             article: &entered.id,
             outcome: "drafted",
@@ -458,17 +458,17 @@ async fn new_article(
 /// type-ahead and for telling proposed entities from known ones.
 fn known_entities(state: &AppState) -> Result<Vec<KnownEntity>, AppError> {
     let query = state.catalog.get("extract-dictionary")?;
-    let outcome = crate::catalog::run_saved(
+    let outcome = crate::read::catalog::run_saved(
         &state.store,
         query,
         &[],
-        crate::catalog::Limits {
+        crate::read::catalog::Limits {
             timeout: Some(state.config.query_timeout),
             max_rows: None,
         },
     )?;
     let mut by_id: std::collections::BTreeMap<String, KnownEntity> = Default::default();
-    if let crate::catalog::Outcome::Table(table) = outcome {
+    if let crate::read::catalog::Outcome::Table(table) = outcome {
         let column = |name: &str| table.column(name);
         let (Some(ci), Some(ck), Some(cl), Some(cn)) = (
             column("id"),
@@ -678,7 +678,7 @@ fn save_blocking(
     let mut review = previous.clone();
     review.apply_form(form);
     review.apply_entity_decisions();
-    let at = crate::nanopub::now_xsd();
+    let at = crate::publish::nanopub::now_xsd();
     let stamp = Stamp {
         reviewer: session.reviewer.clone(),
         at: at.clone(),

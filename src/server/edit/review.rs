@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::sheet::{DateField, ExtractionDef, Sheet};
+use crate::model::sheet::{DateField, ExtractionDef, Sheet};
 
 /// The most cards of one kind a form may carry (a bound on hostile input).
 const MAX_CARDS: usize = 2_000;
@@ -65,7 +65,7 @@ impl DateFields {
 
     /// What the value's precision is, for the page ("day", "month", "year"...).
     pub fn precision(&self) -> &'static str {
-        match crate::sheet::PartialDate::parse(self.value.trim()) {
+        match crate::model::sheet::PartialDate::parse(self.value.trim()) {
             Ok(d) => d.precision.as_str(),
             Err(_) if self.value.trim().is_empty() && !self.text.trim().is_empty() => "relative",
             Err(_) => "",

@@ -4,7 +4,7 @@
 //! readable in a diff) and remembers which form field each line came from, so that
 //! [`check`] can put every validation error next to its field. Every string goes through
 //! the TOML escaper, so no field value can add a table or a key. [`import`] runs the
-//! sheet through the CLI's own path ([`crate::import::import_sheet`]: the same validation
+//! sheet through the CLI's own path ([`crate::write::import::import_sheet`]: the same validation
 //! and one transaction that replaces the article's contribution). A sheet's version is
 //! the SHA-256 of its bytes ([`version`]); [`AuditLog`] appends one JSON line per save.
 
@@ -17,9 +17,9 @@ use sha2::{Digest, Sha256};
 
 use super::review::{split_list, ClaimCard, ClaimDecision, DateFields, EntityDecision, Review};
 use crate::extract::sheet_writer::{toml_string, toml_text};
-use crate::import::{self, SheetImportError};
-use crate::sheet::Sheet;
+use crate::model::sheet::Sheet;
 use crate::store::{GraphStore, StoreError};
+use crate::write::import::{self, SheetImportError};
 
 /// A sheet's version: the SHA-256 of its bytes, in hex.
 pub fn version(bytes: &[u8]) -> String {
@@ -312,7 +312,7 @@ pub enum SaveError {
 pub fn import(store: &GraphStore, path: &Path, written: &Written) -> Result<usize, SaveError> {
     let sheet = match Sheet::parse(path, written.toml.clone()) {
         Ok(sheet) => sheet,
-        Err(crate::sheet::ReadError::Toml { line, message, .. }) => {
+        Err(crate::model::sheet::ReadError::Toml { line, message, .. }) => {
             let mut errors = FieldErrors::default();
             errors.add(written, line, message);
             return Err(SaveError::Invalid(errors));
@@ -325,7 +325,7 @@ pub fn import(store: &GraphStore, path: &Path, written: &Written) -> Result<usiz
     };
     let known = import::known_for(store, std::slice::from_ref(&sheet)).map_err(SaveError::Store)?;
     // The same validation the CLI runs, read back field by field.
-    if let Err(found) = crate::sheet::validate::validate(&sheet, &known) {
+    if let Err(found) = crate::model::sheet::validate::validate(&sheet, &known) {
         let mut errors = FieldErrors::default();
         for e in found.0 {
             errors.add(written, e.line, format!("{}: {}", e.field, e.message));
@@ -412,13 +412,13 @@ mod tests {
 
     #[test]
     fn review_times_are_what_the_sheet_accepts() {
-        assert!(crate::sheet::validate::is_utc_timestamp(
-            &crate::nanopub::now_xsd()
+        assert!(crate::model::sheet::validate::is_utc_timestamp(
+            &crate::publish::nanopub::now_xsd()
         ));
-        assert!(!crate::sheet::validate::is_utc_timestamp(
+        assert!(!crate::model::sheet::validate::is_utc_timestamp(
             "2026-13-01T00:00:00Z"
         ));
-        assert!(!crate::sheet::validate::is_utc_timestamp(
+        assert!(!crate::model::sheet::validate::is_utc_timestamp(
             "2026-11-30 06:00:00Z"
         ));
     }

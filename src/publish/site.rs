@@ -1,0 +1,948 @@
+//! The static site: every path of the site, rendering one path, and building them all
+//! into a folder.
+//!
+//! [`Site::render`] is the one render function with two sinks: [`Site::build`] writes
+//! its output to files, the live server answers requests with it. Page paths mirror IRI
+//! paths under the base (`{base}id/org/hikvision` has its page at
+//! `id/org/hikvision.html` and its RDF at `.ttl` / `.jsonld`), and every link in a page
+//! is relative, so the site works from disk, from any static server and from the live
+//! server alike. Rendering only reads the store.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use minijinja::context;
+use oxigraph::io::RdfFormat;
+use oxigraph::model::{NamedNode, Quad};
+use serde::Serialize;
+
+use crate::model::graph::Iris;
+use crate::publish::render::{RenderError, Renderer};
+use crate::read::catalog::{self, Catalog, Limits};
+use crate::read::view::lang::Lang;
+use crate::read::view::paging::{self, Pager};
+use crate::read::view::search::SearchIndex;
+use crate::read::view::{self, index, is_safe_resource_path, root_of, Source};
+use crate::store::GraphStore;
+
+/// A rendered site path.
+pub struct Rendered {
+    pub media_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// One site path's data before templating or serialization (see [`Site::content`]).
+pub enum Content {
+    /// A template and the context it is rendered with.
+    Template {
+        name: &'static str,
+        media_type: &'static str,
+        context: minijinja::Value,
+    },
+    /// An RDF description, to be serialized.
+    Rdf {
+        quads: Vec<Quad>,
+        format: RdfFormat,
+        media_type: &'static str,
+    },
+    /// Finished bytes: assets and the search index.
+    Bytes(Rendered),
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// All files written (pages, RDF descriptions, indexes, assets).
+    pub files: usize,
+    pub bytes: u64,
+    /// Paths with nothing to render (a resource gone between listing and rendering).
+    pub skipped: usize,
+    pub elapsed: Duration,
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// The per-entity downloads of its claims: the extension after the entity's path...
+const ENTITY_CLAIMS_EXTENSIONS: [&str; 2] = [".claims.csv", ".claims.json"];
+/// ...and what each is: results format, (media type, label).
+const ENTITY_CLAIMS_FORMATS: [(catalog::Format, (&str, &str)); 2] = [
+    (catalog::Format::Csv, ("text/csv", "Its claims as CSV")),
+    (
+        catalog::Format::Json,
+        ("application/sparql-results+json", "Its claims as JSON"),
+    ),
+];
+
+/// The static site over one store's IRI scheme.
+pub struct Site {
+    renderer: Renderer,
+    catalog: Catalog,
+    iris: Iris,
+    query_timeout: Option<Duration>,
+    vocabulary: std::sync::OnceLock<view::Vocabulary>,
+    /// The search index, read once and kept until the data changes
+    /// ([`Site::data_changed`]), so the many small files a search loads are cut from
+    /// one reading of the store.
+    search_cache: Memo<SearchIndex>,
+    /// The lists, one set per interface language (English, German), read once and kept
+    /// until the data changes, so each page of a list is a slice of one reading.
+    listings: [Listings; 2],
+    /// How many claim cards each entity's pages hold.
+    entity_cards: Memo<HashMap<String, usize>>,
+    /// Every German label, for the German pages' links.
+    german_labels: Memo<HashMap<String, String>>,
+    /// Moved on by every [`Site::data_changed`].
+    data_generation: AtomicU64,
+    /// The most items a page of a list shows.
+    page_size: usize,
+}
+
+/// A value read from the store for more than one page, kept with the data generation
+/// it was read at and read again once the data has changed.
+struct Memo<T> {
+    cell: Mutex<Option<(u64, Arc<T>)>>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            cell: Mutex::new(None),
+        }
+    }
+}
+
+impl<T> Memo<T> {
+    /// The value as last read, or read now (and kept, unless the data changed while it
+    /// was being read).
+    fn get(
+        &self,
+        generation: &AtomicU64,
+        read: impl FnOnce() -> Result<T, RenderError>,
+    ) -> Result<Arc<T>, RenderError> {
+        let current = generation.load(Ordering::SeqCst);
+        if let Some((read_at, value)) = self.cell.lock().expect("memo lock").as_ref() {
+            if *read_at == current {
+                return Ok(Arc::clone(value));
+            }
+        }
+        let value = Arc::new(read()?);
+        let mut cell = self.cell.lock().expect("memo lock");
+        if generation.load(Ordering::SeqCst) == current {
+            *cell = Some((current, Arc::clone(&value)));
+        }
+        Ok(value)
+    }
+
+    fn forget(&self) {
+        *self.cell.lock().expect("memo lock") = None;
+    }
+}
+
+/// The list pages' entries in one interface language.
+#[derive(Default)]
+struct Listings {
+    entities: Memo<Vec<index::EntityEntry>>,
+    articles: Memo<Vec<index::ArticleEntry>>,
+    documents: Memo<Vec<index::DocumentEntry>>,
+    claims: Memo<Vec<index::ClaimEntry>>,
+}
+
+impl Listings {
+    fn forget(&self) {
+        self.entities.forget();
+        self.articles.forget();
+        self.documents.forget();
+        self.claims.forget();
+    }
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    href: String,
+    media_type: &'static str,
+    label: &'static str,
+}
+
+impl Site {
+    pub fn new(iris: Iris) -> Result<Site, RenderError> {
+        Ok(Site {
+            renderer: Renderer::new()?,
+            catalog: Catalog::bundled(),
+            iris,
+            query_timeout: Some(view::PAGE_QUERY_TIMEOUT),
+            vocabulary: std::sync::OnceLock::new(),
+            search_cache: Memo::default(),
+            listings: Default::default(),
+            entity_cards: Memo::default(),
+            german_labels: Memo::default(),
+            data_generation: AtomicU64::new(0),
+            page_size: paging::PAGE_SIZE,
+        })
+    }
+
+    /// Sets the time limit of each page query (`None`: no limit). A live server keeps
+    /// the default so a request never hangs; an offline build can lift it, since the
+    /// listing pages of a large store (every claim) take longer than any one page.
+    pub fn with_query_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.query_timeout = timeout;
+        self
+    }
+
+    /// Cuts lists into pages of at most `size` items instead of
+    /// [`paging::PAGE_SIZE`] (small pages show a small store's pagination).
+    pub fn with_page_size(mut self, size: usize) -> Self {
+        self.page_size = size.max(1);
+        self
+    }
+
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// The read side of the pages: what every view model reads the store through.
+    pub fn source<'a>(&'a self, store: &'a GraphStore) -> Source<'a> {
+        Source::new(
+            store,
+            &self.catalog,
+            &self.iris,
+            self.query_timeout,
+            &self.vocabulary,
+        )
+        .with_page_size(self.page_size)
+    }
+
+    /// The template context every page shares: its roots, its language and the address
+    /// of the same page in the other language.
+    fn page_context(
+        path: &str,
+        title: &str,
+        page: minijinja::Value,
+        alternates: Vec<Alternate>,
+    ) -> minijinja::Value {
+        let (lang, inner) = Lang::of_path(path);
+        let site_root = root_of(path);
+        let other = match lang {
+            Lang::En => Lang::De,
+            Lang::De => Lang::En,
+        };
+        context! {
+            root => root_of(inner),
+            site_root => site_root,
+            path => path,
+            lang => lang.tag(),
+            other_lang => other.tag(),
+            other_lang_href => has_german_page(inner).then(|| format!("{site_root}{}", other.path(inner))),
+            title => title,
+            page => page,
+            alternates => alternates,
+        }
+    }
+
+    /// Every path of the static site, pages of resources in list order, every page of
+    /// every paginated list.
+    pub fn paths(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
+        let src = self.source(store);
+        let mut paths = vec!["index.html".to_owned()];
+        let entities = self.entities(&src)?;
+        let mut lists: Vec<(&str, usize)> = index::ENTITY_LISTS
+            .iter()
+            .map(|(file, _, kinds)| {
+                let count = entities
+                    .iter()
+                    .filter(|e| kinds.contains(&e.kind.as_str()))
+                    .count();
+                (*file, count)
+            })
+            .collect();
+        lists.push(("articles.html", self.articles(&src)?.len()));
+        lists.push(("claims.html", self.claims(&src)?.len()));
+        lists.push(("documents.html", self.documents(&src)?.len()));
+        for (first, count) in lists {
+            let pages = paging::page_count(count, self.page_size);
+            paths.extend((1..=pages).map(|n| paging::numbered_path(first, n)));
+        }
+        paths.extend(
+            ["queries.html", "sparql.html", "search.html", "sitemap.xml"].map(str::to_owned),
+        );
+        paths.extend(self.renderer.asset_paths().map(str::to_owned));
+        paths.extend(self.search_index(&src)?.paths());
+        for stem in self.resource_stems(&src)? {
+            paths.push(format!("{stem}.html"));
+            paths.push(format!("{stem}.ttl"));
+            paths.push(format!("{stem}.jsonld"));
+        }
+        for entity in entities.iter() {
+            let Some(first) = entity.href.as_deref() else {
+                continue;
+            };
+            let Some(stem) = first.strip_suffix(".html") else {
+                continue;
+            };
+            for n in 2..=self.entity_pages(&src, &entity.iri)? {
+                paths.push(paging::numbered_path(first, n));
+            }
+            for ext in ENTITY_CLAIMS_EXTENSIONS {
+                paths.push(format!("{stem}{ext}"));
+            }
+        }
+        let german: Vec<String> = paths
+            .iter()
+            .filter(|p| has_german_page(p))
+            .map(|p| Lang::De.path(p))
+            .collect();
+        paths.extend(german);
+        Ok(paths)
+    }
+
+    /// Forgets what was read from the store for more than one page (the search index,
+    /// the lists): the server calls it after each import while serving.
+    pub fn data_changed(&self) {
+        self.data_generation.fetch_add(1, Ordering::SeqCst);
+        self.search_cache.forget();
+        self.entity_cards.forget();
+        self.german_labels.forget();
+        for listings in &self.listings {
+            listings.forget();
+        }
+    }
+
+    /// The search index as last read, or read now.
+    fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
+        self.search_cache
+            .get(&self.data_generation, || SearchIndex::build(src))
+    }
+
+    fn listings(&self, lang: Lang) -> &Listings {
+        &self.listings[lang as usize]
+    }
+
+    fn entities(&self, src: &Source<'_>) -> Result<Arc<Vec<index::EntityEntry>>, RenderError> {
+        self.listings(src.lang)
+            .entities
+            .get(&self.data_generation, || index::entities(src))
+    }
+
+    fn articles(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ArticleEntry>>, RenderError> {
+        self.listings(src.lang)
+            .articles
+            .get(&self.data_generation, || index::articles(src))
+    }
+
+    fn documents(&self, src: &Source<'_>) -> Result<Arc<Vec<index::DocumentEntry>>, RenderError> {
+        self.listings(src.lang)
+            .documents
+            .get(&self.data_generation, || index::documents(src))
+    }
+
+    fn claims(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ClaimEntry>>, RenderError> {
+        self.listings(src.lang)
+            .claims
+            .get(&self.data_generation, || index::claims(src))
+    }
+
+    /// How many pages of claims the entity at site path `first_path` has.
+    fn entity_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
+        let cards = self
+            .entity_cards
+            .get(&self.data_generation, || index::entity_card_counts(src))?;
+        Ok(paging::page_count(
+            cards.get(iri).copied().unwrap_or(0),
+            self.page_size,
+        ))
+    }
+
+    /// The paths (without extension) of every entity, article, document and claim page.
+    fn resource_stems(&self, src: &Source<'_>) -> Result<Vec<String>, RenderError> {
+        let mut hrefs: Vec<Option<String>> = Vec::new();
+        hrefs.extend(self.entities(src)?.iter().map(|e| e.href.clone()));
+        hrefs.extend(self.articles(src)?.iter().map(|a| a.href.clone()));
+        hrefs.extend(self.documents(src)?.iter().map(|d| d.href.clone()));
+        hrefs.extend(self.claims(src)?.iter().map(|c| c.href.clone()));
+        Ok(hrefs
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.strip_suffix(".html").map(str::to_owned))
+            .collect())
+    }
+
+    /// Renders one site path (relative, no leading slash); `Ok(None)` when nothing
+    /// lives there.
+    pub fn render(&self, store: &GraphStore, path: &str) -> Result<Option<Rendered>, RenderError> {
+        match self.content(store, path)? {
+            Some(content) => self.finish(content).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The data behind one site path, queried but not yet templated or serialized.
+    /// Rendering is `content` then [`Site::finish`]; the benchmark times the first half
+    /// alone to tell what templates and writing cost on top of the page queries.
+    pub fn content(
+        &self,
+        store: &GraphStore,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
+        let (lang, path) = Lang::of_path(full_path);
+        if lang != Lang::En && !has_german_page(path) {
+            return Ok(None);
+        }
+        let mut src = self.source(store).in_lang(lang);
+        if lang == Lang::De {
+            let labels = self
+                .german_labels
+                .get(&self.data_generation, || view::german_labels(&src))?;
+            src = src.with_german_labels(labels);
+        }
+        let page = |template: &'static str,
+                    title: &str,
+                    page: minijinja::Value|
+         -> Result<Option<Content>, RenderError> {
+            Ok(Some(Content::Template {
+                name: template,
+                media_type: HTML,
+                context: Self::page_context(full_path, lang.tr(title), page, Vec::new()),
+            }))
+        };
+        match path {
+            "index.html" => page(
+                "home.html",
+                "Home",
+                minijinja::Value::from_serialize(index::home(
+                    &src,
+                    &self.articles(&src)?,
+                    &self.entities(&src)?,
+                )?),
+            ),
+            "queries.html" => {
+                let queries = index::queries(&src)?;
+                page(
+                    "queries.html",
+                    "Saved queries",
+                    minijinja::Value::from_serialize(context! { queries }),
+                )
+            }
+            "search.html" => page("search.html", "Search", minijinja::Value::from(())),
+            "sparql.html" => {
+                let base = view::query_page::QueryPageBase::new(&src, None);
+                let no_alternates: Vec<Alternate> = Vec::new();
+                Ok(Some(Content::Template {
+                    name: "sparql.html",
+                    media_type: HTML,
+                    context: context! { root => root_of(path), path => path, title => "SPARQL query", page => base, alternates => no_alternates, live => false },
+                }))
+            }
+            p if p.starts_with("search/") => Ok(self.search_index(&src)?.file(p).map(|script| {
+                Content::Bytes(Rendered {
+                    media_type: "text/javascript; charset=utf-8",
+                    body: script.into_bytes(),
+                })
+            })),
+            "sitemap.xml" => {
+                let urls: Vec<String> = self
+                    .paths(store)?
+                    .into_iter()
+                    .filter(|p| p.ends_with(".html") && p != "search.html")
+                    .map(|p| format!("{}{p}", self.iris.base()))
+                    .collect();
+                Ok(Some(Content::Template {
+                    name: "sitemap.xml",
+                    media_type: "application/xml",
+                    context: context! { urls },
+                }))
+            }
+            p if p.starts_with("assets/") => Ok(self.renderer.asset(p).map(|text| {
+                Content::Bytes(Rendered {
+                    media_type: asset_media_type(p),
+                    body: text.as_bytes().to_vec(),
+                })
+            })),
+            p if p.starts_with("id/") => self.resource_content(&src, store, full_path),
+            _ => self.list_content(&src, full_path),
+        }
+    }
+
+    /// A page of one of the lists (`claims.html`, `claims-2.html`, `companies.html`...);
+    /// `None` for any other path or a page past the list's end.
+    fn list_content(
+        &self,
+        src: &Source<'_>,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
+        let (lang, path) = Lang::of_path(full_path);
+        let (first, number) = paging::split_numbered_path(path);
+        let page = |template: &'static str, title: &str, entries: minijinja::Value, pager| {
+            let title = match number {
+                1 => lang.tr(title).to_owned(),
+                n => format!("{} ({} {n})", lang.tr(title), lang.tr("page")),
+            };
+            Some(Content::Template {
+                name: template,
+                media_type: HTML,
+                context: Self::page_context(
+                    full_path,
+                    &title,
+                    context! { entries => entries, pager => pager },
+                    Vec::new(),
+                ),
+            })
+        };
+        /// The entries of page `number` of a list, with its pager.
+        fn cut_list<T: Serialize>(
+            first: &str,
+            number: usize,
+            entries: &[T],
+            size: usize,
+        ) -> Option<(minijinja::Value, Pager)> {
+            let pager = Pager::new(first, number, entries.len(), size)?;
+            let shown = minijinja::Value::from_serialize(&entries[pager.range()]);
+            Some((shown, pager))
+        }
+        let size = self.page_size;
+        let cut_page = match first.as_str() {
+            "articles.html" => cut_list(&first, number, self.articles(src)?.as_slice(), size)
+                .map(|(e, p)| ("articles.html", "Articles", e, p)),
+            "claims.html" => cut_list(&first, number, self.claims(src)?.as_slice(), size)
+                .map(|(e, p)| ("claims.html", "Claims", e, p)),
+            "documents.html" => cut_list(&first, number, self.documents(src)?.as_slice(), size)
+                .map(|(e, p)| ("documents.html", "Source documents", e, p)),
+            other => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == other) {
+                Some((_, title, kinds)) => {
+                    let entities = self.entities(src)?;
+                    let entries: Vec<&index::EntityEntry> = entities
+                        .iter()
+                        .filter(|e| kinds.contains(&e.kind.as_str()))
+                        .collect();
+                    cut_list(&first, number, &entries, size)
+                        .map(|(e, p)| ("entities.html", *title, e, p))
+                }
+                None => None,
+            },
+        };
+        Ok(cut_page
+            .and_then(|(template, title, entries, pager)| page(template, title, entries, pager)))
+    }
+
+    /// Turns a path's content into its bytes: runs the template or serializes the RDF.
+    pub fn finish(&self, content: Content) -> Result<Rendered, RenderError> {
+        match content {
+            Content::Template {
+                name,
+                media_type,
+                context,
+            } => Ok(Rendered {
+                media_type,
+                body: self.renderer.render(name, context)?.into_bytes(),
+            }),
+            Content::Rdf {
+                quads,
+                format,
+                media_type,
+            } => Ok(Rendered {
+                media_type,
+                body: crate::read::describe::serialize(&quads, format).map_err(RenderError::Rdf)?,
+            }),
+            Content::Bytes(rendered) => Ok(rendered),
+        }
+    }
+
+    fn resource_content(
+        &self,
+        src: &Source<'_>,
+        store: &GraphStore,
+        full_path: &str,
+    ) -> Result<Option<Content>, RenderError> {
+        let (_, path) = Lang::of_path(full_path);
+        if let Some((stem, format)) = ENTITY_CLAIMS_EXTENSIONS
+            .iter()
+            .zip(ENTITY_CLAIMS_FORMATS)
+            .find_map(|(ext, (format, _))| path.strip_suffix(ext).map(|stem| (stem, format)))
+        {
+            return self.entity_claims(store, stem, format);
+        }
+        // Page `number` of an entity's claims; every other resource has one page.
+        let (first, number) = paging::split_numbered_path(path);
+        let Some((stem, ext)) = first.rsplit_once('.') else {
+            return Ok(None);
+        };
+        if !is_safe_resource_path(stem) {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        match ext {
+            "ttl" => self.describe(store, &iri, RdfFormat::Turtle, "text/turtle; charset=utf-8"),
+            "jsonld" => self.describe(
+                store,
+                &iri,
+                RdfFormat::JsonLd {
+                    profile: Default::default(),
+                },
+                "application/ld+json",
+            ),
+            "html" => {
+                let kind = stem.split('/').nth(1).unwrap_or_default();
+                if number > 1 && matches!(kind, "article" | "claim" | "doc") {
+                    return Ok(None);
+                }
+                let mut cite = None;
+                let (template, title, page) = match kind {
+                    "article" => match view::article::article_page(src, &iri)? {
+                        Some(p) => (
+                            "article.html",
+                            p.title.clone(),
+                            minijinja::Value::from_serialize(&p),
+                        ),
+                        None => return Ok(None),
+                    },
+                    "claim" => match view::claim::claim_page(src, &iri)? {
+                        Some(p) => {
+                            cite = Some(view::cite::citation(&p));
+                            (
+                                "claim.html",
+                                format!("{}: {}", src.lang.tr("Claim"), p.statement),
+                                minijinja::Value::from_serialize(&p),
+                            )
+                        }
+                        None => return Ok(None),
+                    },
+                    "doc" => match view::document::document_page(src, &iri)? {
+                        Some(p) => (
+                            "document.html",
+                            p.title.clone(),
+                            minijinja::Value::from_serialize(&p),
+                        ),
+                        None => return Ok(None),
+                    },
+                    _ => match view::entity::entity_page(src, &iri, number)? {
+                        Some(p) => (
+                            "entity.html",
+                            match number {
+                                1 => p.label.clone(),
+                                n => format!("{} ({} {n})", p.label, src.lang.tr("page")),
+                            },
+                            minijinja::Value::from_serialize(&p),
+                        ),
+                        None => return Ok(None),
+                    },
+                };
+                let mut alternates = vec![
+                    Alternate {
+                        href: format!("{stem}.ttl"),
+                        media_type: "text/turtle",
+                        label: "Turtle",
+                    },
+                    Alternate {
+                        href: format!("{stem}.jsonld"),
+                        media_type: "application/ld+json",
+                        label: "JSON-LD",
+                    },
+                ];
+                if template == "entity.html" {
+                    alternates.extend(
+                        ENTITY_CLAIMS_EXTENSIONS
+                            .iter()
+                            .zip(ENTITY_CLAIMS_FORMATS)
+                            .map(|(ext, (_, (media_type, label)))| Alternate {
+                                href: format!("{stem}{ext}"),
+                                media_type,
+                                label,
+                            }),
+                    );
+                }
+                Ok(Some(Content::Template {
+                    name: template,
+                    media_type: HTML,
+                    context: context! { cite => cite, ..Self::page_context(full_path, &title, page, alternates) },
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The claims of the entity at `stem` (`id/org/hikvision`) through the saved query
+    /// `entity-claims`, its parameter bound to the entity's IRI, as a file in `format`;
+    /// `None` when no entity lives there.
+    fn entity_claims(
+        &self,
+        store: &GraphStore,
+        stem: &str,
+        format: catalog::Format,
+    ) -> Result<Option<Content>, RenderError> {
+        Ok(self
+            .entity_claims_outcome(store, stem)?
+            .map(|outcome| entity_claims_file(&outcome, format))
+            .transpose()?
+            .map(Content::Bytes))
+    }
+
+    fn entity_claims_outcome(
+        &self,
+        store: &GraphStore,
+        stem: &str,
+    ) -> Result<Option<catalog::Outcome>, RenderError> {
+        let kind = stem.split('/').nth(1).unwrap_or_default();
+        if !is_safe_resource_path(stem) || matches!(kind, "article" | "claim" | "doc") {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        if !store.describes(&iri)? {
+            return Ok(None);
+        }
+        let query = self
+            .catalog
+            .get("entity-claims")
+            .map_err(entity_claims_error)?;
+        let limits = Limits {
+            timeout: self.query_timeout,
+            max_rows: None,
+        };
+        let raw = [("entity".to_owned(), iri.as_str().to_owned())];
+        catalog::run_saved(store, query, &raw, limits)
+            .map(Some)
+            .map_err(entity_claims_error)
+    }
+
+    fn describe(
+        &self,
+        store: &GraphStore,
+        iri: &NamedNode,
+        format: RdfFormat,
+        media_type: &'static str,
+    ) -> Result<Option<Content>, RenderError> {
+        if !store.describes(iri)? {
+            return Ok(None);
+        }
+        let quads = crate::read::describe::describe(store, iri.as_ref())?;
+        Ok(Some(Content::Rdf {
+            quads,
+            format,
+            media_type,
+        }))
+    }
+
+    /// Builds every path into `out`. Files already there that the site does not write
+    /// stay, unless `clean` empties the folder first.
+    pub fn build(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        clean: bool,
+    ) -> Result<BuildReport, RenderError> {
+        let started = Instant::now();
+        let shown = out.display().to_string();
+        if out.exists() && !out.is_dir() {
+            return Err(RenderError::BadOutput(
+                shown,
+                "it is a file, not a folder".into(),
+            ));
+        }
+        if clean && out.exists() {
+            clean_folder(out)?;
+        }
+        std::fs::create_dir_all(out).map_err(|source| RenderError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        // The search index's files are cut from one fresh reading of the store.
+        self.data_changed();
+        let paths = self.paths(store)?;
+
+        // Pages render independently: a few workers take the next path until none is left.
+        let next = AtomicUsize::new(0);
+        let report = Mutex::new(BuildReport::default());
+        let failure: Mutex<Option<RenderError>> = Mutex::new(None);
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= paths.len() || failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                        break;
+                    }
+                    let path = &paths[i];
+                    let result = self.write_one(store, out, path);
+                    let mut report = report.lock().expect("report lock");
+                    match result {
+                        Ok(Some(sizes)) => {
+                            report.files += sizes.len();
+                            report.bytes += sizes.iter().sum::<u64>();
+                            if path.ends_with(".html") {
+                                report.pages += 1;
+                            }
+                        }
+                        Ok(None) => report.skipped += 1,
+                        Err(e) => {
+                            *failure.lock().expect("failure lock") = Some(e);
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(e) = failure.into_inner().expect("failure lock") {
+            return Err(e);
+        }
+        let mut report = report.into_inner().expect("report lock");
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Writes the file(s) of one path; the sizes of what was written, `None` when nothing
+    /// lives there. An entity's claims are queried once for both their files: the CSV's
+    /// path writes the JSON beside it, and the JSON's own path writes nothing more.
+    fn write_one(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        path: &str,
+    ) -> Result<Option<Vec<u64>>, RenderError> {
+        let [csv_ext, json_ext] = ENTITY_CLAIMS_EXTENSIONS;
+        if path.ends_with(json_ext) {
+            return Ok(Some(Vec::new()));
+        }
+        if let Some(stem) = path.strip_suffix(csv_ext) {
+            let Some(outcome) = self.entity_claims_outcome(store, stem)? else {
+                return Ok(None);
+            };
+            let mut sizes = Vec::new();
+            for (ext, (format, _)) in ENTITY_CLAIMS_EXTENSIONS.iter().zip(ENTITY_CLAIMS_FORMATS) {
+                let file = entity_claims_file(&outcome, format)?;
+                sizes.push(write_file(out, &format!("{stem}{ext}"), &file.body)?);
+            }
+            return Ok(Some(sizes));
+        }
+        let Some(rendered) = self.render(store, path)? else {
+            return Ok(None);
+        };
+        Ok(Some(vec![write_file(out, path, &rendered.body)?]))
+    }
+}
+
+/// Writes `body` to `out/path`, making its folders; its size.
+fn write_file(out: &Path, path: &str, body: &[u8]) -> Result<u64, RenderError> {
+    let Some(target) = output_path(out, path) else {
+        return Err(RenderError::UnsafePath(path.to_owned()));
+    };
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| RenderError::Io {
+            path: parent.display().to_string(),
+            source,
+        })?;
+    }
+    std::fs::write(&target, body).map_err(|source| RenderError::Io {
+        path: target.display().to_string(),
+        source,
+    })?;
+    Ok(body.len() as u64)
+}
+
+/// Whether site path `path` (an English one) also has a German page: every HTML page
+/// but the search page, whose index and script are the English site's.
+fn has_german_page(path: &str) -> bool {
+    // The search and the SPARQL pages are in English only (their scripts and the query
+    // language are).
+    path.ends_with(".html") && path != "search.html" && path != "sparql.html"
+}
+
+/// `out/path` when every segment of `path` is a plain file name (no `..`, no absolute
+/// path, nothing but ASCII letters, digits, `-`, `_` and `.`).
+fn output_path(out: &Path, path: &str) -> Option<PathBuf> {
+    let ok = !path.is_empty()
+        && path.split('/').all(|s| {
+            !s.is_empty()
+                && s != "."
+                && s != ".."
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    ok.then(|| out.join(path))
+}
+
+/// Removes everything inside `dir` (not `dir` itself).
+fn clean_folder(dir: &Path) -> Result<(), RenderError> {
+    let io = |path: &Path, source| RenderError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if dir.parent().is_none() {
+        return Err(RenderError::BadOutput(
+            dir.display().to_string(),
+            "will not empty the file system root".into(),
+        ));
+    }
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        let removed = if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        removed.map_err(|e| io(&path, e))?;
+    }
+    Ok(())
+}
+
+fn entity_claims_error(cause: catalog::CatalogError) -> RenderError {
+    RenderError::Query {
+        query: "entity-claims".into(),
+        cause,
+    }
+}
+
+/// An entity's claims (the outcome of `entity-claims`) as a CSV or SPARQL JSON file.
+fn entity_claims_file(
+    outcome: &catalog::Outcome,
+    format: catalog::Format,
+) -> Result<Rendered, RenderError> {
+    let mut body = Vec::new();
+    catalog::write_outcome(outcome, format, &mut body).map_err(entity_claims_error)?;
+    let media_type = match format {
+        catalog::Format::Csv => "text/csv; charset=utf-8",
+        _ => {
+            // `<`, `>` and `&` occur only inside JSON strings, where their escapes mean
+            // the same: a file that a misconfigured host serves as HTML stays inert.
+            body = String::from_utf8_lossy(&body)
+                .replace('<', "\\u003c")
+                .replace('>', "\\u003e")
+                .replace('&', "\\u0026")
+                .into_bytes();
+            "application/sparql-results+json"
+        }
+    };
+    Ok(Rendered { media_type, body })
+}
+
+/// The media type of a static asset, by its extension (licence and source notes of
+/// bundled libraries are plain text).
+fn asset_media_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        _ => "text/plain; charset=utf-8",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_never_leave_the_folder() {
+        let out = Path::new("/tmp/site");
+        assert_eq!(
+            output_path(out, "id/org/a.html"),
+            Some(PathBuf::from("/tmp/site/id/org/a.html"))
+        );
+        assert_eq!(output_path(out, "../x.html"), None);
+        assert_eq!(output_path(out, "/etc/passwd"), None);
+        assert_eq!(output_path(out, "id//a.html"), None);
+        assert_eq!(output_path(out, "id/a b.html"), None);
+    }
+}

@@ -1,0 +1,383 @@
+//! The index views: the home page, one list per kind of resource, and the saved
+//! queries with their results. The lists also tell the site which pages exist (and
+//! feed the search index, [`super::search`]).
+//!
+//! Data: `page-counts`, `page-entities`, `page-articles`, `page-claims`,
+//! `page-documents`, `page-entity-claim-counts` (how many pages each entity has), and
+//! every competency query of the catalog (run with its example parameters for the
+//! queries page).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use oxigraph::model::Term;
+use serde::Serialize;
+
+use super::{page_path, DateView, Link, Source, Status};
+use crate::publish::render::RenderError;
+use crate::read::catalog::{self, Limits, Outcome};
+
+/// The entity list pages: file, title, and the entity kinds each holds.
+pub const ENTITY_LISTS: &[(&str, &str, &[&str])] = &[
+    ("companies.html", "Companies", &["company"]),
+    (
+        "government-bodies.html",
+        "Government bodies",
+        &["government"],
+    ),
+    ("people.html", "People", &["person"]),
+    (
+        "other-entities.html",
+        "Organisations, places, lists and groups",
+        &["organization", "group", "country", "place", "list"],
+    ),
+];
+
+/// How many rows of each saved query the queries page shows.
+const QUERY_PAGE_ROWS: usize = 50;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub label: String,
+    pub label_de: Option<String>,
+    pub kind: String,
+    pub aliases: Option<String>,
+    pub claims: i64,
+}
+
+pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
+    let rows = src.select("page-entities", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "entity")?.to_owned();
+            let slug = rows.str(r, "slug").unwrap_or_default();
+            Some(EntityEntry {
+                href: page_path(src.iris, &iri),
+                label: rows
+                    .str(r, "label")
+                    .or_else(|| rows.str(r, "labelDe"))
+                    .unwrap_or(slug),
+                label_de: rows.str(r, "labelDe"),
+                kind: rows.str(r, "kind").unwrap_or_default(),
+                aliases: rows.str(r, "aliases"),
+                claims: rows.int(r, "claims").unwrap_or(0),
+                iri,
+            })
+        })
+        .collect())
+}
+
+/// How many claim cards each entity's pages hold (by entity IRI; entities without
+/// claims are left out), as [`super::entity::entity_page`] counts them: the site derives
+/// from it how many pages each entity has.
+pub fn entity_card_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
+    let rows = src.select("page-entity-claim-counts", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let cards = usize::try_from(rows.int(r, "cards")?).ok()?;
+            Some((rows.iri(r, "entity")?.to_owned(), cards))
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    /// The headline, or a neutral description of the article when it has none.
+    pub title: String,
+    /// Whether `title` is the article's own headline (in the article's language).
+    pub has_headline: bool,
+    pub language: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<DateView>,
+    pub claims: i64,
+}
+
+pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
+    let rows = src.select("page-articles", &[])?;
+    let mut out = Vec::new();
+    for r in rows.iter() {
+        let Some(iri) = rows.iri(r, "article") else {
+            continue;
+        };
+        let headline = rows.str(r, "title").filter(|t| !t.trim().is_empty());
+        out.push(ArticleEntry {
+            href: page_path(src.iris, iri),
+            has_headline: headline.is_some(),
+            title: match headline {
+                Some(t) => t,
+                None => src.article_label(iri)?,
+            },
+            language: rows.str(r, "language"),
+            publisher: rows.str(r, "publisherLabel"),
+            date: src.date(rows.str(r, "date"), None, rows.str(r, "datePrecision"))?,
+            claims: rows.int(r, "claims").unwrap_or(0),
+            iri: iri.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub kind: String,
+    pub statement: String,
+    pub claimant: String,
+    /// `None` for a response nobody answered.
+    pub status: Option<Status>,
+}
+
+pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
+    let rows = src.select("page-claims", &[])?;
+    let mut out = Vec::new();
+    for r in rows.iter() {
+        let Some(iri) = rows.iri(r, "claim") else {
+            continue;
+        };
+        let kind = src.kind(&rows.str(r, "kind").unwrap_or_default())?;
+        out.push(ClaimEntry {
+            href: page_path(src.iris, iri),
+            status: src.status(rows.str(r, "status").as_deref(), &kind, &[])?,
+            kind: kind.label,
+            statement: rows.str(r, "statement").unwrap_or_default(),
+            claimant: rows
+                .iri(r, "claimant")
+                .map(|c| src.link(Some(c), rows.str(r, "claimantLabel")).label)
+                .or_else(|| rows.str(r, "claimantLabel"))
+                .unwrap_or_else(|| src.lang.tr("unidentified").into()),
+            iri: iri.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentEntry {
+    pub iri: String,
+    pub href: Option<String>,
+    pub title: String,
+    pub kind: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<DateView>,
+    pub claims: i64,
+}
+
+pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
+    let rows = src.select("page-documents", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let iri = rows.iri(r, "document")?.to_owned();
+            let slug = rows.str(r, "slug").unwrap_or_default();
+            Some(DocumentEntry {
+                href: page_path(src.iris, &iri),
+                title: rows
+                    .str(r, "title")
+                    .unwrap_or_else(|| format!("Document {slug}")),
+                kind: rows.str(r, "kind").map(|k| src.term_label(&k).unwrap_or(k)),
+                author: rows.str(r, "authorLabel"),
+                date: super::date_view(
+                    src.lang,
+                    rows.str(r, "date"),
+                    rows.str(r, "dateText"),
+                    None,
+                ),
+                claims: rows.int(r, "claims").unwrap_or(0),
+                iri,
+            })
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Counts {
+    pub entities: i64,
+    pub articles: i64,
+    pub documents: i64,
+    pub claims: i64,
+    pub responses: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub counts: Counts,
+    pub recent: Vec<ArticleEntry>,
+    pub lists: Vec<ListLink>,
+    pub questions: Vec<QuerySummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListLink {
+    pub href: String,
+    pub title: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuerySummary {
+    pub name: String,
+    pub title: String,
+    pub question: Option<u32>,
+}
+
+/// The home page, from the counts and the lists of articles (newest first) and
+/// entities.
+pub fn home(
+    src: &Source<'_>,
+    articles: &[ArticleEntry],
+    entities: &[EntityEntry],
+) -> Result<HomePage, RenderError> {
+    let rows = src.select("page-counts", &[])?;
+    let counts = match rows.first() {
+        Some(r) => Counts {
+            entities: rows.int(r, "entities").unwrap_or(0),
+            articles: rows.int(r, "articles").unwrap_or(0),
+            documents: rows.int(r, "documents").unwrap_or(0),
+            claims: rows.int(r, "claims").unwrap_or(0),
+            responses: rows.int(r, "responses").unwrap_or(0),
+        },
+        None => Counts::default(),
+    };
+    let recent = articles.iter().take(10).cloned().collect();
+    let all = entities;
+    let lists = ENTITY_LISTS
+        .iter()
+        .map(|(file, title, kinds)| ListLink {
+            href: (*file).to_owned(),
+            title: src.lang.tr(title).to_owned(),
+            count: all
+                .iter()
+                .filter(|e| kinds.contains(&e.kind.as_str()))
+                .count(),
+        })
+        .collect();
+    let questions = src
+        .catalog
+        .competency()
+        .into_iter()
+        .map(|q| QuerySummary {
+            name: q.name.clone(),
+            title: q.title.clone(),
+            question: q.question,
+        })
+        .collect();
+    Ok(HomePage {
+        counts,
+        recent,
+        lists,
+        questions,
+    })
+}
+
+/// One saved query with its example run, for the queries page.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryView {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub question: Option<u32>,
+    pub params: Vec<ParamView>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Link>>,
+    pub total: usize,
+    pub error: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamView {
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub example: Option<String>,
+}
+
+pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
+    let limits = Limits {
+        timeout: Some(Duration::from_secs(30)),
+        max_rows: None,
+    };
+    let mut out = Vec::new();
+    for q in src.catalog.competency() {
+        let raw: Vec<(String, String)> = q
+            .examples
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
+        match catalog::run_saved(src.store, q, &raw, limits) {
+            Ok(Outcome::Table(t)) => {
+                total = t.rows.len();
+                // IRI columns whose label sits in another column are shown as that label's link.
+                columns = t.variables.clone();
+                for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
+                    rows.push(
+                        row.iter()
+                            .map(|cell| cell_link(src, cell.as_ref()))
+                            .collect::<Result<Vec<_>, _>>()?,
+                    );
+                }
+            }
+            Ok(_) => error = Some("this query does not return a table".into()),
+            Err(e) => error = Some(e.to_string()),
+        }
+        out.push(QueryView {
+            name: q.name.clone(),
+            title: q.title.clone(),
+            description: q.description.clone(),
+            question: q.question,
+            params: q
+                .params
+                .iter()
+                .map(|p| ParamView {
+                    name: p.name.clone(),
+                    kind: p.kind.as_str().to_owned(),
+                    description: p.description.clone(),
+                    example: q.examples.get(&p.name).cloned(),
+                })
+                .collect(),
+            columns,
+            rows,
+            total,
+            error,
+            text: q.text.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// A result cell as a reader sees it: a resource of ours (also when a query gives its
+/// IRI as a string) by its label and page, anything else as its value.
+fn cell_link(src: &Source<'_>, cell: Option<&Term>) -> Result<Link, RenderError> {
+    let iri = match cell {
+        Some(Term::NamedNode(n)) => Some(n.as_str()),
+        Some(Term::Literal(l)) if src.iris.path_of(l.value()).is_some() => Some(l.value()),
+        _ => None,
+    };
+    match (iri, cell) {
+        (Some(iri), _)
+            if src
+                .iris
+                .path_of(iri)
+                .is_some_and(|p| p.starts_with("id/article/")) =>
+        {
+            src.article_link(iri, None)
+        }
+        (Some(iri), _) => Ok(src.link(Some(iri), None)),
+        (None, Some(other)) => Ok(Link {
+            href: None,
+            label: catalog::display_term(other),
+        }),
+        (None, None) => Ok(Link {
+            href: None,
+            label: String::new(),
+        }),
+    }
+}
