@@ -229,7 +229,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     let (corpus, store, site) = built(12, 23);
 
     // (1) An article added.
-    import(&store, &[corpus.held_back_sheet.clone()]);
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let added = build(&store, site.path());
     assert_eq!(added.full, None, "an article added builds incrementally");
     assert_same_as_full_build(&store, site.path());
@@ -250,7 +250,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
         &format!("synthetic-0000003/{claim}"),
     );
     std::fs::write(&corpus.held_back_sheet, changed).unwrap();
-    import(&store, &[corpus.held_back_sheet.clone()]);
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let responded = build(&store, site.path());
     assert_eq!(responded.full, None);
     assert_ne!(
@@ -299,7 +299,7 @@ fn an_incremental_build_renders_a_bounded_number_of_pages() {
     // Nothing changed: only the pages over the whole store (home, sitemap, search
     // index) are rendered again.
     let whole_store_paths = unchanged.rendered;
-    import(&store, &[corpus.held_back_sheet.clone()]);
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let added = build(&store, site.path());
     println!(
         "nothing changed: rendered {} of {} paths in {:?}; one article added: rendered {} of {} in {:?}",
