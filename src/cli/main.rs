@@ -144,6 +144,10 @@ enum Command {
         /// Empty the folder first (otherwise files the site does not write are kept).
         #[arg(long)]
         clean: bool,
+        /// Render every page, even when the folder's manifest of the last build tells
+        /// what changed since (by default only those pages are rendered again).
+        #[arg(long)]
+        full: bool,
     },
     /// Write the store, one article's contribution or one entity's description as RDF,
     /// or every claim as a nanopublication (`--nanopubs DIR`).
@@ -447,13 +451,27 @@ fn run(cli: Cli) -> Result<()> {
             served.context("answering queries")?;
             Ok(())
         }
-        Command::Build { out, clean } => {
+        Command::Build { out, clean, full } => {
             let store = open_store(&cli)?;
             // Offline, so no page query is cut short: a large store's listings are slow.
             let site = claimgraph::publish::site::Site::new(store.iris().clone())?
                 .with_query_timeout(None);
+            // A manifest names the store it was built from: the same folder built from
+            // another store is built in full.
+            let store_id = match cli.memory {
+                true => "memory".to_owned(),
+                false => std::fs::canonicalize(&cli.store)
+                    .unwrap_or_else(|_| cli.store.clone())
+                    .display()
+                    .to_string(),
+            };
+            let options = claimgraph::publish::site::BuildOptions {
+                clean: *clean,
+                full: *full,
+                store_id,
+            };
             let report = site
-                .build(&store, out, *clean)
+                .build_with(&store, out, &options)
                 .with_context(|| format!("building the site into {}", out.display()))?;
             let secs = report.elapsed.as_secs_f64();
             println!(
@@ -464,6 +482,16 @@ fn run(cli: Cli) -> Result<()> {
                 out.display(),
                 secs,
                 report.pages as f64 / secs.max(1e-9)
+            );
+            println!(
+                "rendered {} of {} paths, removed {} ({})",
+                report.rendered,
+                report.total,
+                report.removed,
+                match &report.full {
+                    Some(reason) => format!("full build: {reason}"),
+                    None => "incremental build".to_owned(),
+                }
             );
             Ok(())
         }

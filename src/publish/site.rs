@@ -8,7 +8,7 @@
 //! is relative, so the site works from disk, from any static server and from the live
 //! server alike. Rendering only reads the store.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,8 @@ use oxigraph::model::{NamedNode, Quad};
 use serde::Serialize;
 
 use crate::model::graph::Iris;
+use crate::publish::changes::{Footprints, StoreState};
+use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog, Limits};
 use crate::read::view::lang::Lang;
@@ -62,7 +64,72 @@ pub struct BuildReport {
     pub bytes: u64,
     /// Paths with nothing to render (a resource gone between listing and rendering).
     pub skipped: usize,
+    /// Paths rendered, of `total` paths in the site (all of them in a full build).
+    pub rendered: usize,
+    pub total: usize,
+    /// Files of paths no longer in the site that were removed.
+    pub removed: usize,
+    /// Why every path was rendered; `None` for an incremental build.
+    pub full: Option<String>,
     pub elapsed: Duration,
+}
+
+/// How [`Site::build_with`] builds.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Empty the folder first (and so render everything).
+    pub clean: bool,
+    /// Render every path even when the folder's manifest tells what changed.
+    pub full: bool,
+    /// Names the store the pages come from: a manifest written from another store
+    /// makes the build a full one.
+    pub store_id: String,
+}
+
+/// What an incremental build does.
+struct Plan {
+    render: Vec<String>,
+    remove: Vec<String>,
+    /// The footprints of the articles that did not change, as the manifest had them.
+    carried: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// What a site path's content depends on.
+#[derive(Debug, PartialEq, Eq)]
+enum PathRole<'p> {
+    /// A page, RDF description or download of the resource with this stem.
+    Resource(&'p str),
+    /// A page of a paginated list.
+    List,
+    /// A bundled file: changes only with the binary.
+    Asset,
+    /// A page over the whole store (home, sitemap, search index...): always rendered.
+    Other,
+}
+
+impl PathRole<'_> {
+    fn of(full_path: &str) -> PathRole<'_> {
+        let (_, path) = Lang::of_path(full_path);
+        if path.starts_with("assets/") {
+            return PathRole::Asset;
+        }
+        if path.starts_with("id/") {
+            // Stems are slugs without dots, so the stem ends at the last segment's first
+            // dot: `id/org/x.page-2.html` and `id/org/x.claims.csv` are `id/org/x`'s.
+            let segment = path.rfind('/').map_or(0, |i| i + 1);
+            let stem = path[segment..].find('.').map(|dot| &path[..segment + dot]);
+            return stem.map_or(PathRole::Other, PathRole::Resource);
+        }
+        let (first, _) = paging::split_numbered_path(path);
+        let is_list = matches!(
+            first.as_str(),
+            "articles.html" | "claims.html" | "documents.html"
+        ) || index::ENTITY_LISTS.iter().any(|(f, _, _)| *f == first);
+        match is_list {
+            true => PathRole::List,
+            false => PathRole::Other,
+        }
+    }
 }
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -732,6 +799,27 @@ impl Site {
         out: &Path,
         clean: bool,
     ) -> Result<BuildReport, RenderError> {
+        self.build_with(
+            store,
+            out,
+            &BuildOptions {
+                clean,
+                full: true,
+                store_id: String::new(),
+            },
+        )
+    }
+
+    /// Builds into `out`: only what changed since the build its manifest describes
+    /// (see [`crate::publish::manifest`]), or every path when there is no usable
+    /// manifest or `options` ask for it. Either way the folder ends as a full build of
+    /// the store would leave it, and pages of resources that are gone are removed.
+    pub fn build_with(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        options: &BuildOptions,
+    ) -> Result<BuildReport, RenderError> {
         let started = Instant::now();
         let shown = out.display().to_string();
         if out.exists() && !out.is_dir() {
@@ -740,7 +828,7 @@ impl Site {
                 "it is a file, not a folder".into(),
             ));
         }
-        if clean && out.exists() {
+        if options.clean && out.exists() {
             clean_folder(out)?;
         }
         std::fs::create_dir_all(out).map_err(|source| RenderError::Io {
@@ -749,8 +837,182 @@ impl Site {
         })?;
         // The search index's files are cut from one fresh reading of the store.
         self.data_changed();
-        let paths = self.paths(store)?;
+        let mut manifest = Manifest::new(self.iris.base(), self.page_size, &options.store_id);
+        let old = match options.full || options.clean {
+            true => Err(FullReason::Asked),
+            false => Manifest::load(out, &manifest),
+        };
+        let mut paths = self.paths(store)?;
+        paths.sort();
+        paths.dedup();
+        let state = StoreState::read(store)?;
+        let lists = self.list_digests(store, &paths)?;
+        let pending = Pending::read(out);
+        let plan = match old {
+            Ok(old) => self.plan_incremental(store, &old, &state, &lists, &paths, &pending)?,
+            Err(reason) => Err(reason),
+        };
+        let footprints = Footprints::new(store);
+        let (render, remove, full, old_footprints) = match plan {
+            Ok(plan) => {
+                Pending::write(out, plan.render.iter().chain(&plan.remove))?;
+                (plan.render, plan.remove, None, plan.carried)
+            }
+            Err(reason) => {
+                let mut stale = Manifest::paths_of_any(out);
+                stale.extend(pending);
+                Manifest::remove(out)?;
+                let kept: HashSet<&String> = paths.iter().collect();
+                stale.retain(|p| !kept.contains(p));
+                (paths.clone(), stale, Some(reason), BTreeMap::new())
+            }
+        };
 
+        let mut report = self.write_paths(store, out, &render)?;
+        for path in &remove {
+            remove_output(out, path)?;
+        }
+        // The next build reads what each article named from here: its pages may have to
+        // change when the article does, even once the article is gone from the store.
+        let mut named = old_footprints;
+        for article in state.articles.keys() {
+            if !named.contains_key(article) {
+                named.insert(article.clone(), footprints.article(article)?);
+            }
+        }
+        manifest.paths = paths;
+        manifest.lists = lists;
+        manifest.record(state, named);
+        manifest.save(out)?;
+        Pending::clear(out)?;
+
+        report.rendered = render.len();
+        report.total = manifest.paths.len();
+        report.removed = remove.len();
+        report.full = full.map(|r| r.to_string());
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// What an incremental build renders and removes after the build `old` describes,
+    /// or why it must render everything.
+    fn plan_incremental(
+        &self,
+        store: &GraphStore,
+        old: &Manifest,
+        state: &StoreState,
+        lists: &HashMap<String, u64>,
+        paths: &[String],
+        pending: &[String],
+    ) -> Result<Result<Plan, FullReason>, RenderError> {
+        // An entity's label shows on the page of every claim naming it: too many pages
+        // to follow, and rare (reference data).
+        for (iri, digest) in &old.entities {
+            if state.entities.get(iri) != Some(digest) {
+                return Ok(Err(FullReason::EntityChanged(iri.clone())));
+            }
+        }
+        let footprints = Footprints::new(store);
+        let mut seeds: HashSet<String> = HashSet::new();
+        let mut carried = BTreeMap::new();
+        for (article, record) in &old.articles {
+            if state.articles.get(article) == Some(&record.hash) {
+                carried.insert(
+                    article.clone(),
+                    old.footprint(article).map(str::to_owned).collect(),
+                );
+            } else {
+                seeds.extend(old.footprint(article).map(str::to_owned));
+            }
+        }
+        for (article, hash) in &state.articles {
+            if old.articles.get(article).map(|r| &r.hash) != Some(hash) {
+                seeds.extend(footprints.article(article)?);
+            }
+        }
+        let derived_changed = old
+            .derived
+            .iter()
+            .filter(|(iri, digest)| state.derived.get(*iri) != Some(*digest))
+            .map(|(iri, _)| iri)
+            .chain(
+                state
+                    .derived
+                    .iter()
+                    .filter(|(iri, _)| !old.derived.contains_key(*iri))
+                    .map(|(iri, _)| iri),
+            );
+        for iri in derived_changed {
+            seeds.extend(footprints.stem_of(iri));
+        }
+        let dirty = footprints.widen(&seeds)?;
+
+        let before: HashSet<&str> = old.paths.iter().map(String::as_str).collect();
+        let pending: HashSet<&str> = pending.iter().map(String::as_str).collect();
+        let render: Vec<String> = paths
+            .iter()
+            .filter(|p| {
+                !before.contains(p.as_str())
+                    || pending.contains(p.as_str())
+                    || match PathRole::of(p) {
+                        PathRole::Resource(stem) => dirty.contains(stem),
+                        PathRole::List => lists.get(*p) != old.lists.get(*p),
+                        PathRole::Asset => false,
+                        PathRole::Other => true,
+                    }
+            })
+            .cloned()
+            .collect();
+        let now: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let mut remove: Vec<String> = old
+            .paths
+            .iter()
+            .map(String::as_str)
+            .chain(pending.iter().copied())
+            .filter(|p| !now.contains(p))
+            .map(str::to_owned)
+            .collect();
+        remove.sort();
+        remove.dedup();
+        Ok(Ok(Plan {
+            render,
+            remove,
+            carried,
+        }))
+    }
+
+    /// A digest of what the template of each list page among `paths` is given, so an
+    /// incremental build renders only the list pages whose entries or pager moved.
+    fn list_digests(
+        &self,
+        store: &GraphStore,
+        paths: &[String],
+    ) -> Result<HashMap<String, u64>, RenderError> {
+        let mut digests = HashMap::new();
+        for path in paths {
+            if PathRole::of(path) != PathRole::List {
+                continue;
+            }
+            if let Some(Content::Template { context, .. }) = self.content(store, path)? {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                let json = serde_json::to_vec(&context).map_err(|e| RenderError::Io {
+                    path: path.clone(),
+                    source: std::io::Error::other(e),
+                })?;
+                std::hash::Hasher::write(&mut hasher, &json);
+                digests.insert(path.clone(), std::hash::Hasher::finish(&hasher));
+            }
+        }
+        Ok(digests)
+    }
+
+    /// Renders `paths` into `out` on a few threads.
+    fn write_paths(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        paths: &[String],
+    ) -> Result<BuildReport, RenderError> {
         // Pages render independently: a few workers take the next path until none is left.
         let next = AtomicUsize::new(0);
         let report = Mutex::new(BuildReport::default());
@@ -789,9 +1051,7 @@ impl Site {
         if let Some(e) = failure.into_inner().expect("failure lock") {
             return Err(e);
         }
-        let mut report = report.into_inner().expect("report lock");
-        report.elapsed = started.elapsed();
-        Ok(report)
+        Ok(report.into_inner().expect("report lock"))
     }
 
     /// Writes the file(s) of one path; the sizes of what was written, `None` when nothing
@@ -841,6 +1101,29 @@ fn write_file(out: &Path, path: &str, body: &[u8]) -> Result<u64, RenderError> {
         source,
     })?;
     Ok(body.len() as u64)
+}
+
+/// Removes the file of `path` from `out` when it is there, and its folder when that
+/// is left empty.
+fn remove_output(out: &Path, path: &str) -> Result<(), RenderError> {
+    let Some(target) = output_path(out, path) else {
+        return Err(RenderError::UnsafePath(path.to_owned()));
+    };
+    match std::fs::remove_file(&target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => {
+            return Err(RenderError::Io {
+                path: target.display().to_string(),
+                source,
+            })
+        }
+    }
+    if let Some(parent) = target.parent().filter(|p| *p != out) {
+        // Fails while the folder holds anything, which is what it should do.
+        let _ = std::fs::remove_dir(parent);
+    }
+    Ok(())
 }
 
 /// Whether site path `path` (an English one) also has a German page: every HTML page

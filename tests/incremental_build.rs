@@ -1,0 +1,384 @@
+//! Incremental `build`: after an import, a build renders only the pages the import
+//! changed, removes the pages of resources that are gone, and leaves the folder exactly
+//! as a full build of the same store would (same files, same bytes).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use claimgraph::model::graph::{Contribution, Iris, DEFAULT_BASE};
+use claimgraph::publish::manifest::{Pending, MANIFEST_FILE, PENDING_FILE};
+use claimgraph::publish::site::{BuildOptions, BuildReport, Site};
+use claimgraph::store::GraphStore;
+use claimgraph::write::import::import_paths;
+use common::{repo, TestStore};
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+const STORE_ID: &str = "incremental-build-test";
+
+fn import(store: &GraphStore, paths: &[PathBuf]) {
+    let summary = import_paths(store, paths, &|_, _| {}).unwrap();
+    assert!(summary.ok(), "import failed: {:?}", summary.failures);
+}
+
+/// Builds `store` into `out` as the `build` command does: incrementally when the
+/// folder's manifest allows.
+fn build(store: &GraphStore, out: &Path) -> BuildReport {
+    let report = build_quietly(store, out);
+    println!(
+        "rendered {} of {} paths, removed {}, in {:?} ({:?})",
+        report.rendered, report.total, report.removed, report.elapsed, report.full
+    );
+    report
+}
+
+fn build_quietly(store: &GraphStore, out: &Path) -> BuildReport {
+    let options = BuildOptions {
+        store_id: STORE_ID.to_owned(),
+        ..BuildOptions::default()
+    };
+    Site::new(store.iris().clone())
+        .unwrap()
+        .build_with(store, out, &options)
+        .expect("build")
+}
+
+/// Every file under `dir` but the build's own records, with its bytes.
+fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if rel != MANIFEST_FILE && rel != PENDING_FILE {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Asserts that the incrementally built `site` holds what a full build of `store` into
+/// an empty folder holds, naming the first few differences.
+fn assert_same_as_full_build(store: &GraphStore, site: &Path) {
+    let full = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    Site::new(store.iris().clone())
+        .unwrap()
+        .build(store, full.path(), false)
+        .expect("full build");
+    println!("full build for comparison: {:?}", started.elapsed());
+    let expected = site_files(full.path());
+    let actual = site_files(site);
+    let missing: Vec<&String> = expected
+        .keys()
+        .filter(|k| !actual.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = actual
+        .keys()
+        .filter(|k| !expected.contains_key(*k))
+        .collect();
+    let differing: Vec<&String> = expected
+        .iter()
+        .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differing.is_empty(),
+        "incremental build differs from a full one: {} missing {:?}, {} extra {:?}, {} differ {:?}",
+        missing.len(),
+        missing.iter().take(5).collect::<Vec<_>>(),
+        extra.len(),
+        extra.iter().take(5).collect::<Vec<_>>(),
+        differing.len(),
+        differing.iter().take(5).collect::<Vec<_>>(),
+    );
+}
+
+/// A generated corpus of `articles` sheets in a folder, with the last article's sheet
+/// held back in a second folder (to be imported later).
+struct Corpus {
+    dir: tempfile::TempDir,
+    held_back: tempfile::TempDir,
+    held_back_sheet: PathBuf,
+}
+
+fn corpus(articles: usize, seed: u64) -> Corpus {
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate(dir.path(), articles, seed).unwrap();
+    let last = articles - 1;
+    let sheet = dir
+        .path()
+        .join("articles")
+        .join(format!("{:04}", last / 1000))
+        .join(format!("{last:07}.toml"));
+    let held_back = tempfile::tempdir().unwrap();
+    let held_back_sheet = held_back.path().join(format!("{last:07}.toml"));
+    std::fs::rename(&sheet, &held_back_sheet).unwrap();
+    keep_named_entities(dir.path(), &held_back_sheet);
+    Corpus {
+        dir,
+        held_back,
+        held_back_sheet,
+    }
+}
+
+/// Cuts the generated reference entities (thousands, whatever the corpus's size) down
+/// to the countries and the entities the articles name, so that a small corpus makes a
+/// small site and each test's builds stay short.
+fn keep_named_entities(dir: &Path, held_back_sheet: &Path) {
+    let mut named = std::fs::read_to_string(held_back_sheet).unwrap();
+    for folder in std::fs::read_dir(dir.join("articles")).unwrap() {
+        for sheet in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+            named.push_str(&std::fs::read_to_string(sheet.unwrap().path()).unwrap());
+        }
+    }
+    let entities = dir.join("entities.toml");
+    let text = std::fs::read_to_string(&entities).unwrap();
+    let mut blocks = text.split("\n[[entity]]\n");
+    let mut kept = blocks.next().unwrap().to_owned();
+    for block in blocks {
+        let id = block.lines().find_map(|l| l.strip_prefix("id = ")).unwrap();
+        if block.contains("kind = \"country\"") || named.contains(id) {
+            kept.push_str("\n[[entity]]\n");
+            kept.push_str(block);
+        }
+    }
+    std::fs::write(entities, kept).unwrap();
+}
+
+fn sheet_of(corpus: &Corpus, index: usize) -> String {
+    let path = corpus
+        .dir
+        .path()
+        .join("articles")
+        .join(format!("{:04}", index / 1000))
+        .join(format!("{index:07}.toml"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The id and first `about` entity of the first claim of a generated sheet that is not
+/// a response.
+fn first_claim(sheet: &str) -> (String, String) {
+    for block in sheet.split("\n[[claim]]\n").skip(1) {
+        if block.contains("answers = ") {
+            continue;
+        }
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+                .unwrap()
+                .to_owned()
+        };
+        let id = field("id").trim_matches('"').to_owned();
+        let about = field("about");
+        let about = about
+            .trim_start_matches("[\"")
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        return (id, about);
+    }
+    panic!("no claim in the sheet");
+}
+
+/// `sheet` with one more claim: a denial by `entity` of `target` ("article/claim"),
+/// its quote added to the article's text.
+fn with_denial(sheet: &str, entity: &str, target: &str) -> String {
+    let quote = format!("A spokesperson for {entity} rejected the report outright.");
+    let text_start = sheet.find("text = '''\n").unwrap() + "text = '''\n".len();
+    let text_end = text_start + sheet[text_start..].find("'''").unwrap();
+    format!(
+        "{}\n{quote}{}\n[[claim]]\nid = \"incremental-denial\"\nkind = \"denial\"\nclaimant = \"{entity}\"\nabout = [\"{entity}\"]\nstatement = \"{entity} denies the report.\"\nquote = '''{quote}'''\nanswers = [\"{target}\"]\n",
+        &sheet[..text_end].trim_end(),
+        &sheet[text_end..],
+    )
+}
+
+/// A generated corpus (one article held back), its store, and a first build of it.
+fn built(articles: usize, seed: u64) -> (Corpus, GraphStore, tempfile::TempDir) {
+    let corpus = corpus(articles, seed);
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    import(&store, &[corpus.dir.path().to_owned()]);
+    let site = tempfile::tempdir().unwrap();
+    let first = build(&store, site.path());
+    assert!(
+        first.full.is_some(),
+        "the first build of a folder is a full one"
+    );
+    assert_eq!(first.rendered, first.total);
+    (corpus, store, site)
+}
+
+#[test]
+fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_articles() {
+    let (corpus, store, site) = built(12, 23);
+
+    // (1) An article added.
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let added = build(&store, site.path());
+    assert_eq!(added.full, None, "an article added builds incrementally");
+    assert_same_as_full_build(&store, site.path());
+    let added_article = site.path().join("id/article/synthetic-0000011.html");
+    assert!(added_article.exists(), "the new article's page was written");
+
+    // (2) The added article changed: it now denies a claim of another article, whose
+    // status (shown on that claim's page, its article's, its entities') changes.
+    let target_sheet = sheet_of(&corpus, 3);
+    let (claim, entity) = first_claim(&target_sheet);
+    let claim_page = site
+        .path()
+        .join(format!("id/claim/synthetic-0000003/{claim}.html"));
+    let before = std::fs::read(&claim_page).unwrap();
+    let changed = with_denial(
+        &std::fs::read_to_string(&corpus.held_back_sheet).unwrap(),
+        &entity,
+        &format!("synthetic-0000003/{claim}"),
+    );
+    std::fs::write(&corpus.held_back_sheet, changed).unwrap();
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let responded = build(&store, site.path());
+    assert_eq!(responded.full, None);
+    assert_ne!(
+        std::fs::read(&claim_page).unwrap(),
+        before,
+        "the denied claim's page was rendered again"
+    );
+    assert_same_as_full_build(&store, site.path());
+
+    // (3) An article deleted: what its sheet contributed removed from the store.
+    let gone = "synthetic-0000005";
+    let iris = store.iris().clone();
+    store
+        .replace(
+            &Contribution {
+                ledger: iris.article_ledger(gone),
+                triples: Vec::new(),
+                graphs: Vec::new(),
+                article: Some(gone.to_owned()),
+                claims: 0,
+            },
+            true,
+        )
+        .unwrap();
+    let deleted = build(&store, site.path());
+    assert_eq!(deleted.full, None);
+    assert!(
+        deleted.removed > 0,
+        "the deleted article's pages are removed"
+    );
+    assert!(!site.path().join(format!("id/article/{gone}.html")).exists());
+    assert!(!site
+        .path()
+        .join(format!("de/id/article/{gone}.html"))
+        .exists());
+    assert!(!site.path().join(format!("id/claim/{gone}")).exists());
+    assert_same_as_full_build(&store, site.path());
+    drop(corpus.held_back);
+}
+
+#[test]
+fn an_incremental_build_renders_a_bounded_number_of_pages() {
+    let (corpus, store, site) = built(40, 29);
+    let unchanged = build(&store, site.path());
+    assert_eq!(unchanged.full, None);
+    // Nothing changed: only the pages over the whole store (home, sitemap, search
+    // index) are rendered again.
+    let whole_store_paths = unchanged.rendered;
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let added = build(&store, site.path());
+    println!(
+        "nothing changed: rendered {} of {} paths in {:?}; one article added: rendered {} of {} in {:?}",
+        unchanged.rendered, unchanged.total, unchanged.elapsed, added.rendered, added.total, added.elapsed
+    );
+    assert!(
+        added.rendered - whole_store_paths < 600 && added.rendered * 4 < added.total,
+        "one article added rendered {} of {} paths",
+        added.rendered,
+        added.total
+    );
+}
+
+#[test]
+fn a_build_cut_off_leaves_a_record_that_the_next_build_renders_again() {
+    let (_corpus, store, site) = built(8, 31);
+    // A build that was cut off after writing a page from a state no manifest describes,
+    // and after it had created a page of a resource since removed.
+    let page = "id/article/synthetic-0000002.html".to_owned();
+    let orphan = "id/article/no-longer-there.html".to_owned();
+    std::fs::write(site.path().join(&page), "half written").unwrap();
+    std::fs::write(site.path().join(&orphan), "stale").unwrap();
+    Pending::write(site.path(), [&page, &orphan].into_iter()).unwrap();
+    let repaired = build(&store, site.path());
+    assert_eq!(repaired.full, None);
+    assert!(!site.path().join(PENDING_FILE).exists());
+    assert_same_as_full_build(&store, site.path());
+}
+
+#[test]
+fn a_build_of_another_store_or_an_unreadable_manifest_is_a_full_one() {
+    let (_corpus, store, site) = built(8, 37);
+    let other = BuildOptions {
+        store_id: "another store".to_owned(),
+        ..BuildOptions::default()
+    };
+    let report = Site::new(store.iris().clone())
+        .unwrap()
+        .build_with(&store, site.path(), &other)
+        .unwrap();
+    assert_eq!(report.full.as_deref(), Some("built from another store"));
+    std::fs::write(site.path().join(MANIFEST_FILE), "{not json").unwrap();
+    let report = build(&store, site.path());
+    assert!(
+        report
+            .full
+            .as_deref()
+            .unwrap()
+            .starts_with("the manifest is unreadable"),
+        "{:?}",
+        report.full
+    );
+    assert_eq!(build(&store, site.path()).full, None);
+}
+
+#[test]
+fn the_build_command_builds_incrementally_and_full_on_request() {
+    let store = TestStore::new();
+    store.import_seed();
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let output = store
+            .cmd()
+            .args(["build", "--out"])
+            .arg(out.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{:?}", output);
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = run(&[]);
+    assert!(
+        first.contains("(full build: no manifest of an earlier build)"),
+        "{first}"
+    );
+    let second = run(&[]);
+    assert!(second.contains("(incremental build)"), "{second}");
+    let third = run(&["--full"]);
+    assert!(third.contains("(full build: asked for)"), "{third}");
+    assert!(repo().join("data").exists());
+}
