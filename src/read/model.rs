@@ -24,7 +24,10 @@ use crate::read::catalog::Table;
 use crate::store::{GraphStore, StoreError};
 
 /// The saved queries [`native_rows`] answers without the SPARQL engine.
-pub const NATIVE_QUERIES: [&str; 14] = [
+pub const NATIVE_QUERIES: [&str; 17] = [
+    "page-document",
+    "page-document-claims",
+    "page-document-links",
     "page-article",
     "page-article-claims",
     "page-article-answers",
@@ -55,6 +58,9 @@ pub fn native_rows(
     let entity = || param("entity");
     Some(match name {
         "page-claims" => every_claim_rows(&facts, schema),
+        "page-document" => document_rows(&facts, schema, param("document")?),
+        "page-document-claims" => document_claim_rows(&facts, schema, param("document")?),
+        "page-document-links" => document_link_rows(&facts, schema, param("document")?),
         "page-claim" => claim_rows(&facts, schema, claim()?),
         "page-claim-propositions" => proposition_rows(&facts, claim()?),
         "page-claim-responses" => response_rows(&facts, schema, claim()?),
@@ -580,6 +586,42 @@ fn is_numeric(l: &Literal) -> bool {
         )
 }
 
+/// `?claim a ?kindClass . ?kindClass rdfs:subClassOf+ cg:Claim ; rdfs:label ?kind`
+/// (English, not `cg:Response`) for the claim in `claim`.
+fn join_kinds(
+    s: &mut Solutions,
+    facts: &Facts<'_>,
+    schema: &Schema,
+    claim: &'static str,
+) -> Result<(), StoreError> {
+    s.join(&["kindClass", "kind"], true, |r| {
+        Ok(facts
+            .kinds(schema, r.bound(claim))?
+            .into_iter()
+            .map(|(c, k)| vec![Some(c), Some(k)])
+            .collect())
+    })
+}
+
+/// `OPTIONAL { ?owner predicate ?d . ?d cg:datePrecision/rdfs:label ?precision (English)
+/// OPTIONAL { ?d cg:dateValue ?v } OPTIONAL { ?d cg:dateText ?text } }` with
+/// `BIND(STR(?v) AS ?value)`, into `[value, text, precision]`.
+fn join_date(
+    s: &mut Solutions,
+    facts: &Facts<'_>,
+    owner: &'static str,
+    predicate: NamedNodeRef<'static>,
+    [value, text, precision]: [&'static str; 3],
+) -> Result<(), StoreError> {
+    s.join(&[value, text, precision], false, |r| {
+        Ok(facts
+            .dates(r.bound(owner), predicate, false)?
+            .into_iter()
+            .map(|d| vec![d.value.as_ref().and_then(str_of), d.text, Some(d.precision)])
+            .collect())
+    })
+}
+
 /// `?claim cg:hasQuote/oa:hasSelector/oa:exact ?quote`, one per path.
 fn quotes(facts: &Facts<'_>, claim: &Term) -> Result<Vec<Term>, StoreError> {
     facts.path(claim, &[cg::HAS_QUOTE, oa::HAS_SELECTOR, oa::EXACT])
@@ -614,13 +656,7 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
     s.join_one("q", true, |r| {
         facts.objects(r.bound("claim"), cg::HAS_QUOTE)
     })?;
-    s.join(&["kindClass", "kind"], true, |r| {
-        Ok(facts
-            .kinds(schema, r.bound("claim"))?
-            .into_iter()
-            .map(|(c, k)| vec![Some(c), Some(k)])
-            .collect())
-    })?;
+    join_kinds(&mut s, facts, schema, "claim")?;
     s.join_one("textSelector", true, |r| {
         facts.objects(r.bound("q"), oa::HAS_SELECTOR)
     })?;
@@ -676,13 +712,7 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
         facts.objects(r.bound("claim"), cg::EXTRACTION_RULE)
     })?;
     s.join(&["about", "aboutLabel"], false, |r| {
-        let mut out = Vec::new();
-        for about in facts.objects(r.bound("claim"), cg::ABOUT)? {
-            for label in optional(facts.labels_of(&about, "en")?) {
-                out.push(vec![Some(about.clone()), label]);
-            }
-        }
-        Ok(out)
+        labelled_objects(facts, r.bound("claim"), cg::ABOUT)
     })?;
     for (predicate, [value, text, precision]) in [
         (
@@ -694,13 +724,7 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
             ["eventDate", "eventDateText", "eventDatePrecision"],
         ),
     ] {
-        s.join(&[value, text, precision], false, |r| {
-            Ok(facts
-                .dates(r.bound("claim"), predicate, false)?
-                .into_iter()
-                .map(|d| vec![d.value.as_ref().and_then(str_of), d.text, Some(d.precision)])
-                .collect::<Vec<_>>())
-        })?;
+        join_date(&mut s, facts, "claim", predicate, [value, text, precision])?;
     }
     Ok(s.finish(
         &[
@@ -757,13 +781,7 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
     s.join_one("article", true, |r| {
         facts.objects(r.bound("claim"), cg::RELAYED_BY)
     })?;
-    s.join(&["kindClass", "kind"], true, |r| {
-        Ok(facts
-            .kinds(schema, r.bound("claim"))?
-            .into_iter()
-            .map(|(c, k)| vec![Some(c), Some(k)])
-            .collect())
-    })?;
+    join_kinds(&mut s, facts, schema, "claim")?;
     let mut labels: HashMap<Term, Vec<Term>> = HashMap::new();
     let mut label = |t: &Term| -> Result<Vec<Term>, StoreError> {
         if let Some(found) = labels.get(t) {
@@ -795,6 +813,218 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
         false,
         &["slug"],
     ))
+}
+
+/// `queries/page-document.rq`.
+fn document_rows(facts: &Facts<'_>, schema: &Schema, document: Term) -> Result<Table, StoreError> {
+    let mut s = Solutions::start("document", document.clone());
+    if !facts.has(&document, rdf::TYPE, cg::SOURCE_DOCUMENT.into())? {
+        s.rows.clear();
+    }
+    s.join_one("slug", true, |r| {
+        facts.objects(r.bound("document"), cg::SLUG)
+    })?;
+    s.join_one("title", false, |r| {
+        facts.objects(r.bound("document"), schema::NAME)
+    })?;
+    s.join_one("kind", false, |r| {
+        document_kinds(facts, schema, r.bound("document"))
+    })?;
+    s.join(&["author", "authorLabel"], false, |r| {
+        labelled_objects(facts, r.bound("document"), cg::AUTHOR)
+    })?;
+    s.join_one("url", false, |r| {
+        facts.objects(r.bound("document"), schema::URL)
+    })?;
+    s.join_one("description", false, |r| {
+        facts.objects(r.bound("document"), schema::DESCRIPTION)
+    })?;
+    join_date(
+        &mut s,
+        facts,
+        "document",
+        cg::PUBLICATION_DATE,
+        ["date", "dateText", "datePrecision"],
+    )?;
+    s.rows.truncate(1);
+    Ok(s.finish(
+        &[
+            "document",
+            "slug",
+            "title",
+            "kind",
+            "author",
+            "authorLabel",
+            "url",
+            "description",
+            "date",
+            "dateText",
+            "datePrecision",
+        ],
+        false,
+        &[],
+    ))
+}
+
+/// `queries/page-document-claims.rq`.
+fn document_claim_rows(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    document: Term,
+) -> Result<Table, StoreError> {
+    let mut s = Solutions::start("document", document);
+    s.join_one("claim", true, |r| {
+        facts.subjects(cg::MADE_IN, r.bound("document"))
+    })?;
+    s.join_one("slug", true, |r| facts.objects(r.bound("claim"), cg::SLUG))?;
+    s.join_one("statement", true, |r| {
+        facts.objects(r.bound("claim"), cg::STATEMENT)
+    })?;
+    s.join_one("claimant", true, |r| {
+        facts.objects(r.bound("claim"), cg::CLAIMANT)
+    })?;
+    s.join_one("article", true, |r| {
+        facts.objects(r.bound("claim"), cg::RELAYED_BY)
+    })?;
+    join_kinds(&mut s, facts, schema, "claim")?;
+    s.join_one("status", false, |r| {
+        facts.object_labels(r.bound("claim"), cg::STATUS)
+    })?;
+    s.join_one("claimantLabel", false, |r| {
+        facts.labels_of(r.bound("claimant"), "en")
+    })?;
+    s.join_one("articleTitle", false, |r| {
+        facts.objects(r.bound("article"), schema::HEADLINE)
+    })?;
+    Ok(s.finish(
+        &[
+            "document",
+            "claim",
+            "slug",
+            "kind",
+            "statement",
+            "claimant",
+            "claimantLabel",
+            "article",
+            "articleTitle",
+            "status",
+        ],
+        false,
+        &["slug"],
+    ))
+}
+
+/// `queries/page-document-links.rq`.
+fn document_link_rows(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    document: Term,
+) -> Result<Table, StoreError> {
+    let mut s = Solutions::start("document", document);
+    s.join(&["direction", "other", "linkLabel"], true, |r| {
+        let document = r.bound("document");
+        let mut out = Vec::new();
+        for (link, labels) in &schema.relay_links {
+            for other in facts.subjects(link.as_ref(), document)? {
+                for label in labels {
+                    out.push(vec![
+                        Some(string("relayed-by")),
+                        Some(other.clone()),
+                        Some(label.clone()),
+                    ]);
+                }
+            }
+            for other in facts.objects(document, link.as_ref())? {
+                for label in labels {
+                    out.push(vec![
+                        Some(string("relays")),
+                        Some(other.clone()),
+                        Some(label.clone()),
+                    ]);
+                }
+            }
+        }
+        // `?other cg:relays+ ?document`: one link or more.
+        let mut upstream: Vec<Term> = Vec::new();
+        for first in facts.subjects(cg::RELAYS, document)? {
+            for other in facts.reach(&first, cg::RELAYS, false)? {
+                if !upstream.contains(&other) {
+                    upstream.push(other);
+                }
+            }
+        }
+        for other in upstream {
+            if facts.has(&other, rdf::TYPE, cg::ARTICLE.into())? {
+                out.push(vec![Some(string("article")), Some(other), None]);
+            }
+        }
+        Ok(out)
+    })?;
+    s.join_one("otherTitle", false, |r| {
+        let other = r.bound("other");
+        let mut out = facts.objects(other, schema::NAME)?;
+        out.extend(facts.objects(other, schema::HEADLINE)?);
+        Ok(out)
+    })?;
+    let mut articles = Vec::new();
+    for cells in &s.rows {
+        let r = Row {
+            vars: &s.vars,
+            cells,
+        };
+        articles.push(facts.has(r.bound("other"), rdf::TYPE, cg::ARTICLE.into())?);
+    }
+    let mut flags = articles.into_iter();
+    s.bind("isArticle", |_| flags.next().map(boolean));
+    Ok(s.finish(
+        &[
+            "document",
+            "direction",
+            "other",
+            "otherTitle",
+            "linkLabel",
+            "isArticle",
+        ],
+        true,
+        &["direction", "otherTitle", "other"],
+    ))
+}
+
+/// The kinds of source document `document` is, by their English labels.
+fn document_kinds(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    document: &Term,
+) -> Result<Vec<Term>, StoreError> {
+    let mut out = Vec::new();
+    for class in facts.objects(document, rdf::TYPE)? {
+        if let Term::NamedNode(c) = &class {
+            out.extend(
+                schema
+                    .document_kinds
+                    .get(c.as_str())
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// `OPTIONAL { ?s predicate ?o OPTIONAL { ?o rdfs:label ?label (English) } }`'s rows.
+fn labelled_objects(
+    facts: &Facts<'_>,
+    subject: &Term,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+    let mut out = Vec::new();
+    for o in facts.objects(subject, predicate)? {
+        for label in optional(facts.labels_of(&o, "en")?) {
+            out.push(vec![Some(o.clone()), label]);
+        }
+    }
+    Ok(out)
 }
 
 /// `queries/page-claim-propositions.rq`.
@@ -863,13 +1093,7 @@ fn related_claim(
         facts.objects(r.bound("other"), cg::MADE_IN)
     })?;
     s.join_one("quote", true, |r| quotes(facts, r.bound("other")))?;
-    s.join(&["kindClass", "kind"], true, |r| {
-        Ok(facts
-            .kinds(schema, r.bound("other"))?
-            .into_iter()
-            .map(|(c, k)| vec![Some(c), Some(k)])
-            .collect())
-    })
+    join_kinds(s, facts, schema, "other")
 }
 
 /// The three directions of `page-claim-responses` (answered by, answers, corroborated
@@ -976,28 +1200,15 @@ fn relay_chain_rows(
         facts.objects(r.bound("to"), schema::NAME)
     })?;
     s.join_one("toKind", false, |r| {
-        let mut out = Vec::new();
-        for class in facts.objects(r.bound("to"), rdf::TYPE)? {
-            if let Term::NamedNode(c) = &class {
-                out.extend(
-                    schema
-                        .document_kinds
-                        .get(c.as_str())
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
-        }
-        Ok(out)
+        document_kinds(facts, schema, r.bound("to"))
     })?;
-    s.join(&["toDate", "toDateText", "toDatePrecision"], false, |r| {
-        Ok(facts
-            .dates(r.bound("to"), cg::PUBLICATION_DATE, false)?
-            .into_iter()
-            .map(|d| vec![d.value.as_ref().and_then(str_of), d.text, Some(d.precision)])
-            .collect())
-    })?;
+    join_date(
+        &mut s,
+        facts,
+        "to",
+        cg::PUBLICATION_DATE,
+        ["toDate", "toDateText", "toDatePrecision"],
+    )?;
     Ok(s.finish(
         &[
             "article",
@@ -1127,13 +1338,13 @@ fn article_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
             Ok(out)
         },
     )?;
-    s.join(&["date", "dateText", "datePrecision"], false, |r| {
-        Ok(facts
-            .dates(r.bound("article"), cg::PUBLICATION_DATE, false)?
-            .into_iter()
-            .map(|d| vec![d.value.as_ref().and_then(str_of), d.text, Some(d.precision)])
-            .collect())
-    })?;
+    join_date(
+        &mut s,
+        facts,
+        "article",
+        cg::PUBLICATION_DATE,
+        ["date", "dateText", "datePrecision"],
+    )?;
     s.rows.truncate(1);
     Ok(s.finish(
         &[
@@ -1180,13 +1391,7 @@ fn article_claim_rows(
     s.join_one("q", true, |r| {
         facts.objects(r.bound("claim"), cg::HAS_QUOTE)
     })?;
-    s.join(&["kindClass", "kind"], true, |r| {
-        Ok(facts
-            .kinds(schema, r.bound("claim"))?
-            .into_iter()
-            .map(|(c, k)| vec![Some(c), Some(k)])
-            .collect())
-    })?;
+    join_kinds(&mut s, facts, schema, "claim")?;
     s.join_one("textSelector", true, |r| {
         facts.objects(r.bound("q"), oa::HAS_SELECTOR)
     })?;
@@ -1260,29 +1465,10 @@ fn article_document_rows(
         facts.objects(r.bound("document"), schema::NAME)
     })?;
     s.join_one("kind", false, |r| {
-        let mut out = Vec::new();
-        for class in facts.objects(r.bound("document"), rdf::TYPE)? {
-            if let Term::NamedNode(c) = &class {
-                out.extend(
-                    schema
-                        .document_kinds
-                        .get(c.as_str())
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
-        }
-        Ok(out)
+        document_kinds(facts, schema, r.bound("document"))
     })?;
     s.join(&["author", "authorLabel"], false, |r| {
-        let mut out = Vec::new();
-        for author in facts.objects(r.bound("document"), cg::AUTHOR)? {
-            for label in optional(facts.labels_of(&author, "en")?) {
-                out.push(vec![Some(author.clone()), label]);
-            }
-        }
-        Ok(out)
+        labelled_objects(facts, r.bound("document"), cg::AUTHOR)
     })?;
     Ok(s.finish(
         &[
@@ -1347,13 +1533,7 @@ fn entity_rows(facts: &Facts<'_>, entity: Term) -> Result<Table, StoreError> {
         (cg::PART_OF, "partOf", "partOfLabel"),
     ] {
         s.join(&[node, label], false, |r| {
-            let mut out = Vec::new();
-            for o in facts.objects(r.bound("entity"), predicate)? {
-                for l in optional(facts.labels_of(&o, "en")?) {
-                    out.push(vec![Some(o.clone()), l]);
-                }
-            }
-            Ok(out)
+            labelled_objects(facts, r.bound("entity"), predicate)
         })?;
     }
     s.join_one("wikidata", false, |r| {
@@ -1434,13 +1614,7 @@ fn entity_claim_rows(
         facts.objects(r.bound("claim"), cg::RELAYED_BY)
     })?;
     s.join_one("quote", true, |r| quotes(facts, r.bound("claim")))?;
-    s.join(&["kindClass", "kind"], true, |r| {
-        Ok(facts
-            .kinds(schema, r.bound("claim"))?
-            .into_iter()
-            .map(|(c, k)| vec![Some(c), Some(k)])
-            .collect())
-    })?;
+    join_kinds(&mut s, facts, schema, "claim")?;
     s.bind("lang", |r| lang_of(r.bound("quote")));
     s.join_one("status", false, |r| {
         facts.object_labels(r.bound("claim"), cg::STATUS)
