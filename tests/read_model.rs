@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use claimgraph::model::graph::{Iris, DEFAULT_BASE};
 use claimgraph::read::catalog::{self, Catalog, Limits, Outcome, Table};
-use claimgraph::read::model::{native_rows, Schema, NATIVE_QUERIES};
+use claimgraph::read::model::{native_rows, Facts, Schema, NATIVE_QUERIES};
 use claimgraph::store::GraphStore;
 use claimgraph::write::import::import_paths;
 use oxigraph::model::{NamedNode, Term};
@@ -74,7 +74,7 @@ fn assert_same(store: &GraphStore, schema: &Schema, name: &str, params: &[(&str,
     else {
         panic!("{name} is not a SELECT query");
     };
-    let actual = native_rows(store, schema, name, params)
+    let actual = native_rows(&Facts::new(store), schema, name, params)
         .unwrap_or_else(|| panic!("{name} has no native form"))
         .unwrap();
     let context = format!("{name} with {params:?}");

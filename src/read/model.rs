@@ -12,8 +12,10 @@
 //! extends every row with the bindings a lookup from that row finds (a required step drops
 //! rows without any, an optional one keeps them unbound), as SPARQL joins and OPTIONALs do.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef,
@@ -47,35 +49,34 @@ pub const NATIVE_QUERIES: [&str; 17] = [
 /// The solutions of page query `name` with `params` bound, read from the indexes; `None`
 /// when the query has no native form (run it through the catalog).
 pub fn native_rows(
-    store: &GraphStore,
+    facts: &Facts<'_>,
     schema: &Schema,
     name: &str,
     params: &[(&str, Term)],
 ) -> Option<Result<Table, StoreError>> {
-    let facts = Facts { store };
     let param = |p: &str| params.iter().find(|(n, _)| *n == p).map(|(_, t)| t.clone());
     let claim = || param("claim");
     let entity = || param("entity");
     Some(match name {
-        "page-claims" => every_claim_rows(&facts, schema),
-        "page-document" => document_rows(&facts, schema, param("document")?),
-        "page-document-claims" => document_claim_rows(&facts, schema, param("document")?),
-        "page-document-links" => document_link_rows(&facts, schema, param("document")?),
-        "page-claim" => claim_rows(&facts, schema, claim()?),
-        "page-claim-propositions" => proposition_rows(&facts, claim()?),
-        "page-claim-responses" => response_rows(&facts, schema, claim()?),
+        "page-claims" => every_claim_rows(facts, schema),
+        "page-document" => document_rows(facts, schema, param("document")?),
+        "page-document-claims" => document_claim_rows(facts, schema, param("document")?),
+        "page-document-links" => document_link_rows(facts, schema, param("document")?),
+        "page-claim" => claim_rows(facts, schema, claim()?),
+        "page-claim-propositions" => proposition_rows(facts, claim()?),
+        "page-claim-responses" => response_rows(facts, schema, claim()?),
         "page-relay-chain" => {
-            relay_chain_rows(&facts, schema, param("article")?, param("document")?)
+            relay_chain_rows(facts, schema, param("article")?, param("document")?)
         }
-        "page-article-label" => article_label_rows(&facts, param("article")?),
-        "page-article" => article_rows(&facts, param("article")?),
-        "page-article-claims" => article_claim_rows(&facts, schema, param("article")?),
-        "page-article-answers" => answer_rows(&facts, schema, "article", param("article")?),
-        "page-article-documents" => article_document_rows(&facts, schema, param("article")?),
-        "page-entity" => entity_rows(&facts, entity()?),
-        "entity-claims" => entity_claim_rows(&facts, schema, entity()?),
-        "page-entity-answers" => answer_rows(&facts, schema, "entity", entity()?),
-        "page-entity-relations" => entity_relation_rows(&facts, schema, entity()?),
+        "page-article-label" => article_label_rows(facts, param("article")?),
+        "page-article" => article_rows(facts, param("article")?),
+        "page-article-claims" => article_claim_rows(facts, schema, param("article")?),
+        "page-article-answers" => answer_rows(facts, schema, "article", param("article")?),
+        "page-article-documents" => article_document_rows(facts, schema, param("article")?),
+        "page-entity" => entity_rows(facts, entity()?),
+        "entity-claims" => entity_claim_rows(facts, schema, entity()?),
+        "page-entity-answers" => answer_rows(facts, schema, "entity", entity()?),
+        "page-entity-relations" => entity_relation_rows(facts, schema, entity()?),
         _ => return None,
     })
 }
@@ -100,7 +101,7 @@ pub struct Schema {
 impl Schema {
     /// Reads the hierarchy from the store's default graph.
     pub fn read(store: &GraphStore) -> Result<Schema, StoreError> {
-        let facts = Facts { store };
+        let facts = Facts::new(store);
         let mut sub_classes: HashMap<String, Vec<String>> = HashMap::new();
         let mut sub_properties: HashMap<String, Vec<String>> = HashMap::new();
         for (p, into) in [
@@ -205,32 +206,57 @@ fn lang_of(term: &Term) -> Option<Term> {
     }
 }
 
-/// Lookups in the store's default graph (and, for propositions, named graphs).
-struct Facts<'a> {
+/// Lookups in the store's default graph (and, for propositions, named graphs), for the
+/// queries of one page: what one query read, the next finds in memory.
+pub struct Facts<'a> {
     store: &'a GraphStore,
+    /// Each subject's default-graph triples, read with one index scan the first time a
+    /// page asks for any of them: a claim's dozen properties cost one seek, not twelve.
+    described: RefCell<HashMap<Term, Rc<Vec<(NamedNode, Term)>>>>,
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
+    pub fn new(store: &'a GraphStore) -> Self {
+        Facts {
+            store,
+            described: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The default-graph triples of `subject` (none for a literal).
+    fn description(&self, subject: &Term) -> Result<Rc<Vec<(NamedNode, Term)>>, StoreError> {
+        if let Some(found) = self.described.borrow().get(subject) {
+            return Ok(Rc::clone(found));
+        }
+        let node: NamedOrBlankNodeRef<'_> = match subject {
+            Term::NamedNode(n) => n.as_ref().into(),
+            Term::BlankNode(b) => b.as_ref().into(),
+            _ => return Ok(Rc::new(Vec::new())),
+        };
+        let triples: Vec<(NamedNode, Term)> = self
+            .store
+            .quads_matching(Some(node), None, None, Some(GraphNameRef::DefaultGraph))
+            .map(|q| q.map(|q| (q.predicate, q.object)))
+            .collect::<Result<_, _>>()?;
+        let triples = Rc::new(triples);
+        self.described
+            .borrow_mut()
+            .insert(subject.clone(), Rc::clone(&triples));
+        Ok(triples)
+    }
+
     /// The objects of `subject predicate ?o` in the default graph.
     fn objects(
         &self,
         subject: &Term,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        let subject: NamedOrBlankNodeRef<'_> = match subject {
-            Term::NamedNode(n) => n.as_ref().into(),
-            Term::BlankNode(b) => b.as_ref().into(),
-            _ => return Ok(Vec::new()),
-        };
-        self.store
-            .quads_matching(
-                Some(subject),
-                Some(predicate),
-                None,
-                Some(GraphNameRef::DefaultGraph),
-            )
-            .map(|q| q.map(|q| q.object))
-            .collect()
+        Ok(self
+            .description(subject)?
+            .iter()
+            .filter(|(p, _)| p.as_ref() == predicate)
+            .map(|(_, o)| o.clone())
+            .collect())
     }
 
     /// The subjects of `?s predicate object` in the default graph.
@@ -256,22 +282,10 @@ impl Facts<'_> {
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<bool, StoreError> {
-        let subject: NamedOrBlankNodeRef<'_> = match subject {
-            Term::NamedNode(n) => n.as_ref().into(),
-            Term::BlankNode(b) => b.as_ref().into(),
-            _ => return Ok(false),
-        };
         Ok(self
-            .store
-            .quads_matching(
-                Some(subject),
-                Some(predicate),
-                Some(object),
-                Some(GraphNameRef::DefaultGraph),
-            )
-            .next()
-            .transpose()?
-            .is_some())
+            .description(subject)?
+            .iter()
+            .any(|(p, o)| p.as_ref() == predicate && o.as_ref() == object))
     }
 
     /// The `rdfs:label`s of `subject` in language `lang`.
@@ -493,6 +507,18 @@ impl Solutions {
         })
     }
 
+    /// `?from predicate ?var` (required or OPTIONAL), `?from` bound in every row.
+    fn property(
+        &mut self,
+        facts: &Facts<'_>,
+        from: &'static str,
+        predicate: NamedNodeRef<'_>,
+        var: &'static str,
+        required: bool,
+    ) -> Result<(), StoreError> {
+        self.join_one(var, required, |r| facts.objects(r.bound(from), predicate))
+    }
+
     /// Adds `var` computed from each row (`BIND`).
     fn bind(&mut self, var: &'static str, mut value: impl FnMut(&Row<'_>) -> Option<Term>) {
         let vars = self.vars.clone();
@@ -622,6 +648,17 @@ fn join_date(
     })
 }
 
+/// `?claim cg:hasQuote ?q . ?q oa:hasSelector ?textSelector , ?positionSelector .
+/// ?textSelector oa:exact ?quote . ?positionSelector oa:start ?start ; oa:end ?end`.
+fn join_quote_position(s: &mut Solutions, facts: &Facts<'_>) -> Result<(), StoreError> {
+    s.property(facts, "claim", cg::HAS_QUOTE, "q", true)?;
+    s.property(facts, "q", oa::HAS_SELECTOR, "textSelector", true)?;
+    s.property(facts, "q", oa::HAS_SELECTOR, "positionSelector", true)?;
+    s.property(facts, "textSelector", oa::EXACT, "quote", true)?;
+    s.property(facts, "positionSelector", oa::START, "start", true)?;
+    s.property(facts, "positionSelector", oa::END, "end", true)
+}
+
 /// `?claim cg:hasQuote/oa:hasSelector/oa:exact ?quote`, one per path.
 fn quotes(facts: &Facts<'_>, claim: &Term) -> Result<Vec<Term>, StoreError> {
     facts.path(claim, &[cg::HAS_QUOTE, oa::HAS_SELECTOR, oa::EXACT])
@@ -640,51 +677,22 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
     if !facts.has(&claim, rdf::TYPE, cg::CLAIM.into())? {
         s.rows.clear();
     }
-    s.join_one("slug", true, |r| facts.objects(r.bound("claim"), cg::SLUG))?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("claim"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
-    s.join_one("document", true, |r| {
-        facts.objects(r.bound("claim"), cg::MADE_IN)
-    })?;
-    s.join_one("article", true, |r| {
-        facts.objects(r.bound("claim"), cg::RELAYED_BY)
-    })?;
-    s.join_one("q", true, |r| {
-        facts.objects(r.bound("claim"), cg::HAS_QUOTE)
-    })?;
+    s.property(facts, "claim", cg::SLUG, "slug", true)?;
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::MADE_IN, "document", true)?;
+    s.property(facts, "claim", cg::RELAYED_BY, "article", true)?;
     join_kinds(&mut s, facts, schema, "claim")?;
-    s.join_one("textSelector", true, |r| {
-        facts.objects(r.bound("q"), oa::HAS_SELECTOR)
-    })?;
-    s.join_one("positionSelector", true, |r| {
-        facts.objects(r.bound("q"), oa::HAS_SELECTOR)
-    })?;
-    s.join_one("quote", true, |r| {
-        facts.objects(r.bound("textSelector"), oa::EXACT)
-    })?;
-    s.join_one("start", true, |r| {
-        facts.objects(r.bound("positionSelector"), oa::START)
-    })?;
-    s.join_one("end", true, |r| {
-        facts.objects(r.bound("positionSelector"), oa::END)
-    })?;
+    join_quote_position(&mut s, facts)?;
     s.bind("language", |r| lang_of(r.bound("quote")));
-    s.join_one("sentence", false, |r| {
-        facts.objects(r.bound("q"), cg::SENTENCE)
-    })?;
+    s.property(facts, "q", cg::SENTENCE, "sentence", false)?;
     s.join_one("claimantLabel", false, |r| {
         facts.labels_of(r.bound("claimant"), "en")
     })?;
     s.join_one("documentTitle", false, |r| {
         titles(facts, r.bound("document"))
     })?;
-    s.join_one("articleTitle", false, |r| {
-        facts.objects(r.bound("article"), schema::HEADLINE)
-    })?;
+    s.property(facts, "article", schema::HEADLINE, "articleTitle", false)?;
     s.join(&["status", "statusLabel", "statusComment"], false, |r| {
         let mut out = Vec::new();
         for status in facts.objects(r.bound("claim"), cg::STATUS)? {
@@ -701,16 +709,12 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
         }
         Ok(out)
     })?;
-    s.join_one("note", false, |r| facts.objects(r.bound("claim"), cg::NOTE))?;
+    s.property(facts, "claim", cg::NOTE, "note", false)?;
     s.join_one("review", false, |r| {
         facts.object_labels(r.bound("claim"), cg::REVIEW_STATUS)
     })?;
-    s.join_one("confidence", false, |r| {
-        facts.objects(r.bound("claim"), cg::CONFIDENCE)
-    })?;
-    s.join_one("rule", false, |r| {
-        facts.objects(r.bound("claim"), cg::EXTRACTION_RULE)
-    })?;
+    s.property(facts, "claim", cg::CONFIDENCE, "confidence", false)?;
+    s.property(facts, "claim", cg::EXTRACTION_RULE, "rule", false)?;
     s.join(&["about", "aboutLabel"], false, |r| {
         labelled_objects(facts, r.bound("claim"), cg::ABOUT)
     })?;
@@ -767,20 +771,48 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
 /// `queries/page-claims.rq`: every claim, from one scan of the claims and a few lookups
 /// per claim (the labels of claimants and statuses, shared by many, read once each).
 fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
-    let mut s = Solutions::empty(&["claim"]);
-    for claim in facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())? {
-        s.rows.push(vec![Some(claim)]);
+    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
+    // A chunk of claims at a time, each with lookups of its own: what is read of one
+    // chunk is dropped before the next, so memory holds the rows, not every description.
+    let mut all = Solutions::empty(&[]);
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let chunk_facts = Facts::new(facts.store);
+        let rows = claim_list_rows(&chunk_facts, schema, chunk)?;
+        all.vars = rows.vars;
+        all.rows.extend(rows.rows);
     }
-    s.join_one("slug", true, |r| facts.objects(r.bound("claim"), cg::SLUG))?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("claim"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
-    s.join_one("article", true, |r| {
-        facts.objects(r.bound("claim"), cg::RELAYED_BY)
-    })?;
+    Ok(all.finish(
+        &[
+            "claim",
+            "slug",
+            "kind",
+            "statement",
+            "claimant",
+            "claimantLabel",
+            "article",
+            "status",
+        ],
+        false,
+        &["slug"],
+    ))
+}
+
+const CLAIMS_PER_CHUNK: usize = 2_000;
+
+/// The rows of `page-claims` for `claims`, before ordering.
+fn claim_list_rows(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    claims: &[Term],
+) -> Result<Solutions, StoreError> {
+    let mut s = Solutions::empty(&["claim"]);
+    for claim in claims {
+        s.rows.push(vec![Some(claim.clone())]);
+    }
+    s.property(facts, "claim", cg::SLUG, "slug", true)?;
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::RELAYED_BY, "article", true)?;
     join_kinds(&mut s, facts, schema, "claim")?;
     let mut labels: HashMap<Term, Vec<Term>> = HashMap::new();
     let mut label = |t: &Term| -> Result<Vec<Term>, StoreError> {
@@ -799,20 +831,7 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
         Ok(out)
     })?;
     s.join_one("claimantLabel", false, |r| label(r.bound("claimant")))?;
-    Ok(s.finish(
-        &[
-            "claim",
-            "slug",
-            "kind",
-            "statement",
-            "claimant",
-            "claimantLabel",
-            "article",
-            "status",
-        ],
-        false,
-        &["slug"],
-    ))
+    Ok(s)
 }
 
 /// `queries/page-document.rq`.
@@ -821,24 +840,16 @@ fn document_rows(facts: &Facts<'_>, schema: &Schema, document: Term) -> Result<T
     if !facts.has(&document, rdf::TYPE, cg::SOURCE_DOCUMENT.into())? {
         s.rows.clear();
     }
-    s.join_one("slug", true, |r| {
-        facts.objects(r.bound("document"), cg::SLUG)
-    })?;
-    s.join_one("title", false, |r| {
-        facts.objects(r.bound("document"), schema::NAME)
-    })?;
+    s.property(facts, "document", cg::SLUG, "slug", true)?;
+    s.property(facts, "document", schema::NAME, "title", false)?;
     s.join_one("kind", false, |r| {
         document_kinds(facts, schema, r.bound("document"))
     })?;
     s.join(&["author", "authorLabel"], false, |r| {
         labelled_objects(facts, r.bound("document"), cg::AUTHOR)
     })?;
-    s.join_one("url", false, |r| {
-        facts.objects(r.bound("document"), schema::URL)
-    })?;
-    s.join_one("description", false, |r| {
-        facts.objects(r.bound("document"), schema::DESCRIPTION)
-    })?;
+    s.property(facts, "document", schema::URL, "url", false)?;
+    s.property(facts, "document", schema::DESCRIPTION, "description", false)?;
     join_date(
         &mut s,
         facts,
@@ -876,16 +887,10 @@ fn document_claim_rows(
     s.join_one("claim", true, |r| {
         facts.subjects(cg::MADE_IN, r.bound("document"))
     })?;
-    s.join_one("slug", true, |r| facts.objects(r.bound("claim"), cg::SLUG))?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("claim"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
-    s.join_one("article", true, |r| {
-        facts.objects(r.bound("claim"), cg::RELAYED_BY)
-    })?;
+    s.property(facts, "claim", cg::SLUG, "slug", true)?;
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::RELAYED_BY, "article", true)?;
     join_kinds(&mut s, facts, schema, "claim")?;
     s.join_one("status", false, |r| {
         facts.object_labels(r.bound("claim"), cg::STATUS)
@@ -893,9 +898,7 @@ fn document_claim_rows(
     s.join_one("claimantLabel", false, |r| {
         facts.labels_of(r.bound("claimant"), "en")
     })?;
-    s.join_one("articleTitle", false, |r| {
-        facts.objects(r.bound("article"), schema::HEADLINE)
-    })?;
+    s.property(facts, "article", schema::HEADLINE, "articleTitle", false)?;
     Ok(s.finish(
         &[
             "document",
@@ -1079,19 +1082,13 @@ fn related_claim(
     schema: &Schema,
     article: &'static str,
 ) -> Result<(), StoreError> {
-    s.join_one("slug", true, |r| facts.objects(r.bound("other"), cg::SLUG))?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("other"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("other"), cg::CLAIMANT)
-    })?;
+    s.property(facts, "other", cg::SLUG, "slug", true)?;
+    s.property(facts, "other", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "other", cg::CLAIMANT, "claimant", true)?;
     s.join_one(article, true, |r| {
         facts.objects(r.bound("other"), cg::RELAYED_BY)
     })?;
-    s.join_one("origin", true, |r| {
-        facts.objects(r.bound("other"), cg::MADE_IN)
-    })?;
+    s.property(facts, "other", cg::MADE_IN, "origin", true)?;
     s.join_one("quote", true, |r| quotes(facts, r.bound("other")))?;
     join_kinds(s, facts, schema, "other")
 }
@@ -1196,9 +1193,7 @@ fn relay_chain_rows(
         }
         Ok(out)
     })?;
-    s.join_one("toTitle", false, |r| {
-        facts.objects(r.bound("to"), schema::NAME)
-    })?;
+    s.property(facts, "to", schema::NAME, "toTitle", false)?;
     s.join_one("toKind", false, |r| {
         document_kinds(facts, schema, r.bound("to"))
     })?;
@@ -1234,15 +1229,9 @@ fn article_label_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreEr
     if !facts.has(&article, rdf::TYPE, cg::ARTICLE.into())? {
         s.rows.clear();
     }
-    s.join_one("slug", true, |r| {
-        facts.objects(r.bound("article"), cg::SLUG)
-    })?;
-    s.join_one("title", false, |r| {
-        facts.objects(r.bound("article"), schema::HEADLINE)
-    })?;
-    s.join_one("language", false, |r| {
-        facts.objects(r.bound("article"), cg::LANGUAGE)
-    })?;
+    s.property(facts, "article", cg::SLUG, "slug", true)?;
+    s.property(facts, "article", schema::HEADLINE, "title", false)?;
+    s.property(facts, "article", cg::LANGUAGE, "language", false)?;
     s.join(&["publisher", "publisherLabel"], false, |r| {
         let mut out = Vec::new();
         for publisher in facts.objects(r.bound("article"), cg::PUBLISHER)? {
@@ -1289,9 +1278,7 @@ fn article_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
     if !facts.has(&article, rdf::TYPE, cg::ARTICLE.into())? {
         s.rows.clear();
     }
-    s.join_one("slug", true, |r| {
-        facts.objects(r.bound("article"), cg::SLUG)
-    })?;
+    s.property(facts, "article", cg::SLUG, "slug", true)?;
     for (var, predicate) in [
         ("title", schema::HEADLINE),
         ("url", schema::URL),
@@ -1378,35 +1365,12 @@ fn article_claim_rows(
     s.join_one("claim", true, |r| {
         facts.subjects(cg::RELAYED_BY, r.bound("article"))
     })?;
-    s.join_one("slug", true, |r| facts.objects(r.bound("claim"), cg::SLUG))?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("claim"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
-    s.join_one("document", true, |r| {
-        facts.objects(r.bound("claim"), cg::MADE_IN)
-    })?;
-    s.join_one("q", true, |r| {
-        facts.objects(r.bound("claim"), cg::HAS_QUOTE)
-    })?;
+    s.property(facts, "claim", cg::SLUG, "slug", true)?;
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::MADE_IN, "document", true)?;
     join_kinds(&mut s, facts, schema, "claim")?;
-    s.join_one("textSelector", true, |r| {
-        facts.objects(r.bound("q"), oa::HAS_SELECTOR)
-    })?;
-    s.join_one("positionSelector", true, |r| {
-        facts.objects(r.bound("q"), oa::HAS_SELECTOR)
-    })?;
-    s.join_one("quote", true, |r| {
-        facts.objects(r.bound("textSelector"), oa::EXACT)
-    })?;
-    s.join_one("start", true, |r| {
-        facts.objects(r.bound("positionSelector"), oa::START)
-    })?;
-    s.join_one("end", true, |r| {
-        facts.objects(r.bound("positionSelector"), oa::END)
-    })?;
+    join_quote_position(&mut s, facts)?;
     s.join_one("status", false, |r| {
         facts.object_labels(r.bound("claim"), cg::STATUS)
     })?;
@@ -1458,12 +1422,8 @@ fn article_document_rows(
         }
         Ok(out)
     })?;
-    s.join_one("slug", true, |r| {
-        facts.objects(r.bound("document"), cg::SLUG)
-    })?;
-    s.join_one("title", false, |r| {
-        facts.objects(r.bound("document"), schema::NAME)
-    })?;
+    s.property(facts, "document", cg::SLUG, "slug", true)?;
+    s.property(facts, "document", schema::NAME, "title", false)?;
     s.join_one("kind", false, |r| {
         document_kinds(facts, schema, r.bound("document"))
     })?;
@@ -1513,21 +1473,15 @@ fn entity_rows(facts: &Facts<'_>, entity: Term) -> Result<Table, StoreError> {
     if !facts.has(&entity, rdf::TYPE, cg::ENTITY.into())? {
         s.rows.clear();
     }
-    s.join_one("slug", false, |r| {
-        facts.objects(r.bound("entity"), cg::SLUG)
-    })?;
-    s.join_one("kind", false, |r| {
-        facts.objects(r.bound("entity"), cg::ENTITY_KIND)
-    })?;
+    s.property(facts, "entity", cg::SLUG, "slug", false)?;
+    s.property(facts, "entity", cg::ENTITY_KIND, "kind", false)?;
     s.join_one("labelEn", false, |r| {
         facts.labels_of(r.bound("entity"), "en")
     })?;
     s.join_one("labelDe", false, |r| {
         facts.labels_of(r.bound("entity"), "de")
     })?;
-    s.join_one("alias", false, |r| {
-        facts.objects(r.bound("entity"), skos::ALT_LABEL)
-    })?;
+    s.property(facts, "entity", skos::ALT_LABEL, "alias", false)?;
     for (predicate, node, label) in [
         (cg::COUNTRY, "country", "countryLabel"),
         (cg::PART_OF, "partOf", "partOfLabel"),
@@ -1543,9 +1497,7 @@ fn entity_rows(facts: &Facts<'_>, entity: Term) -> Result<Table, StoreError> {
             .filter(|t| matches!(t, Term::NamedNode(n) if n.as_str().starts_with(vocab::WIKIDATA)))
             .collect())
     })?;
-    s.join_one("description", false, |r| {
-        facts.objects(r.bound("entity"), schema::DESCRIPTION)
-    })?;
+    s.property(facts, "entity", schema::DESCRIPTION, "description", false)?;
     Ok(s.finish(
         &[
             "entity",
@@ -1601,18 +1553,10 @@ fn entity_claim_rows(
     s.join(&["role", "claim"], true, |r| {
         entity_roles(facts, r.bound("entity"))
     })?;
-    s.join_one("statement", true, |r| {
-        facts.objects(r.bound("claim"), cg::STATEMENT)
-    })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
-    s.join_one("document", true, |r| {
-        facts.objects(r.bound("claim"), cg::MADE_IN)
-    })?;
-    s.join_one("article", true, |r| {
-        facts.objects(r.bound("claim"), cg::RELAYED_BY)
-    })?;
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::MADE_IN, "document", true)?;
+    s.property(facts, "claim", cg::RELAYED_BY, "article", true)?;
     s.join_one("quote", true, |r| quotes(facts, r.bound("claim")))?;
     join_kinds(&mut s, facts, schema, "claim")?;
     s.bind("lang", |r| lang_of(r.bound("quote")));
@@ -1625,9 +1569,7 @@ fn entity_claim_rows(
     s.join_one("documentTitle", false, |r| {
         titles(facts, r.bound("document"))
     })?;
-    s.join_one("articleTitle", false, |r| {
-        facts.objects(r.bound("article"), schema::HEADLINE)
-    })?;
+    s.property(facts, "article", schema::HEADLINE, "articleTitle", false)?;
     for (owner, predicate, [value, text, precision, sort_key]) in [
         ("claim", cg::EVENT_DATE, ["edv", "edt", "edp", "eds"]),
         ("claim", cg::CLAIM_DATE, ["cdv", "cdt", "cdp", "cds"]),
@@ -1735,15 +1677,9 @@ fn answer_rows(
         }
         Ok(out)
     })?;
-    s.join_one("responder", true, |r| {
-        facts.objects(r.bound("other"), cg::CLAIMANT)
-    })?;
-    s.join_one("origin", true, |r| {
-        facts.objects(r.bound("other"), cg::MADE_IN)
-    })?;
-    s.join_one("otherArticle", true, |r| {
-        facts.objects(r.bound("other"), cg::RELAYED_BY)
-    })?;
+    s.property(facts, "other", cg::CLAIMANT, "responder", true)?;
+    s.property(facts, "other", cg::MADE_IN, "origin", true)?;
+    s.property(facts, "other", cg::RELAYED_BY, "otherArticle", true)?;
     s.join_one("quote", true, |r| quotes(facts, r.bound("other")))?;
     let mut by_subject = Vec::new();
     for cells in &s.rows {
@@ -1821,9 +1757,7 @@ fn entity_relation_rows(
     s.join_one("claim", true, |r| {
         facts.subjects(cg::HAS_PROPOSITION, r.bound("graph"))
     })?;
-    s.join_one("claimant", true, |r| {
-        facts.objects(r.bound("claim"), cg::CLAIMANT)
-    })?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
     s.join_one("relationLabel", false, |r| {
         facts.labels_of(r.bound("relation"), "en")
     })?;
@@ -1833,9 +1767,7 @@ fn entity_relation_rows(
     s.join_one("claimantLabel", false, |r| {
         facts.labels_of(r.bound("claimant"), "en")
     })?;
-    s.join_one("status", false, |r| {
-        facts.objects(r.bound("claim"), cg::STATUS)
-    })?;
+    s.property(facts, "claim", cg::STATUS, "status", false)?;
     s.bind("isListing", |r| {
         Some(boolean(matches!(
             r.get("relation"),

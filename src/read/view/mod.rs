@@ -63,6 +63,8 @@ pub struct Source<'a> {
     /// its terms cannot change while it runs.
     vocabulary: &'a OnceLock<Vocabulary>,
     no_vocabulary: OnceCell<Vocabulary>,
+    /// What this page's read-model queries have read of the store.
+    facts: model::Facts<'a>,
 }
 
 /// One term of the ontology (a kind of claim, a status, a relation, a link between
@@ -122,6 +124,7 @@ impl<'a> Source<'a> {
             page_size: paging::PAGE_SIZE,
             vocabulary,
             no_vocabulary: OnceCell::new(),
+            facts: model::Facts::new(store),
         }
     }
 
@@ -281,7 +284,7 @@ impl<'a> Source<'a> {
         // same rows as the saved query (see `crate::read::model`).
         if model::NATIVE_QUERIES.contains(&name) {
             let schema = &self.vocabulary()?.schema;
-            if let Some(rows) = model::native_rows(self.store, schema, name, params) {
+            if let Some(rows) = model::native_rows(&self.facts, schema, name, params) {
                 return Ok(Rows {
                     table: rows.map_err(RenderError::Store)?,
                 });
