@@ -210,53 +210,48 @@ fn lang_of(term: &Term) -> Option<Term> {
 /// queries of one page: what one query read, the next finds in memory.
 pub struct Facts<'a> {
     store: &'a GraphStore,
-    /// Each subject's default-graph triples, read with one index scan the first time a
-    /// page asks for any of them: a claim's dozen properties cost one seek, not twelve.
-    described: RefCell<HashMap<Term, Rc<Vec<(NamedNode, Term)>>>>,
+    /// The objects already read, by subject and predicate: the queries of one page ask
+    /// for many of the same (the claim's article, claimant, labels).
+    read: RefCell<HashMap<(Term, NamedNode), Rc<Vec<Term>>>>,
 }
 
 impl<'a> Facts<'a> {
     pub fn new(store: &'a GraphStore) -> Self {
         Facts {
             store,
-            described: RefCell::new(HashMap::new()),
+            read: RefCell::new(HashMap::new()),
         }
     }
 
-    /// The default-graph triples of `subject` (none for a literal).
-    fn description(&self, subject: &Term) -> Result<Rc<Vec<(NamedNode, Term)>>, StoreError> {
-        if let Some(found) = self.described.borrow().get(subject) {
-            return Ok(Rc::clone(found));
-        }
-        let node: NamedOrBlankNodeRef<'_> = match subject {
-            Term::NamedNode(n) => n.as_ref().into(),
-            Term::BlankNode(b) => b.as_ref().into(),
-            _ => return Ok(Rc::new(Vec::new())),
-        };
-        let triples: Vec<(NamedNode, Term)> = self
-            .store
-            .quads_matching(Some(node), None, None, Some(GraphNameRef::DefaultGraph))
-            .map(|q| q.map(|q| (q.predicate, q.object)))
-            .collect::<Result<_, _>>()?;
-        let triples = Rc::new(triples);
-        self.described
-            .borrow_mut()
-            .insert(subject.clone(), Rc::clone(&triples));
-        Ok(triples)
-    }
-
-    /// The objects of `subject predicate ?o` in the default graph.
+    /// The objects of `subject predicate ?o` in the default graph (none for a literal).
+    /// Only the predicate asked for is read: a subject's other values (an article's
+    /// whole text) are never decoded for a page that does not show them.
     fn objects(
         &self,
         subject: &Term,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        Ok(self
-            .description(subject)?
-            .iter()
-            .filter(|(p, _)| p.as_ref() == predicate)
-            .map(|(_, o)| o.clone())
-            .collect())
+        let key = (subject.clone(), predicate.into_owned());
+        if let Some(found) = self.read.borrow().get(&key) {
+            return Ok(found.as_ref().clone());
+        }
+        let node: NamedOrBlankNodeRef<'_> = match subject {
+            Term::NamedNode(n) => n.as_ref().into(),
+            Term::BlankNode(b) => b.as_ref().into(),
+            _ => return Ok(Vec::new()),
+        };
+        let objects: Vec<Term> = self
+            .store
+            .quads_matching(
+                Some(node),
+                Some(predicate),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
+            .map(|q| q.map(|q| q.object))
+            .collect::<Result<_, _>>()?;
+        self.read.borrow_mut().insert(key, Rc::new(objects.clone()));
+        Ok(objects)
     }
 
     /// The subjects of `?s predicate object` in the default graph.
@@ -283,9 +278,9 @@ impl<'a> Facts<'a> {
         object: TermRef<'_>,
     ) -> Result<bool, StoreError> {
         Ok(self
-            .description(subject)?
+            .objects(subject, predicate)?
             .iter()
-            .any(|(p, o)| p.as_ref() == predicate && o.as_ref() == object))
+            .any(|o| o.as_ref() == object))
     }
 
     /// The `rdfs:label`s of `subject` in language `lang`.
