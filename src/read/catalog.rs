@@ -471,6 +471,10 @@ pub fn stream_saved(
     format: Format,
     out: &mut impl Write,
 ) -> Result<usize, CatalogError> {
+    // A report's page is read a batch of its leading key at a time (see `keyset`).
+    if let Some(keyset) = super::keyset::Keyset::of(query).filter(|_| page.limit.is_some()) {
+        return keyset.stream_page(store, query, raw, limits, page, format, out);
+    }
     let bindings = bind(store, query, raw)?;
     let (prepared, token) = prepare(&query.text, &bindings, &QueryContext::default(), page)?;
     let _timer = limits.timeout.map(|t| Timer::start(t, token));
@@ -731,6 +735,15 @@ fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
     {
         return None;
     }
+    let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
+    let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
+    let block = format!("VALUES ({}) {{ ({}) }}", vars.join(" "), terms.join(" "));
+    insert_in_where(text, &block)
+}
+
+/// `text` with `block` at the top of its first `WHERE { ... }` group (comment lines are
+/// skipped); `None` when there is no such group.
+pub(crate) fn insert_in_where(text: &str, block: &str) -> Option<String> {
     // Blank out comments so a WHERE in a header never matches; offsets stay the same.
     let code: String = text
         .lines()
@@ -751,13 +764,9 @@ fn values_block(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
         let brace = rest.len() - rest.trim_start().len();
         if rest[brace..].starts_with('{') {
             let insert = at + 5 + brace + 1;
-            let vars: Vec<String> = bindings.iter().map(|(v, _)| v.to_string()).collect();
-            let terms: Vec<String> = bindings.iter().map(|(_, t)| t.to_string()).collect();
             return Some(format!(
-                "{}\n  VALUES ({}) {{ ({}) }}\n{}",
+                "{}\n  {block}\n{}",
                 &text[..insert],
-                vars.join(" "),
-                terms.join(" "),
                 &text[insert..]
             ));
         }

@@ -138,8 +138,8 @@ pub fn article_page(src: &Source<'_>, iri: &NamedNode) -> Result<Option<ArticleP
 
     let doc_rows = src.select("page-article-documents", &[("article", param)])?;
     let title_for = |i: &str| -> Option<String> { (i == iri.as_str()).then(|| title.clone()) };
-    let documents = doc_rows
-        .iter()
+    let documents = chain_order(&doc_rows, iri.as_str())
+        .into_iter()
         .map(|d| -> Result<RelayedDocument, RenderError> {
             let from = doc_rows.iri(d, "from").unwrap_or_default();
             Ok(RelayedDocument {
@@ -197,4 +197,42 @@ fn doc_title(rows: &super::Rows, iri: &str) -> Option<String> {
     rows.iter()
         .find(|&r| rows.iri(r, "document") == Some(iri))
         .and_then(|r| rows.str(r, "title"))
+}
+
+/// The rows of `page-article-documents` from the article outwards: by how many links
+/// their source lies from the article, then by source, link and document, so the table
+/// reads the same whatever order the engine returned them in.
+fn chain_order(rows: &super::Rows, article: &str) -> Vec<usize> {
+    let mut depth: std::collections::HashMap<&str, usize> = [(article, 0)].into();
+    // Each pass settles at least one more link of a chain; a chain has at most one link
+    // per row.
+    for _ in 0..rows.len() {
+        let mut changed = false;
+        for r in rows.iter() {
+            let (Some(from), Some(to)) = (rows.iri(r, "from"), rows.iri(r, "document")) else {
+                continue;
+            };
+            if let Some(&d) = depth.get(from) {
+                if depth.get(to).is_none_or(|&known| known > d + 1) {
+                    depth.insert(to, d + 1);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut order: Vec<usize> = rows.iter().collect();
+    order.sort_by_key(|&r| {
+        let from = rows.iri(r, "from");
+        (
+            from.and_then(|f| depth.get(f).copied())
+                .unwrap_or(usize::MAX),
+            from.map(str::to_owned),
+            rows.str(r, "linkLabel"),
+            rows.iri(r, "document").map(str::to_owned),
+        )
+    });
+    order
 }

@@ -33,6 +33,7 @@ use serde::Serialize;
 use crate::model::graph::Iris;
 use crate::publish::render::RenderError;
 use crate::read::catalog::{self, Catalog, CatalogError, Limits, Outcome, Table};
+use crate::read::model::{self, Schema};
 use crate::store::GraphStore;
 use lang::Lang;
 pub use status::{Answer, Status};
@@ -62,6 +63,8 @@ pub struct Source<'a> {
     /// its terms cannot change while it runs.
     vocabulary: &'a OnceLock<Vocabulary>,
     no_vocabulary: OnceCell<Vocabulary>,
+    /// What this page's read-model queries have read of the store.
+    facts: model::Facts<'a>,
 }
 
 /// One term of the ontology (a kind of claim, a status, a relation, a link between
@@ -78,6 +81,8 @@ pub struct OntologyTerm {
 #[derive(Debug, Default)]
 pub struct Vocabulary {
     terms: Vec<OntologyTerm>,
+    /// The class and property hierarchy the read model's page queries follow.
+    schema: Schema,
 }
 
 impl Vocabulary {
@@ -119,6 +124,7 @@ impl<'a> Source<'a> {
             page_size: paging::PAGE_SIZE,
             vocabulary,
             no_vocabulary: OnceCell::new(),
+            facts: model::Facts::new(store),
         }
     }
 
@@ -158,7 +164,8 @@ impl<'a> Source<'a> {
                 })
             })
             .collect();
-        let vocabulary = Vocabulary { terms };
+        let schema = Schema::read(self.store).map_err(RenderError::Store)?;
+        let vocabulary = Vocabulary { terms, schema };
         // A store without the ontology (nothing imported yet) is not remembered as the
         // vocabulary: the first import brings it.
         if vocabulary.terms.is_empty() {
@@ -271,6 +278,16 @@ impl<'a> Source<'a> {
                     param: (*param).to_owned(),
                     hint: String::new(),
                 }));
+            }
+        }
+        // The pages' most frequent queries are read straight from the indexes, with the
+        // same rows as the saved query (see `crate::read::model`).
+        if model::NATIVE_QUERIES.contains(&name) {
+            let schema = &self.vocabulary()?.schema;
+            if let Some(rows) = model::native_rows(&self.facts, schema, name, params) {
+                return Ok(Rows {
+                    table: rows.map_err(RenderError::Store)?,
+                });
             }
         }
         let bindings: Vec<(Variable, Term)> = params

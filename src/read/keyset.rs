@@ -1,0 +1,190 @@
+//! The first rows of a long report without sorting all of them: keyset pages.
+//!
+//! Oxigraph evaluates `ORDER BY` by collecting and sorting every solution, so
+//! `claimgraph query single-source --limit 100` used to cost as much as the whole report.
+//! A report query that declares a leading key in its header,
+//!
+//! ```text
+//! # keyset: ?claim ?claim a cg:Allegation
+//! ```
+//!
+//! (the variable its ORDER BY starts with, then a triple pattern whose matches include
+//! every value that variable can take), is read a batch of key values at a time: the key's
+//! candidates are listed and sorted as ORDER BY sorts IRIs, and the query runs with
+//! `VALUES ?key { ... }` for the next batch, growing the batch until the page is full.
+//! Every row of one batch sorts before every row of the next (their keys differ and the
+//! key leads the ORDER BY), so the page holds exactly the rows, in exactly the order, of
+//! the unpaginated query's slice. The key must be bound in every solution of the query.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use oxigraph::model::Term;
+
+use super::catalog::{self, CatalogError, Format, Limits, Outcome, Page, SavedQuery, Table};
+use crate::model::vocab;
+use crate::store::GraphStore;
+
+/// How many key values the first batch holds; each following batch doubles, up to
+/// [`MAX_BATCH`], so a page costs a few query runs whatever the store's size.
+const FIRST_BATCH: usize = 64;
+const MAX_BATCH: usize = 16_384;
+
+/// A report query's leading key and where its values come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyset {
+    /// The variable, without `?`.
+    pub var: String,
+    /// A triple pattern binding `?var` to every value it can take (and maybe more).
+    pub domain: String,
+}
+
+impl Keyset {
+    /// The keyset a saved query declares (`# keyset: ?var PATTERN`), when its ORDER BY
+    /// starts with that variable.
+    pub fn of(query: &SavedQuery) -> Option<Keyset> {
+        let header = query
+            .text
+            .lines()
+            .map(str::trim)
+            .take_while(|l| l.starts_with('#'))
+            .find_map(|l| l.trim_start_matches('#').trim().strip_prefix("keyset:"))?;
+        let (var, domain) = header.trim().split_once(' ')?;
+        let var = var.strip_prefix('?')?.to_owned();
+        let leads = query
+            .text
+            .lines()
+            .find(|l| l.trim_start().starts_with("ORDER BY"))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .is_some_and(|first| first == format!("?{var}"));
+        leads.then(|| Keyset {
+            var,
+            domain: domain.trim().to_owned(),
+        })
+    }
+
+    /// Every value the key can take, in ORDER BY's order; `None` when one cannot be named
+    /// in a query (a blank node), so the page must come from the whole query.
+    fn candidates(
+        &self,
+        store: &GraphStore,
+        limits: Limits,
+    ) -> Result<Option<Vec<Term>>, CatalogError> {
+        let text = format!(
+            "{}SELECT DISTINCT ?{} WHERE {{ {} }}",
+            vocab::sparql_prologue(),
+            self.var,
+            self.domain
+        );
+        let Outcome::Table(table) = catalog::run(store, &text, &[], limits)? else {
+            return Ok(None);
+        };
+        let mut keys = Vec::with_capacity(table.rows.len());
+        for row in table.rows {
+            match row.into_iter().next().flatten() {
+                Some(Term::NamedNode(n)) => keys.push(n),
+                Some(_) => return Ok(None),
+                None => {}
+            }
+        }
+        keys.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        Ok(Some(keys.into_iter().map(Term::from).collect()))
+    }
+
+    /// The rows of `page` of the saved query, batch by batch, written to `out` in
+    /// `format`; how many were written.
+    #[allow(clippy::too_many_arguments)]
+    pub fn stream_page(
+        &self,
+        store: &GraphStore,
+        query: &SavedQuery,
+        raw: &[(String, String)],
+        limits: Limits,
+        page: Page,
+        format: Format,
+        out: &mut impl Write,
+    ) -> Result<usize, CatalogError> {
+        let table = self.page(store, query, raw, limits, page)?;
+        let written = table.rows.len();
+        catalog::write_outcome(&Outcome::Table(table), format, out)?;
+        out.flush()?;
+        Ok(written)
+    }
+
+    /// The rows of `page` of the saved query.
+    pub fn page(
+        &self,
+        store: &GraphStore,
+        query: &SavedQuery,
+        raw: &[(String, String)],
+        limits: Limits,
+        page: Page,
+    ) -> Result<Table, CatalogError> {
+        let started = Instant::now();
+        let bindings = catalog::bind(store, query, raw)?;
+        let left = |limits: Limits| -> Result<Limits, CatalogError> {
+            match limits.timeout {
+                None => Ok(limits),
+                Some(t) => match t.checked_sub(started.elapsed()) {
+                    Some(rest) if rest > Duration::ZERO => Ok(Limits {
+                        timeout: Some(rest),
+                        ..limits
+                    }),
+                    _ => Err(CatalogError::Timeout(t)),
+                },
+            }
+        };
+        let whole = |limits| match catalog::run(store, &query.text, &bindings, limits)? {
+            Outcome::Table(mut t) => {
+                let end = page
+                    .limit
+                    .map_or(t.rows.len(), |l| (page.offset + l).min(t.rows.len()));
+                t.rows = t.rows.drain(page.offset.min(end)..end).collect();
+                Ok(t)
+            }
+            _ => Err(CatalogError::Evaluation(
+                "a keyset query must be a SELECT query".into(),
+            )),
+        };
+        let Some(keys) = self.candidates(store, limits)? else {
+            return whole(left(limits)?);
+        };
+        let wanted = page.limit.map(|l| page.offset + l);
+        let mut result = Table::default();
+        let mut from = 0;
+        let mut batch = FIRST_BATCH;
+        while from < keys.len() && wanted.is_none_or(|w| result.rows.len() < w) {
+            let to = (from + batch).min(keys.len());
+            let values: Vec<String> = keys[from..to].iter().map(Term::to_string).collect();
+            let block = format!("VALUES ?{} {{ {} }}", self.var, values.join(" "));
+            let Some(text) = catalog::insert_in_where(&query.text, &block) else {
+                return whole(left(limits)?);
+            };
+            let Outcome::Table(table) = catalog::run(store, &text, &bindings, left(limits)?)?
+            else {
+                return Err(CatalogError::Evaluation(
+                    "a keyset query must be a SELECT query".into(),
+                ));
+            };
+            if result.variables.is_empty() {
+                result.variables = table.variables;
+            }
+            result.rows.extend(table.rows);
+            if limits
+                .max_rows
+                .is_some_and(|m| result.rows.len() > m + page.offset)
+            {
+                return Err(CatalogError::TooManyRows(result.rows.len()));
+            }
+            from = to;
+            batch = (batch * 2).min(MAX_BATCH);
+        }
+        if result.variables.is_empty() {
+            // No key at all: the query's own (empty) result names the columns.
+            return whole(left(limits)?);
+        }
+        let end = wanted.map_or(result.rows.len(), |w| w.min(result.rows.len()));
+        result.rows = result.rows.drain(page.offset.min(end)..end).collect();
+        Ok(result)
+    }
+}

@@ -1,0 +1,266 @@
+//! The page read model answers each page query it takes over with the very rows of the
+//! saved query: same variables, the same rows (as a multiset), in the same ORDER BY.
+//! Held on the seed articles and a generated corpus, for every resource of the store
+//! and a few IRIs of nothing.
+
+#[path = "../benches/corpus.rs"]
+mod corpus;
+
+use std::collections::BTreeSet;
+
+use claimgraph::model::graph::{Iris, DEFAULT_BASE};
+use claimgraph::read::catalog::{self, Catalog, Limits, Outcome, Table};
+use claimgraph::read::model::{native_rows, Facts, Schema, NATIVE_QUERIES};
+use claimgraph::store::GraphStore;
+use claimgraph::write::import::import_paths;
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::Variable;
+
+fn store_with(paths: &[std::path::PathBuf]) -> GraphStore {
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    let summary = import_paths(&store, paths, &|_, _| {}).unwrap();
+    assert!(summary.ok(), "import failed: {:?}", summary.failures);
+    store
+}
+
+/// The IRIs a SPARQL pattern binds to `?x`, and one IRI of nothing.
+fn iris(store: &GraphStore, pattern: &str) -> Vec<Term> {
+    let q = format!(
+        "{}SELECT DISTINCT ?x WHERE {{ {pattern} }} ORDER BY ?x",
+        claimgraph::model::vocab::sparql_prologue()
+    );
+    let mut out: Vec<Term> = store
+        .select(&q)
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r[0].clone())
+        .collect();
+    out.push(NamedNode::new_unchecked(format!("{DEFAULT_BASE}id/org/nothing-here")).into());
+    out
+}
+
+/// A row as text, for comparing multisets and reporting differences.
+fn show(table: &Table, row: &[Option<Term>]) -> String {
+    table
+        .variables
+        .iter()
+        .zip(row)
+        .map(|(v, t)| format!("{v}={}", t.as_ref().map_or("-".into(), |t| t.to_string())))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The variables of a saved query's ORDER BY.
+fn order_vars(text: &str) -> Vec<String> {
+    text.lines()
+        .find(|l| l.trim_start().starts_with("ORDER BY"))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.strip_prefix('?'))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn assert_same(store: &GraphStore, schema: &Schema, name: &str, params: &[(&str, Term)]) {
+    let query = Catalog::bundled().get(name).unwrap().text.clone();
+    let bindings: Vec<(Variable, Term)> = params
+        .iter()
+        .map(|(p, t)| (Variable::new_unchecked(*p), t.clone()))
+        .collect();
+    let Outcome::Table(expected) =
+        catalog::run(store, &query, &bindings, Limits::default()).unwrap()
+    else {
+        panic!("{name} is not a SELECT query");
+    };
+    let actual = native_rows(&Facts::new(store), schema, name, params)
+        .unwrap_or_else(|| panic!("{name} has no native form"))
+        .unwrap();
+    let context = format!("{name} with {params:?}");
+    assert_eq!(actual.variables, expected.variables, "{context}: variables");
+    let rows = |t: &Table| -> Vec<String> {
+        let mut v: Vec<String> = t.rows.iter().map(|r| show(t, r)).collect();
+        v.sort();
+        v
+    };
+    let (a, e) = (rows(&actual), rows(&expected));
+    if a != e {
+        let (sa, se): (BTreeSet<_>, BTreeSet<_>) = (a.iter().collect(), e.iter().collect());
+        panic!(
+            "{context}: {} rows, the saved query {}\nonly native: {:#?}\nonly SPARQL: {:#?}",
+            a.len(),
+            e.len(),
+            sa.difference(&se).collect::<Vec<_>>(),
+            se.difference(&sa).collect::<Vec<_>>()
+        );
+    }
+    let keys = order_vars(&query);
+    let sequence = |t: &Table| -> Vec<String> {
+        t.rows
+            .iter()
+            .map(|r| {
+                keys.iter()
+                    .map(|k| {
+                        let i = t.column(k).unwrap();
+                        r[i].as_ref().map_or("-".into(), |t| t.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    assert_eq!(
+        sequence(&actual),
+        sequence(&expected),
+        "{context}: ORDER BY"
+    );
+}
+
+fn check_every_native_query(store: &GraphStore) -> usize {
+    let schema = Schema::read(store).unwrap();
+    let claims = iris(store, "?x a cg:Claim");
+    let articles = iris(store, "?x a cg:Article");
+    let entities = iris(
+        store,
+        "{ ?x a cg:Entity } UNION { ?c cg:claimant ?x } UNION { ?c schema:mentions ?x }",
+    );
+    let chains = {
+        let q = format!(
+            "{}SELECT DISTINCT ?a ?d WHERE {{ ?c cg:relayedBy ?a ; cg:madeIn ?d }} ORDER BY ?a ?d",
+            claimgraph::model::vocab::sparql_prologue()
+        );
+        store.select(&q).unwrap()
+    };
+    assert_same(store, &schema, "page-claims", &[]);
+    let mut checked = 1;
+    for claim in &claims {
+        for name in [
+            "page-claim",
+            "page-claim-propositions",
+            "page-claim-responses",
+        ] {
+            assert_same(store, &schema, name, &[("claim", claim.clone())]);
+            checked += 1;
+        }
+    }
+    // A claim's IRI is no entity, an entity's no claim.
+    assert_same(
+        store,
+        &schema,
+        "page-claim",
+        &[("claim", entities[0].clone())],
+    );
+    for article in &articles {
+        for name in [
+            "page-article-label",
+            "page-article",
+            "page-article-claims",
+            "page-article-answers",
+            "page-article-documents",
+        ] {
+            assert_same(store, &schema, name, &[("article", article.clone())]);
+            checked += 1;
+        }
+    }
+    for document in iris(store, "?x a cg:SourceDocument") {
+        for name in [
+            "page-document",
+            "page-document-claims",
+            "page-document-links",
+        ] {
+            assert_same(store, &schema, name, &[("document", document.clone())]);
+            checked += 1;
+        }
+    }
+    for row in &chains {
+        let (article, document) = (row[0].clone().unwrap(), row[1].clone().unwrap());
+        let params = [("article", article), ("document", document)];
+        assert_same(store, &schema, "page-relay-chain", &params);
+        checked += 1;
+    }
+    for entity in entities.iter().chain(&claims[..1]) {
+        for name in [
+            "page-entity",
+            "entity-claims",
+            "page-entity-answers",
+            "page-entity-relations",
+        ] {
+            assert_same(store, &schema, name, &[("entity", entity.clone())]);
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn the_read_model_gives_the_page_queries_rows_on_the_seed_articles() {
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let store = store_with(&[repo.join("data")]);
+    let checked = check_every_native_query(&store);
+    assert!(checked > 50, "only {checked} checks");
+    assert_eq!(NATIVE_QUERIES.len(), 17);
+}
+
+#[test]
+fn the_read_model_gives_the_page_queries_rows_on_a_generated_corpus() {
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), 12, 11).unwrap();
+    let store = store_with(&[work.path().to_owned()]);
+    let checked = check_every_native_query(&store);
+    assert!(checked > 300, "only {checked} checks");
+}
+
+/// Each report query with a keyset, paged through `Keyset::page` with pages smaller
+/// and larger than its first batch, gives the unpaginated query's rows in its order.
+#[test]
+fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
+    use claimgraph::read::catalog::Page;
+    use claimgraph::read::keyset::Keyset;
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), 30, 5).unwrap();
+    let store = store_with(&[work.path().to_owned()]);
+    let catalog = Catalog::bundled();
+    let mut keyed = 0;
+    let mut spanning = 0;
+    for q in catalog.competency() {
+        let Some(keyset) = Keyset::of(q) else {
+            continue;
+        };
+        keyed += 1;
+        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
+        else {
+            panic!("{} is not a SELECT query", q.name);
+        };
+        for size in [7, 100, 1000] {
+            let mut paged = Vec::new();
+            for n in 0.. {
+                let page = Page {
+                    offset: n * size,
+                    limit: Some(size),
+                };
+                let rows = keyset
+                    .page(&store, q, &[], Limits::default(), page)
+                    .unwrap()
+                    .rows;
+                assert!(rows.len() <= size);
+                if rows.is_empty() {
+                    break;
+                }
+                paged.extend(rows);
+            }
+            assert_eq!(paged.len(), whole.rows.len(), "{}: pages of {size}", q.name);
+            assert!(
+                paged == whole.rows,
+                "{}: pages of {size} differ from the whole",
+                q.name
+            );
+        }
+        if whole.rows.len() > 7 {
+            spanning += 1;
+        }
+    }
+    // Q1, Q3-Q7, Q9 and Q10 page by their leading key, most over several pages here.
+    assert_eq!(keyed, 8);
+    assert!(spanning >= 5, "only {spanning} queries span several pages");
+}
