@@ -190,6 +190,18 @@ impl Drafter<'_> {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
             let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
+            let quoted = quoted_words(self.text, span.start, &words, quote_open);
+            // Who may be a reporting verb's subject: nobody named inside a quotation (the
+            // speaker's words) or in a dateline ("WASHINGTON, D.C. –").
+            let dateline = dateline_end(&self.text[span.clone()]).map(|e| span.start + e);
+            let speakers: Vec<Ref> = refs
+                .iter()
+                .filter(|r| {
+                    !quoted[r.words.start]
+                        && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
+                })
+                .cloned()
+                .collect();
             quote_open =
                 quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
@@ -258,7 +270,7 @@ impl Drafter<'_> {
                         (claimed_before, &before)
                     {
                         if *i + 1 == index && !prev_refs.is_empty() {
-                            let rule = best_match(&self.rules.claims, &words)
+                            let rule = best_match(&self.rules.claims, &words, &[])
                                 .map(|(r, _, _)| r.clone())
                                 .unwrap_or_else(|| ClaimRule {
                                     rule: format!("{}.attribution", self.rules.language),
@@ -339,10 +351,11 @@ impl Drafter<'_> {
             let mut made = false;
             // Responses.
             // "Huawei did not deny the report" answers nothing: no denial is drafted from it.
-            let response = best_match(&self.rules.responses, &words).filter(|(_, start, _)| {
-                !(start.saturating_sub(2)..*start)
-                    .any(|k| self.rules.negations.contains(&words[k].lower))
-            });
+            let response =
+                best_match(&self.rules.responses, &words, &quoted).filter(|(_, start, _)| {
+                    !(start.saturating_sub(2)..*start)
+                        .any(|k| self.rules.negations.contains(&words[k].lower))
+                });
             if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
                 let contrast = (1..start).rev().find(|&k| {
@@ -350,11 +363,12 @@ impl Drafter<'_> {
                         && self.text[words[k - 1].span.end..words[k].span.start]
                             .contains([',', ';'])
                 });
-                let mut responder_refs = refs.clone();
+                let mut responder_refs = speakers.clone();
                 if let Some(b) = contrast {
                     let head: Vec<Ref> =
                         refs.iter().filter(|r| r.words.end <= b).cloned().collect();
-                    if let Some((claim_rule, cs, ce)) = best_match(&self.rules.claims, &words[..b])
+                    if let Some((claim_rule, cs, ce)) =
+                        best_match(&self.rules.claims, &words[..b], &quoted[..b])
                     {
                         let claimant = match claim_rule.claimant {
                             ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
@@ -389,7 +403,7 @@ impl Drafter<'_> {
             }
             // Reporting constructions.
             if !made {
-                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words) {
+                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words, &quoted) {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
                         ClaimantSide::Subject
@@ -401,7 +415,7 @@ impl Drafter<'_> {
                                 ..c
                             })
                         }
-                        ClaimantSide::Subject => self.subject_of(&words, &refs, start, end),
+                        ClaimantSide::Subject => self.subject_of(&words, &speakers, start, end),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -539,7 +553,7 @@ impl Drafter<'_> {
                     // "Peter Beattie and Bob Scheuber said": each of them says it.
                     let co_speakers: Vec<Ref> = if w.reason == "subject before the reporting verb" {
                         let is_title = |t: &str| self.is_title(t);
-                        let group = subject_group(self.text, &words, &refs, start, &is_title);
+                        let group = subject_group(self.text, &words, &speakers, start, &is_title);
                         if group.iter().any(|g| g.id == w.id) {
                             group.into_iter().filter(|g| g.id != w.id).collect()
                         } else {
@@ -1721,13 +1735,26 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The rule whose match starts first (the higher confidence on a tie).
+/// The rule whose cue comes first (the longer, then the more confident, on a tie). Cues
+/// inside a quotation (`quoted[i]`) count only when there is none outside: in '"X accused
+/// us," said Y' the report is "said", and Y its speaker.
 fn best_match<'r>(
     rules: &'r [ClaimRule],
     words: &[Token],
+    quoted: &[bool],
+) -> Option<(&'r ClaimRule, usize, usize)> {
+    let outside = |i: usize| !quoted.get(i).copied().unwrap_or(false);
+    best_match_where(rules, words, outside).or_else(|| best_match_where(rules, words, |_| true))
+}
+
+fn best_match_where<'r>(
+    rules: &'r [ClaimRule],
+    words: &[Token],
+    may_start: impl Fn(usize) -> bool + Copy,
 ) -> Option<(&'r ClaimRule, usize, usize)> {
     let mut best: Option<(&ClaimRule, usize, usize)> = None;
     for r in rules {
-        if let Some((s, e)) = r.pattern.find(words) {
+        if let Some((s, e)) = r.pattern.find_where(words, may_start) {
             let better = match best {
                 None => true,
                 Some((b, bs, be)) => {
@@ -1955,6 +1982,41 @@ type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
 const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
 
 /// Whether a sentence opens with a quotation mark.
+/// Where a dateline opening a sentence ends ("WASHINGTON, D.C. – ", "Bukarest (Rumänien),
+/// 09.12.2012 – "): a place and a date before a dash, no one speaking.
+fn dateline_end(sentence: &str) -> Option<usize> {
+    let dash = sentence.find(['–', '—'])?;
+    let head = &sentence[..dash];
+    let capitals = !head.chars().any(char::is_lowercase);
+    let dated = head.chars().filter(char::is_ascii_digit).count() >= 4;
+    (head.chars().count() <= 60 && head.chars().any(char::is_alphabetic) && (capitals || dated))
+        .then(|| dash + sentence[dash..].chars().next().map_or(0, char::len_utf8))
+}
+
+/// Which words of a sentence stand inside a quotation: each quotation mark between two
+/// words opens or closes one (`open_before`: a quotation of an earlier sentence goes on).
+fn quoted_words(
+    text: &str,
+    sentence_start: usize,
+    words: &[Token],
+    open_before: bool,
+) -> Vec<bool> {
+    let mut open = open_before;
+    let mut from = sentence_start;
+    words
+        .iter()
+        .map(|w| {
+            let marks = text[from.min(w.span.start)..w.span.start]
+                .chars()
+                .filter(|c| QUOTE_MARKS.contains(c))
+                .count();
+            open ^= marks % 2 == 1;
+            from = w.span.end;
+            open
+        })
+        .collect()
+}
+
 fn opens_with_quote(sentence: &str) -> bool {
     sentence.trim_start().starts_with(QUOTE_MARKS)
 }
