@@ -395,9 +395,36 @@ impl Drafter<'_> {
                 let is_title = |w: &str| self.is_title(w);
                 let responders =
                     coordinated_subject(self.text, &words, &responder_refs, start, &is_title);
+                // "condemns the comments by President Maduro": whose words it answers, when
+                // the sentence names them after the cue.
+                let answered = words
+                    .iter()
+                    .enumerate()
+                    .skip(start + 1)
+                    .filter(|(_, w)| self.rules.agent_words.contains(&w.lower))
+                    .find_map(|(by, _)| {
+                        speakers.iter().find(|r| {
+                            r.words.start > by
+                                && r.words.start <= by + 3
+                                && can_speak(r)
+                                && self.text[words[by].span.end..words[r.words.start].span.start]
+                                    .chars()
+                                    .all(|c| c.is_alphanumeric() || c.is_whitespace())
+                        })
+                    })
+                    .cloned();
                 for r in responders {
                     let w = who(&r, "subject of the response", 1.0);
-                    self.push_response(index, span.clone(), rule, w, &refs, document.clone());
+                    let answered = answered.as_ref().filter(|a| a.id != r.id);
+                    self.push_response(
+                        index,
+                        span.clone(),
+                        rule,
+                        w,
+                        (&words, &refs),
+                        answered,
+                        document.clone(),
+                    );
                     made = true;
                 }
             }
@@ -1485,7 +1512,8 @@ impl Drafter<'_> {
         span: Range<usize>,
         rule: &ClaimRule,
         w: Who,
-        refs: &[Ref],
+        (words, refs): (&[Token], &[Ref]),
+        answered: Option<&Ref>,
         document: Option<String>,
     ) {
         let w = self.speaker(w);
@@ -1553,6 +1581,23 @@ impl Drafter<'_> {
                 .take(MAX_ANSWERS)
                 .map(|c| c.id.clone())
                 .collect();
+        }
+        // Nothing earlier to answer, but the sentence names whose words it answers: their
+        // claim is drafted from the same sentence ("denied allegations by X").
+        let answers_words = matches!(
+            rule.kind,
+            ClaimKind::Denial
+                | ClaimKind::Objection
+                | ClaimKind::Correction
+                | ClaimKind::Retraction
+        );
+        if let Some(a) = answered.filter(|_| targets.is_empty() && answers_words) {
+            let rule =
+                self.synthetic_rule("response.answered-in-sentence", ClaimKind::Allegation, 0.6);
+            let before = self.draft.claims.len();
+            let accuser = who(a, "named as the one answered", 1.0);
+            self.push_claim(index, span.clone(), &rule, accuser, words, refs, None);
+            targets.extend(self.draft.claims[before..].iter().map(|c| c.id.clone()));
         }
         targets.reverse();
         let mut about = about(refs, "");
