@@ -186,11 +186,21 @@ impl Drafter<'_> {
         let mut last_document: Option<String> = None;
         // Whether a quotation opened in an earlier sentence is still open.
         let mut quote_open = false;
+        // The last person named outside a quotation, and in which sentence.
+        let mut last_person: Option<(usize, String)> = None;
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
             let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
             let quoted = quoted_words(self.text, span.start, &words, quote_open);
+            let person_before = last_person.clone();
+            if let Some(p) = refs
+                .iter()
+                .rfind(|r| r.kind == EntityKind::Person && !quoted[r.words.start])
+            {
+                last_person = Some((index, p.id.clone()));
+            }
+            let last_person = person_before;
             // Who may be a reporting verb's subject: nobody named inside a quotation (the
             // speaker's words) or in a dateline ("WASHINGTON, D.C. –").
             let dateline = dateline_end(&self.text[span.clone()]).map(|e| span.start + e);
@@ -393,8 +403,18 @@ impl Drafter<'_> {
                     }
                 }
                 let is_title = |w: &str| self.is_title(w);
-                let responders =
+                let mut responders =
                     coordinated_subject(self.text, &words, &responder_refs, start, &is_title);
+                // '"That is totally false," Ensor said': a denial inside a quotation is its
+                // speaker's.
+                if quoted[start] {
+                    responders = best_match(&self.rules.claims, &words, &quoted)
+                        .filter(|(_, cs, _)| !quoted[*cs])
+                        .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
+                        .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
+                        .into_iter()
+                        .collect();
+                }
                 // "condemns the comments by President Maduro": whose words it answers, when
                 // the sentence names them after the cue.
                 let answered = words
@@ -434,13 +454,31 @@ impl Drafter<'_> {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
                         ClaimantSide::Subject
-                            if start > 0
-                                && self.rules.pronouns.contains(&words[start - 1].lower) =>
+                            if (start > 0
+                                && self.rules.pronouns.contains(&words[start - 1].lower))
+                                || (self.rules.language == "de"
+                                    && start > 0
+                                    && words.get(end + 1).is_some_and(|w| {
+                                        self.rules.pronouns.contains(&w.lower)
+                                    })) =>
                         {
-                            self.context(index).map(|c| Who {
-                                reason: format!("pronoun: {}", c.reason),
-                                ..c
-                            })
+                            self.context(index)
+                                .map(|c| Who {
+                                    reason: format!("pronoun: {}", c.reason),
+                                    ..c
+                                })
+                                .or_else(|| {
+                                    // "Erik Möller zeigte sich zuversichtlich. „...“, sagte er":
+                                    // the person the sentence before names.
+                                    last_person.as_ref().filter(|(s, _)| *s + 1 == index).map(
+                                        |(_, id)| Who {
+                                            id: id.clone(),
+                                            reason: "pronoun: the person the sentence before names"
+                                                .to_owned(),
+                                            factor: 0.8,
+                                        },
+                                    )
+                                })
                         }
                         ClaimantSide::Subject => self.subject_of(&words, &speakers, start, end),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
@@ -1131,6 +1169,17 @@ impl Drafter<'_> {
                 && self.rules.claims.iter().any(|r| {
                     r.pattern.starts_at(words, i - 1) && r.claimant == ClaimantSide::Subject
                 });
+        // "Nach Angaben der „Netzeitung“", "laut Spiegel": the source a cue names.
+        let after_source =
+            i > 0 && self.text[..words[i].span.start].ends_with(['„', '"', '“', '«']) && {
+                let from = i.saturating_sub(4);
+                self.rules.claims.iter().any(|r| {
+                    r.claimant == ClaimantSide::After
+                        && r.pattern
+                            .find(&words[from..i])
+                            .is_some_and(|(_, e)| from + e + 2 >= i)
+                })
+            };
         let looks_like_name = if known_surname {
             true
         } else if german {
@@ -1138,7 +1187,7 @@ impl Drafter<'_> {
                 || (run.len() >= 2 && !sentence_start)
                 || titled
                 || (sentence_start && speaks())
-                || (run.len() == 1 && after_verb)
+                || (run.len() == 1 && (after_verb || after_source))
         } else {
             marked || !sentence_start || run.len() >= 2 || titled || speaks()
         };
@@ -1843,9 +1892,20 @@ fn subject(
         .filter(|r| can_speak(r))
         .map(|r| r.words.start)
         .min();
-    let before = refs
-        .iter()
-        .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
+    // "Vít Bárta (VV) ... ankündigte": a party in brackets after a person is their
+    // affiliation, not the subject ("Democrats 66 (D66)" is the same party twice).
+    let bracketed = |r: &Ref| {
+        r.words.start > 0
+            && text[words[r.words.start - 1].span.end..words[r.words.start].span.start]
+                .trim_end()
+                .ends_with('(')
+            && refs
+                .iter()
+                .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
+    };
+    let before = refs.iter().rfind(|r| {
+        r.words.end <= start && r.words.start >= scope.start && can_speak(r) && !bracketed(r)
+    });
     let after = refs
         .iter()
         .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
