@@ -989,7 +989,11 @@ impl Drafter<'_> {
                             .contains(&words[k].lower)
                     })
                     .count();
+                // "Voice of America" is one name, "Secretary of State Colin Powell" a title
+                // and a name.
+                let title_of = words[j].lower == "of" && self.is_title(&words[j - 1].lower);
                 let particle_run = particles > 0
+                    && !title_of
                     && gap == " "
                     && words.get(j + particles).is_some_and(|w| w.capitalised)
                     && (j..=j + particles)
