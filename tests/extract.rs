@@ -1120,3 +1120,84 @@ fn sums_of_money_and_glued_units_are_quantities() {
         [("allan-wagner".to_owned(), "assertion".to_owned())]
     );
 }
+
+#[test]
+fn a_cue_inside_a_quotation_is_the_quoted_speakers_not_the_report() {
+    let d = drafted(
+        "“Recently the president of Venezuela falsely accused us of biased reporting,” said Acting Director Yolanda López.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(who.iter().all(|(c, _)| c == "yolanda-lopez"), "{who:?}");
+    assert!(!who.is_empty(), "{who:?}");
+}
+
+#[test]
+fn a_dateline_names_no_speaker() {
+    let d = drafted(
+        "WASHINGTON, D.C. – Voice of America Director David Ensor has categorically denied the allegations.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(
+        who.iter().all(|(c, _)| c == "david-ensor"),
+        "the dateline's Washington spoke: {who:?}"
+    );
+}
+
+#[test]
+fn a_response_answering_words_its_sentence_attributes_drafts_their_claim() {
+    let d = drafted(
+        "Voice of America condemns the recent comments by President Nicolás Maduro in which he assailed the integrity of its journalists.",
+        "en",
+    );
+    let maduro = d
+        .claims
+        .iter()
+        .find(|c| c.claimant == "nicolas-maduro")
+        .unwrap_or_else(|| panic!("{:?}", claimants(&d)));
+    assert_eq!(maduro.kind.as_str(), "allegation");
+    let objection = d
+        .claims
+        .iter()
+        .find(|c| c.claimant == "voice-of-america")
+        .unwrap_or_else(|| panic!("{:?}", claimants(&d)));
+    assert_eq!(objection.kind.as_str(), "objection");
+    assert_eq!(objection.answers, [maduro.id.clone()]);
+}
+
+#[test]
+fn a_quoted_denial_is_its_speakers() {
+    let d = drafted(
+        "President Nicolás Maduro accused Voice of America of biased reporting. “That is totally false,” Director David Ensor said on Wednesday.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(
+        who.contains(&("david-ensor".into(), "denial".into())),
+        "{who:?}"
+    );
+}
+
+#[test]
+fn a_german_pronoun_after_the_verb_is_the_person_named_before() {
+    let d = drafted(
+        "US-Präsident Donald Trump zeigte sich zuversichtlich. „Wir werden Mittel und Wege finden“, sagte er gegenüber der Zeitung.",
+        "de",
+    );
+    let who = claimants(&d);
+    assert_eq!(who, [("donald-trump".to_owned(), "assertion".to_owned())]);
+}
+
+#[test]
+fn a_party_in_brackets_after_a_person_is_not_the_subject() {
+    let d = drafted(
+        "Der ehemalige Verkehrsminister Vít Bárta (VV) hat seinen Rückzug aus der Regierung angekündigt.",
+        "de",
+    );
+    let who = claimants(&d);
+    assert!(
+        who.iter().any(|(c, _)| c == "vit-barta") && !who.iter().any(|(c, _)| c == "vv"),
+        "{who:?}"
+    );
+}

@@ -204,11 +204,23 @@ impl Drafter<'_> {
             // Who may be a reporting verb's subject: nobody named inside a quotation (the
             // speaker's words) or in a dateline ("WASHINGTON, D.C. –").
             let dateline = dateline_end(&self.text[span.clone()]).map(|e| span.start + e);
+            // Nor a party in brackets after a person: "Vít Bárta (VV)" names Bárta's party
+            // ("Democrats 66 (D66)" is the same party twice).
+            let affiliation = |r: &Ref| {
+                r.words.start > 0
+                    && self.text[words[r.words.start - 1].span.end..words[r.words.start].span.start]
+                        .trim_end()
+                        .ends_with('(')
+                    && refs
+                        .iter()
+                        .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
+            };
             let speakers: Vec<Ref> = refs
                 .iter()
                 .filter(|r| {
                     !quoted[r.words.start]
                         && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
+                        && !affiliation(r)
                 })
                 .cloned()
                 .collect();
@@ -1896,20 +1908,9 @@ fn subject(
         .filter(|r| can_speak(r))
         .map(|r| r.words.start)
         .min();
-    // "Vít Bárta (VV) ... ankündigte": a party in brackets after a person is their
-    // affiliation, not the subject ("Democrats 66 (D66)" is the same party twice).
-    let bracketed = |r: &Ref| {
-        r.words.start > 0
-            && text[words[r.words.start - 1].span.end..words[r.words.start].span.start]
-                .trim_end()
-                .ends_with('(')
-            && refs
-                .iter()
-                .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
-    };
-    let before = refs.iter().rfind(|r| {
-        r.words.end <= start && r.words.start >= scope.start && can_speak(r) && !bracketed(r)
-    });
+    let before = refs
+        .iter()
+        .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
     let after = refs
         .iter()
         .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
