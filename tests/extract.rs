@@ -1163,7 +1163,7 @@ fn a_response_answering_words_its_sentence_attributes_drafts_their_claim() {
         .find(|c| c.claimant == "voice-of-america")
         .unwrap_or_else(|| panic!("{:?}", claimants(&d)));
     assert_eq!(objection.kind.as_str(), "objection");
-    assert_eq!(objection.answers, [maduro.id.clone()]);
+    assert_eq!(objection.answers, std::slice::from_ref(&maduro.id));
 }
 
 #[test]

@@ -1571,6 +1571,9 @@ impl Drafter<'_> {
         });
     }
 
+    // The sentence (index, span, words, refs), the rule, the responder, whose words it
+    // answers and the document: one call site, each needed.
+    #[allow(clippy::too_many_arguments)]
     fn push_response(
         &mut self,
         index: usize,
