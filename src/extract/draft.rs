@@ -186,10 +186,44 @@ impl Drafter<'_> {
         let mut last_document: Option<String> = None;
         // Whether a quotation opened in an earlier sentence is still open.
         let mut quote_open = false;
+        // The last person named outside a quotation, and in which sentence.
+        let mut last_person: Option<(usize, String)> = None;
         for (index, span) in spans.iter().enumerate() {
             let words = tokens_in(self.text, span.clone());
             let refs = self.refs(&words);
             let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
+            let quoted = quoted_words(self.text, span.start, &words, quote_open);
+            let person_before = last_person.clone();
+            if let Some(p) = refs
+                .iter()
+                .rfind(|r| r.kind == EntityKind::Person && !quoted[r.words.start])
+            {
+                last_person = Some((index, p.id.clone()));
+            }
+            let last_person = person_before;
+            // Who may be a reporting verb's subject: nobody named inside a quotation (the
+            // speaker's words) or in a dateline ("WASHINGTON, D.C. –").
+            let dateline = dateline_end(&self.text[span.clone()]).map(|e| span.start + e);
+            // Nor a party in brackets after a person: "Vít Bárta (VV)" names Bárta's party
+            // ("Democrats 66 (D66)" is the same party twice).
+            let affiliation = |r: &Ref| {
+                r.words.start > 0
+                    && self.text[words[r.words.start - 1].span.end..words[r.words.start].span.start]
+                        .trim_end()
+                        .ends_with('(')
+                    && refs
+                        .iter()
+                        .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
+            };
+            let speakers: Vec<Ref> = refs
+                .iter()
+                .filter(|r| {
+                    !quoted[r.words.start]
+                        && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
+                        && !affiliation(r)
+                })
+                .cloned()
+                .collect();
             quote_open =
                 quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
             let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
@@ -258,7 +292,7 @@ impl Drafter<'_> {
                         (claimed_before, &before)
                     {
                         if *i + 1 == index && !prev_refs.is_empty() {
-                            let rule = best_match(&self.rules.claims, &words)
+                            let rule = best_match(&self.rules.claims, &words, &[])
                                 .map(|(r, _, _)| r.clone())
                                 .unwrap_or_else(|| ClaimRule {
                                     rule: format!("{}.attribution", self.rules.language),
@@ -339,10 +373,11 @@ impl Drafter<'_> {
             let mut made = false;
             // Responses.
             // "Huawei did not deny the report" answers nothing: no denial is drafted from it.
-            let response = best_match(&self.rules.responses, &words).filter(|(_, start, _)| {
-                !(start.saturating_sub(2)..*start)
-                    .any(|k| self.rules.negations.contains(&words[k].lower))
-            });
+            let response =
+                best_match(&self.rules.responses, &words, &quoted).filter(|(_, start, _)| {
+                    !(start.saturating_sub(2)..*start)
+                        .any(|k| self.rules.negations.contains(&words[k].lower))
+                });
             if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
                 let contrast = (1..start).rev().find(|&k| {
@@ -350,11 +385,12 @@ impl Drafter<'_> {
                         && self.text[words[k - 1].span.end..words[k].span.start]
                             .contains([',', ';'])
                 });
-                let mut responder_refs = refs.clone();
+                let mut responder_refs = speakers.clone();
                 if let Some(b) = contrast {
                     let head: Vec<Ref> =
                         refs.iter().filter(|r| r.words.end <= b).cloned().collect();
-                    if let Some((claim_rule, cs, ce)) = best_match(&self.rules.claims, &words[..b])
+                    if let Some((claim_rule, cs, ce)) =
+                        best_match(&self.rules.claims, &words[..b], &quoted[..b])
                     {
                         let claimant = match claim_rule.claimant {
                             ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
@@ -379,29 +415,84 @@ impl Drafter<'_> {
                     }
                 }
                 let is_title = |w: &str| self.is_title(w);
-                let responders =
+                let mut responders =
                     coordinated_subject(self.text, &words, &responder_refs, start, &is_title);
+                // '"That is totally false," Ensor said': a denial inside a quotation is its
+                // speaker's.
+                if quoted[start] {
+                    responders = best_match(&self.rules.claims, &words, &quoted)
+                        .filter(|(_, cs, _)| !quoted[*cs])
+                        .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
+                        .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
+                        .into_iter()
+                        .collect();
+                }
+                // "condemns the comments by President Maduro": whose words it answers, when
+                // the sentence names them after the cue.
+                let answered = words
+                    .iter()
+                    .enumerate()
+                    .skip(start + 1)
+                    .filter(|(_, w)| self.rules.agent_words.contains(&w.lower))
+                    .find_map(|(by, _)| {
+                        speakers.iter().find(|r| {
+                            r.words.start > by
+                                && r.words.start <= by + 3
+                                && can_speak(r)
+                                && self.text[words[by].span.end..words[r.words.start].span.start]
+                                    .chars()
+                                    .all(|c| c.is_alphanumeric() || c.is_whitespace())
+                        })
+                    })
+                    .cloned();
                 for r in responders {
                     let w = who(&r, "subject of the response", 1.0);
-                    self.push_response(index, span.clone(), rule, w, &refs, document.clone());
+                    let answered = answered.as_ref().filter(|a| a.id != r.id);
+                    self.push_response(
+                        index,
+                        span.clone(),
+                        rule,
+                        w,
+                        (&words, &refs),
+                        answered,
+                        document.clone(),
+                    );
                     made = true;
                 }
             }
             // Reporting constructions.
             if !made {
-                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words) {
+                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words, &quoted) {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
                         ClaimantSide::Subject
-                            if start > 0
-                                && self.rules.pronouns.contains(&words[start - 1].lower) =>
+                            if (start > 0
+                                && self.rules.pronouns.contains(&words[start - 1].lower))
+                                || (self.rules.language == "de"
+                                    && start > 0
+                                    && words.get(end + 1).is_some_and(|w| {
+                                        self.rules.pronouns.contains(&w.lower)
+                                    })) =>
                         {
-                            self.context(index).map(|c| Who {
-                                reason: format!("pronoun: {}", c.reason),
-                                ..c
-                            })
+                            self.context(index)
+                                .map(|c| Who {
+                                    reason: format!("pronoun: {}", c.reason),
+                                    ..c
+                                })
+                                .or_else(|| {
+                                    // "Erik Möller zeigte sich zuversichtlich. „...“, sagte er":
+                                    // the person the sentence before names.
+                                    last_person.as_ref().filter(|(s, _)| *s + 1 == index).map(
+                                        |(_, id)| Who {
+                                            id: id.clone(),
+                                            reason: "pronoun: the person the sentence before names"
+                                                .to_owned(),
+                                            factor: 0.8,
+                                        },
+                                    )
+                                })
                         }
-                        ClaimantSide::Subject => self.subject_of(&words, &refs, start, end),
+                        ClaimantSide::Subject => self.subject_of(&words, &speakers, start, end),
                         // "According to the report": its author; "laut FT": the FT; "X, citing
                         // risks" with nothing cited: the subject.
                         ClaimantSide::After => {
@@ -539,7 +630,7 @@ impl Drafter<'_> {
                     // "Peter Beattie and Bob Scheuber said": each of them says it.
                     let co_speakers: Vec<Ref> = if w.reason == "subject before the reporting verb" {
                         let is_title = |t: &str| self.is_title(t);
-                        let group = subject_group(self.text, &words, &refs, start, &is_title);
+                        let group = subject_group(self.text, &words, &speakers, start, &is_title);
                         if group.iter().any(|g| g.id == w.id) {
                             group.into_iter().filter(|g| g.id != w.id).collect()
                         } else {
@@ -910,7 +1001,11 @@ impl Drafter<'_> {
                             .contains(&words[k].lower)
                     })
                     .count();
+                // "Voice of America" is one name, "Secretary of State Colin Powell" a title
+                // and a name.
+                let title_of = words[j].lower == "of" && self.is_title(&words[j - 1].lower);
                 let particle_run = particles > 0
+                    && !title_of
                     && gap == " "
                     && words.get(j + particles).is_some_and(|w| w.capitalised)
                     && (j..=j + particles)
@@ -1090,6 +1185,17 @@ impl Drafter<'_> {
                 && self.rules.claims.iter().any(|r| {
                     r.pattern.starts_at(words, i - 1) && r.claimant == ClaimantSide::Subject
                 });
+        // "Nach Angaben der „Netzeitung“", "laut Spiegel": the source a cue names.
+        let after_source =
+            i > 0 && self.text[..words[i].span.start].ends_with(['„', '"', '“', '«']) && {
+                let from = i.saturating_sub(4);
+                self.rules.claims.iter().any(|r| {
+                    r.claimant == ClaimantSide::After
+                        && r.pattern
+                            .find(&words[from..i])
+                            .is_some_and(|(_, e)| from + e + 2 >= i)
+                })
+            };
         let looks_like_name = if known_surname {
             true
         } else if german {
@@ -1097,7 +1203,7 @@ impl Drafter<'_> {
                 || (run.len() >= 2 && !sentence_start)
                 || titled
                 || (sentence_start && speaks())
-                || (run.len() == 1 && after_verb)
+                || (run.len() == 1 && (after_verb || after_source))
         } else {
             marked || !sentence_start || run.len() >= 2 || titled || speaks()
         };
@@ -1465,13 +1571,17 @@ impl Drafter<'_> {
         });
     }
 
+    // The sentence (index, span, words, refs), the rule, the responder, whose words it
+    // answers and the document: one call site, each needed.
+    #[allow(clippy::too_many_arguments)]
     fn push_response(
         &mut self,
         index: usize,
         span: Range<usize>,
         rule: &ClaimRule,
         w: Who,
-        refs: &[Ref],
+        (words, refs): (&[Token], &[Ref]),
+        answered: Option<&Ref>,
         document: Option<String>,
     ) {
         let w = self.speaker(w);
@@ -1539,6 +1649,23 @@ impl Drafter<'_> {
                 .take(MAX_ANSWERS)
                 .map(|c| c.id.clone())
                 .collect();
+        }
+        // Nothing earlier to answer, but the sentence names whose words it answers: their
+        // claim is drafted from the same sentence ("denied allegations by X").
+        let answers_words = matches!(
+            rule.kind,
+            ClaimKind::Denial
+                | ClaimKind::Objection
+                | ClaimKind::Correction
+                | ClaimKind::Retraction
+        );
+        if let Some(a) = answered.filter(|_| targets.is_empty() && answers_words) {
+            let rule =
+                self.synthetic_rule("response.answered-in-sentence", ClaimKind::Allegation, 0.6);
+            let before = self.draft.claims.len();
+            let accuser = who(a, "named as the one answered", 1.0);
+            self.push_claim(index, span.clone(), &rule, accuser, words, refs, None);
+            targets.extend(self.draft.claims[before..].iter().map(|c| c.id.clone()));
         }
         targets.reverse();
         let mut about = about(refs, "");
@@ -1721,13 +1848,26 @@ fn round2(x: f64) -> f64 {
 }
 
 /// The rule whose match starts first (the higher confidence on a tie).
+/// The rule whose cue comes first (the longer, then the more confident, on a tie). Cues
+/// inside a quotation (`quoted[i]`) count only when there is none outside: in '"X accused
+/// us," said Y' the report is "said", and Y its speaker.
 fn best_match<'r>(
     rules: &'r [ClaimRule],
     words: &[Token],
+    quoted: &[bool],
+) -> Option<(&'r ClaimRule, usize, usize)> {
+    let outside = |i: usize| !quoted.get(i).copied().unwrap_or(false);
+    best_match_where(rules, words, outside).or_else(|| best_match_where(rules, words, |_| true))
+}
+
+fn best_match_where<'r>(
+    rules: &'r [ClaimRule],
+    words: &[Token],
+    may_start: impl Fn(usize) -> bool + Copy,
 ) -> Option<(&'r ClaimRule, usize, usize)> {
     let mut best: Option<(&ClaimRule, usize, usize)> = None;
     for r in rules {
-        if let Some((s, e)) = r.pattern.find(words) {
+        if let Some((s, e)) = r.pattern.find_where(words, may_start) {
             let better = match best {
                 None => true,
                 Some((b, bs, be)) => {
@@ -1955,6 +2095,41 @@ type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
 const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
 
 /// Whether a sentence opens with a quotation mark.
+/// Where a dateline opening a sentence ends ("WASHINGTON, D.C. – ", "Bukarest (Rumänien),
+/// 09.12.2012 – "): a place and a date before a dash, no one speaking.
+fn dateline_end(sentence: &str) -> Option<usize> {
+    let dash = sentence.find(['–', '—'])?;
+    let head = &sentence[..dash];
+    let capitals = !head.chars().any(char::is_lowercase);
+    let dated = head.chars().filter(char::is_ascii_digit).count() >= 4;
+    (head.chars().count() <= 60 && head.chars().any(char::is_alphabetic) && (capitals || dated))
+        .then(|| dash + sentence[dash..].chars().next().map_or(0, char::len_utf8))
+}
+
+/// Which words of a sentence stand inside a quotation: each quotation mark between two
+/// words opens or closes one (`open_before`: a quotation of an earlier sentence goes on).
+fn quoted_words(
+    text: &str,
+    sentence_start: usize,
+    words: &[Token],
+    open_before: bool,
+) -> Vec<bool> {
+    let mut open = open_before;
+    let mut from = sentence_start;
+    words
+        .iter()
+        .map(|w| {
+            let marks = text[from.min(w.span.start)..w.span.start]
+                .chars()
+                .filter(|c| QUOTE_MARKS.contains(c))
+                .count();
+            open ^= marks % 2 == 1;
+            from = w.span.end;
+            open
+        })
+        .collect()
+}
+
 fn opens_with_quote(sentence: &str) -> bool {
     sentence.trim_start().starts_with(QUOTE_MARKS)
 }

@@ -135,7 +135,20 @@ impl Pattern {
     /// The first match in `words` (earliest start; the first alternative on a tie): the
     /// index of its first and last word.
     pub fn find(&self, words: &[Token]) -> Option<(usize, usize)> {
+        self.find_where(words, |_| true)
+    }
+
+    /// The first match whose first word `may_start` allows (a cue inside a quotation is
+    /// the quoted speaker's words, not the article's report of them).
+    pub fn find_where(
+        &self,
+        words: &[Token],
+        may_start: impl Fn(usize) -> bool,
+    ) -> Option<(usize, usize)> {
         for (pos, w) in words.iter().enumerate() {
+            if !may_start(pos) {
+                continue;
+            }
             let mut best: Option<(usize, usize)> = None; // (alternative, last word)
             for i in self.starting_with(w) {
                 if best.is_none_or(|(b, _)| i < b) {
