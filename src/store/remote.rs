@@ -457,6 +457,50 @@ pub fn standard_form(query: &str) -> Option<String> {
     Some(out)
 }
 
+/// The operations of an update request, each without its comments: the request split
+/// at the `;` that stand outside groups, strings and IRIs.
+pub fn split_operations(update: &str) -> Vec<String> {
+    let bytes = update.as_bytes();
+    let mut operations = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut copied = 0;
+    let mut finish = |current: &mut String| {
+        let operation = std::mem::take(current);
+        if !operation.trim().is_empty() {
+            operations.push(operation.trim().to_owned());
+        }
+    };
+    while i < bytes.len() {
+        if bytes[i] == b'#' {
+            current.push_str(&update[copied..i]);
+            i = skip_to_line_end(bytes, i);
+            current.push('\n');
+            copied = i;
+            continue;
+        }
+        if let Some(next) = skip_inert(bytes, i) {
+            i = next;
+            continue;
+        }
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b';' if depth == 0 => {
+                current.push_str(&update[copied..i]);
+                finish(&mut current);
+                copied = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    current.push_str(&update[copied.min(update.len())..]);
+    finish(&mut current);
+    operations
+}
+
 /// Where `keyword` first stands as a keyword of `text`: outside strings, IRIs and
 /// comments, not part of a longer name.
 fn find_keyword(text: &str, keyword: &str) -> Option<usize> {
@@ -652,5 +696,17 @@ mod tests {
             "/sparql-auth?x=1"
         );
         assert_eq!(request_target("http://h:1"), "/");
+    }
+
+    #[test]
+    fn an_update_splits_into_its_operations_without_comments() {
+        let u = "# one\nDELETE { ?a <x:p> \"a;b\" } WHERE { ?a <x:q> ?b } ;\n# two ; not here\nINSERT { ?a <x:p> 1 } WHERE { { ?a <x:q> ?b } UNION { ?a <x:r> ?b } } ;\n# done\n";
+        assert_eq!(
+            split_operations(u),
+            vec![
+                "DELETE { ?a <x:p> \"a;b\" } WHERE { ?a <x:q> ?b }",
+                "INSERT { ?a <x:p> 1 } WHERE { { ?a <x:q> ?b } UNION { ?a <x:r> ?b } }",
+            ]
+        );
     }
 }
