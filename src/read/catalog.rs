@@ -1159,13 +1159,16 @@ mod on_engine {
                     .into(),
             ));
         }
-        let portable = portable_form(text).ok_or_else(|| {
-            CatalogError::Syntax(
-                "this query has no standard SPARQL 1.1 form for a remote engine (LATERAL \
+        let depth = engine.hierarchy_depth()?;
+        let portable = portable_form(text)
+            .map(|t| bounded_hierarchy_paths(&t, depth))
+            .ok_or_else(|| {
+                CatalogError::Syntax(
+                    "this query has no standard SPARQL 1.1 form for a remote engine (LATERAL \
                  around a subquery)"
-                    .into(),
-            )
-        })?;
+                        .into(),
+                )
+            })?;
         let mut body = if bindings.is_empty() {
             portable
         } else {
@@ -1199,6 +1202,20 @@ mod on_engine {
             }
             other => CatalogError::Store(StoreError::Remote(other)),
         })
+    }
+
+    /// `text` with each `rdfs:subClassOf+` (and `rdfs:subPropertyOf+`) path spelled out
+    /// as the alternatives of one to `depth` steps: Virtuoso 7 drops every row when a
+    /// transitive path meets some joins (`?c a cg:Claim ; cg:slug ?s ; a ?k . ?k
+    /// rdfs:subClassOf+ cg:Claim` gives none), and the hierarchy is as deep as the data
+    /// says, so the bounded form matches the same pairs.
+    pub fn bounded_hierarchy_paths(text: &str, depth: usize) -> String {
+        let mut out = text.to_owned();
+        for p in ["rdfs:subClassOf", "rdfs:subPropertyOf"] {
+            let steps: Vec<String> = (1..=depth.max(1)).map(|n| vec![p; n].join("/")).collect();
+            out = out.replace(&format!("{p}+"), &format!("({})", steps.join("|")));
+        }
+        out
     }
 
     /// `query` with only `page` of its solutions: a LIMIT/OFFSET after its own

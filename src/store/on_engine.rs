@@ -40,6 +40,8 @@ pub struct OnEngine {
     scope: String,
     ledger_prefix: String,
     timeout: Duration,
+    /// The longest chain of rdfs:subClassOf or rdfs:subPropertyOf, found at first use.
+    hierarchy_depth: std::sync::OnceLock<usize>,
 }
 
 impl OnEngine {
@@ -50,7 +52,41 @@ impl OnEngine {
             scope: iris.base().to_owned(),
             ledger_prefix: iris.ledger_prefix(),
             timeout: DEFAULT_TIMEOUT,
+            hierarchy_depth: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The longest chain of `rdfs:subClassOf` (or `rdfs:subPropertyOf`) steps in the
+    /// engine's data: how far a class or property hierarchy path must reach.
+    pub fn hierarchy_depth(&self) -> Result<usize, StoreError> {
+        if let Some(depth) = self.hierarchy_depth.get() {
+            return Ok(*depth);
+        }
+        let mut deepest = 1;
+        for p in [vocab::rdfs::SUB_CLASS_OF, vocab::rdfs::SUB_PROPERTY_OF] {
+            let mut up: std::collections::HashMap<Term, Vec<Term>> = Default::default();
+            for row in self.select(&format!("SELECT DISTINCT ?s ?o WHERE {{ ?s {p} ?o }}"))? {
+                if let [Some(s), Some(o)] = row.as_slice() {
+                    up.entry(s.clone()).or_default().push(o.clone());
+                }
+            }
+            // Steps up from each term, breadth first; a cycle stops at the number of terms.
+            for start in up.keys() {
+                let mut frontier = vec![start.clone()];
+                let mut steps = 0;
+                while !frontier.is_empty() && steps <= up.len() {
+                    frontier = frontier
+                        .iter()
+                        .flat_map(|t| up.get(t).into_iter().flatten().cloned())
+                        .collect();
+                    if !frontier.is_empty() {
+                        steps += 1;
+                    }
+                }
+                deepest = deepest.max(steps);
+            }
+        }
+        Ok(*self.hierarchy_depth.get_or_init(|| deepest))
     }
 
     pub fn engine(&self) -> &RemoteEngine {
