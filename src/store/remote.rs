@@ -727,6 +727,9 @@ mod tests {
 
     #[test]
     fn queries_travel_as_ascii_with_sparql_escapes() {
-        assert_eq!(ascii_escaped("\"a · ß 😀\""), "\"a \\u00B7 \\u00DF \\U0001F600\"");
+        assert_eq!(
+            ascii_escaped("\"a · ß 😀\""),
+            "\"a \\u00B7 \\u00DF \\U0001F600\""
+        );
     }
 }
