@@ -335,3 +335,403 @@ fn an_engine_that_never_answers_is_given_up_at_the_deadline() {
     assert!(waited < Duration::from_secs(5), "gave up after {waited:?}");
     silent.join().unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// The engine as the store of record, through the command line (`--endpoint`).
+// ---------------------------------------------------------------------------------------
+
+/// The binary with its graph on the engine at `endpoint` (no embedded store is opened).
+fn on_engine(endpoint: &str) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("claimgraph").unwrap();
+    c.arg("--endpoint").arg(endpoint).current_dir(repo());
+    c.env_remove("CLAIMGRAPH_STORE")
+        .env_remove("CLAIMGRAPH_BASE")
+        .env_remove("CLAIMGRAPH_ENDPOINT_USER")
+        .env_remove("CLAIMGRAPH_ENDPOINT_PASSWORD");
+    c
+}
+
+fn succeeded(out: std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A dataset as sorted N-Quads lines, without the import times (`dct:modified`), which
+/// differ between two imports by design.
+fn dataset(mut export: assert_cmd::Command) -> Vec<String> {
+    let text = succeeded(
+        export
+            .args(["export", "--format", "nquads"])
+            .output()
+            .unwrap(),
+        "export",
+    );
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.contains("<http://purl.org/dc/terms/modified>"))
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// A saved query's rows as comparable cells: booleans as 1/0 and numbers by value (an
+/// engine may write `true` as 1 and 3 as 3.0), blank nodes left out.
+fn normalised_rows(mut query: assert_cmd::Command, name: &str, params: &[String]) -> Vec<String> {
+    query.args(["query", name, "--format", "json"]);
+    for p in params {
+        query.args(["--param", p]);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&succeeded(query.output().unwrap(), name)).unwrap();
+    let mut rows: Vec<String> = json["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let mut cells: Vec<String> = b
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(_, v)| v["type"] != "bnode")
+                .map(|(k, v)| {
+                    let value = v["value"].as_str().unwrap();
+                    let datatype = v["datatype"].as_str().unwrap_or("");
+                    let value = if datatype.ends_with("#boolean") {
+                        (if value == "true" || value == "1" {
+                            "1"
+                        } else {
+                            "0"
+                        })
+                        .to_owned()
+                    } else if datatype.ends_with("#integer") || datatype.ends_with("#decimal") {
+                        value
+                            .parse::<f64>()
+                            .map_or(value.to_owned(), |n| n.to_string())
+                    } else if k == "aliases" {
+                        // GROUP_CONCAT's order is each engine's own.
+                        let mut parts: Vec<&str> = value.split(" · ").collect();
+                        parts.sort();
+                        parts.join(" · ")
+                    } else {
+                        // The import times (page-article's `modified`) differ by design.
+                        without_times(value)
+                    };
+                    format!("{k}={value}")
+                })
+                .collect();
+            cells.sort();
+            cells.join(" | ")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Saved queries whose rows Virtuoso 7.2 still answers otherwise, each with why.
+const VIRTUOSO_DIFFERS: &[(&str, &str)] = &[(
+    "relay-chains",
+    "Virtuoso 7.2 gives extra steps for cg:relays+ joined with the step subquery; every \
+     portable form tried (UNION with BIND, FILTER EXISTS, DISTINCT reachability subqueries) \
+     gives 26 rows on Oxigraph and 37 to 83 on Virtuoso",
+)];
+
+#[test]
+fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    let endpoint = server.sparql();
+    let store = TestStore::new();
+    store.import_seed();
+    let out = succeeded(
+        on_engine(&endpoint)
+            .arg("import")
+            .arg(repo().join("data"))
+            .output()
+            .unwrap(),
+        "import --endpoint",
+    );
+    assert!(out.contains("imported 2 article(s)"), "{out}");
+
+    // The same quads, graph by graph (the default graph read back from its designated
+    // graph), and the same derived statuses.
+    assert_eq!(dataset(on_engine(&endpoint)), dataset(store.cmd()));
+    let verify = succeeded(
+        on_engine(&endpoint).arg("verify").output().unwrap(),
+        "verify",
+    );
+    assert!(
+        verify.contains("2 article(s) checked, 0 no longer match"),
+        "{verify}"
+    );
+    let check = succeeded(on_engine(&endpoint).arg("check").output().unwrap(), "check");
+    assert!(check.starts_with("0 violation(s)"), "{check}");
+    assert_eq!(
+        succeeded(on_engine(&endpoint).arg("stats").output().unwrap(), "stats"),
+        succeeded(store.cmd().arg("stats").output().unwrap(), "stats")
+    );
+
+    // Every saved query (Q1-Q10 and the pages' own) with its example parameters.
+    let mut compared = 0;
+    for (name, text) in saved_queries() {
+        let params = example_params(&text);
+        let remote = normalised_rows(on_engine(&endpoint), &name, &params);
+        let local = normalised_rows(store.cmd(), &name, &params);
+        if let Some((_, why)) = VIRTUOSO_DIFFERS.iter().find(|(n, _)| *n == name) {
+            eprintln!("KNOWN DIFFERENCE {name}: {why}");
+            assert_ne!(
+                remote, local,
+                "{name} agrees now: take it off VIRTUOSO_DIFFERS"
+            );
+            continue;
+        }
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter().filter(|r| !b.contains(r)).cloned().collect()
+        };
+        assert!(
+            remote == local,
+            "{name}: Virtuoso's rows differ\nonly on Virtuoso: {:#?}\nonly embedded: {:#?}",
+            only(&remote, &local),
+            only(&local, &remote)
+        );
+        compared += 1;
+    }
+    assert!(compared >= 35, "only {compared} saved queries compared");
+}
+
+/// The seed's second article under another id, so that two ledgers hold its report's
+/// triples; `cut_after_first_claim` drops every claim but the first.
+fn copied_article(dir: &std::path::Path, cut_after_first_claim: bool) -> std::path::PathBuf {
+    let articles = repo().join("data/articles");
+    let mut sheet = std::fs::read_to_string(articles.join("us-tech-entity-list.toml")).unwrap();
+    sheet = sheet.replacen("id = \"us-tech-entity-list\"", "id = \"us-tech-copy\"", 1);
+    if cut_after_first_claim {
+        let first = sheet.find("[[claim]]").unwrap();
+        if let Some(second) = sheet[first + 1..].find("[[claim]]") {
+            sheet.truncate(first + 1 + second);
+        }
+    }
+    std::fs::copy(
+        articles.join("us-tech-entity-list.txt"),
+        dir.join("us-tech-entity-list.txt"),
+    )
+    .unwrap();
+    let path = dir.join("us-tech-copy.toml");
+    std::fs::write(&path, sheet).unwrap();
+    path
+}
+
+/// Stored facts equal exactly. Derived ones: Virtuoso 7.2 runs derive-status.ru without
+/// the corroboration of two articles' equal propositions (its `cg:relays*` test inside
+/// FILTER NOT EXISTS), a known difference, confined here to the copy and its original.
+fn assert_same_facts(remote: &[String], local: &[String]) {
+    let derived = |l: &String| {
+        ["#status>", "#statusBasis>", "#corroboratedBy>"]
+            .iter()
+            .any(|p| l.contains(p))
+    };
+    let facts =
+        |d: &[String]| -> Vec<String> { d.iter().filter(|l| !derived(l)).cloned().collect() };
+    assert_eq!(
+        facts(remote),
+        facts(local),
+        "the engine's facts differ from the embedded store's"
+    );
+    let differing: Vec<&String> = remote
+        .iter()
+        .filter(|l| derived(l) && !local.contains(l))
+        .chain(local.iter().filter(|l| derived(l) && !remote.contains(l)))
+        .collect();
+    if !differing.is_empty() {
+        eprintln!("KNOWN DIFFERENCE derived triples on Virtuoso: {differing:#?}");
+        assert!(
+            differing
+                .iter()
+                .all(|l| l.contains("/us-tech-copy/") || l.contains("/us-tech-entity-list/")),
+            "derived triples differ beyond the copied article: {differing:#?}"
+        );
+    }
+}
+
+#[test]
+fn re_import_on_virtuoso_replaces_exactly_and_a_refused_update_changes_nothing() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    let endpoint = server.sparql();
+    let store = TestStore::new();
+    let dir = tempfile::tempdir().unwrap();
+    let import_both = |paths: &[&std::path::Path]| {
+        store.import(paths);
+        succeeded(
+            on_engine(&endpoint)
+                .arg("import")
+                .args(paths)
+                .output()
+                .unwrap(),
+            "import --endpoint",
+        );
+    };
+    let seed = repo().join("data");
+    let full = copied_article(dir.path(), false);
+    import_both(&[&seed, &full]);
+    assert_same_facts(&dataset(on_engine(&endpoint)), &dataset(store.cmd()));
+
+    // The copy loses all claims but its first: its own triples go, the report's
+    // description stays while the original article's ledger still holds it.
+    let cut = copied_article(dir.path(), true);
+    import_both(&[&seed.join("entities.toml"), &cut]);
+    let remote = dataset(on_engine(&endpoint));
+    assert_same_facts(&remote, &dataset(store.cmd()));
+    assert!(
+        !remote
+            .iter()
+            .any(|l| l.contains("/us-tech-copy/us-tech-giants-web-services")),
+        "a removed claim's triples are left"
+    );
+    assert!(
+        remote.iter().any(|l| l
+            .starts_with("<https://claimgraph.example/id/doc/top10vpn-report-us-tech-blacklisted-firms> <http://schema.org/name>")
+            && !l.contains("graph/")),
+        "the shared report left the default graph"
+    );
+    let verify = succeeded(
+        on_engine(&endpoint).arg("verify").output().unwrap(),
+        "verify",
+    );
+    assert!(verify.contains("0 no longer match"), "{verify}");
+
+    // The engine refuses updates now: the import fails naming the engine's answer, and
+    // the article is as it was.
+    server.sql_exec("REVOKE SPARQL_UPDATE FROM \"SPARQL\";");
+    let before = dataset(on_engine(&endpoint));
+    let refused = on_engine(&endpoint)
+        .arg("import")
+        .arg(&full)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("answered") && stderr.contains(&endpoint),
+        "the error must name the engine's answer: {stderr}"
+    );
+    assert_eq!(dataset(on_engine(&endpoint)), before);
+}
+
+#[test]
+#[ignore = "slow: building the seed site from Virtuoso takes about 4 minutes (a query per page over HTTP); run with --ignored"]
+fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    let endpoint = server.sparql();
+    let store = TestStore::new();
+    store.import_seed();
+    succeeded(
+        on_engine(&endpoint)
+            .arg("import")
+            .arg(repo().join("data"))
+            .output()
+            .unwrap(),
+        "import --endpoint",
+    );
+    let sites = tempfile::tempdir().unwrap();
+    let (local, remote) = (sites.path().join("local"), sites.path().join("remote"));
+    succeeded(
+        store
+            .cmd()
+            .arg("build")
+            .arg("--out")
+            .arg(&local)
+            .output()
+            .unwrap(),
+        "build",
+    );
+    succeeded(
+        on_engine(&endpoint)
+            .arg("build")
+            .arg("--out")
+            .arg(&remote)
+            .output()
+            .unwrap(),
+        "build --endpoint",
+    );
+    let mut compared = 0;
+    let mut reordered = Vec::new();
+    for entry in walkdir(&local) {
+        let rel = entry.strip_prefix(&local).unwrap();
+        let theirs = std::fs::read(remote.join(rel))
+            .unwrap_or_else(|_| panic!("{} is missing from the engine's site", rel.display()));
+        let ours = std::fs::read(&entry).unwrap();
+        if ours != theirs {
+            // Only the import times (each store imported the seed at its own second)
+            // and what the known differences show may differ.
+            let (a, b) = (
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs),
+            );
+            let (a, b) = (without_times(&a), without_times(&b));
+            if a != b {
+                // Virtuoso 7.2 does not keep ORDER BY over a union (a hierarchy path
+                // spelled out): a listing may hold the same rows in another order.
+                let lines = |t: &str| {
+                    let mut l: Vec<String> = t.lines().map(str::to_owned).collect();
+                    l.sort();
+                    l
+                };
+                assert_eq!(lines(&a), lines(&b), "{} differs", rel.display());
+                reordered.push(rel.display().to_string());
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared > 100, "only {compared} files compared");
+    eprintln!(
+        "{compared} files compared; the same lines in another order: {}",
+        reordered.join(", ")
+    );
+}
+
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A page with every `2026-11-30T09:37:56Z`-like time blanked.
+fn without_times(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let is_time = bytes.len() >= i + 20
+            && bytes[i + 4] == b'-'
+            && bytes[i + 10] == b'T'
+            && bytes[i + 13] == b':'
+            && bytes[i + 19] == b'Z'
+            && bytes[i..i + 4].iter().all(u8::is_ascii_digit);
+        if is_time {
+            out.push_str("TIME");
+            i += 20;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}

@@ -40,6 +40,8 @@ struct Cli {
     /// The base under which article, claim, document and entity IRIs are minted.
     #[arg(long, global = true, env = "CLAIMGRAPH_BASE", default_value = DEFAULT_BASE)]
     base: String,
+    #[command(flatten)]
+    engine: EngineArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -184,6 +186,38 @@ enum Command {
     },
 }
 
+/// A SPARQL server engine as the store of record (instead of the embedded store).
+/// Credentials come from CLAIMGRAPH_ENDPOINT_USER and CLAIMGRAPH_ENDPOINT_PASSWORD only.
+#[derive(clap::Args, Clone, Default)]
+struct EngineArgs {
+    /// Keep the graph on this SPARQL engine: its query endpoint (e.g. Virtuoso's
+    /// http://host:8890/sparql, Fuseki's http://host:3030/ds/query).
+    #[arg(long, global = true, env = "CLAIMGRAPH_ENDPOINT", value_name = "URL")]
+    endpoint: Option<String>,
+    /// The engine's SPARQL Update endpoint (default: derived from --endpoint).
+    #[arg(long, global = true, requires = "endpoint", value_name = "URL")]
+    update_endpoint: Option<String>,
+    /// The engine's Graph Store Protocol endpoint (default: derived from --endpoint).
+    #[arg(long, global = true, requires = "endpoint", value_name = "URL")]
+    gsp_endpoint: Option<String>,
+}
+
+/// The store on the engine `--endpoint` names, if it names one.
+fn open_engine(cli: &Cli, iris: &Iris) -> Result<Option<GraphStore>> {
+    use claimgraph::store::remote::{Credentials, Endpoints, RemoteEngine};
+    let Some(query) = &cli.engine.endpoint else {
+        return Ok(None);
+    };
+    let endpoints = Endpoints::new(
+        query,
+        cli.engine.update_endpoint.as_deref(),
+        cli.engine.gsp_endpoint.as_deref(),
+    )
+    .context("--endpoint")?;
+    let engine = RemoteEngine::new(endpoints, Credentials::from_env());
+    Ok(Some(GraphStore::remote(engine, iris.clone())))
+}
+
 /// What the extractor is told about an article, and where its dictionary and rules come from.
 #[derive(clap::Args, Clone, Default)]
 struct ArticleArgs {
@@ -258,6 +292,9 @@ fn open_store(cli: &Cli) -> Result<GraphStore> {
     let iris = Iris::new(&cli.base)
         .map_err(anyhow::Error::msg)
         .context("--base")?;
+    if let Some(store) = open_engine(cli, &iris)? {
+        return Ok(store);
+    }
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
@@ -284,6 +321,9 @@ fn open_store_read_only(cli: &Cli) -> Result<GraphStore> {
     let iris = Iris::new(&cli.base)
         .map_err(anyhow::Error::msg)
         .context("--base")?;
+    if let Some(store) = open_engine(cli, &iris)? {
+        return Ok(store);
+    }
     if cli.memory {
         return Ok(GraphStore::in_memory(iris)?);
     }
@@ -314,7 +354,7 @@ fn run(cli: Cli) -> Result<()> {
             score,
             article_args,
         } => {
-            let store = if cli.memory || !cli.store.exists() {
+            let store = if cli.engine.endpoint.is_none() && (cli.memory || !cli.store.exists()) {
                 None
             } else {
                 Some(open_store_read_only(&cli)?)
@@ -414,8 +454,9 @@ fn run(cli: Cli) -> Result<()> {
             };
             // Queries run in worker processes that open the store themselves, so one
             // that outruns its deadline can be killed; a store in memory has no such
-            // second door, and its queries run in this process.
-            let workers = (!cli.memory)
+            // second door, and its queries run in this process. Neither has a remote
+            // engine: its deadline closes the HTTP request, which the engine sees.
+            let workers = (!cli.memory && cli.engine.endpoint.is_none())
                 .then(|| -> Result<server::worker::WorkerPool> {
                     let program = std::env::current_exe()
                         .context("finding this program for the query workers")?;

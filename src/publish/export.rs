@@ -82,7 +82,7 @@ pub fn checked_id(id: &str) -> Result<&str, ExportError> {
 
 /// The quads of `scope`.
 pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportError> {
-    let raw = store.store();
+    let raw = store;
     let collect = |graph: GraphNameRef<'_>| -> Result<Vec<Quad>, StoreError> {
         Ok(raw
             .quads_for_pattern(None, None, None, Some(graph))
@@ -90,9 +90,8 @@ pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportErro
     };
     match scope {
         Scope::All => Ok(raw
-            .iter()
-            .collect::<Result<_, _>>()
-            .map_err(StoreError::from)?),
+            .quads_for_pattern(None, None, None, None)
+            .collect::<Result<_, _>>()?),
         Scope::Article(id) => {
             let id = checked_id(id)?;
             let ledger = store.iris().article_ledger(id);
@@ -129,7 +128,7 @@ pub fn select(store: &GraphStore, scope: &Scope) -> Result<Vec<Quad>, ExportErro
 /// The IRI of the entity with slug `id`, looked up by its `cg:slug` (a bound term, no query text).
 fn entity_iri(store: &GraphStore, id: &str) -> Result<Option<NamedNode>, StoreError> {
     let slug = Literal::new_simple_literal(id);
-    for q in store.store().quads_for_pattern(
+    for q in store.quads_for_pattern(
         None,
         Some(cg::SLUG),
         Some(slug.as_ref().into()),
@@ -137,7 +136,7 @@ fn entity_iri(store: &GraphStore, id: &str) -> Result<Option<NamedNode>, StoreEr
     ) {
         let q = q?;
         if let NamedOrBlankNode::NamedNode(n) = &q.subject {
-            let typed = store.store().contains(oxigraph::model::QuadRef::new(
+            let typed = store.contains(oxigraph::model::QuadRef::new(
                 n,
                 vocab::rdf::TYPE,
                 cg::ENTITY,

@@ -77,7 +77,6 @@ impl NanopubIris {
 
 fn default_triples(store: &GraphStore, subject: &NamedNode) -> Result<Vec<Triple>, StoreError> {
     Ok(store
-        .store()
         .quads_for_pattern(
             Some(subject.as_ref().into()),
             None,
@@ -161,12 +160,9 @@ pub fn nanopublication(
         .iter()
         .filter_map(named)
     {
-        for q in store.store().quads_for_pattern(
-            None,
-            None,
-            None,
-            Some(GraphNameRef::NamedNode(g.as_ref())),
-        ) {
+        for q in
+            store.quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
+        {
             let q = q.map_err(StoreError::from)?;
             add(&ids.assertion, q.subject, q.predicate, q.object);
             asserted += 1;

@@ -458,7 +458,7 @@ struct Data<'a> {
 impl<'a> Data<'a> {
     fn new(store: &'a GraphStore) -> Result<Self, StoreError> {
         let mut direct: HashMap<NamedNode, Vec<NamedNode>> = HashMap::new();
-        for q in store.store().quads_for_pattern(
+        for q in store.quads_for_pattern(
             None,
             Some(rdfs::SUB_CLASS_OF),
             None,
@@ -496,7 +496,7 @@ impl<'a> Data<'a> {
     fn instances(&self, class: &NamedNode) -> Result<HashSet<NamedOrBlankNode>, StoreError> {
         let mut out = HashSet::new();
         for c in self.class_closure(class) {
-            for q in self.store.store().quads_for_pattern(
+            for q in self.store.quads_for_pattern(
                 None,
                 Some(rdf::TYPE),
                 Some(c.as_ref().into()),
@@ -509,7 +509,7 @@ impl<'a> Data<'a> {
     }
 
     fn values(&self, focus: &NamedOrBlankNode, path: &Path) -> Result<Vec<Term>, StoreError> {
-        let raw = self.store.store();
+        let raw = self.store;
         Ok(match path {
             Path::Predicate(p) => raw
                 .quads_for_pattern(
@@ -545,7 +545,7 @@ impl<'a> Data<'a> {
                 NamedNodeRef::from(&c),
                 GraphNameRef::DefaultGraph,
             );
-            if self.store.store().contains(quad)? {
+            if self.store.contains(quad)? {
                 return Ok(true);
             }
         }

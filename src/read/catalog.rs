@@ -253,6 +253,8 @@ impl Catalog {
     pub fn bundled() -> Self {
         let queries = bundled::FILES
             .iter()
+            // queries/standard/ holds other forms of saved queries, not queries of their own.
+            .filter(|(path, _)| !path.contains('/'))
             .map(|(path, text)| {
                 let name = path.trim_end_matches(".rq").to_owned();
                 let q = SavedQuery::parse(&name, text)
@@ -452,9 +454,13 @@ pub fn run_in(
     limits: Limits,
     context: &QueryContext,
 ) -> Result<Outcome, CatalogError> {
+    if let Some(engine) = store.on_engine() {
+        let results = on_engine::run(engine, text, bindings, limits, context, Page::default())?;
+        return collect(Ok(results), limits);
+    }
     let (prepared, token) = prepare(text, bindings, context, Page::default())?;
     let _timer = limits.timeout.map(|t| Timer::start(t, token));
-    let results = prepared.on_store(store.store()).execute();
+    let results = prepared.on_store(embedded(store)?).execute();
     collect(results, limits)
 }
 
@@ -476,16 +482,30 @@ pub fn stream_saved(
         return keyset.stream_page(store, query, raw, limits, page, format, out);
     }
     let bindings = bind(store, query, raw)?;
-    let (prepared, token) = prepare(&query.text, &bindings, &QueryContext::default(), page)?;
-    let _timer = limits.timeout.map(|t| Timer::start(t, token));
     let map_eval = evaluation_error(limits);
+    let mut _timer = None;
+    let results = match store.on_engine() {
+        Some(engine) => on_engine::run(
+            engine,
+            &query.text,
+            &bindings,
+            limits,
+            &QueryContext::default(),
+            page,
+        )?,
+        None => {
+            let (prepared, token) =
+                prepare(&query.text, &bindings, &QueryContext::default(), page)?;
+            _timer = limits.timeout.map(|t| Timer::start(t, token));
+            prepared
+                .on_store(embedded(store)?)
+                .execute()
+                .map_err(map_eval)?
+        }
+    };
     let mut out = Paced::new(out);
     let mut written = 0;
-    match prepared
-        .on_store(store.store())
-        .execute()
-        .map_err(map_eval)?
-    {
+    match results {
         QueryResults::Solutions(solutions) => {
             let variables: Vec<Variable> = solutions.variables().to_vec();
             if format == Format::Table {
@@ -566,7 +586,7 @@ pub fn explain(
     let (prepared, token) = prepare(text, bindings, &QueryContext::default(), Page::default())?;
     let _timer = limits.timeout.map(|t| Timer::start(t, token));
     let (results, explanation) = prepared
-        .on_store(store.store())
+        .on_store(embedded(store)?)
         .compute_statistics()
         .explain();
     // The statistics are only complete once every solution has been read.
@@ -1082,5 +1102,145 @@ impl TableWriter {
             self.rows,
             if self.rows == 1 { "" } else { "s" }
         )
+    }
+}
+
+/// The embedded store, or the error that says a query feature needs it.
+fn embedded(store: &GraphStore) -> Result<&oxigraph::store::Store, CatalogError> {
+    store.embedded().ok_or(CatalogError::Store(
+        crate::store::StoreError::EmbeddedOnly {
+            what: "this query run (--explain)",
+        },
+    ))
+}
+
+/// Saved queries on a remote engine ([`crate::store::on_engine`]): each runs in a
+/// standard SPARQL 1.1 form, its parameters in the same VALUES block, its page as a
+/// LIMIT/OFFSET, its deadline the HTTP request's.
+mod on_engine {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    use oxigraph::model::Term;
+    use oxigraph::sparql::{QueryResults, Variable};
+
+    use super::{bundled, values_block, CatalogError, Limits, Page, QueryContext};
+    use crate::model::vocab;
+    use crate::store::on_engine::OnEngine;
+    use crate::store::query_guard::{self, GuardedParseError};
+    use crate::store::remote::{standard_form, RemoteError};
+    use crate::store::StoreError;
+
+    /// The standard form of a query: the one written for it in `queries/standard/`
+    /// (for a per-row subquery there is no mechanical one, and some rows need a form
+    /// of their own on an engine), else its `LATERAL` groups inlined.
+    pub fn portable_form(text: &str) -> Option<String> {
+        static WRITTEN: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        let written = WRITTEN.get_or_init(|| {
+            let by_name: HashMap<&str, &str> = bundled::FILES.iter().copied().collect();
+            bundled::FILES
+                .iter()
+                .filter_map(|(path, standard)| {
+                    let name = path.strip_prefix("standard/")?;
+                    Some((*by_name.get(name)?, *standard))
+                })
+                .collect()
+        });
+        match written.get(text) {
+            Some(standard) => Some((*standard).to_owned()),
+            None => standard_form(text),
+        }
+    }
+
+    /// Sends a query to the engine and hands back its streamed results.
+    pub fn run(
+        engine: &OnEngine,
+        text: &str,
+        bindings: &[(Variable, Term)],
+        limits: Limits,
+        context: &QueryContext,
+        page: Page,
+    ) -> Result<QueryResults<'static>, CatalogError> {
+        if context.default_graphs.is_some() || context.named_graphs.is_some() {
+            return Err(CatalogError::Syntax(
+                "a request that names its dataset (default-graph-uri, named-graph-uri) is not \
+                 passed on to a remote engine"
+                    .into(),
+            ));
+        }
+        let depth = engine.hierarchy_depth()?;
+        let portable = portable_form(text)
+            .map(|t| bounded_hierarchy_paths(&t, depth))
+            .ok_or_else(|| {
+                CatalogError::Syntax(
+                    "this query has no standard SPARQL 1.1 form for a remote engine (LATERAL \
+                 around a subquery)"
+                        .into(),
+                )
+            })?;
+        let mut body = if bindings.is_empty() {
+            portable
+        } else {
+            values_block(&portable, bindings).ok_or_else(|| {
+                CatalogError::Syntax("cannot bind the parameters of this query's form".into())
+            })?
+        };
+        if !page.is_everything() {
+            body = paged(&body, page);
+        }
+        let mut full = String::new();
+        if let Some(base) = &context.base_iri {
+            full.push_str(&format!("BASE <{}>\n", base.replace('>', "%3E")));
+        }
+        full.push_str(&vocab::sparql_prologue());
+        full.push_str(&body);
+        // The same shape bounds as on the embedded store, before anything is sent.
+        let mut parser = spargebra::SparqlParser::new();
+        if let Some(base) = &context.base_iri {
+            parser = parser
+                .with_base_iri(base.clone())
+                .map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
+        }
+        query_guard::parse_checked(parser, &full).map_err(|e| match e {
+            GuardedParseError::Shape(shape) => CatalogError::Shape(shape),
+            GuardedParseError::Syntax(message) => CatalogError::Syntax(message),
+        })?;
+        engine.query(&full, limits.timeout).map_err(|e| match e {
+            RemoteError::TimedOut { .. } => {
+                CatalogError::Timeout(limits.timeout.unwrap_or_default())
+            }
+            other => CatalogError::Store(StoreError::Remote(other)),
+        })
+    }
+
+    /// `text` with each `rdfs:subClassOf+` (and `rdfs:subPropertyOf+`) path spelled out
+    /// as the alternatives of one to `depth` steps: Virtuoso 7 drops every row when a
+    /// transitive path meets some joins (`?c a cg:Claim ; cg:slug ?s ; a ?k . ?k
+    /// rdfs:subClassOf+ cg:Claim` gives none), and the hierarchy is as deep as the data
+    /// says, so the bounded form matches the same pairs.
+    pub fn bounded_hierarchy_paths(text: &str, depth: usize) -> String {
+        let mut out = text.to_owned();
+        for p in ["rdfs:subClassOf", "rdfs:subPropertyOf"] {
+            let steps: Vec<String> = (1..=depth.max(1)).map(|n| vec![p; n].join("/")).collect();
+            out = out.replace(&format!("{p}+"), &format!("({})", steps.join("|")));
+        }
+        out
+    }
+
+    /// `query` with only `page` of its solutions: a LIMIT/OFFSET after its own
+    /// modifiers (every saved query orders its rows completely), or around it when it
+    /// has a slice of its own.
+    fn paged(query: &str, page: Page) -> String {
+        let slice = match page.limit {
+            Some(limit) => format!("LIMIT {limit} OFFSET {}", page.offset),
+            None => format!("OFFSET {}", page.offset),
+        };
+        let tail = &query[query.rfind('}').map_or(0, |i| i + 1)..];
+        let upper = tail.to_ascii_uppercase();
+        if upper.contains("LIMIT") || upper.contains("OFFSET") {
+            format!("SELECT * WHERE {{ {{ {query} }} }} {slice}")
+        } else {
+            format!("{query}\n{slice}")
+        }
     }
 }

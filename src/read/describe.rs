@@ -25,7 +25,7 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
     let mut i = 0;
     while i < subjects.len() {
         let subject = subjects[i].clone();
-        for q in store.store().quads_for_pattern(
+        for q in store.quads_for_pattern(
             Some(subject.as_ref().into()),
             None,
             None,
@@ -39,7 +39,7 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
             }
             if q.predicate == cg::HAS_PROPOSITION {
                 if let Term::NamedNode(g) = &q.object {
-                    for p in store.store().quads_for_pattern(
+                    for p in store.quads_for_pattern(
                         None,
                         None,
                         None,
@@ -53,6 +53,9 @@ pub fn describe(store: &GraphStore, iri: NamedNodeRef<'_>) -> Result<Vec<Quad>, 
         }
         i += 1;
     }
+    // One order whatever the backend answered in, so a page's RDF is the same from the
+    // embedded store and from a remote engine.
+    quads.sort_by_cached_key(|q| q.to_string());
     Ok(quads)
 }
 

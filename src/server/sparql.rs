@@ -757,7 +757,7 @@ impl<'a> Labels<'a> {
         if let Some(label) = self.known.get(iri.as_str()) {
             return label.clone();
         }
-        let store = self.state.store.store();
+        let store = &self.state.store;
         let mut found = None;
         for predicate in [
             vocab::rdfs::LABEL,

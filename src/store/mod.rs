@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef, Triple,
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
+    TermRef, Triple,
 };
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::{StorageError, Store, Transaction};
@@ -24,6 +25,7 @@ use crate::model::vocab::{self, cg, rdf};
 use crate::write::derive::{self, Derivation, Touched};
 use snapshots::{ImportMarker, InterruptedImport};
 
+pub mod on_engine;
 pub mod query_guard;
 pub mod remote;
 pub mod snapshots;
@@ -53,11 +55,23 @@ pub enum StoreError {
     UnknownFormat { path: String },
     #[error("query failed: {0}")]
     Query(String),
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
+    #[error("{what} works on the embedded store only, not on a remote engine (--endpoint)")]
+    EmbeddedOnly { what: &'static str },
+}
+
+/// Where the graph is kept: the embedded store, or a SPARQL server engine. Chosen once,
+/// when the store is opened; every reader and writer goes through [`GraphStore`]'s
+/// methods, which work on both.
+enum Backend {
+    Embedded(Store),
+    Remote(Box<on_engine::OnEngine>),
 }
 
 /// The store and the IRI scheme its contents were written with.
 pub struct GraphStore {
-    store: Store,
+    backend: Backend,
     iris: Iris,
     /// The store folder, when the store is on disk and this process writes it.
     writer_dir: Option<PathBuf>,
@@ -79,7 +93,7 @@ pub struct ReplaceReport {
 impl GraphStore {
     fn with(store: Store, iris: Iris) -> Self {
         GraphStore {
-            store,
+            backend: Backend::Embedded(store),
             iris,
             writer_dir: None,
             _reader_lock: None,
@@ -160,9 +174,11 @@ impl GraphStore {
     /// for a store in memory).
     pub fn publish(&self) -> Result<(), StoreError> {
         match &self.writer_dir {
-            Some(dir) => snapshots::publish(&self.store, dir).map_err(|source| StoreError::Io {
-                path: dir.display().to_string(),
-                source,
+            Some(dir) => snapshots::publish(self.local("publishing")?, dir).map_err(|source| {
+                StoreError::Io {
+                    path: dir.display().to_string(),
+                    source,
+                }
             }),
             None => Ok(()),
         }
@@ -191,8 +207,69 @@ impl GraphStore {
         Ok(GraphStore::with(Store::new()?, iris))
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The dataset kept on a remote engine: its queries, updates and designated default
+    /// graph go through [`on_engine::OnEngine`].
+    pub fn remote(engine: remote::RemoteEngine, iris: Iris) -> Self {
+        GraphStore {
+            backend: Backend::Remote(Box::new(on_engine::OnEngine::new(engine, &iris))),
+            iris,
+            writer_dir: None,
+            _reader_lock: None,
+            interrupted: None,
+            recovered: None,
+        }
+    }
+
+    /// The embedded Oxigraph store, when that is where the graph is kept.
+    pub fn embedded(&self) -> Option<&Store> {
+        match &self.backend {
+            Backend::Embedded(store) => Some(store),
+            Backend::Remote(_) => None,
+        }
+    }
+
+    /// The remote engine, when that is where the graph is kept.
+    pub fn on_engine(&self) -> Option<&on_engine::OnEngine> {
+        match &self.backend {
+            Backend::Remote(engine) => Some(engine),
+            Backend::Embedded(_) => None,
+        }
+    }
+
+    /// The embedded store for what only it can do (transactions, the bulk loader).
+    fn local(&self, what: &'static str) -> Result<&Store, StoreError> {
+        self.embedded().ok_or(StoreError::EmbeddedOnly { what })
+    }
+
+    /// The quads matching a pattern (`None` matches anything), on either backend.
+    pub fn quads_for_pattern(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Box<dyn Iterator<Item = Result<Quad, StoreError>> + '_> {
+        match &self.backend {
+            Backend::Embedded(store) => Box::new(
+                store
+                    .quads_for_pattern(subject, predicate, object, graph)
+                    .map(|q| q.map_err(StoreError::from)),
+            ),
+            Backend::Remote(engine) => {
+                match engine.quads_for_pattern(subject, predicate, object, graph) {
+                    Ok(quads) => Box::new(quads.into_iter().map(Ok)),
+                    Err(e) => Box::new(std::iter::once(Err(e))),
+                }
+            }
+        }
+    }
+
+    /// Whether the store holds `quad`.
+    pub fn contains(&self, quad: QuadRef<'_>) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Embedded(store) => Ok(store.contains(quad)?),
+            Backend::Remote(engine) => engine.contains(quad),
+        }
     }
 
     pub fn iris(&self) -> &Iris {
@@ -201,11 +278,17 @@ impl GraphStore {
 
     /// Number of quads in the store.
     pub fn len(&self) -> Result<usize, StoreError> {
-        Ok(self.store.len()?)
+        match &self.backend {
+            Backend::Embedded(store) => Ok(store.len()?),
+            Backend::Remote(engine) => engine.len(),
+        }
     }
 
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.store.is_empty()?)
+        match &self.backend {
+            Backend::Embedded(store) => Ok(store.is_empty()?),
+            Backend::Remote(engine) => Ok(engine.len()? == 0),
+        }
     }
 
     /// Replaces what `contribution`'s sheet contributed before with `contribution`, in one
@@ -229,7 +312,16 @@ impl GraphStore {
         derive: bool,
         touched: &mut Touched,
     ) -> Result<ReplaceReport, StoreError> {
-        let mut tx = self.store.start_transaction()?;
+        if let Backend::Remote(engine) = &self.backend {
+            // What a replacement touched is not tracked on an engine: derive everything.
+            let report = engine.replace(contribution)?;
+            if derive {
+                engine.derive()?;
+            }
+            touched.merge(Touched::everything());
+            return Ok(report);
+        }
+        let mut tx = self.local("a transaction")?.start_transaction()?;
         let mut noted = Touched::default();
         let report = self.write_contribution(&mut tx, contribution, &mut noted)?;
         if derive {
@@ -256,8 +348,12 @@ impl GraphStore {
     /// Re-derives every claim's status ([`crate::write::derive`]) in one transaction: for a store
     /// whose writes were not all noted (an interrupted import), or to repair one.
     pub fn derive(&self) -> Result<Derivation, StoreError> {
-        let mut tx = self.store.start_transaction()?;
-        let done = derive::derive_all(&mut tx, Some(&self.store))?;
+        if let Backend::Remote(engine) = &self.backend {
+            return engine.derive();
+        }
+        let store = self.local("deriving")?;
+        let mut tx = store.start_transaction()?;
+        let done = derive::derive_all(&mut tx, Some(store))?;
         tx.commit()?;
         Ok(done)
     }
@@ -265,8 +361,12 @@ impl GraphStore {
     /// Re-derives, in one transaction, the statuses of the claims a batch touched and of
     /// the claims around them; the same result as [`Self::derive`].
     pub fn derive_touched(&self, touched: &Touched) -> Result<Derivation, StoreError> {
-        let mut tx = self.store.start_transaction()?;
-        let done = derive::derive_touched(&mut tx, Some(&self.store), touched)?;
+        if let Backend::Remote(engine) = &self.backend {
+            return engine.derive();
+        }
+        let store = self.local("deriving")?;
+        let mut tx = store.start_transaction()?;
+        let done = derive::derive_touched(&mut tx, Some(store), touched)?;
         tx.commit()?;
         Ok(done)
     }
@@ -274,7 +374,11 @@ impl GraphStore {
     /// Re-derives every status with the reference rules, `queries/derive-status.ru`, in
     /// one transaction (slower: for checking [`Self::derive`] against them).
     pub fn derive_reference(&self) -> Result<(), StoreError> {
-        let mut tx = self.store.start_transaction()?;
+        if let Backend::Remote(engine) = &self.backend {
+            // The engine derives with the reference rules anyway.
+            return engine.derive().map(|_| ());
+        }
+        let mut tx = self.local("deriving")?.start_transaction()?;
         derive_statuses_by_sparql(&mut tx)?;
         tx.commit()?;
         Ok(())
@@ -283,15 +387,24 @@ impl GraphStore {
     /// Every derived triple in the store (status, basis, corroborations), sorted: what
     /// two derivations are compared by.
     pub fn derived_triples(&self) -> Result<Vec<String>, StoreError> {
-        let tx = self.store.start_transaction()?;
-        derived_triples(&tx)
+        let mut out = Vec::new();
+        for p in [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY] {
+            for q in self.quads_for_pattern(None, Some(p), None, Some(GraphNameRef::DefaultGraph)) {
+                let q = q?;
+                out.push(format!("{} {} {}", q.subject, q.predicate, q.object));
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 
     /// The derived triples a full derivation would add (`+ triple`) and remove
     /// (`- triple`), sorted; nothing is written. Empty when every status is as derived.
     pub fn check_derived(&self) -> Result<Vec<String>, StoreError> {
         // Derived in a transaction that is dropped, never committed.
-        let mut tx = self.store.start_transaction()?;
+        let mut tx = self
+            .local("derive --check (it derives in a transaction it drops)")?
+            .start_transaction()?;
         let stored = derived_triples(&tx)?;
         derive::derive_all(&mut tx, None)?;
         let derived = derived_triples(&tx)?;
@@ -448,7 +561,11 @@ impl GraphStore {
                 }
             }
         }
-        let mut tx = self.store.start_transaction()?;
+        if let Backend::Remote(engine) = &self.backend {
+            engine.insert(&quads)?;
+            return Ok(quads.len());
+        }
+        let mut tx = self.local("loading RDF")?.start_transaction()?;
         for q in &quads {
             tx.insert(q.as_ref());
         }
@@ -481,20 +598,24 @@ impl GraphStore {
     /// Whether a claim `article/claim` exists in the store.
     pub fn has_claim(&self, article: &str, claim: &str) -> Result<bool, StoreError> {
         let iri = self.iris.claim(article, claim);
-        Ok(self.store.contains(QuadRef::new(
+        self.contains(QuadRef::new(
             &iri,
             rdf::TYPE,
             cg::CLAIM,
             GraphNameRef::DefaultGraph,
-        ))?)
+        ))
     }
 
     /// Runs a SELECT query and returns its rows as optional terms, in projection order.
     pub fn select(&self, query: &str) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let store = match &self.backend {
+            Backend::Embedded(store) => store,
+            Backend::Remote(engine) => return engine.select(query),
+        };
         let results = SparqlEvaluator::new()
             .parse_query(query)
             .map_err(|e| StoreError::Query(e.to_string()))?
-            .on_store(&self.store)
+            .on_store(store)
             .execute()
             .map_err(|e| StoreError::Query(e.to_string()))?;
         let QueryResults::Solutions(solutions) = results else {
@@ -531,8 +652,12 @@ impl GraphStore {
         let mut counts = HashMap::new();
         let ledger = self.iris.ledger_prefix();
         let claim = self.iris.resolve("graph/claim/").into_string();
-        for g in self.store.named_graphs() {
-            let role = match g? {
+        let graphs: Vec<oxigraph::model::NamedOrBlankNode> = match &self.backend {
+            Backend::Embedded(store) => store.named_graphs().collect::<Result<_, _>>()?,
+            Backend::Remote(engine) => engine.named_graphs()?.into_iter().map(Into::into).collect(),
+        };
+        for g in graphs {
+            let role = match g {
                 oxigraph::model::NamedOrBlankNode::NamedNode(n)
                     if n.as_str().starts_with(&ledger) =>
                 {
@@ -568,14 +693,19 @@ impl GraphStore {
     /// other processes ([`Self::publish`]): a writer flushes after each complete unit of
     /// work, never in the middle of one.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.store.flush()?;
-        self.publish()
+        match &self.backend {
+            // Each update request is the engine's to make durable.
+            Backend::Remote(_) => Ok(()),
+            Backend::Embedded(store) => {
+                store.flush()?;
+                self.publish()
+            }
+        }
     }
 
     /// Whether `iri` is the subject of any triple in the default graph.
     pub fn describes(&self, iri: &NamedNode) -> Result<bool, StoreError> {
         Ok(self
-            .store
             .quads_for_pattern(
                 Some(iri.as_ref().into()),
                 None,
@@ -638,17 +768,20 @@ impl BatchWriter<'_> {
     /// Writes one contribution. Nothing of the batch's new sheets is visible to readers
     /// before [`Self::commit`]; a replaced sheet is visible when its transaction commits.
     pub fn put(&mut self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+        let Some(raw) = self.store.embedded() else {
+            // On a remote engine every sheet is one update request of its own.
+            return self
+                .store
+                .replace_noting(contribution, false, &mut self.touched);
+        };
         let ledger = contribution.ledger.as_ref();
-        let in_store = self
-            .store
-            .store
-            .contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
+        let in_store = raw.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
         if !in_store && !self.fresh.contains(&contribution.ledger) {
             // A sheet the store has never seen: nothing to remove, so the fast path.
             for triple in &contribution.triples {
                 self.touched.note(triple.as_ref());
                 if triple.predicate == cg::RELAYS
-                    && !self.store.store.contains(QuadRef::new(
+                    && !raw.contains(QuadRef::new(
                         &triple.subject,
                         &triple.predicate,
                         &triple.object,
@@ -683,9 +816,8 @@ impl BatchWriter<'_> {
 
     fn hand_over(&mut self) -> Result<(), StoreError> {
         if !self.pending.is_empty() {
-            let loader = self
-                .loader
-                .get_or_insert_with(|| self.store.store.bulk_loader());
+            let raw = self.store.local("the bulk loader")?;
+            let loader = self.loader.get_or_insert_with(|| raw.bulk_loader());
             loader.load_quads(std::mem::take(&mut self.pending))?;
         }
         Ok(())

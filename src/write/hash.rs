@@ -260,7 +260,7 @@ pub fn verify_article(store: &GraphStore, id: &str) -> Result<ArticleCheck, Hash
     let iris = store.iris();
     let article = iris.article(id);
     let ledger = iris.article_ledger(id);
-    let raw = store.store();
+    let raw = store;
     let ledger_triples: Vec<Triple> = raw
         .quads_for_pattern(
             None,

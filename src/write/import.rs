@@ -412,7 +412,6 @@ fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result
     let graph = GraphNameRef::NamedNode(ledger.as_ref());
     let stored = |subject: oxigraph::model::NamedNodeRef<'_>, predicate| {
         store
-            .store()
             .quads_for_pattern(Some(subject.into()), Some(predicate), None, Some(graph))
             .next()
             .transpose()

@@ -1,0 +1,373 @@
+//! claimgraph's dataset kept on a SPARQL server engine: how the embedded store's
+//! contents, writes and derivation map onto the W3C protocols.
+//!
+//! Server engines differ in what a query's default graph is (Virtuoso: the union of
+//! every graph), so claimgraph's default graph lives in a designated named graph,
+//! [`OnEngine::default_graph`] (`{base}graph/default`), passed as `default-graph-uri`
+//! with every query and named in every update. claimgraph's dataset on the engine is the
+//! graphs under its base IRI; an engine's own graphs (Virtuoso's system graphs) are not
+//! part of it.
+//!
+//! A sheet is replaced in ONE update request ([`OnEngine::replace`]): SPARQL 1.1 Update
+//! makes a request atomic, so a refused request leaves the article as it was. Statuses
+//! are derived by the reference rules, `queries/derive-status.ru`, each operation
+//! given `WITH` the default graph, also in one request.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    Term, TermRef, Triple,
+};
+use oxigraph::sparql::QueryResults;
+
+use super::remote::{split_operations, RemoteEngine, RemoteError};
+use super::{ReplaceReport, StoreError};
+use crate::model::graph::{Contribution, Iris};
+use crate::model::vocab::{self, cg, rdf};
+use crate::write::derive::Derivation;
+
+/// How long a write or a bookkeeping query may take when the caller sets no deadline.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The dataset on a remote engine.
+#[derive(Debug)]
+pub struct OnEngine {
+    engine: RemoteEngine,
+    default_graph: NamedNode,
+    /// claimgraph's graphs are those whose IRI starts with this (the base).
+    scope: String,
+    ledger_prefix: String,
+    timeout: Duration,
+    /// The longest chain of rdfs:subClassOf or rdfs:subPropertyOf, found at first use.
+    hierarchy_depth: std::sync::OnceLock<usize>,
+}
+
+impl OnEngine {
+    pub fn new(engine: RemoteEngine, iris: &Iris) -> Self {
+        OnEngine {
+            engine,
+            default_graph: default_graph(iris),
+            scope: iris.base().to_owned(),
+            ledger_prefix: iris.ledger_prefix(),
+            timeout: DEFAULT_TIMEOUT,
+            hierarchy_depth: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The longest chain of `rdfs:subClassOf` (or `rdfs:subPropertyOf`) steps in the
+    /// engine's data: how far a class or property hierarchy path must reach.
+    pub fn hierarchy_depth(&self) -> Result<usize, StoreError> {
+        if let Some(depth) = self.hierarchy_depth.get() {
+            return Ok(*depth);
+        }
+        let mut deepest = 1;
+        for p in [vocab::rdfs::SUB_CLASS_OF, vocab::rdfs::SUB_PROPERTY_OF] {
+            let mut up: std::collections::HashMap<Term, Vec<Term>> = Default::default();
+            for row in self.select(&format!("SELECT DISTINCT ?s ?o WHERE {{ ?s {p} ?o }}"))? {
+                if let [Some(s), Some(o)] = row.as_slice() {
+                    up.entry(s.clone()).or_default().push(o.clone());
+                }
+            }
+            // Steps up from each term, breadth first; a cycle stops at the number of terms.
+            for start in up.keys() {
+                let mut frontier = vec![start.clone()];
+                let mut steps = 0;
+                while !frontier.is_empty() && steps <= up.len() {
+                    frontier = frontier
+                        .iter()
+                        .flat_map(|t| up.get(t).into_iter().flatten().cloned())
+                        .collect();
+                    if !frontier.is_empty() {
+                        steps += 1;
+                    }
+                }
+                deepest = deepest.max(steps);
+            }
+        }
+        Ok(*self.hierarchy_depth.get_or_init(|| deepest))
+    }
+
+    pub fn engine(&self) -> &RemoteEngine {
+        &self.engine
+    }
+
+    /// The named graph that holds claimgraph's default graph on the engine.
+    pub fn default_graph(&self) -> NamedNodeRef<'_> {
+        self.default_graph.as_ref()
+    }
+
+    /// Runs a query (already in the engine's dialect) with claimgraph's default graph
+    /// as its default graph.
+    pub fn query(
+        &self,
+        text: &str,
+        timeout: Option<Duration>,
+    ) -> Result<QueryResults<'static>, RemoteError> {
+        self.engine.query(
+            text,
+            Some(self.default_graph.as_str()),
+            timeout.unwrap_or(self.timeout),
+        )
+    }
+
+    /// A SELECT's rows as optional terms, in projection order.
+    pub fn select(&self, text: &str) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let QueryResults::Solutions(solutions) = self.query(text, None)? else {
+            return Err(StoreError::Query("expected a SELECT query".into()));
+        };
+        let variables = solutions.variables().to_vec();
+        let mut rows = Vec::new();
+        for s in solutions {
+            let s = s.map_err(|e| StoreError::Query(e.to_string()))?;
+            rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+        }
+        Ok(rows)
+    }
+
+    fn count(&self, text: &str) -> Result<usize, StoreError> {
+        let rows = self.select(text)?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.first())
+            .and_then(super::literal_value)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The graph a quad pattern names, as the engine knows it.
+    fn graph_text(&self, graph: GraphNameRef<'_>) -> Result<String, StoreError> {
+        match graph {
+            GraphNameRef::DefaultGraph => Ok(self.default_graph.to_string()),
+            GraphNameRef::NamedNode(n) => Ok(n.to_string()),
+            GraphNameRef::BlankNode(_) => Err(StoreError::Query(
+                "a blank node names no graph on a remote engine".into(),
+            )),
+        }
+    }
+
+    /// The quads matching a pattern, as the embedded store's `quads_for_pattern` gives
+    /// them (the designated graph read back as the default graph).
+    pub fn quads_for_pattern(
+        &self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+        graph: Option<GraphNameRef<'_>>,
+    ) -> Result<Vec<Quad>, StoreError> {
+        if matches!(subject, Some(NamedOrBlankNodeRef::BlankNode(_)))
+            || matches!(object, Some(TermRef::BlankNode(_)))
+        {
+            // A blank node cannot be named in a query sent to another engine.
+            return Ok(Vec::new());
+        }
+        let s = subject.map_or_else(|| "?s".to_owned(), |s| s.to_string());
+        let p = predicate.map_or_else(|| "?p".to_owned(), |p| p.to_string());
+        let o = object.map_or_else(|| "?o".to_owned(), |o| o.to_string());
+        let g = match graph {
+            Some(g) => self.graph_text(g)?,
+            None => "?g".to_owned(),
+        };
+        let mut query = format!("SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }}");
+        if graph.is_none() {
+            write!(
+                query,
+                " FILTER(STRSTARTS(STR(?g), {}))",
+                scope_literal(&self.scope)
+            )
+            .ok();
+        }
+        query.push_str(" }");
+        let QueryResults::Solutions(solutions) = self.engine.query(&query, None, self.timeout)?
+        else {
+            return Err(StoreError::Query("expected a result set".into()));
+        };
+        let mut quads = Vec::new();
+        for row in solutions {
+            let row = row.map_err(|e| StoreError::Query(e.to_string()))?;
+            let subject: NamedOrBlankNode = match (subject, row.get("s")) {
+                (Some(s), _) => s.into_owned(),
+                (None, Some(Term::NamedNode(n))) => n.clone().into(),
+                (None, Some(Term::BlankNode(b))) => b.clone().into(),
+                _ => continue,
+            };
+            let predicate = match (predicate, row.get("p")) {
+                (Some(p), _) => p.into_owned(),
+                (None, Some(Term::NamedNode(n))) => n.clone(),
+                _ => continue,
+            };
+            let object = match (object, row.get("o")) {
+                (Some(o), _) => o.into_owned(),
+                (None, Some(t)) => t.clone(),
+                _ => continue,
+            };
+            let graph_name = match (graph, row.get("g")) {
+                (Some(g), _) => g.into_owned(),
+                (None, Some(Term::NamedNode(n))) if *n == self.default_graph => {
+                    GraphName::DefaultGraph
+                }
+                (None, Some(Term::NamedNode(n))) => n.clone().into(),
+                _ => continue,
+            };
+            quads.push(Quad::new(subject, predicate, object, graph_name));
+        }
+        Ok(quads)
+    }
+
+    /// Whether the dataset holds the quad.
+    pub fn contains(&self, quad: oxigraph::model::QuadRef<'_>) -> Result<bool, StoreError> {
+        Ok(!self
+            .quads_for_pattern(
+                Some(quad.subject),
+                Some(quad.predicate),
+                Some(quad.object),
+                Some(quad.graph_name),
+            )?
+            .is_empty())
+    }
+
+    /// Number of quads in claimgraph's graphs.
+    pub fn len(&self) -> Result<usize, StoreError> {
+        self.count(&format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {})) }}",
+            scope_literal(&self.scope)
+        ))
+    }
+
+    /// claimgraph's named graphs on the engine (the designated default graph left out).
+    pub fn named_graphs(&self) -> Result<Vec<NamedNode>, StoreError> {
+        let rows = self.select(&format!(
+            "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), {})) }}",
+            scope_literal(&self.scope)
+        ))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| match r.into_iter().next().flatten() {
+                Some(Term::NamedNode(n)) if n != self.default_graph => Some(n),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Replaces what `contribution`'s sheet contributed before with `contribution`, in
+    /// one update request: the old ledger's triples that no other ledger holds leave the
+    /// default graph, the old proposition graphs and the ledger are emptied, and the new
+    /// contribution goes in. The engine applies the request whole or not at all.
+    pub fn replace(&self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+        let ledger = contribution.ledger.as_ref();
+        let old = self.quads_for_pattern(None, None, None, Some(ledger.into()))?;
+        let new: std::collections::HashSet<&Triple> = contribution.triples.iter().collect();
+        let removed = old
+            .iter()
+            .filter(|q| {
+                !new.contains(&Triple::new(
+                    q.subject.clone(),
+                    q.predicate.clone(),
+                    q.object.clone(),
+                ))
+            })
+            .count();
+        let (g, l) = (self.default_graph.to_string(), ledger.to_string());
+        let prefix = scope_literal(&self.ledger_prefix);
+        let proposition = cg::HAS_PROPOSITION.to_string();
+        let mut update = String::new();
+        writeln!(
+            update,
+            "DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {l} {{ ?s ?p ?o }} \
+             FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} \
+             FILTER(?other != {l} && STRSTARTS(STR(?other), {prefix})) }} }} ;\n\
+             DELETE {{ GRAPH ?graph {{ ?s ?p ?o }} }} WHERE {{ GRAPH {l} {{ ?claim {proposition} ?graph }} \
+             GRAPH ?graph {{ ?s ?p ?o }} }} ;\n\
+             DELETE {{ GRAPH {l} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {l} {{ ?s ?p ?o }} }} ;"
+        )
+        .ok();
+        update.push_str("INSERT DATA {\n");
+        write_graph(&mut update, &l, contribution.triples.iter());
+        write_graph(&mut update, &g, contribution.triples.iter());
+        let mut inserted = contribution.triples.len();
+        for (graph, triples) in &contribution.graphs {
+            write_graph(&mut update, &graph.to_string(), triples.iter());
+            inserted += triples.len();
+        }
+        update.push_str("}\n");
+        self.engine.update(&update, self.timeout)?;
+        Ok(ReplaceReport { removed, inserted })
+    }
+
+    /// Adds quads (a plain RDF file's) in one update request.
+    pub fn insert(&self, quads: &[Quad]) -> Result<(), StoreError> {
+        let mut by_graph: std::collections::BTreeMap<String, Vec<Triple>> = Default::default();
+        for q in quads {
+            let graph = self.graph_text(q.graph_name.as_ref())?;
+            by_graph.entry(graph).or_default().push(Triple::new(
+                q.subject.clone(),
+                q.predicate.clone(),
+                q.object.clone(),
+            ));
+        }
+        let mut update = String::from("INSERT DATA {\n");
+        for (graph, triples) in &by_graph {
+            write_graph(&mut update, graph, triples.iter());
+        }
+        update.push_str("}\n");
+        self.engine.update(&update, self.timeout)?;
+        Ok(())
+    }
+
+    /// Re-derives every claim's status with the reference rules
+    /// (`queries/derive-status.ru`), in one update request.
+    pub fn derive(&self) -> Result<Derivation, StoreError> {
+        let with = format!("WITH {} ", self.default_graph);
+        let mut update = vocab::sparql_prologue();
+        let operations = split_operations(super::DERIVE_STATUS);
+        for (i, operation) in operations.iter().enumerate() {
+            if i > 0 {
+                update.push_str(" ;\n");
+            }
+            update.push_str(&with);
+            update.push_str(operation);
+        }
+        self.engine.update(&update, self.timeout)?;
+        let rederived = self.count(&format!(
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c {} {} }}",
+            rdf::TYPE,
+            cg::CLAIM
+        ))?;
+        let written = self.count(&format!(
+            "SELECT (COUNT(*) AS ?n) WHERE {{ ?c ?p ?o VALUES ?p {{ {} {} {} }} }}",
+            cg::STATUS,
+            cg::STATUS_BASIS,
+            cg::CORROBORATED_BY
+        ))?;
+        Ok(Derivation {
+            rederived,
+            written,
+            full: true,
+        })
+    }
+}
+
+/// The named graph that holds claimgraph's default graph on a remote engine; the bulk
+/// export (`export --format nquads --shards`) writes the default graph's quads into it.
+pub fn default_graph(iris: &Iris) -> NamedNode {
+    iris.resolve("graph/default")
+}
+
+/// A string as a SPARQL literal, escaped by oxrdf.
+fn scope_literal(text: &str) -> String {
+    oxigraph::model::Literal::new_simple_literal(text).to_string()
+}
+
+/// `GRAPH <g> { triples }` for an INSERT DATA block; every term written by oxrdf.
+fn write_graph<'a>(out: &mut String, graph: &str, triples: impl Iterator<Item = &'a Triple>) {
+    let mut triples = triples.peekable();
+    if triples.peek().is_none() {
+        return;
+    }
+    writeln!(out, "GRAPH {graph} {{").ok();
+    for t in triples {
+        writeln!(out, "{t} .").ok();
+    }
+    out.push_str("}\n");
+}
