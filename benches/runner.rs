@@ -195,10 +195,13 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     let sorted_dump = config
         .work
         .join(format!("dump-sorted-{}.nq", config.articles));
-    store.store().dump_to_writer(
-        oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads),
-        std::io::BufWriter::new(std::fs::File::create(&sorted_dump)?),
-    )?;
+    store
+        .embedded()
+        .expect("an embedded store")
+        .dump_to_writer(
+            oxigraph::io::RdfSerializer::from_format(RdfFormat::NQuads),
+            std::io::BufWriter::new(std::fs::File::create(&sorted_dump)?),
+        )?;
     for (file, what) in [(&dump, "import order"), (&sorted_dump, "store order")] {
         let raw_dir = config.work.join(format!("raw-{}", config.articles));
         let _ = std::fs::remove_dir_all(&raw_dir);
@@ -558,12 +561,16 @@ fn write_import_order(
     }
     let derived: [NamedNodeRef<'_>; 3] = [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY];
     for predicate in derived {
-        for quad in store.store().quads_for_pattern(
-            None,
-            Some(predicate),
-            None,
-            Some(GraphNameRef::DefaultGraph),
-        ) {
+        for quad in store
+            .embedded()
+            .expect("an embedded store")
+            .quads_for_pattern(
+                None,
+                Some(predicate),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
+        {
             writer.serialize_quad(&quad?)?;
         }
     }

@@ -276,7 +276,8 @@ fn derive_check_names_a_wrong_status_and_derive_repairs_it() {
         let opened = GraphStore::open(&store.path(), Iris::new(DEFAULT_BASE).unwrap()).unwrap();
         let claim = opened.iris().claim("alibaba-pla-memo", "bogus");
         opened
-            .store()
+            .embedded()
+            .expect("an embedded store")
             .insert(oxigraph::model::QuadRef::new(
                 &claim,
                 claimgraph::model::vocab::cg::STATUS,

@@ -253,7 +253,8 @@ fn verify_and_check_fail_on_a_second_content_hash() {
             GraphNameRef::NamedNode(ledger.as_ref()),
         ] {
             graph_store
-                .store()
+                .embedded()
+                .expect("an embedded store")
                 .insert(QuadRef::new(s, p, o, g))
                 .unwrap();
         }

@@ -86,7 +86,7 @@ fn update(store: &GraphStore, sparql: &str) {
     SparqlEvaluator::new()
         .parse_update(sparql)
         .expect("valid update")
-        .on_store(store.store())
+        .on_store(store.embedded().expect("an embedded store"))
         .execute()
         .expect("update runs");
 }

@@ -491,7 +491,8 @@ async fn entity_claim_and_article_iris_resolve_by_negotiation() {
 async fn void_describes_the_dataset_and_its_endpoint() {
     let store = seed_store();
     let triples = store
-        .store()
+        .embedded()
+        .expect("an embedded store")
         .quads_for_pattern(
             None,
             None,

@@ -894,11 +894,16 @@ fn the_server_answers_every_page_of_a_list_with_the_static_sites_bytes() {
     // The server owns its store: a copy of the shared one.
     let store = GraphStore::in_memory(paging_store().iris().clone()).unwrap();
     let quads: Vec<oxigraph::model::Quad> = paging_store()
-        .store()
+        .embedded()
+        .expect("an embedded store")
         .iter()
         .collect::<Result<_, _>>()
         .unwrap();
-    store.store().extend(quads).unwrap();
+    store
+        .embedded()
+        .expect("an embedded store")
+        .extend(quads)
+        .unwrap();
     let mut state =
         claimgraph::server::AppState::new(store, claimgraph::server::ServerConfig::default())
             .unwrap();

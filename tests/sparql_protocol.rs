@@ -325,7 +325,8 @@ fn w3c_sparql11_protocol_query_tests_pass() {
             let parser = RdfParser::from_format(RdfFormat::NTriples)
                 .with_default_graph(NamedNode::new(label).unwrap());
             store
-                .store()
+                .embedded()
+                .expect("an embedded store")
                 .load_from_slice(parser, &data)
                 .expect("load graph data");
         }

@@ -43,7 +43,7 @@ pub struct StoreState {
 impl StoreState {
     /// Reads the state of `store`.
     pub fn read(store: &GraphStore) -> Result<StoreState, StoreError> {
-        let oxi = store.store();
+        let oxi = store;
         let default = Some(GraphNameRef::DefaultGraph);
         let mut state = StoreState::default();
         for quad in oxi.quads_for_pattern(None, Some(cg::CONTENT_HASH), None, default) {
@@ -142,7 +142,7 @@ impl<'a> Footprints<'a> {
         };
         stems.insert(format!("id/article/{id}"));
         let ledger = self.iris.article_ledger(&id);
-        let oxi = self.store.store();
+        let oxi = self.store;
         let mut propositions = Vec::new();
         for quad in oxi.quads_for_pattern(None, None, None, Some(ledger.as_ref().into())) {
             let quad = quad?;
@@ -171,7 +171,7 @@ impl<'a> Footprints<'a> {
     /// `stems` with the default-graph neighbours (both directions, and what a claim's
     /// proposition names) of every article, claim and document among them.
     pub fn widen(&self, stems: &HashSet<String>) -> Result<HashSet<String>, StoreError> {
-        let oxi = self.store.store();
+        let oxi = self.store;
         let default = Some(GraphNameRef::DefaultGraph);
         let mut out = stems.clone();
         for stem in stems {

@@ -6,7 +6,7 @@
 //! (`queries/page-*.rq`, `entity-claims`) stay the specification and the public catalog;
 //! for the ones every resource page runs, [`native_rows`] computes the same solutions
 //! (same variables, same rows, the same ORDER BY) by walking the store's indexes through
-//! [`GraphStore::quads_matching`], hand-planned from the page's bound resource outwards.
+//! [`GraphStore::quads_for_pattern`], hand-planned from the page's bound resource outwards.
 //! `tests/read_model.rs` holds each form to its query on the seed store and a generated
 //! corpus. [`Solutions`] is the small evaluator the forms are written in: each step
 //! extends every row with the bindings a lookup from that row finds (a required step drops
@@ -108,7 +108,8 @@ impl Schema {
             (rdfs::SUB_CLASS_OF, &mut sub_classes),
             (rdfs::SUB_PROPERTY_OF, &mut sub_properties),
         ] {
-            for q in store.quads_matching(None, Some(p), None, Some(GraphNameRef::DefaultGraph)) {
+            for q in store.quads_for_pattern(None, Some(p), None, Some(GraphNameRef::DefaultGraph))
+            {
                 let q = q?;
                 if let (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
                     (&q.subject, &q.object)
@@ -242,7 +243,7 @@ impl<'a> Facts<'a> {
         };
         let objects: Vec<Term> = self
             .store
-            .quads_matching(
+            .quads_for_pattern(
                 Some(node),
                 Some(predicate),
                 None,
@@ -261,7 +262,7 @@ impl<'a> Facts<'a> {
         object: &Term,
     ) -> Result<Vec<Term>, StoreError> {
         self.store
-            .quads_matching(
+            .quads_for_pattern(
                 None,
                 Some(predicate),
                 Some(object.as_ref()),
@@ -1036,7 +1037,7 @@ fn proposition_rows(facts: &Facts<'_>, claim: Term) -> Result<Table, StoreError>
                 Term::BlankNode(g) => g.as_ref().into(),
                 _ => continue,
             };
-            for q in facts.store.quads_matching(None, None, None, Some(graph)) {
+            for q in facts.store.quads_for_pattern(None, None, None, Some(graph)) {
                 let q = q?;
                 out.push(vec![
                     Some(q.subject.into()),
@@ -1288,7 +1289,7 @@ fn article_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for q in facts.store.quads_matching(
+        for q in facts.store.quads_for_pattern(
             Some(a.as_ref().into()),
             Some(rdf::TYPE),
             Some(cg::ARTICLE.into()),
@@ -1735,7 +1736,7 @@ fn entity_relation_rows(
     };
     for q in facts
         .store
-        .quads_matching(Some(node.as_ref().into()), None, None, None)
+        .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
     {
         let q = q?;
         let other = q.object.clone();
@@ -1743,7 +1744,7 @@ fn entity_relation_rows(
     }
     for q in facts
         .store
-        .quads_matching(None, None, Some(node.as_ref().into()), None)
+        .quads_for_pattern(None, None, Some(node.as_ref().into()), None)
     {
         let q = q?;
         let other: Term = q.subject.clone().into();

@@ -718,24 +718,6 @@ impl GraphStore {
     }
 }
 
-/// Direct index reads for the page read model (`crate::read::model`): no query planner.
-impl GraphStore {
-    /// The quads matching a pattern (`None` matches anything), straight from the store's
-    /// indexes, in index order. The read model builds page data from these instead of
-    /// running a saved query per page.
-    pub fn quads_matching(
-        &self,
-        subject: Option<NamedOrBlankNodeRef<'_>>,
-        predicate: Option<oxigraph::model::NamedNodeRef<'_>>,
-        object: Option<TermRef<'_>>,
-        graph: Option<GraphNameRef<'_>>,
-    ) -> impl Iterator<Item = Result<Quad, StoreError>> + 'static {
-        self.store
-            .quads_for_pattern(subject, predicate, object, graph)
-            .map(|q| q.map_err(StoreError::from))
-    }
-}
-
 fn derived_triples(tx: &Transaction<'_>) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
     for p in [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY] {
