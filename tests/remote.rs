@@ -30,6 +30,38 @@ fn example_params(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The form a remote engine runs: the one written in `queries/standard/` (under the saved
+/// query's own header, which declares its parameters), else the mechanical one; the
+/// catalog chooses the same way.
+fn portable_form(name: &str, text: &str) -> Option<String> {
+    let written =
+        std::fs::read_to_string(repo().join("queries/standard").join(format!("{name}.rq")));
+    match written {
+        Ok(form) => {
+            let header: String = text
+                .lines()
+                .take_while(|l| l.starts_with('#'))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            Some(header + &form)
+        }
+        Err(_) => standard_form(text),
+    }
+}
+
+/// A SPARQL JSON result's rows, each as its JSON text, sorted.
+fn sorted_bindings(json: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut rows: Vec<String> = value["results"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row.to_string())
+        .collect();
+    rows.sort();
+    rows
+}
+
 fn saved_queries() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(repo().join("queries"))
         .unwrap()
@@ -67,7 +99,7 @@ fn every_saved_query_has_a_standard_form_with_the_same_rows() {
     let mut compared = 0;
     let mut truly_lateral = Vec::new();
     for (name, text) in saved_queries() {
-        let Some(standard) = standard_form(&text) else {
+        let Some(standard) = portable_form(&name, &text) else {
             truly_lateral.push(name);
             continue;
         };
@@ -82,9 +114,10 @@ fn every_saved_query_has_a_standard_form_with_the_same_rows() {
         let file = dir.path().join(format!("{name}.rq"));
         std::fs::write(&file, &standard).unwrap();
         let params = example_params(&text);
+        // The same rows; a written form may order rows that tie differently.
         assert_eq!(
-            run_json(&store, file.to_str().unwrap(), &params),
-            run_json(&store, &name, &params),
+            sorted_bindings(&run_json(&store, file.to_str().unwrap(), &params)),
+            sorted_bindings(&run_json(&store, &name, &params)),
             "{name}: the standard form gives other rows"
         );
         compared += 1;
@@ -197,10 +230,8 @@ fn virtuoso_takes_the_seed_data_and_answers_saved_queries_like_the_embedded_stor
         .to_owned();
     assert_eq!(count(&engine), vec![format!("n={embedded_n}")]);
 
-    // These reports give the same rows on both engines in their mechanical standard
-    // form. Not yet the others: relay-chains (Virtuoso drops a zero-length `cg:relays*`
-    // step), government-claims, publisher-assertions and page-claims (rows missing on
-    // Virtuoso) need forms of their own; that is the rest of issue #14.
+    // These reports give the same rows on both engines in the form the catalog sends
+    // (written or mechanical); every saved query is compared through the CLI below.
     for name in [
         "denials",
         "declined-to-comment",
@@ -219,7 +250,7 @@ fn virtuoso_takes_the_seed_data_and_answers_saved_queries_like_the_embedded_stor
         let remote = rows(
             engine
                 .query(
-                    &format!("{prologue}{}", standard_form(&text).unwrap()),
+                    &format!("{prologue}{}", portable_form(name, &text).unwrap()),
                     Some(DEFAULT_GRAPH),
                     limit,
                 )
