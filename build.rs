@@ -25,11 +25,12 @@ fn embed(dir: &str, ext: &str, target: &Path) {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let abs = std::fs::canonicalize(f).unwrap();
+        // Relative to the manifest, not absolute: a target folder shared by two checkouts
+        // must not compile one of them from the other's files.
+        let from_manifest = f.to_string_lossy().replace('\\', "/");
         writeln!(
             code,
-            "    ({rel:?}, include_str!({:?})),",
-            abs.display().to_string()
+            "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{from_manifest}\"))),"
         )
         .unwrap();
     }

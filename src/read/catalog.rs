@@ -605,6 +605,18 @@ fn prepare(
     context: &QueryContext,
     page: Page,
 ) -> Result<(PreparedSparqlQuery, CancellationToken), CatalogError> {
+    prepare_led(text, bindings, context, page, None)
+}
+
+/// [`prepare`], with the query's pattern evaluated once per value of a leading key when
+/// `lead` names one (see [`run_per_key`]).
+fn prepare_led(
+    text: &str,
+    bindings: &[(Variable, Term)],
+    context: &QueryContext,
+    page: Page,
+    lead: Option<(&Variable, &[Term])>,
+) -> Result<(PreparedSparqlQuery, CancellationToken), CatalogError> {
     let mut parser = spargebra::SparqlParser::new();
     for (prefix, ns) in vocab::PREFIXES {
         parser = parser
@@ -631,6 +643,10 @@ fn prepare(
             GuardedParseError::Shape(shape) => CatalogError::Shape(shape),
             GuardedParseError::Syntax(message) => CatalogError::Syntax(message),
         })?;
+    let query = match lead {
+        Some((key, values)) => led_by(query, key, values),
+        None => query,
+    };
     let mut prepared = evaluator.for_query(sliced(query, page));
     if context.default_graphs.is_some() || context.named_graphs.is_some() {
         let dataset = prepared.dataset_mut();
@@ -659,6 +675,138 @@ fn prepare(
         }
     }
     Ok((prepared, token))
+}
+
+/// A keyset batch (see `keyset`): [`run`] with the query's pattern evaluated once per
+/// value of `key`, in the order given; `None` when the query has no WHERE group to lead
+/// (on a remote engine, which is sent a VALUES block instead).
+///
+/// On the embedded store the values lead through a LATERAL join: a plain VALUES block is
+/// joined wherever the planner finds cheapest, which for a report holding a smaller VALUES
+/// block of its own (the kinds of response it lists) is after the whole report.
+pub(crate) fn run_per_key(
+    store: &GraphStore,
+    text: &str,
+    bindings: &[(Variable, Term)],
+    key: &Variable,
+    values: &[Term],
+    limits: Limits,
+) -> Result<Option<Outcome>, CatalogError> {
+    if let Some(engine) = store.on_engine() {
+        let terms: Vec<String> = values.iter().map(Term::to_string).collect();
+        let block = format!("VALUES {key} {{ {} }}", terms.join(" "));
+        let Some(text) = insert_in_where(text, &block) else {
+            return Ok(None);
+        };
+        let results = on_engine::run(
+            engine,
+            &text,
+            bindings,
+            limits,
+            &QueryContext::default(),
+            Page::default(),
+        )?;
+        return collect(Ok(results), limits).map(Some);
+    }
+    let (prepared, token) = prepare_led(
+        text,
+        bindings,
+        &QueryContext::default(),
+        Page::default(),
+        Some((key, values)),
+    )?;
+    let _timer = limits.timeout.map(|t| Timer::start(t, token));
+    collect(prepared.on_store(embedded(store)?).execute(), limits).map(Some)
+}
+
+/// `query` with its pattern on the right of a LATERAL join whose left side lists `values`
+/// of `key`, below the solution modifiers (grouping, ordering, projection, slicing), where
+/// a VALUES block at the top of its WHERE clause would be.
+fn led_by(query: spargebra::Query, key: &Variable, values: &[Term]) -> spargebra::Query {
+    use spargebra::algebra::GraphPattern;
+    use spargebra::term::GroundTerm;
+    fn lead(pattern: GraphPattern, values: GraphPattern) -> GraphPattern {
+        match pattern {
+            GraphPattern::Slice {
+                inner: i,
+                start,
+                length,
+            } => GraphPattern::Slice {
+                inner: Box::new(lead(*i, values)),
+                start,
+                length,
+            },
+            GraphPattern::Distinct { inner: i } => GraphPattern::Distinct {
+                inner: Box::new(lead(*i, values)),
+            },
+            GraphPattern::Reduced { inner: i } => GraphPattern::Reduced {
+                inner: Box::new(lead(*i, values)),
+            },
+            GraphPattern::Project {
+                inner: i,
+                variables,
+            } => GraphPattern::Project {
+                inner: Box::new(lead(*i, values)),
+                variables,
+            },
+            GraphPattern::OrderBy {
+                inner: i,
+                expression,
+            } => GraphPattern::OrderBy {
+                inner: Box::new(lead(*i, values)),
+                expression,
+            },
+            GraphPattern::Group {
+                inner: i,
+                variables,
+                aggregates,
+            } => GraphPattern::Group {
+                inner: Box::new(lead(*i, values)),
+                variables,
+                aggregates,
+            },
+            GraphPattern::Extend {
+                inner: i,
+                variable,
+                expression,
+            } => GraphPattern::Extend {
+                inner: Box::new(lead(*i, values)),
+                variable,
+                expression,
+            },
+            GraphPattern::Filter { expr, inner: i } => GraphPattern::Filter {
+                expr,
+                inner: Box::new(lead(*i, values)),
+            },
+            body => GraphPattern::Lateral {
+                left: Box::new(values),
+                right: Box::new(body),
+            },
+        }
+    }
+    let values = GraphPattern::Values {
+        variables: vec![key.clone()],
+        bindings: values
+            .iter()
+            .filter_map(|t| match t {
+                Term::NamedNode(n) => Some(vec![Some(GroundTerm::NamedNode(n.clone()))]),
+                Term::Literal(l) => Some(vec![Some(GroundTerm::Literal(l.clone()))]),
+                _ => None,
+            })
+            .collect(),
+    };
+    match query {
+        spargebra::Query::Select {
+            dataset,
+            pattern,
+            base_iri,
+        } => spargebra::Query::Select {
+            dataset,
+            pattern: lead(pattern, values),
+            base_iri,
+        },
+        other => other,
+    }
 }
 
 /// `query` with only `page` of its solutions (a slice around its pattern, which holds

@@ -20,6 +20,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use oxigraph::model::Term;
+use oxigraph::sparql::Variable;
 
 use super::catalog::{self, CatalogError, Format, Limits, Outcome, Page, SavedQuery, Table};
 use crate::model::vocab;
@@ -149,19 +150,25 @@ impl Keyset {
         let Some(keys) = self.candidates(store, limits)? else {
             return whole(left(limits)?);
         };
+        let key = Variable::new_unchecked(self.var.clone());
         let wanted = page.limit.map(|l| page.offset + l);
         let mut result = Table::default();
         let mut from = 0;
         let mut batch = FIRST_BATCH;
         while from < keys.len() && wanted.is_none_or(|w| result.rows.len() < w) {
             let to = (from + batch).min(keys.len());
-            let values: Vec<String> = keys[from..to].iter().map(Term::to_string).collect();
-            let block = format!("VALUES ?{} {{ {} }}", self.var, values.join(" "));
-            let Some(text) = catalog::insert_in_where(&query.text, &block) else {
+            let Some(outcome) = catalog::run_per_key(
+                store,
+                &query.text,
+                &bindings,
+                &key,
+                &keys[from..to],
+                left(limits)?,
+            )?
+            else {
                 return whole(left(limits)?);
             };
-            let Outcome::Table(table) = catalog::run(store, &text, &bindings, left(limits)?)?
-            else {
+            let Outcome::Table(table) = outcome else {
                 return Err(CatalogError::Evaluation(
                     "a keyset query must be a SELECT query".into(),
                 ));
