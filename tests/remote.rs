@@ -536,6 +536,75 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
     assert!(compared >= 35, "only {compared} saved queries compared");
 }
 
+/// The binary with no store and no engine: `prepare` needs neither.
+fn storeless(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("claimgraph").unwrap();
+    c.current_dir(dir)
+        .env_remove("CLAIMGRAPH_STORE")
+        .env_remove("CLAIMGRAPH_BASE")
+        .env_remove("CLAIMGRAPH_ENDPOINT");
+    c
+}
+
+#[test]
+fn seed_prepared_bulk_loaded_into_virtuoso_and_derived_equals_the_embedded_import() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    let endpoint = server.sparql();
+    let store = TestStore::new();
+    store.import_seed();
+
+    // The bulk path: prepare the sheets (no store), Virtuoso's own loader, then derive.
+    let shards = server.data_dir().join("prepared");
+    let prepared = succeeded(
+        storeless(server.data_dir())
+            .arg("prepare")
+            .arg(repo().join("data"))
+            .args(["--shards", "3", "--output"])
+            .arg(&shards)
+            .output()
+            .unwrap(),
+        "prepare",
+    );
+    assert!(prepared.contains("prepared 2 article(s)"), "{prepared}");
+    assert!(
+        !server.data_dir().join("claimgraph-store").exists(),
+        "prepare opened a store"
+    );
+    server.bulk_load(&shards, DEFAULT_GRAPH);
+    let derived = succeeded(
+        on_engine(&endpoint).arg("derive").output().unwrap(),
+        "derive --endpoint",
+    );
+    assert!(derived.contains("derived the statuses of"), "{derived}");
+
+    // What an import writes, derived statuses included, and nothing else.
+    assert_eq!(dataset(on_engine(&endpoint)), dataset(store.cmd()));
+    let verify = succeeded(
+        on_engine(&endpoint).arg("verify").output().unwrap(),
+        "verify",
+    );
+    assert!(
+        verify.contains("2 article(s) checked, 0 no longer match"),
+        "{verify}"
+    );
+    for name in ["denials", "single-source", "government-claims"] {
+        let params = example_params(
+            &saved_queries()
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .unwrap()
+                .1,
+        );
+        assert_eq!(
+            normalised_rows(on_engine(&endpoint), name, &params),
+            normalised_rows(store.cmd(), name, &params),
+            "{name} after the bulk load"
+        );
+    }
+}
+
 /// The seed's second article under another id, so that two ledgers hold its report's
 /// triples; `cut_after_first_claim` drops every claim but the first.
 fn copied_article(dir: &std::path::Path, cut_after_first_claim: bool) -> std::path::PathBuf {
