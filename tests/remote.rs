@@ -3,6 +3,10 @@
 //! forms (no `LATERAL`), which must give the rows the catalog's own forms give.
 
 mod common;
+#[path = "engines/proxy.rs"]
+mod proxy;
+#[path = "server_support/mod.rs"]
+mod server_support;
 #[path = "engines/virtuoso.rs"]
 mod virtuoso;
 
@@ -603,6 +607,101 @@ fn seed_prepared_bulk_loaded_into_virtuoso_and_derived_equals_the_embedded_impor
             "{name} after the bulk load"
         );
     }
+}
+
+#[test]
+fn serve_on_virtuoso_answers_pages_and_sparql_and_a_late_query_closes_its_engine_request() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    succeeded(
+        on_engine(&server.sparql())
+            .arg("import")
+            .arg(repo().join("data"))
+            .output()
+            .unwrap(),
+        "import --endpoint",
+    );
+    // claimgraph reaches the engine through a relay that sees its connections close.
+    const MARKER: &str = "deadline-marker";
+    let relay = proxy::Relay::start(server.http, MARKER);
+    let endpoint = format!("http://127.0.0.1:{}/sparql", relay.port);
+    let nowhere = tempfile::tempdir().unwrap();
+    let serve = server_support::ServeProcess::start(
+        &nowhere.path().join("unused-store"),
+        &["--endpoint", &endpoint, "--query-timeout", "15"],
+    );
+    let agent = server_support::agent();
+
+    // An entity page and the protocol endpoint, answered from the engine.
+    let started = Instant::now();
+    let (status, _, page) = server_support::fetch(
+        agent
+            .get(&serve.url("/id/org/hikvision.html"))
+            .set("Accept", "text/html"),
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Hikvision"), "{page}");
+    eprintln!("entity page from Virtuoso: {:?}", started.elapsed());
+    let claims = "SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim }";
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", claims));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"37\""), "{body}");
+
+    // A cross product the engine would work on for its own 30 s limit: claimgraph gives
+    // up at 15 s, closes the request to the engine, and answers 503.
+    let cross = format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . \
+         FILTER(?b != <urn:{MARKER}>) }}"
+    );
+    let started = Instant::now();
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", &cross));
+    let answered = started.elapsed();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        answered >= Duration::from_secs(15) && answered < Duration::from_secs(18),
+        "answered after {answered:?}"
+    );
+    // The query's own thread reaches the same deadline a moment later.
+    let waited = Instant::now();
+    let mut marked = relay.marked();
+    while marked.iter().any(|s| s.closed_at.is_none()) && waited.elapsed() < Duration::from_secs(5)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        marked = relay.marked();
+    }
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    let open_for = marked[0]
+        .closed_at
+        .map(|closed| closed - marked[0].marker_at.unwrap());
+    eprintln!("the engine request was open for {open_for:?}");
+    assert!(
+        open_for.is_some_and(|d| d < Duration::from_secs(17)),
+        "the request to the engine was not closed at the deadline: {open_for:?}"
+    );
+
+    // The server stays responsive: the next requests answer at once.
+    let started = Instant::now();
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", claims));
+    assert_eq!(status, 200, "{body}");
+    let (status, _, page) = server_support::fetch(
+        agent
+            .get(&serve.url("/id/org/hikvision.html"))
+            .set("Accept", "text/html"),
+    );
+    assert_eq!(status, 200, "{page}");
+    eprintln!(
+        "query and page after the late query: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// The seed's second article under another id, so that two ledgers hold its report's
