@@ -8,31 +8,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{fixture, repo, TestStore};
+use common::{fixture, repo, storeless, succeeded, TestStore};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, Quad};
 
 const DEFAULT_GRAPH: &str = "https://claimgraph.example/graph/default";
-
-/// The binary with no store and no engine: `prepare` needs neither.
-fn storeless(dir: &Path) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("claimgraph").unwrap();
-    c.current_dir(dir)
-        .env_remove("CLAIMGRAPH_STORE")
-        .env_remove("CLAIMGRAPH_BASE")
-        .env_remove("CLAIMGRAPH_ENDPOINT");
-    c
-}
-
-fn succeeded(out: std::process::Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn parse(bytes: &[u8]) -> Vec<Quad> {
     RdfParser::from_format(RdfFormat::NQuads)

@@ -318,17 +318,8 @@ impl OnEngine {
     /// Re-derives every claim's status with the reference rules
     /// (`queries/derive-status.ru`), in one update request.
     pub fn derive(&self) -> Result<Derivation, StoreError> {
-        let with = format!("WITH {} ", self.default_graph);
-        let mut update = vocab::sparql_prologue();
-        let operations = split_operations(super::DERIVE_STATUS);
-        for (i, operation) in operations.iter().enumerate() {
-            if i > 0 {
-                update.push_str(" ;\n");
-            }
-            update.push_str(&with);
-            update.push_str(operation);
-        }
-        self.engine.update(&update, self.timeout)?;
+        self.engine
+            .update(&derive_update(self.default_graph()), self.timeout)?;
         let rederived = self.count(&format!(
             "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c {} {} }}",
             rdf::TYPE,
@@ -352,6 +343,22 @@ impl OnEngine {
 /// export (`export --format nquads --shards`) writes the default graph's quads into it.
 pub fn default_graph(iris: &Iris) -> NamedNode {
     iris.resolve("graph/default")
+}
+
+/// The update that derives every status on an engine that keeps claimgraph's default
+/// graph in `default_graph`: `queries/derive-status.ru`, each operation given `WITH` it.
+pub fn derive_update(default_graph: NamedNodeRef<'_>) -> String {
+    let with = format!("WITH {default_graph} ");
+    let mut update = vocab::sparql_prologue();
+    let operations = split_operations(super::DERIVE_STATUS);
+    for (i, operation) in operations.iter().enumerate() {
+        if i > 0 {
+            update.push_str(" ;\n");
+        }
+        update.push_str(&with);
+        update.push_str(operation);
+    }
+    update
 }
 
 /// A string as a SPARQL literal, escaped by oxrdf.
