@@ -8,7 +8,8 @@
 //! `import --endpoint` would have written. Loaders give each file its own blank nodes:
 //! every quad that names a blank node goes into the first shard, so a blank node stays
 //! one node. The folder appears whole or not at all: the shards are written into a
-//! hidden sibling folder that is renamed into place once every file is on disk.
+//! hidden sibling folder that is renamed into place once every file is on disk (a killed
+//! run leaves that hidden `.NAME.partial-PID` folder, never a half-written NAME).
 
 use std::fmt::Write as _;
 use std::fs::File;
