@@ -3,6 +3,12 @@
 //! forms (no `LATERAL`), which must give the rows the catalog's own forms give.
 
 mod common;
+#[path = "engines/jena.rs"]
+mod jena;
+#[path = "engines/proxy.rs"]
+mod proxy;
+#[path = "server_support/mod.rs"]
+mod server_support;
 #[path = "engines/virtuoso.rs"]
 mod virtuoso;
 
@@ -12,7 +18,7 @@ use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use claimgraph::store::remote::{standard_form, Credentials, Endpoints, RemoteEngine, RemoteError};
-use common::{repo, TestStore};
+use common::{repo, storeless, succeeded, TestStore};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::GraphName;
 use oxigraph::sparql::QueryResults;
@@ -382,16 +388,6 @@ fn on_engine(endpoint: &str) -> assert_cmd::Command {
     c
 }
 
-fn succeeded(out: std::process::Output, what: &str) -> String {
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// A dataset as sorted N-Quads lines, without the import times (`dct:modified`), which
 /// differ between two imports by design.
 fn dataset(mut export: assert_cmd::Command) -> Vec<String> {
@@ -411,6 +407,19 @@ fn dataset(mut export: assert_cmd::Command) -> Vec<String> {
     lines
 }
 
+/// The engine holds the embedded seed import's quads, and its two articles verify.
+fn assert_engine_holds_the_seed_import(endpoint: &str, store: &TestStore) {
+    assert_eq!(dataset(on_engine(endpoint)), dataset(store.cmd()));
+    let verify = succeeded(
+        on_engine(endpoint).arg("verify").output().unwrap(),
+        "verify",
+    );
+    assert!(
+        verify.contains("2 article(s) checked, 0 no longer match"),
+        "{verify}"
+    );
+}
+
 /// A saved query's rows as comparable cells: booleans as 1/0 and numbers by value (an
 /// engine may write `true` as 1 and 3 as 3.0), blank nodes left out.
 fn normalised_rows(mut query: assert_cmd::Command, name: &str, params: &[String]) -> Vec<String> {
@@ -418,8 +427,12 @@ fn normalised_rows(mut query: assert_cmd::Command, name: &str, params: &[String]
     for p in params {
         query.args(["--param", p]);
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&succeeded(query.output().unwrap(), name)).unwrap();
+    normalised(&succeeded(query.output().unwrap(), name))
+}
+
+/// SPARQL JSON results as [`normalised_rows`] compares them.
+fn normalised(json: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(json).unwrap();
     let mut rows: Vec<String> = json["results"]["bindings"]
         .as_array()
         .unwrap()
@@ -492,15 +505,7 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
 
     // The same quads, graph by graph (the default graph read back from its designated
     // graph), and the same derived statuses.
-    assert_eq!(dataset(on_engine(&endpoint)), dataset(store.cmd()));
-    let verify = succeeded(
-        on_engine(&endpoint).arg("verify").output().unwrap(),
-        "verify",
-    );
-    assert!(
-        verify.contains("2 article(s) checked, 0 no longer match"),
-        "{verify}"
-    );
+    assert_engine_holds_the_seed_import(&endpoint, &store);
     let check = succeeded(on_engine(&endpoint).arg("check").output().unwrap(), "check");
     assert!(check.starts_with("0 violation(s)"), "{check}");
     assert_eq!(
@@ -534,6 +539,235 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
         compared += 1;
     }
     assert!(compared >= 35, "only {compared} saved queries compared");
+}
+
+#[test]
+fn seed_prepared_bulk_loaded_into_virtuoso_and_derived_equals_the_embedded_import() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    let endpoint = server.sparql();
+    let store = TestStore::new();
+    store.import_seed();
+
+    // The bulk path: prepare the sheets (no store), Virtuoso's own loader, then derive.
+    let shards = server.data_dir().join("prepared");
+    let prepared = succeeded(
+        storeless(server.data_dir())
+            .arg("prepare")
+            .arg(repo().join("data"))
+            .args(["--shards", "3", "--output"])
+            .arg(&shards)
+            .output()
+            .unwrap(),
+        "prepare",
+    );
+    assert!(prepared.contains("prepared 2 article(s)"), "{prepared}");
+    assert!(
+        !server.data_dir().join("claimgraph-store").exists(),
+        "prepare opened a store"
+    );
+    server.bulk_load(&shards, DEFAULT_GRAPH);
+    let derived = succeeded(
+        on_engine(&endpoint).arg("derive").output().unwrap(),
+        "derive --endpoint",
+    );
+    assert!(derived.contains("derived the statuses of"), "{derived}");
+
+    // What an import writes, derived statuses included, and nothing else.
+    assert_engine_holds_the_seed_import(&endpoint, &store);
+    for name in ["denials", "single-source", "government-claims"] {
+        let params = example_params(
+            &saved_queries()
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .unwrap()
+                .1,
+        );
+        assert_eq!(
+            normalised_rows(on_engine(&endpoint), name, &params),
+            normalised_rows(store.cmd(), name, &params),
+            "{name} after the bulk load"
+        );
+    }
+}
+
+#[test]
+fn serve_on_virtuoso_answers_pages_and_sparql_and_a_late_query_closes_its_engine_request() {
+    let Some(server) = Virtuoso::start() else {
+        return;
+    };
+    succeeded(
+        on_engine(&server.sparql())
+            .arg("import")
+            .arg(repo().join("data"))
+            .output()
+            .unwrap(),
+        "import --endpoint",
+    );
+    // claimgraph reaches the engine through a relay that sees its connections close.
+    const MARKER: &str = "deadline-marker";
+    let relay = proxy::Relay::start(server.http, MARKER);
+    let endpoint = format!("http://127.0.0.1:{}/sparql", relay.port);
+    let nowhere = tempfile::tempdir().unwrap();
+    let serve = server_support::ServeProcess::start(
+        &nowhere.path().join("unused-store"),
+        &["--endpoint", &endpoint, "--query-timeout", "15"],
+    );
+    let agent = server_support::agent();
+
+    // An entity page and the protocol endpoint, answered from the engine.
+    let started = Instant::now();
+    let (status, _, page) = server_support::fetch(
+        agent
+            .get(&serve.url("/id/org/hikvision.html"))
+            .set("Accept", "text/html"),
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Hikvision"), "{page}");
+    eprintln!("entity page from Virtuoso: {:?}", started.elapsed());
+    let claims = "SELECT (COUNT(*) AS ?n) WHERE { ?c a cg:Claim }";
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", claims));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"37\""), "{body}");
+
+    // A cross product the engine would work on for its own 30 s limit: claimgraph gives
+    // up at 15 s, closes the request to the engine, and answers 503.
+    let cross = format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . \
+         FILTER(?b != <urn:{MARKER}>) }}"
+    );
+    let started = Instant::now();
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", &cross));
+    let answered = started.elapsed();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        answered >= Duration::from_secs(15) && answered < Duration::from_secs(18),
+        "answered after {answered:?}"
+    );
+    // The query's own thread reaches the same deadline a moment later.
+    let waited = Instant::now();
+    let mut marked = relay.marked();
+    while marked.iter().any(|s| s.closed_at.is_none()) && waited.elapsed() < Duration::from_secs(5)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+        marked = relay.marked();
+    }
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    let open_for = marked[0]
+        .closed_at
+        .map(|closed| closed - marked[0].marker_at.unwrap());
+    eprintln!("the engine request was open for {open_for:?}");
+    assert!(
+        open_for.is_some_and(|d| d < Duration::from_secs(17)),
+        "the request to the engine was not closed at the deadline: {open_for:?}"
+    );
+
+    // The server stays responsive: the next requests answer at once.
+    let started = Instant::now();
+    let (status, _, body) =
+        server_support::fetch(agent.get(&serve.url("/sparql")).query("query", claims));
+    assert_eq!(status, 200, "{body}");
+    let (status, _, page) = server_support::fetch(
+        agent
+            .get(&serve.url("/id/org/hikvision.html"))
+            .set("Accept", "text/html"),
+    );
+    assert_eq!(status, 200, "{page}");
+    eprintln!(
+        "query and page after the late query: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn jena_tdb2_loads_the_prepared_seed_derives_and_answers_the_saved_queries_like_the_embedded_store()
+{
+    let Some(jena) = jena::Jena::find() else {
+        return;
+    };
+    let store = TestStore::new();
+    store.import_seed();
+    let work = tempfile::tempdir().unwrap();
+    let shards = work.path().join("prepared");
+    succeeded(
+        storeless(work.path())
+            .arg("prepare")
+            .arg(repo().join("data"))
+            .args(["--shards", "2", "--output"])
+            .arg(&shards)
+            .output()
+            .unwrap(),
+        "prepare",
+    );
+    let mut files: Vec<_> = std::fs::read_dir(&shards)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let db = work.path().join("tdb2");
+    jena.load(&db, &files);
+
+    // Statuses by the update the remote backend sends (derive-status.ru, each operation
+    // WITH the designated default graph).
+    let graph = oxigraph::model::NamedNode::new(DEFAULT_GRAPH).unwrap();
+    let derive = work.path().join("derive.ru");
+    std::fs::write(
+        &derive,
+        claimgraph::store::on_engine::derive_update(graph.as_ref()),
+    )
+    .unwrap();
+    jena.update(&db, &derive);
+    // Jena keeps to the dataset a request names: `default-graph-uri` (or FROM) alone
+    // leaves a query no named graphs. So on Jena claimgraph's default graph is the
+    // dataset's own: copied there once the statuses are derived.
+    let adopt = work.path().join("adopt.ru");
+    std::fs::write(
+        &adopt,
+        format!("INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"),
+    )
+    .unwrap();
+    jena.update(&db, &adopt);
+
+    // Every saved query without parameters, in the standard form the remote backend
+    // sends, gives the embedded store's rows.
+    let prologue = claimgraph::model::vocab::sparql_prologue();
+    let (mut compared, mut differ) = (0, Vec::new());
+    for (name, text) in saved_queries() {
+        if !example_params(&text).is_empty() {
+            continue;
+        }
+        let Some(form) = portable_form(&name, &text) else {
+            continue;
+        };
+        let file = work.path().join(format!("{name}.rq"));
+        std::fs::write(&file, format!("{prologue}{form}")).unwrap();
+        let on_jena = normalised(&jena.query_json(&db, &file));
+        let embedded = normalised_rows(store.cmd(), &name, &[]);
+        if on_jena != embedded {
+            differ.push(format!(
+                "{name}: only on Jena {:#?}; only embedded {:#?}",
+                on_jena
+                    .iter()
+                    .filter(|r| !embedded.contains(r))
+                    .collect::<Vec<_>>(),
+                embedded
+                    .iter()
+                    .filter(|r| !on_jena.contains(r))
+                    .collect::<Vec<_>>()
+            ));
+        }
+        compared += 1;
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert!(compared >= 15, "only {compared} saved queries compared");
 }
 
 /// The seed's second article under another id, so that two ledgers hold its report's

@@ -162,12 +162,32 @@ enum Command {
         /// Only this entity's description.
         #[arg(long)]
         entity: Option<String>,
-        /// Write to this file instead of standard output.
-        #[arg(long, short = 'o')]
+        /// Write to this file instead of standard output (with --shards: the new folder
+        /// for the shards).
+        #[arg(long, short = 'o', visible_alias = "output")]
         out: Option<PathBuf>,
         /// Write each claim as a nanopublication (TriG) under this folder instead.
         #[arg(long, conflicts_with_all = ["article", "entity", "out"])]
         nanopubs: Option<PathBuf>,
+        /// Write the whole store as this many N-Quads files of about equal size into the
+        /// new folder --out, for a server engine's bulk loader (the default graph goes
+        /// into {base}graph/default, as `--endpoint` keeps it); needs --format nquads.
+        #[arg(long, value_name = "N", requires = "out", conflicts_with_all = ["article", "entity"])]
+        shards: Option<usize>,
+    },
+    /// Write sheets (and RDF files) as N-Quads shards for a server engine's bulk loader,
+    /// without importing them anywhere: what `import --endpoint` would write, statuses
+    /// left to `claimgraph --endpoint URL derive` after the load.
+    Prepare {
+        /// Sheets (.toml), RDF files and folders, as `import` takes them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// How many N-Quads files to write (loaders read them in parallel).
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        shards: usize,
+        /// The new folder to write them into (created; must not exist or be empty).
+        #[arg(long, short = 'o', visible_alias = "out", value_name = "DIR")]
+        output: PathBuf,
     },
     /// Validate the store against the SHACL shapes in ontology/shapes.ttl (exit 1 on violations).
     Check,
@@ -542,8 +562,16 @@ fn run(cli: Cli) -> Result<()> {
             entity,
             out,
             nanopubs,
+            shards,
         } => {
+            if shards.is_some() && *format != ExportFormat::Nquads {
+                anyhow::bail!("--shards writes N-Quads files: add --format nquads");
+            }
             let store = open_store_read_only(&cli)?;
+            if let (Some(shards), Some(folder)) = (shards, out) {
+                let written = export::write_shards(&store, *shards, folder)?;
+                return report_shards(&written);
+            }
             if let Some(dir) = nanopubs {
                 let written = claimgraph::publish::nanopub::write_all(&store, dir)?;
                 eprintln!(
@@ -575,6 +603,11 @@ fn run(cli: Cli) -> Result<()> {
             let store = open_store_read_only(&cli)?;
             refuse_interrupted(&store).and(cmd_verify(&store))
         }
+        Command::Prepare {
+            paths,
+            shards,
+            output,
+        } => cmd_prepare(&cli, paths, *shards, output),
         Command::Derive { check, reference } => {
             let store = open_store(&cli)?;
             cmd_derive(&store, *check, *reference)
@@ -683,6 +716,57 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
         }
         return Err(Exit(1).into());
     }
+    Ok(())
+}
+
+// ---- Bulk path for server engines (issue #14): `prepare` and `export --shards`. ----
+
+fn cmd_prepare(
+    cli: &Cli,
+    paths: &[PathBuf],
+    shards: usize,
+    output: &std::path::Path,
+) -> Result<()> {
+    use claimgraph::write::prepare::{self, PrepareError};
+    let iris = Iris::new(&cli.base)
+        .map_err(anyhow::Error::msg)
+        .context("--base")?;
+    match prepare::prepare_paths(paths, &iris, shards, output) {
+        Ok(summary) => {
+            println!(
+                "prepared {} article(s), {} reference sheet(s), {} RDF file(s): {} claims in {:.2}s",
+                summary.articles,
+                summary.reference_sheets,
+                summary.rdf_files,
+                summary.claims,
+                summary.elapsed.as_secs_f64()
+            );
+            report_shards(&summary.shards)
+        }
+        Err(PrepareError::Refused(failures)) => {
+            for f in &failures {
+                eprintln!("error: {}", indent(&f.message, &f.path));
+            }
+            eprintln!(
+                "{} file(s) refused; nothing was written to {}",
+                failures.len(),
+                output.display()
+            );
+            Err(Exit(1).into())
+        }
+        Err(e) => Err(e).with_context(|| format!("preparing {}", output.display())),
+    }
+}
+
+fn report_shards(written: &claimgraph::store::bulk_files::ShardSummary) -> Result<()> {
+    println!(
+        "wrote {} quads ({:.1} MB) as {} N-Quads file(s) in {}; load them with the engine's \
+         bulk loader, then run `claimgraph --endpoint URL derive`",
+        written.quads,
+        written.bytes as f64 / 1e6,
+        written.files.len(),
+        written.folder.display()
+    );
     Ok(())
 }
 

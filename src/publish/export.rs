@@ -6,7 +6,8 @@
 //! whole-store export is a backup: `claimgraph import` of it into an empty store gives
 //! back the same dataset, ledgers and content hashes included. An article's export
 //! carries its ledger graph too, so importing it elsewhere keeps it replaceable and
-//! verifiable.
+//! verifiable. [`write_shards`] writes the whole store as the N-Quads shards a server
+//! engine's bulk loader takes ([`crate::store::bulk_files`]).
 
 use std::io::Write;
 
@@ -28,6 +29,8 @@ pub enum ExportError {
     Store(#[from] StoreError),
     #[error("writing the export: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Bulk(#[from] crate::store::bulk_files::BulkError),
 }
 
 /// The RDF syntaxes an export can be written in.
@@ -187,6 +190,22 @@ pub fn write(
     }
     writer.finish()?;
     Ok(())
+}
+
+/// Writes every quad of the store into `shards` N-Quads files in the new folder
+/// `output`, the default graph into the graph a remote engine keeps it in: loaded into
+/// an engine, they hold what `import --endpoint` of the same sheets holds.
+pub fn write_shards(
+    store: &GraphStore,
+    shards: usize,
+    output: &std::path::Path,
+) -> Result<crate::store::bulk_files::ShardSummary, ExportError> {
+    let default_graph = crate::store::on_engine::default_graph(store.iris());
+    let mut writer = crate::store::bulk_files::ShardWriter::create(output, shards, default_graph)?;
+    for quad in store.quads_for_pattern(None, None, None, None) {
+        writer.write(quad?.as_ref())?;
+    }
+    Ok(writer.finish()?)
 }
 
 /// [`write`] into a byte vector.

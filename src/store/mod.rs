@@ -25,6 +25,7 @@ use crate::model::vocab::{self, cg, rdf};
 use crate::write::derive::{self, Derivation, Touched};
 use snapshots::{ImportMarker, InterruptedImport};
 
+pub mod bulk_files;
 pub mod on_engine;
 pub mod query_guard;
 pub mod remote;

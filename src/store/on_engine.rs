@@ -282,15 +282,17 @@ impl OnEngine {
              DELETE {{ GRAPH {l} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {l} {{ ?s ?p ?o }} }} ;"
         )
         .ok();
-        update.push_str("INSERT DATA {\n");
-        write_graph(&mut update, &l, contribution.triples.iter());
-        write_graph(&mut update, &g, contribution.triples.iter());
+        let mut placed: Vec<(String, &Triple)> = Vec::new();
+        for graph in [&l, &g] {
+            placed.extend(contribution.triples.iter().map(|t| (graph.clone(), t)));
+        }
         let mut inserted = contribution.triples.len();
         for (graph, triples) in &contribution.graphs {
-            write_graph(&mut update, &graph.to_string(), triples.iter());
+            let graph = graph.to_string();
+            placed.extend(triples.iter().map(|t| (graph.clone(), t)));
             inserted += triples.len();
         }
-        update.push_str("}\n");
+        write_insert_data(&mut update, &placed);
         self.engine.update(&update, self.timeout)?;
         Ok(ReplaceReport { removed, inserted })
     }
@@ -306,11 +308,12 @@ impl OnEngine {
                 q.object.clone(),
             ));
         }
-        let mut update = String::from("INSERT DATA {\n");
-        for (graph, triples) in &by_graph {
-            write_graph(&mut update, graph, triples.iter());
-        }
-        update.push_str("}\n");
+        let placed: Vec<(String, &Triple)> = by_graph
+            .iter()
+            .flat_map(|(graph, triples)| triples.iter().map(move |t| (graph.clone(), t)))
+            .collect();
+        let mut update = String::new();
+        write_insert_data(&mut update, &placed);
         self.engine.update(&update, self.timeout)?;
         Ok(())
     }
@@ -318,17 +321,8 @@ impl OnEngine {
     /// Re-derives every claim's status with the reference rules
     /// (`queries/derive-status.ru`), in one update request.
     pub fn derive(&self) -> Result<Derivation, StoreError> {
-        let with = format!("WITH {} ", self.default_graph);
-        let mut update = vocab::sparql_prologue();
-        let operations = split_operations(super::DERIVE_STATUS);
-        for (i, operation) in operations.iter().enumerate() {
-            if i > 0 {
-                update.push_str(" ;\n");
-            }
-            update.push_str(&with);
-            update.push_str(operation);
-        }
-        self.engine.update(&update, self.timeout)?;
+        self.engine
+            .update(&derive_update(self.default_graph()), self.timeout)?;
         let rederived = self.count(&format!(
             "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?c {} {} }}",
             rdf::TYPE,
@@ -354,20 +348,101 @@ pub fn default_graph(iris: &Iris) -> NamedNode {
     iris.resolve("graph/default")
 }
 
+/// The update that derives every status on an engine that keeps claimgraph's default
+/// graph in `default_graph`: `queries/derive-status.ru`, each operation given `WITH` it.
+pub fn derive_update(default_graph: NamedNodeRef<'_>) -> String {
+    let with = format!("WITH {default_graph} ");
+    let mut update = vocab::sparql_prologue();
+    let operations = split_operations(super::DERIVE_STATUS);
+    for (i, operation) in operations.iter().enumerate() {
+        if i > 0 {
+            update.push_str(" ;\n");
+        }
+        update.push_str(&with);
+        update.push_str(operation);
+    }
+    update
+}
+
 /// A string as a SPARQL literal, escaped by oxrdf.
 fn scope_literal(text: &str) -> String {
     oxigraph::model::Literal::new_simple_literal(text).to_string()
 }
 
-/// `GRAPH <g> { triples }` for an INSERT DATA block; every term written by oxrdf.
-fn write_graph<'a>(out: &mut String, graph: &str, triples: impl Iterator<Item = &'a Triple>) {
-    let mut triples = triples.peekable();
-    if triples.peek().is_none() {
-        return;
+/// How many triples one `INSERT DATA` operation carries. Virtuoso 7's SPARQL compiler
+/// runs out of parser stack on one of about 5,000 triples ("SP030 ... memory exhausted":
+/// the 1,000-article bench corpus's entity sheet has 16,000), so a large sheet goes as
+/// several operations of the same request, which the engine still applies whole or not
+/// at all.
+const TRIPLES_PER_INSERT: usize = 1_000;
+
+/// `INSERT DATA { GRAPH <g> { triples } ... }` operations for `placed` (each triple with
+/// the graph it goes into, written by oxrdf), [`TRIPLES_PER_INSERT`] triples an
+/// operation, joined by `;`.
+fn write_insert_data(out: &mut String, placed: &[(String, &Triple)]) {
+    for (i, operation) in placed.chunks(TRIPLES_PER_INSERT).enumerate() {
+        if i > 0 {
+            out.push_str(";\n");
+        }
+        out.push_str("INSERT DATA {\n");
+        let mut open: Option<&str> = None;
+        for (graph, triple) in operation {
+            if open != Some(graph.as_str()) {
+                if open.is_some() {
+                    out.push_str("}\n");
+                }
+                writeln!(out, "GRAPH {graph} {{").ok();
+                open = Some(graph.as_str());
+            }
+            writeln!(out, "{triple} .").ok();
+        }
+        if open.is_some() {
+            out.push_str("}\n");
+        }
+        out.push_str("}\n");
     }
-    writeln!(out, "GRAPH {graph} {{").ok();
-    for t in triples {
-        writeln!(out, "{t} .").ok();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_insert_goes_as_several_operations_of_one_request() {
+        let p = NamedNode::new("https://schema.org/name").unwrap();
+        let triples: Vec<Triple> = (0..2_500)
+            .map(|i| {
+                Triple::new(
+                    NamedNode::new(format!("https://claimgraph.example/id/{i}")).unwrap(),
+                    p.clone(),
+                    oxigraph::model::Literal::new_simple_literal(format!("n \"{i}\" }}")),
+                )
+            })
+            .collect();
+        let placed: Vec<(String, &Triple)> = triples
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    format!("<https://claimgraph.example/graph/{}>", i / 2_000),
+                    t,
+                )
+            })
+            .collect();
+        let mut update = String::new();
+        write_insert_data(&mut update, &placed);
+        assert_eq!(update.matches("INSERT DATA").count(), 3);
+        let parsed = spargebra::SparqlParser::new()
+            .parse_update(&update)
+            .expect("the request parses");
+        let inserted: usize = parsed
+            .operations
+            .iter()
+            .map(|op| match op {
+                spargebra::GraphUpdateOperation::InsertData { data } => data.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(inserted, 2_500);
     }
-    out.push_str("}\n");
 }

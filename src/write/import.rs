@@ -237,7 +237,7 @@ pub fn import_paths(
 /// Takes out of `sheets` every sheet whose article id another sheet of the batch also
 /// defines, and says why for each (file and the other files): which one was meant
 /// cannot be told, so neither is imported, and the rest of the batch goes on.
-fn refuse_duplicate_articles(sheets: &mut Vec<Sheet>) -> Vec<(PathBuf, String)> {
+pub(crate) fn refuse_duplicate_articles(sheets: &mut Vec<Sheet>) -> Vec<(PathBuf, String)> {
     let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, sheet) in sheets.iter().enumerate() {
         if let Some(article) = &sheet.article {
@@ -285,10 +285,10 @@ fn refuse_duplicate_articles(sheets: &mut Vec<Sheet>) -> Vec<(PathBuf, String)> 
 }
 
 /// How many sheets are prepared in parallel before they are written.
-const PREPARE_GROUP: usize = 256;
+pub(crate) const PREPARE_GROUP: usize = 256;
 
 /// [`prepare`] for each sheet, spread over the machine's cores; results in sheet order.
-fn prepare_all(
+pub(crate) fn prepare_all(
     store: &GraphStore,
     sheets: &[Sheet],
     known: &Known,

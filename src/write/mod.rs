@@ -6,3 +6,4 @@ pub mod derive;
 pub mod hash;
 pub mod import;
 pub mod input;
+pub mod prepare;

@@ -196,3 +196,26 @@ pub fn tool_missing(what: &str) {
     }
     eprintln!("SKIPPED: {what} is not installed");
 }
+
+// ---- The bulk path to a server engine (issue #14): commands that open no store. ----
+
+/// The binary with no store and no engine, run in `dir`: `prepare` needs neither.
+pub fn storeless(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("claimgraph").expect("binary built");
+    c.current_dir(dir)
+        .env_remove("CLAIMGRAPH_STORE")
+        .env_remove("CLAIMGRAPH_BASE")
+        .env_remove("CLAIMGRAPH_ENDPOINT");
+    c
+}
+
+/// A command's standard output, after asserting that it succeeded.
+pub fn succeeded(out: std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
