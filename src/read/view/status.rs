@@ -66,7 +66,14 @@ pub fn answers_by_claim(
     query: &str,
     param: (&str, Term),
 ) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
-    let rows = src.select(query, &[param])?;
+    answers_of_rows(src, &src.select(query, &[param])?)
+}
+
+/// The answers in the rows of an answers query (see [`answers_by_claim`]), by claim IRI.
+pub fn answers_of_rows(
+    src: &Source<'_>,
+    rows: &Rows,
+) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
     let mut out: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
     for r in rows.iter() {
         let (Some(claim), Some(other), Some(article)) = (
@@ -76,7 +83,7 @@ pub fn answers_by_claim(
         ) else {
             continue;
         };
-        let answer = answer_row(src, &rows, r, other, article)?;
+        let answer = answer_row(src, rows, r, other, article)?;
         let list = out.entry(claim.to_owned()).or_default();
         if !list.iter().any(|a| a.href == answer.href) {
             list.push(answer);
@@ -232,6 +239,15 @@ pub fn describe(
         class: format!("status-{class}"),
         meaning: lang.tr(meaning).to_owned(),
     })
+}
+
+/// Whether [`describe`] of a claim with this status needs the claim's answers: the
+/// phrases that name who answered or count origins do, and so does a response's
+/// (whether anyone answered it at all); the others read the status alone.
+pub fn needs_answers(status_iri: Option<&str>, is_response: bool) -> bool {
+    let key = status_iri.map(local_name).unwrap_or("");
+    (is_response && (key.is_empty() || key == UNCONTESTED))
+        || matches!(key, DENIED_BY_SUBJECT | DISPUTED | CORROBORATED | DECLINED)
 }
 
 /// The distinct statuses of a page, each once, for its legend.
