@@ -139,6 +139,9 @@ pub fn phase(
         );
         if let Some(largest) = largest {
             let path = iris.path_of(&largest.iri).unwrap_or_default().to_owned();
+            // Alone first: the first request of an entity also reads the index of all
+            // its claims, which the site keeps for its later pages and requests.
+            let first = load(&base, "", &[Request::Get(format!("{path}.html"))], 1);
             let repeated: Vec<Request> = (0..n.min(LARGEST_REQUESTS))
                 .map(|_| Request::Get(format!("{path}.html")))
                 .collect();
@@ -149,7 +152,12 @@ pub fn phase(
                     "claimgraph entity page, first page of the largest entity ({}, {} claims; {} clients)",
                     path, largest.claims, config.clients
                 ),
-                largest_load.summary(),
+                format!(
+                    "{}; its first request alone {:.1} ms{}",
+                    largest_load.summary(),
+                    percentile(&first.sorted, 50.0),
+                    if first.failed > 0 { " (failed)" } else { "" }
+                ),
             );
         }
         let sparql = load(&base, "sparql", &queries, config.clients);

@@ -26,7 +26,7 @@ use super::diagram::{self, Diagram, Relation, RelationClaim};
 use super::paging::Pager;
 use super::status::{answers_of_rows, legend, LegendEntry};
 use super::{
-    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
+    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Rows, Source, Status,
 };
 use crate::model::vocab::cg;
 use crate::publish::render::RenderError;
@@ -127,15 +127,24 @@ const ROLES: [(&str, &str); 4] = [
     ("mentioned", "Claims that mention"),
 ];
 
+/// The index of the entity's claims ([`model::entity_claim_index`]): what every page of
+/// the entity reads whole, in any language, so a site can keep it for the entity's
+/// other pages until the data changes.
+pub fn claim_index(src: &Source<'_>, iri: &NamedNode) -> Result<Rows, RenderError> {
+    src.read_model(|facts, schema| model::entity_claim_index(facts, schema, iri.clone().into()))
+}
+
 /// Builds page `number` (from 1) of the entity `iri`: its description and summary over
 /// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
 /// then by date and IRI); `None` when the store holds no such entity or its claims do
 /// not fill that page. Only the cards shown are built (their trails and relay chains are
-/// the costly part), and the relations diagram and table are on the first page.
+/// the costly part), and the relations diagram and table are on the first page. `index`
+/// is the entity's [`claim_index`] when the caller kept it, else it is read here.
 pub fn entity_page(
     src: &Source<'_>,
     iri: &NamedNode,
     number: usize,
+    index: Option<&Rows>,
 ) -> Result<Option<EntityPage>, RenderError> {
     let lang = src.lang;
     let param: Term = iri.clone().into();
@@ -167,9 +176,15 @@ pub fn entity_page(
 
     // Every card of every page, in page order, from the index of the entity's claims:
     // what orders the cards and what the summary counts, none of what a card shows.
-    let index =
-        src.read_model(|facts, schema| model::entity_claim_index(facts, schema, param.clone()))?;
-    let items = claim_items(&index, iri.as_str());
+    let read;
+    let index = match index {
+        Some(kept) => kept,
+        None => {
+            read = claim_index(src, iri)?;
+            &read
+        }
+    };
+    let items = claim_items(index, iri.as_str());
     let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
     let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
         return Ok(None);
@@ -214,11 +229,13 @@ pub fn entity_page(
             }
         }
     }
+    let shown_claims: HashSet<&str> = shown.iter().map(|item| item.claim).collect();
     let answers = answers_of_rows(
         src,
         &src.read_model(|facts, schema| {
             model::entity_answers_of(facts, schema, param.clone(), &wanted)
         })?,
+        Some(&shown_claims),
     )?;
 
     // Which of the entity's claims each response shown answers, read backwards from
