@@ -141,7 +141,7 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
 
     // Our import, into a fresh on-disk store. The last article is held back: the site
     // phase imports it into the built store and measures the incremental build.
-    let mut files = import::collect_files(&[corpus_dir.clone()])
+    let mut files = import::collect_files(std::slice::from_ref(&corpus_dir))
         .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
     let held_back = files
         .iter()
