@@ -139,14 +139,22 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         );
     }
 
-    // Our import, into a fresh on-disk store.
+    // Our import, into a fresh on-disk store. The last article is held back: the site
+    // phase imports it into the built store and measures the incremental build.
+    let mut files = import::collect_files(std::slice::from_ref(&corpus_dir))
+        .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
+    let held_back = files
+        .iter()
+        .rposition(|f| f.starts_with(corpus_dir.join("articles")))
+        .map(|i| files.remove(i))
+        .ok_or("the corpus has no article")?;
     let store_dir = config.work.join(format!("store-{}", config.articles));
     let _ = std::fs::remove_dir_all(&store_dir);
     let iris = Iris::new(DEFAULT_BASE)?;
     reset_peak_memory();
     let store = GraphStore::open(&store_dir, iris.clone())?;
     let started = Instant::now();
-    let summary = import::import_paths(&store, &[corpus_dir.clone()], &|_, _| {})?;
+    let summary = import::import_paths(&store, &files, &|_, _| {})?;
     let import_time = started.elapsed();
     if !summary.ok() {
         return Err(format!("the corpus did not import: {}", summary.failures[0].message).into());
@@ -154,7 +162,14 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     let quads = store.len()?;
     report.claims = summary.claims;
     report.quads = quads;
-    report.add("import", "articles", summary.articles.to_string());
+    report.add(
+        "import",
+        "articles",
+        format!(
+            "{} (one more held back for the incremental build)",
+            summary.articles
+        ),
+    );
     report.add("import", "claims", summary.claims.to_string());
     report.add("import", "quads in store", quads.to_string());
     report.add(
@@ -191,7 +206,7 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     // then the derived statuses), as a converter writing articles out would; the same
     // quads sorted as the store dumps them load faster, and are measured too.
     let dump = config.work.join(format!("dump-{}.nq", config.articles));
-    write_import_order(&store, &corpus_dir, &dump)?;
+    write_import_order(&store, &files, &dump)?;
     let sorted_dump = config
         .work
         .join(format!("dump-sorted-{}.nq", config.articles));
@@ -329,11 +344,19 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
     first_rows_phase(&mut report, &store, &catalog, &entities, config)?;
     extraction_phase(&mut report, &store, &corpus_dir)?;
     if config.site {
-        site_phase(&mut report, &store, config)?;
+        site_phase(&mut report, &store, &held_back, config)?;
     }
+    let largest = largest_entity(&store)?;
     drop(store);
     if config.server_requests > 0 {
-        server::phase(&mut report, &store_dir, &iris, &entities, config)?;
+        server::phase(
+            &mut report,
+            &store_dir,
+            &iris,
+            &entities,
+            largest.as_ref(),
+            config,
+        )?;
     }
     Ok(report)
 }
@@ -454,12 +477,16 @@ fn extraction_phase(
 
 /// The static build: every path rendered and written, against the same paths with only
 /// their page queries and view models computed (no templates, no serialization, no
-/// files), both with the build's own number of workers.
+/// files), both with the build's own number of workers. Then the held-back article is
+/// imported into the built store and the site built again (incremental: what that
+/// article changed), and once more with nothing changed.
 fn site_phase(
     report: &mut Report,
     store: &GraphStore,
+    held_back: &Path,
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    use claimgraph::publish::site::BuildOptions;
     let site = Site::new(store.iris().clone())?.with_query_timeout(None);
     let paths = site.paths(store)?;
     let workers = std::thread::available_parallelism()
@@ -494,7 +521,12 @@ fn site_phase(
     let out = config.work.join(format!("site-{}", config.articles));
     let _ = std::fs::remove_dir_all(&out);
     reset_peak_memory();
-    let built = site.build(store, &out, true)?;
+    let options = |full: bool| BuildOptions {
+        clean: full,
+        full,
+        store_id: "bench".into(),
+    };
+    let built = site.build_with(store, &out, &options(true))?;
     let secs = built.elapsed.as_secs_f64();
     report.add(
         "site build",
@@ -525,24 +557,77 @@ fn site_phase(
         "ratio: whole build / page queries alone",
         format!("{:.2}x", secs / queries_only.as_secs_f64()),
     );
+
+    let added = import::import_paths(store, &[held_back.to_owned()], &|_, _| {})?;
+    if !added.ok() {
+        return Err(format!("the held-back article did not import: {:?}", added.failures).into());
+    }
+    for what in [
+        "incremental build after importing one more article",
+        "build again, nothing changed",
+    ] {
+        reset_peak_memory();
+        let again = site.build_with(store, &out, &options(false))?;
+        if let Some(why) = &again.full {
+            return Err(format!("the {what} was a full one: {why}").into());
+        }
+        report.add(
+            "site build",
+            what,
+            format!(
+                "{:.2} s, rendered {} of {} paths, removed {} (peak memory {})",
+                again.elapsed.as_secs_f64(),
+                again.rendered,
+                again.total,
+                again.removed,
+                peak()
+            ),
+        );
+    }
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
 }
 
-/// Writes every quad of the store as N-Quads in the order an import produces them: the
-/// ontology, each sheet's contribution in file order (duplicates and all, as the bulk
-/// loader gets them), then the statuses derived at the end.
+/// The entity that takes part in the most claims (about, claimant or mentioned), with
+/// how many: the largest entity page, which the server phase measures.
+pub struct Largest {
+    pub iri: String,
+    pub claims: usize,
+}
+
+fn largest_entity(store: &GraphStore) -> Result<Option<Largest>, Box<dyn std::error::Error>> {
+    let query = format!(
+        "{}SELECT ?e (COUNT(DISTINCT ?c) AS ?n) WHERE {{ ?e a cg:Entity . \
+         {{ ?c cg:about ?e }} UNION {{ ?c cg:claimant ?e }} UNION {{ ?c schema:mentions ?e }} }} \
+         GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 1",
+        claimgraph::model::vocab::sparql_prologue()
+    );
+    let rows = store.select(&query)?;
+    Ok(rows.into_iter().next().and_then(|row| {
+        let iri = match row.first()?.as_ref()? {
+            oxigraph::model::Term::NamedNode(n) => n.as_str().to_owned(),
+            _ => return None,
+        };
+        let claims = match row.get(1)?.as_ref()? {
+            oxigraph::model::Term::Literal(l) => l.value().parse().ok()?,
+            _ => return None,
+        };
+        Some(Largest { iri, claims })
+    }))
+}
+
+/// Writes every quad of the store as N-Quads in the order an import of `files`
+/// produces them: the ontology, each sheet's contribution in file order (duplicates and
+/// all, as the bulk loader gets them), then the statuses derived at the end.
 fn write_import_order(
     store: &GraphStore,
-    corpus_dir: &Path,
+    files: &[PathBuf],
     out: &Path,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use claimgraph::model::vocab::cg;
     use oxigraph::model::{GraphNameRef, NamedNodeRef};
-    let files = import::collect_files(&[corpus_dir.to_owned()])
-        .map_err(|f| format!("{}: {}", f.path.display(), f.message))?;
     let mut sheets = Vec::with_capacity(files.len());
-    for path in &files {
+    for path in files {
         sheets.push(claimgraph::model::sheet::Sheet::read(path)?);
     }
     sheets.sort_by_key(|s| s.article.is_some());

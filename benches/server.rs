@@ -2,7 +2,10 @@
 //! serve-read-only` on the same store, each under the same bounded concurrent load on
 //! loopback, one after the other (so they never share the machine).
 //!
-//! Entity pages are claimgraph's alone. For SPARQL both servers get the very same
+//! Entity pages are claimgraph's alone, rendered afresh for every request (the server
+//! runs without its page cache, which would otherwise answer a repeated page from
+//! memory): random companies, and the first page of the largest entity (the one that
+//! takes part in the most claims) over and over. For SPARQL both servers get the very same
 //! request texts: saved parameterised queries (Q2 and Q8) with entities drawn from the
 //! corpus, written out self-contained by [`catalog::standalone`].
 
@@ -19,10 +22,13 @@ use claimgraph::read::catalog::{self, Catalog};
 use oxigraph::model::{Term, Variable};
 
 use crate::corpus::Rng;
-use crate::runner::{oxigraph_cli, percentile, Config, Report};
+use crate::runner::{oxigraph_cli, percentile, Config, Largest, Report};
 
 /// The saved queries replayed against both endpoints.
 const SPARQL_QUERIES: &[&str] = &["entity-claims", "entity-timeline"];
+
+/// The most requests of the largest entity's page in one run.
+const LARGEST_REQUESTS: usize = 200;
 
 /// How long a server may take to start answering.
 const STARTUP: Duration = Duration::from_secs(120);
@@ -77,6 +83,7 @@ pub fn phase(
     store_dir: &Path,
     iris: &Iris,
     entities: &[String],
+    largest: Option<&Largest>,
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let mut rng = Rng::new(config.seed ^ 0x5e4e);
@@ -107,7 +114,13 @@ pub fn phase(
             Command::new(env!("CARGO_BIN_EXE_claimgraph"))
                 .arg("--store")
                 .arg(store_dir)
-                .args(["serve", "--query-timeout", "120", "--addr"])
+                .args([
+                    "serve",
+                    "--no-page-cache",
+                    "--query-timeout",
+                    "120",
+                    "--addr",
+                ])
                 .arg(addr.to_string())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -118,9 +131,35 @@ pub fn phase(
         let page_load = load(&base, "", &pages, config.clients);
         report.add(
             "server",
-            &format!("claimgraph entity page ({} clients)", config.clients),
+            &format!(
+                "claimgraph entity page, random company ({} clients)",
+                config.clients
+            ),
             page_load.summary(),
         );
+        if let Some(largest) = largest {
+            let path = iris.path_of(&largest.iri).unwrap_or_default().to_owned();
+            // Alone first: the first request of an entity also reads the index of all
+            // its claims, which the site keeps for its later pages and requests.
+            let first = load(&base, "", &[Request::Get(format!("{path}.html"))], 1);
+            let repeated: Vec<Request> = (0..n.min(LARGEST_REQUESTS))
+                .map(|_| Request::Get(format!("{path}.html")))
+                .collect();
+            let largest_load = load(&base, "", &repeated, config.clients);
+            report.add(
+                "server",
+                &format!(
+                    "claimgraph entity page, first page of the largest entity ({}, {} claims; {} clients)",
+                    path, largest.claims, config.clients
+                ),
+                format!(
+                    "{}; its first request alone {:.1} ms{}",
+                    largest_load.summary(),
+                    percentile(&first.sorted, 50.0),
+                    if first.failed > 0 { " (failed)" } else { "" }
+                ),
+            );
+        }
         let sparql = load(&base, "sparql", &queries, config.clients);
         report.add(
             "server",

@@ -55,9 +55,32 @@ fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
         assert!(!line.contains("(0 rows)"), "{q} found nothing: {line}");
     }
     assert!(table.contains("ratio: whole build / page queries alone"));
-    let page_line = table
-        .lines()
-        .find(|l| l.contains("claimgraph entity page"))
-        .expect("the server phase ran");
-    assert!(!page_line.contains("failed"), "{page_line}");
+    for page in ["random company", "first page of the largest entity"] {
+        let page_line = table
+            .lines()
+            .find(|l| l.contains("claimgraph entity page") && l.contains(page))
+            .unwrap_or_else(|| panic!("the server phase did not measure the {page}"));
+        assert!(!page_line.contains("failed"), "{page_line}");
+    }
+    // The held-back article's incremental build renders part of the site, the build
+    // after it with nothing changed renders less.
+    let rendered = |what: &str| -> (usize, usize) {
+        let line = table
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no \"{what}\" in the table"));
+        let after = line.split("rendered ").nth(1).expect("paths rendered");
+        let mut numbers = after
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.parse::<usize>().unwrap());
+        (numbers.next().unwrap(), numbers.next().unwrap())
+    };
+    let (one_article, total) = rendered("incremental build after importing one more article");
+    let (nothing, _) = rendered("build again, nothing changed");
+    assert!(
+        0 < one_article && one_article < total / 2,
+        "one article re-rendered {one_article} of {total} paths"
+    );
+    assert!(nothing < one_article, "nothing changed: {nothing} paths");
 }

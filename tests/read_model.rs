@@ -264,3 +264,113 @@ fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
     assert_eq!(keyed, 8);
     assert!(spanning >= 5, "only {spanning} queries span several pages");
 }
+
+/// The first row of each role and claim, in order, as an entity page takes its cards
+/// (a claim the entity makes about itself is not also a claim about it), with the
+/// columns the index shares with `entity-claims`.
+fn first_rows_per_card(table: &Table, entity: &Term) -> Vec<String> {
+    let col = |v: &str| table.column(v).unwrap();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let cell = |v: &str| row[col(v)].as_ref().map_or("-".into(), |t| t.to_string());
+        if cell("role") == "\"subject\"" && row[col("claimant")].as_ref() == Some(entity) {
+            continue;
+        }
+        if seen.insert((cell("role"), cell("claim"))) {
+            out.push(
+                [
+                    "role", "claim", "kind", "status", "claimant", "document", "article", "sortKey",
+                ]
+                .map(cell)
+                .join(" "),
+            );
+        }
+    }
+    out
+}
+
+/// An entity page reads the index of all its claims and the whole rows of only the
+/// claims it shows: the index orders and counts the cards as `entity-claims` would, and
+/// the rows and answers read for some claims are the whole queries' rows for them.
+#[test]
+fn an_entity_page_reads_the_rows_of_only_the_claims_it_shows() {
+    use claimgraph::read::model::{entity_answers_of, entity_claim_index, entity_claims_of};
+    use std::collections::HashSet;
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), 30, 5).unwrap();
+    let repo = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let store = store_with(&[work.path().to_owned(), repo.join("data")]);
+    let schema = Schema::read(&store).unwrap();
+    let entities = iris(
+        &store,
+        "{ ?x a cg:Entity } UNION { ?c cg:claimant ?x } UNION { ?c schema:mentions ?x }",
+    );
+    let mut with_claims = 0;
+    for entity in &entities {
+        let facts = Facts::new(&store);
+        let params = [("entity", entity.clone())];
+        let whole = native_rows(&facts, &schema, "entity-claims", &params)
+            .unwrap()
+            .unwrap();
+        let index = entity_claim_index(&Facts::new(&store), &schema, entity.clone()).unwrap();
+        assert_eq!(
+            first_rows_per_card(&index, entity),
+            first_rows_per_card(&whole, entity),
+            "{entity}: the index's cards"
+        );
+        let role_claim = |t: &Table, r: &[Option<Term>]| {
+            let role = match &r[t.column("role").unwrap()] {
+                Some(Term::Literal(l)) => l.value().to_owned(),
+                other => panic!("{entity}: role {other:?}"),
+            };
+            (role, r[t.column("claim").unwrap()].clone().unwrap())
+        };
+        let pairs: Vec<(String, Term)> = whole.rows.iter().map(|r| role_claim(&whole, r)).collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        with_claims += 1;
+        // Every other card, and all of them.
+        let some: HashSet<(String, Term)> = pairs.iter().step_by(2).cloned().collect();
+        let all: HashSet<(String, Term)> = pairs.iter().cloned().collect();
+        for only in [&some, &all] {
+            let part =
+                entity_claims_of(&Facts::new(&store), &schema, entity.clone(), only).unwrap();
+            let expected: Vec<&Vec<Option<Term>>> = whole
+                .rows
+                .iter()
+                .filter(|r| only.contains(&role_claim(&whole, r)))
+                .collect();
+            assert_eq!(part.variables, whole.variables);
+            assert!(
+                part.rows.iter().collect::<Vec<_>>() == expected,
+                "{entity}: the rows of {} of {} cards",
+                only.len(),
+                all.len()
+            );
+        }
+        let answers = native_rows(&facts, &schema, "page-entity-answers", &params)
+            .unwrap()
+            .unwrap();
+        let claim_col = answers.column("claim").unwrap();
+        let answered: Vec<Term> = answers
+            .rows
+            .iter()
+            .filter_map(|r| r[claim_col].clone())
+            .collect();
+        let some: HashSet<Term> = answered.iter().step_by(2).cloned().collect();
+        let part = entity_answers_of(&Facts::new(&store), &schema, entity.clone(), &some).unwrap();
+        let expected: Vec<&Vec<Option<Term>>> = answers
+            .rows
+            .iter()
+            .filter(|r| r[claim_col].as_ref().is_some_and(|c| some.contains(c)))
+            .collect();
+        assert!(
+            part.rows.iter().collect::<Vec<_>>() == expected,
+            "{entity}: the answers of {} claims",
+            some.len()
+        );
+    }
+    assert!(with_claims > 20, "only {with_claims} entities with claims");
+}

@@ -133,6 +133,10 @@ enum Command {
         /// Where the editor keeps drafts under review and its audit log (audit.log).
         #[arg(long, default_value = "drafts", requires = "edit")]
         drafts: PathBuf,
+        /// Render every page request afresh instead of keeping rendered pages until the
+        /// next import (for measuring what a page costs).
+        #[arg(long, hide = true)]
+        no_page_cache: bool,
     },
     /// Internal: answer the server's SPARQL queries on standard input, one at a time, from
     /// the store opened read-only (`serve` starts these and kills one at its deadline).
@@ -461,6 +465,7 @@ fn run(cli: Cli) -> Result<()> {
             watch,
             edit,
             drafts,
+            no_page_cache,
         } => {
             // Checked before anything is opened: an editor reachable from other machines
             // without a secret would let anyone write.
@@ -470,6 +475,7 @@ fn run(cli: Cli) -> Result<()> {
                 query_timeout: std::time::Duration::from_secs(*query_timeout),
                 max_results: *max_results,
                 max_concurrent_queries: *max_concurrent_queries,
+                cache_pages: !*no_page_cache,
                 ..server::ServerConfig::default()
             };
             // Queries run in worker processes that open the store themselves, so one

@@ -30,6 +30,10 @@ use crate::read::view::search::SearchIndex;
 use crate::read::view::{self, index, is_safe_resource_path, root_of, Source};
 use crate::store::GraphStore;
 
+/// How many entities' claim indexes a site keeps at most (an index is a few terms per
+/// claim: a few megabytes for the largest entity at 100k articles).
+const KEPT_ENTITY_INDEXES: usize = 64;
+
 /// A rendered site path.
 pub struct Rendered {
     pub media_type: &'static str,
@@ -161,6 +165,10 @@ pub struct Site {
     listings: [Listings; 2],
     /// How many claim cards each entity's pages hold.
     entity_cards: Memo<HashMap<String, usize>>,
+    /// The claim index of each entity with more than one page of claims, read for one
+    /// of its pages and kept for the others (and the other language) until the data
+    /// changes: with the data generation it was read at.
+    entity_indexes: Mutex<(u64, HashMap<String, Arc<view::Rows>>)>,
     /// Every German label, for the German pages' links.
     german_labels: Memo<HashMap<String, String>>,
     /// Moved on by every [`Site::data_changed`].
@@ -246,6 +254,7 @@ impl Site {
             search_cache: Memo::default(),
             listings: Default::default(),
             entity_cards: Memo::default(),
+            entity_indexes: Mutex::default(),
             german_labels: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
@@ -372,6 +381,11 @@ impl Site {
         self.data_generation.fetch_add(1, Ordering::SeqCst);
         self.search_cache.forget();
         self.entity_cards.forget();
+        self.entity_indexes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .clear();
         self.german_labels.forget();
         for listings in &self.listings {
             listings.forget();
@@ -410,6 +424,42 @@ impl Site {
         self.listings(src.lang)
             .claims
             .get(&self.data_generation, || index::claims(src))
+    }
+
+    /// The claim index of entity `iri` ([`view::entity::claim_index`]), kept when its
+    /// claims fill more than one page (at most [`KEPT_ENTITY_INDEXES`] at a time).
+    fn entity_index(
+        &self,
+        src: &Source<'_>,
+        iri: &NamedNode,
+    ) -> Result<Arc<view::Rows>, RenderError> {
+        let generation = self.data_generation.load(Ordering::SeqCst);
+        {
+            let mut kept = self
+                .entity_indexes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if kept.0 != generation {
+                *kept = (generation, HashMap::new());
+            }
+            if let Some(index) = kept.1.get(iri.as_str()) {
+                return Ok(Arc::clone(index));
+            }
+        }
+        let index = Arc::new(view::entity::claim_index(src, iri)?);
+        if index.len() > self.page_size {
+            let mut kept = self
+                .entity_indexes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if kept.0 == generation {
+                if kept.1.len() >= KEPT_ENTITY_INDEXES {
+                    kept.1.clear();
+                }
+                kept.1.insert(iri.as_str().to_owned(), Arc::clone(&index));
+            }
+        }
+        Ok(index)
     }
 
     /// How many pages of claims the entity at site path `first_path` has.
@@ -684,7 +734,12 @@ impl Site {
                         ),
                         None => return Ok(None),
                     },
-                    _ => match view::entity::entity_page(src, &iri, number)? {
+                    _ => match view::entity::entity_page(
+                        src,
+                        &iri,
+                        number,
+                        Some(self.entity_index(src, &iri)?.as_ref()),
+                    )? {
                         Some(p) => (
                             "entity.html",
                             match number {

@@ -71,11 +71,11 @@ pub fn native_rows(
         "page-article-label" => article_label_rows(facts, param("article")?),
         "page-article" => article_rows(facts, param("article")?),
         "page-article-claims" => article_claim_rows(facts, schema, param("article")?),
-        "page-article-answers" => answer_rows(facts, schema, "article", param("article")?),
+        "page-article-answers" => answer_rows(facts, schema, "article", param("article")?, None),
         "page-article-documents" => article_document_rows(facts, schema, param("article")?),
         "page-entity" => entity_rows(facts, entity()?),
-        "entity-claims" => entity_claim_rows(facts, schema, entity()?),
-        "page-entity-answers" => answer_rows(facts, schema, "entity", entity()?),
+        "entity-claims" => entity_claim_rows(facts, schema, entity()?, None),
+        "page-entity-answers" => answer_rows(facts, schema, "entity", entity()?, None),
         "page-entity-relations" => entity_relation_rows(facts, schema, entity()?),
         _ => return None,
     })
@@ -227,7 +227,7 @@ impl<'a> Facts<'a> {
     /// The objects of `subject predicate ?o` in the default graph (none for a literal).
     /// Only the predicate asked for is read: a subject's other values (an article's
     /// whole text) are never decoded for a page that does not show them.
-    fn objects(
+    pub fn objects(
         &self,
         subject: &Term,
         predicate: NamedNodeRef<'_>,
@@ -405,6 +405,29 @@ impl<'a> Facts<'a> {
     }
 }
 
+impl Facts<'_> {
+    /// The sort keys of a partial date (`?owner predicate ?d . ?d cg:datePrecision/
+    /// rdfs:label ?p`, English, `OPTIONAL { ?d cg:sortKey ?key }`): one per date node
+    /// that has a precision, unbound where it has no key. What orders an entity's
+    /// claims, without the date's value and words.
+    fn sort_keys(
+        &self,
+        owner: &Term,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+        let mut out = Vec::new();
+        for node in self.objects(owner, predicate)? {
+            if self.object_labels(&node, cg::DATE_PRECISION)?.is_empty() {
+                continue;
+            }
+            for key in optional(self.objects(&node, cg::SORT_KEY)?) {
+                out.push(vec![key]);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// One solution of a date's OPTIONAL group.
 #[derive(Clone)]
 struct DateParts {
@@ -488,6 +511,25 @@ impl Solutions {
         }
         self.vars = all_vars;
         self.rows = rows;
+        Ok(())
+    }
+
+    /// Drops the rows `test` says no to (a required pattern whose values the query
+    /// does not need, only their existence).
+    fn keep(
+        &mut self,
+        mut test: impl FnMut(&Row<'_>) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut kept = Vec::with_capacity(self.rows.len());
+        for cells in std::mem::take(&mut self.rows) {
+            if test(&Row {
+                vars: &self.vars,
+                cells: &cells,
+            })? {
+                kept.push(cells);
+            }
+        }
+        self.rows = kept;
         Ok(())
     }
 
@@ -1539,8 +1581,41 @@ fn entity_roles(facts: &Facts<'_>, entity: &Term) -> Result<Vec<Vec<Option<Term>
     Ok(out)
 }
 
-/// `queries/entity-claims.rq` (competency question 2).
-fn entity_claim_rows(
+/// A role and a claim of an entity's claims, as `entity-claims` binds `?role` and
+/// `?claim` (`("subject", claim)`...).
+pub type RoleClaim = (String, Term);
+
+/// [`entity_roles`], only the pairs in `only` when given.
+fn entity_roles_of(
+    facts: &Facts<'_>,
+    entity: &Term,
+    only: Option<&HashSet<RoleClaim>>,
+) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+    let mut roles = entity_roles(facts, entity)?;
+    if let Some(only) = only {
+        roles.retain(|row| match (&row[0], &row[1]) {
+            (Some(Term::Literal(role)), Some(claim)) => {
+                only.contains(&(role.value().to_owned(), claim.clone()))
+            }
+            _ => false,
+        });
+    }
+    Ok(roles)
+}
+
+/// The index of an entity's claims: for each role and claim of `entity-claims`, what
+/// orders the entity's pages and what their summary counts (`kind`, `status`,
+/// `claimant`, `article`, `sortKey`), with the same rows first in the same ORDER BY,
+/// but none of the text the cards show (statements, quotes, labels, titles, dates as
+/// shown). An entity page reads this for every claim and [`entity_claims_of`] for the
+/// claims it shows.
+///
+/// The required patterns whose values the index does not show (statement, quote) are
+/// checked for existence only; every other pattern keeps its multiplicity up to the
+/// dates, so the first row of each role and claim carries the kind and status of the
+/// first row `entity-claims` has for it (the dates, which alone order a claim's rows,
+/// are the innermost join in both).
+pub fn entity_claim_index(
     facts: &Facts<'_>,
     schema: &Schema,
     entity: Term,
@@ -1548,6 +1623,74 @@ fn entity_claim_rows(
     let mut s = Solutions::start("entity", entity);
     s.join(&["role", "claim"], true, |r| {
         entity_roles(facts, r.bound("entity"))
+    })?;
+    s.keep(|r| Ok(!facts.objects(r.bound("claim"), cg::STATEMENT)?.is_empty()))?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    s.property(facts, "claim", cg::MADE_IN, "document", true)?;
+    s.property(facts, "claim", cg::RELAYED_BY, "article", true)?;
+    s.keep(|r| Ok(!quotes(facts, r.bound("claim"))?.is_empty()))?;
+    join_kinds(&mut s, facts, schema, "claim")?;
+    s.join_one("status", false, |r| {
+        facts.object_labels(r.bound("claim"), cg::STATUS)
+    })?;
+    for (owner, predicate, sort_key) in [
+        ("claim", cg::EVENT_DATE, "eds"),
+        ("claim", cg::CLAIM_DATE, "cds"),
+        ("document", cg::PUBLICATION_DATE, "dds"),
+    ] {
+        s.join(&[sort_key], false, |r| {
+            facts.sort_keys(r.bound(owner), predicate)
+        })?;
+    }
+    s.bind("sortKey", |r| {
+        ["eds", "cds", "dds"]
+            .iter()
+            .find_map(|v| r.get(v).cloned())
+            .or_else(|| Some(string("~~")))
+    });
+    Ok(s.finish(
+        &[
+            "entity", "role", "claim", "kind", "status", "claimant", "document", "article",
+            "sortKey",
+        ],
+        true,
+        &["role", "sortKey", "claim"],
+    ))
+}
+
+/// The rows of `entity-claims` for the roles and claims in `only`: the same rows, in
+/// the same order, as the whole query has for them.
+pub fn entity_claims_of(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    only: &HashSet<RoleClaim>,
+) -> Result<Table, StoreError> {
+    entity_claim_rows(facts, schema, entity, Some(only))
+}
+
+/// The rows of `page-entity-answers` for the claims in `only`: the same rows, in the
+/// same order, as the whole query has for them.
+pub fn entity_answers_of(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    only: &HashSet<Term>,
+) -> Result<Table, StoreError> {
+    answer_rows(facts, schema, "entity", entity, Some(only))
+}
+
+/// `queries/entity-claims.rq` (competency question 2), only the roles and claims in
+/// `only` when given.
+fn entity_claim_rows(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    only: Option<&HashSet<RoleClaim>>,
+) -> Result<Table, StoreError> {
+    let mut s = Solutions::start("entity", entity);
+    s.join(&["role", "claim"], true, |r| {
+        entity_roles_of(facts, r.bound("entity"), only)
     })?;
     s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
     s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
@@ -1638,22 +1781,29 @@ fn entity_claim_rows(
 }
 
 /// `queries/page-entity-answers.rq` (`owner` "entity": the claims it takes part in) and
-/// `queries/page-article-answers.rq` (`owner` "article": the claims it relays).
+/// `queries/page-article-answers.rq` (`owner` "article": the claims it relays), only
+/// for the claims in `only` when given.
 fn answer_rows(
     facts: &Facts<'_>,
     schema: &Schema,
     owner: &'static str,
     of: Term,
+    only: Option<&HashSet<Term>>,
 ) -> Result<Table, StoreError> {
     let mut s = Solutions::start(owner, of);
     s.join_one("claim", true, |r| {
         let e = r.bound(owner);
-        if owner == "article" {
-            return facts.subjects(cg::RELAYED_BY, e);
+        let mut out = if owner == "article" {
+            facts.subjects(cg::RELAYED_BY, e)?
+        } else {
+            let mut out = facts.subjects(cg::ABOUT, e)?;
+            out.extend(facts.subjects(cg::CLAIMANT, e)?);
+            out.extend(facts.subjects(schema::MENTIONS, e)?);
+            out
+        };
+        if let Some(only) = only {
+            out.retain(|claim| only.contains(claim));
         }
-        let mut out = facts.subjects(cg::ABOUT, e)?;
-        out.extend(facts.subjects(cg::CLAIMANT, e)?);
-        out.extend(facts.subjects(schema::MENTIONS, e)?);
         Ok(out)
     })?;
     s.join(&["direction", "other", "kindClass"], true, |r| {

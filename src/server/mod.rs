@@ -67,6 +67,9 @@ pub struct ServerConfig {
     pub header_read_timeout: Duration,
     /// The most connections served at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// Keep rendered pages until the next import (off: every request renders its page,
+    /// which is what the benchmark measures a page's cost with).
+    pub cache_pages: bool,
 }
 
 impl Default for ServerConfig {
@@ -79,6 +82,7 @@ impl Default for ServerConfig {
             max_concurrent_pages: 8,
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            cache_pages: true,
         }
     }
 }
@@ -184,7 +188,10 @@ impl AppState {
         self: &Arc<Self>,
         path: String,
     ) -> Result<Option<Arc<Rendered>>, AppError> {
-        let cell = self.pages.cell(&path);
+        let cell = match self.config.cache_pages {
+            true => self.pages.cell(&path),
+            false => PageCell::default(),
+        };
         let render = {
             let state = Arc::clone(self);
             async move {

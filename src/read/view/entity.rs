@@ -10,6 +10,11 @@
 //! with role, date, quote and status), `page-entity-answers` (the responses and
 //! corroborations of those claims), `page-entity-relations` (the diagram) and
 //! `page-relay-chain` (each claim's document chain, once per article and document).
+//! A page reads what it shows: the index of all the entity's claims
+//! ([`model::entity_claim_index`]: role, kind, status and sort key, what orders and
+//! counts the cards), the whole `entity-claims` rows of its own cards only, and the
+//! answers of its own cards and of the claims whose status phrase names who answered;
+//! a page of a large entity costs its 100 cards and a few lookups per other claim.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -19,11 +24,13 @@ use serde::Serialize;
 use super::claim::{relay_chain, trail, ChainStep, TrailStep};
 use super::diagram::{self, Diagram, Relation, RelationClaim};
 use super::paging::Pager;
-use super::status::{answers_by_claim, legend, LegendEntry};
+use super::status::{answers_of_rows, legend, LegendEntry};
 use super::{
-    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Source, Status,
+    external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Rows, Source, Status,
 };
+use crate::model::vocab::cg;
 use crate::publish::render::RenderError;
+use crate::read::model::{self, RoleClaim};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityPage {
@@ -120,15 +127,24 @@ const ROLES: [(&str, &str); 4] = [
     ("mentioned", "Claims that mention"),
 ];
 
+/// The index of the entity's claims ([`model::entity_claim_index`]): what every page of
+/// the entity reads whole, in any language, so a site can keep it for the entity's
+/// other pages until the data changes.
+pub fn claim_index(src: &Source<'_>, iri: &NamedNode) -> Result<Rows, RenderError> {
+    src.read_model(|facts, schema| model::entity_claim_index(facts, schema, iri.clone().into()))
+}
+
 /// Builds page `number` (from 1) of the entity `iri`: its description and summary over
 /// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
 /// then by date and IRI); `None` when the store holds no such entity or its claims do
 /// not fill that page. Only the cards shown are built (their trails and relay chains are
-/// the costly part), and the relations diagram and table are on the first page.
+/// the costly part), and the relations diagram and table are on the first page. `index`
+/// is the entity's [`claim_index`] when the caller kept it, else it is read here.
 pub fn entity_page(
     src: &Source<'_>,
     iri: &NamedNode,
     number: usize,
+    index: Option<&Rows>,
 ) -> Result<Option<EntityPage>, RenderError> {
     let lang = src.lang;
     let param: Term = iri.clone().into();
@@ -158,52 +174,116 @@ pub fn entity_page(
         .iri(first, "partOf")
         .map(|p| src.link(Some(p), about.str(first, "partOfLabel")));
 
-    let answers = answers_by_claim(src, "page-entity-answers", ("entity", param.clone()))?;
-    // Which claims each response answers, read backwards from the same rows.
-    let mut answered: HashMap<String, Vec<Link>> = HashMap::new();
+    // Every card of every page, in page order, from the index of the entity's claims:
+    // what orders the cards and what the summary counts, none of what a card shows.
+    let read;
+    let index = match index {
+        Some(kept) => kept,
+        None => {
+            read = claim_index(src, iri)?;
+            &read
+        }
+    };
+    let items = claim_items(index, iri.as_str());
+    let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
+    let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
+        return Ok(None);
+    };
+    let shown = &items[pager.range()];
 
-    let rows = src.select("entity-claims", &[("entity", param.clone())])?;
-    let mut statement_links: HashMap<String, Link> = HashMap::new();
-    for r in rows.iter() {
-        if let Some(claim) = rows.iri(r, "claim") {
-            statement_links.insert(
-                claim.to_owned(),
-                Link {
-                    href: page_path(src.iris, claim),
-                    label: rows.str(r, "statement").unwrap_or_default(),
-                },
-            );
+    // The whole rows of the cards this page shows, and nothing of the others.
+    let only: HashSet<RoleClaim> = shown
+        .iter()
+        .map(|item| (item.role.clone(), named(item.claim)))
+        .collect();
+    let rows = src
+        .read_model(|facts, schema| model::entity_claims_of(facts, schema, param.clone(), &only))?;
+    let cards: HashMap<(String, &str), ClaimItem<'_>> = claim_items(&rows, iri.as_str())
+        .into_iter()
+        .map(|item| ((item.role.clone(), item.claim), item))
+        .collect();
+    let relation_rows = src.select("page-entity-relations", &[("entity", param.clone())])?;
+
+    // The answers a page needs: those of the claims it shows, of the claims its
+    // responses answer (their "answers to" links), and of any other claim, shown or
+    // counted, whose status phrase names who answered or counts origins.
+    let mut wanted: HashSet<Term> = HashSet::new();
+    for item in shown {
+        let claim = named(item.claim);
+        wanted.extend(src.objects(&claim, cg::ANSWERS)?);
+        wanted.insert(claim);
+    }
+    let mut counted: Vec<(KindView, Option<String>)> = Vec::with_capacity(items.len());
+    for item in &items {
+        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
+        let status = index.str(item.row, "status");
+        if src.status_needs_answers(status.as_deref(), &kind)? {
+            wanted.insert(named(item.claim));
+        }
+        counted.push((kind, status));
+    }
+    for r in relation_rows.iter() {
+        if let Some(claim) = relation_rows.iri(r, "claim") {
+            if src.status_needs_answers(relation_rows.iri(r, "status"), &no_kind())? {
+                wanted.insert(named(claim));
+            }
         }
     }
+    let shown_claims: HashSet<&str> = shown.iter().map(|item| item.claim).collect();
+    let answers = answers_of_rows(
+        src,
+        &src.read_model(|facts, schema| {
+            model::entity_answers_of(facts, schema, param.clone(), &wanted)
+        })?,
+        Some(&shown_claims),
+    )?;
+
+    // Which of the entity's claims each response shown answers, read backwards from
+    // the answers: the links under a response's card.
+    let shown_hrefs: HashSet<String> = shown
+        .iter()
+        .filter_map(|item| page_path(src.iris, item.claim))
+        .collect();
+    let entity_claims: HashSet<&str> = index.iter().filter_map(|r| index.iri(r, "claim")).collect();
+    let mut answered: HashMap<String, Vec<Link>> = HashMap::new();
     for (claim, list) in &answers {
-        if let Some(target) = statement_links.get(claim) {
-            for a in list.iter().filter(|a| a.kind_key != "Corroboration") {
-                if let Some(h) = &a.href {
-                    let entry = answered.entry(h.clone()).or_default();
-                    if !entry.contains(target) {
-                        entry.push(target.clone());
-                    }
+        let answering_shown = |a: &&Answer| {
+            a.kind_key != "Corroboration"
+                && a.href.as_ref().is_some_and(|h| shown_hrefs.contains(h))
+        };
+        if !entity_claims.contains(claim.as_str()) || !list.iter().any(|a| answering_shown(&a)) {
+            continue;
+        }
+        let statement = src
+            .objects(&named(claim), cg::STATEMENT)?
+            .into_iter()
+            .last()
+            .and_then(|t| match t {
+                Term::Literal(l) => Some(l.value().to_owned()),
+                _ => None,
+            });
+        let target = Link {
+            href: page_path(src.iris, claim),
+            label: statement.unwrap_or_default(),
+        };
+        for a in list.iter().filter(answering_shown) {
+            if let Some(h) = &a.href {
+                let entry = answered.entry(h.clone()).or_default();
+                if !entry.contains(&target) {
+                    entry.push(target.clone());
                 }
             }
         }
     }
 
-    // Every card of every page, in page order: one per role and claim.
-    let items = claim_items(&rows, iri.as_str());
-    let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
-    let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
-        return Ok(None);
-    };
     // The summary counts the claims of all pages by kind and status.
     let mut tallies: Vec<ClaimGroup> = Vec::new();
     let mut all_claims: HashSet<&str> = HashSet::new();
     let mut statuses: Vec<Status> = Vec::new();
-    for item in &items {
-        let r = item.row;
+    for (item, (kind, status)) in items.iter().zip(counted) {
         all_claims.insert(item.claim);
-        let kind = src.kind(&rows.str(r, "kind").unwrap_or_default())?;
         let claim_answers = answers.get(item.claim).map(Vec::as_slice).unwrap_or(&[]);
-        let status = src.status(rows.str(r, "status").as_deref(), &kind, claim_answers)?;
+        let status = src.status(status.as_deref(), &kind, claim_answers)?;
         statuses.extend(status.clone());
         let tally = tally_card(kind, status);
         match tallies.iter_mut().find(|g| g.role == item.role) {
@@ -226,7 +306,11 @@ pub fn entity_page(
     let mut timeline: Vec<(String, String, TimelineItem)> = Vec::new();
     let mut seen_claims: HashSet<String> = HashSet::new();
     let mut undated: HashSet<String> = HashSet::new();
-    for item in &items[pager.range()] {
+    for item in shown {
+        // The card's own row; the index row of the same role and claim orders it.
+        let Some(item) = cards.get(&(item.role.clone(), item.claim)) else {
+            continue;
+        };
         let (r, claim, role) = (item.row, item.claim, &item.role);
         let article = item.article;
         let document = rows.iri(r, "document").unwrap_or(article);
@@ -322,7 +406,7 @@ pub fn entity_page(
     }
     timeline.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
 
-    let mut relations = relations(src, &param, &answers)?;
+    let mut relations = relations(src, &relation_rows, &answers)?;
     let memberships = memberships(&relations);
     let summary = tallies
         .iter()
@@ -411,6 +495,19 @@ fn claim_items<'r>(rows: &'r super::Rows, entity: &str) -> Vec<ClaimItem<'r>> {
     items
 }
 
+/// The kind of a claim a relation rests on: not shown, and never a response's.
+fn no_kind() -> KindView {
+    KindView {
+        label: String::new(),
+        key: String::new(),
+        is_response: false,
+    }
+}
+
+fn named(iri: &str) -> Term {
+    NamedNode::new_unchecked(iri).into()
+}
+
 /// A claim as the summary counts it: its kind and status only.
 fn tally_card(kind: KindView, status: Option<Status>) -> ClaimCard {
     let nowhere = Link {
@@ -454,10 +551,9 @@ fn role_heading(role: &str) -> &'static str {
 /// relation and other entity, with the claims behind each.
 fn relations(
     src: &Source<'_>,
-    entity: &Term,
+    rows: &super::Rows,
     answers: &BTreeMap<String, Vec<Answer>>,
 ) -> Result<Vec<Relation>, RenderError> {
-    let rows = src.select("page-entity-relations", &[("entity", entity.clone())])?;
     let mut out: Vec<Relation> = Vec::new();
     for r in rows.iter() {
         let Some(claim) = rows.iri(r, "claim") else {
@@ -471,18 +567,13 @@ fn relations(
         });
         let relation = src.term_label(&relation_en)?;
         let other = src.link(rows.iri(r, "other"), rows.str(r, "otherLabel"));
-        let no_kind = KindView {
-            label: String::new(),
-            key: String::new(),
-            is_response: false,
-        };
         let status_label = rows.iri(r, "status").map(str::to_owned);
         let item = RelationClaim {
             href: page_path(src.iris, claim),
             claimant: src.link(rows.iri(r, "claimant"), rows.str(r, "claimantLabel")),
             status: src.status(
                 status_label.as_deref(),
-                &no_kind,
+                &no_kind(),
                 answers.get(claim).map(Vec::as_slice).unwrap_or(&[]),
             )?,
         };

@@ -222,6 +222,19 @@ impl<'a> Source<'a> {
         ))
     }
 
+    /// Whether [`Source::status`] of such a claim depends on its answers (see
+    /// [`status::needs_answers`]): a page reads the answers of only those claims it
+    /// does not show.
+    pub fn status_needs_answers(
+        &self,
+        status: Option<&str>,
+        kind: &KindView,
+    ) -> Result<bool, RenderError> {
+        let vocabulary = self.vocabulary()?;
+        let iri = status.map(|s| vocabulary.by_label(s).map_or(s, |t| t.iri.as_str()));
+        Ok(status::needs_answers(iri, kind.is_response))
+    }
+
     /// A date as known, in the page's language (see [`date_view`]).
     pub fn date(
         &self,
@@ -304,6 +317,29 @@ impl<'a> Source<'a> {
                 "a page query must be a SELECT query".into(),
             ))),
         }
+    }
+
+    /// Rows the page read model computes with `read` for a page that needs less than a
+    /// whole saved query (see [`model::entity_claim_index`]).
+    pub fn read_model(
+        &self,
+        read: impl FnOnce(&model::Facts<'a>, &Schema) -> Result<Table, crate::store::StoreError>,
+    ) -> Result<Rows, RenderError> {
+        let schema = &self.vocabulary()?.schema;
+        Ok(Rows {
+            table: read(&self.facts, schema).map_err(RenderError::Store)?,
+        })
+    }
+
+    /// The objects of `subject predicate ?o` in the store's default graph.
+    pub fn objects(
+        &self,
+        subject: &Term,
+        predicate: oxigraph::model::NamedNodeRef<'_>,
+    ) -> Result<Vec<Term>, RenderError> {
+        self.facts
+            .objects(subject, predicate)
+            .map_err(RenderError::Store)
     }
 
     /// The label of an article: its headline, else the opening words of its text.

@@ -9,7 +9,7 @@
 //! status of its own unless someone answers it. Each phrase has a one-line
 //! [`Status::meaning`] the page shows beside it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use oxigraph::model::Term;
 use serde::Serialize;
@@ -66,7 +66,18 @@ pub fn answers_by_claim(
     query: &str,
     param: (&str, Term),
 ) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
-    let rows = src.select(query, &[param])?;
+    answers_of_rows(src, &src.select(query, &[param])?, None)
+}
+
+/// The answers in the rows of an answers query (see [`answers_by_claim`]), by claim IRI.
+/// The answers of claims outside `shown` (when given) are only counted and named in
+/// statuses, never shown: their article links are left without a label, which would
+/// cost a lookup of each article.
+pub fn answers_of_rows(
+    src: &Source<'_>,
+    rows: &Rows,
+    shown: Option<&HashSet<&str>>,
+) -> Result<BTreeMap<String, Vec<Answer>>, RenderError> {
     let mut out: BTreeMap<String, Vec<Answer>> = BTreeMap::new();
     for r in rows.iter() {
         let (Some(claim), Some(other), Some(article)) = (
@@ -76,7 +87,8 @@ pub fn answers_by_claim(
         ) else {
             continue;
         };
-        let answer = answer_row(src, &rows, r, other, article)?;
+        let labelled = shown.is_none_or(|s| s.contains(claim));
+        let answer = answer_row(src, rows, r, other, article, labelled)?;
         let list = out.entry(claim.to_owned()).or_default();
         if !list.iter().any(|a| a.href == answer.href) {
             list.push(answer);
@@ -92,6 +104,7 @@ fn answer_row(
     r: usize,
     other: &str,
     article: &str,
+    labelled: bool,
 ) -> Result<Answer, RenderError> {
     let vocabulary = src.vocabulary()?;
     let (kind_key, kind) = match rows.iri(r, "kindClass").and_then(|k| vocabulary.by_iri(k)) {
@@ -108,7 +121,13 @@ fn answer_row(
         responder: src.link(rows.iri(r, "responder"), rows.str(r, "responderLabel")),
         quote: rows.str(r, "quote").unwrap_or_default(),
         lang: rows.lang(r, "quote"),
-        article: src.article_link(article, None)?,
+        article: match labelled {
+            true => src.article_link(article, None)?,
+            false => Link {
+                href: page_path(src.iris, article),
+                label: String::new(),
+            },
+        },
         origin: rows.str(r, "origin").unwrap_or_default(),
         by_subject: rows.bool(r, "bySubject"),
     })
@@ -232,6 +251,15 @@ pub fn describe(
         class: format!("status-{class}"),
         meaning: lang.tr(meaning).to_owned(),
     })
+}
+
+/// Whether [`describe`] of a claim with this status needs the claim's answers: the
+/// phrases that name who answered or count origins do, and so does a response's
+/// (whether anyone answered it at all); the others read the status alone.
+pub fn needs_answers(status_iri: Option<&str>, is_response: bool) -> bool {
+    let key = status_iri.map(local_name).unwrap_or("");
+    (is_response && (key.is_empty() || key == UNCONTESTED))
+        || matches!(key, DENIED_BY_SUBJECT | DISPUTED | CORROBORATED | DECLINED)
 }
 
 /// The distinct statuses of a page, each once, for its legend.
