@@ -1652,13 +1652,8 @@ impl Drafter<'_> {
         }
         // Nothing earlier to answer, but the sentence names whose words it answers: their
         // claim is drafted from the same sentence ("denied allegations by X").
-        let answers_words = matches!(
-            rule.kind,
-            ClaimKind::Denial
-                | ClaimKind::Objection
-                | ClaimKind::Correction
-                | ClaimKind::Retraction
-        );
+        // ("apologized for remarks made by X" names X's words without saying them: no claim.)
+        let answers_words = matches!(rule.kind, ClaimKind::Denial | ClaimKind::Objection);
         if let Some(a) = answered.filter(|_| targets.is_empty() && answers_words) {
             let rule =
                 self.synthetic_rule("response.answered-in-sentence", ClaimKind::Allegation, 0.6);
@@ -1914,9 +1909,37 @@ fn subject(
     let before = refs
         .iter()
         .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
+    // "explains Secretary General of the Andean Community Wagner": a name right after
+    // another (nothing between) is the officer of the first, and the one speaking.
     let after = refs
         .iter()
-        .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
+        .position(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r))
+        .map(|k| match refs.get(k + 1) {
+            Some(next)
+                if can_speak(next)
+                    && next.words.start == refs[k].words.end
+                    && text[words[refs[k].words.end - 1].span.end..words[next.words.start].span.start]
+                        .trim()
+                        .is_empty() =>
+            {
+                next
+            }
+            _ => &refs[k],
+        });
+    // "a survivor, who said": the verb's subject is the relative clause's antecedent; when
+    // that is no named entity, nobody named speaks.
+    let relative = (start.saturating_sub(3)..start).rev().find(|&k| {
+        k > 0
+            && RELATIVE_PRONOUNS.contains(&words[k].lower.as_str())
+            && text[words[k - 1].span.end..words[k].span.start].contains(',')
+            && (k + 1..start).all(|a| AUXILIARIES.contains(&words[a].lower.as_str()))
+    });
+    if let Some(k) = relative {
+        return refs
+            .iter()
+            .find(|r| r.words.end == k && can_speak(r))
+            .map(|r| who(r, "the antecedent of the relative clause", 1.0));
+    }
     // '"...," said X': a quotation closes right before the verb.
     let quoted_before = after_comma
         && text[words[start - 1].span.end..words[start].span.start]
@@ -1955,8 +1978,11 @@ fn subject(
                 .any(|k| PREPOSITIONS_DE.contains(&words[k].lower.as_str()));
             governed || (b.words.end != start && b.words.start > scope.start + 2)
         });
+    // A verb opening the sentence ("Said Wagner: ..."); in English only there, since "The
+    // minister accused Galperovich" names the accused after the verb, not the speaker.
+    let opening = start <= if german { 2 } else { 0 };
     let inverted =
-        after_comma || v2_inverted || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
+        after_comma || v2_inverted || (opening && first_mention_at.is_none_or(|m| m > start));
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
@@ -1971,6 +1997,10 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// Relative pronouns: after a comma they open a clause whose subject is the word before.
+const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "welcher", "welche"];
+/// Words between a relative pronoun and its verb that leave the verb its subject.
+const AUXILIARIES: [&str; 7] = ["has", "had", "have", "also", "then", "later", "once"];
 /// First-person pronouns: in a transcript turn, the turn's speaker.
 const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
 /// Government anaphora that may refer to any government body.
