@@ -682,6 +682,18 @@ pub fn explain(
             excerpt(c.quote.clone())
         )?;
     }
+    for (c, why) in &draft.for_review {
+        writeln!(
+            out,
+            "  REVIEW s{} {} by {} {:.2} [{}]: {}",
+            c.sentence + 1,
+            c.kind.as_str(),
+            c.claimant,
+            c.confidence,
+            c.rule,
+            why
+        )?;
+    }
     for (ci, found) in &reader.gold_found {
         if *found {
             continue;
