@@ -1334,3 +1334,30 @@ fn class_nouns_job_nouns_and_laws_are_no_part_of_a_proposed_name() {
     let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
     assert!(!labels.contains(&"CAN-SPAM"), "{labels:?}");
 }
+
+#[test]
+fn score_explain_marks_every_draft_and_lists_what_was_missed() {
+    let table = score_table(&[repo().join("tests/realworld/dev")], &["--explain"]);
+    assert!(table.contains("== voa-maduro-statement"), "{table}");
+    let count = |prefix: &str| table.lines().filter(|l| l.starts_with(prefix)).count();
+    let total = |measure: &str, col: usize| -> usize {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with("TOTAL") && l.contains(measure))
+            .unwrap();
+        line.split_whitespace().nth(col).unwrap().parse().unwrap()
+    };
+    // Each drafted claim and response is marked once, right as often as the totals say;
+    // each hand-made one not found is listed.
+    let drafted = total("claims strict", 4) + total("responses strict", 4);
+    let right = total("claims strict", 5) + total("responses strict", 5);
+    let gold = total("claims strict", 3) + total("responses strict", 3);
+    assert_eq!(count("  RIGHT s") + count("  WRONG s"), drafted, "{table}");
+    assert_eq!(count("  RIGHT s"), right, "{table}");
+    assert_eq!(count("  MISSED "), gold - right, "{table}");
+    assert_eq!(
+        count("  RIGHT entity") + count("  JUNK entity"),
+        total("proposed entities", 4),
+        "{table}"
+    );
+}

@@ -322,15 +322,7 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
     let names = Names::of(sheet);
     let reader = ReaderScores::of(sheet, text, draft, &names);
     let mut calibration = [(0, 0); 6];
-    let (mut claim_at, mut response_at) = (0, 0);
-    for c in &draft.claims {
-        let right = if c.kind.is_response() {
-            response_at += 1;
-            reader.response_right[response_at - 1]
-        } else {
-            claim_at += 1;
-            reader.claim_right[claim_at - 1]
-        };
+    for (c, right) in draft.claims.iter().zip(reader.right_in_draft_order(draft)) {
         let bin = CONFIDENCE_BINS
             .iter()
             .rposition(|lower| c.confidence >= *lower - 1e-9)
@@ -483,6 +475,23 @@ struct ReaderScores {
 }
 
 impl ReaderScores {
+    /// Per drafted claim or response, in draft order: right by the strict measure.
+    fn right_in_draft_order(&self, draft: &Draft) -> Vec<bool> {
+        let (mut claims, mut responses) = (self.claim_right.iter(), self.response_right.iter());
+        draft
+            .claims
+            .iter()
+            .map(|c| {
+                let next = if c.kind.is_response() {
+                    responses.next()
+                } else {
+                    claims.next()
+                };
+                next.copied().unwrap_or(false)
+            })
+            .collect()
+    }
+
     fn of(sheet: &Sheet, text: &str, draft: &Draft, names: &Names) -> ReaderScores {
         let mut gold_claims = Vec::new();
         let mut gold_responses = Vec::new();
@@ -659,15 +668,7 @@ pub fn explain(
         .map(|a| a.id.get_ref().as_str())
         .unwrap_or_default();
     writeln!(out, "== {name}")?;
-    let (mut claim_at, mut response_at) = (0, 0);
-    for c in &draft.claims {
-        let right = if c.kind.is_response() {
-            response_at += 1;
-            reader.response_right[response_at - 1]
-        } else {
-            claim_at += 1;
-            reader.claim_right[claim_at - 1]
-        };
+    for (c, right) in draft.claims.iter().zip(reader.right_in_draft_order(draft)) {
         writeln!(
             out,
             "  {} s{} {} by {} ({}) {:.2} [{}; {}] {}",
