@@ -886,7 +886,7 @@ const HELD_OUT_FLOOR: [(&str, f64, f64); 5] = [
     ("claims strict", 0.57, 0.19),
     ("claims lenient", 0.67, 0.22),
     ("responses strict", 0.99, 0.49),
-    ("proposed entities", 0.74, 0.0),
+    ("proposed entities", 0.76, 0.0),
     ("documents", 0.59, 0.37),
 ];
 
@@ -1127,8 +1127,15 @@ fn a_cue_inside_a_quotation_is_the_quoted_speakers_not_the_report() {
         "“Recently the president of Venezuela falsely accused us of biased reporting,” said Acting Director Yolanda López.",
         "en",
     );
-    let who = claimants(&d);
-    assert!(who.iter().all(|(c, _)| c == "yolanda-lopez"), "{who:?}");
+    // With nothing drafted that it answers, her denial waits for review rather than being
+    // drafted as a claim of the wrong kind; either way it is hers.
+    let who: Vec<&str> = d
+        .claims
+        .iter()
+        .chain(d.for_review.iter().map(|(c, _)| c))
+        .map(|c| c.claimant.as_str())
+        .collect();
+    assert!(who.iter().all(|c| *c == "yolanda-lopez"), "{who:?}");
     assert!(!who.is_empty(), "{who:?}");
 }
 
@@ -1211,4 +1218,146 @@ fn confident_drafts_are_right_four_times_in_five_on_the_dev_half() {
         .unwrap_or_else(|| panic!("{table}"));
     let precision: f64 = line.split_whitespace().last().unwrap().parse().unwrap();
     assert!(precision >= 0.8, "{line}");
+}
+
+#[test]
+fn a_relative_clauses_verb_is_its_antecedents() {
+    let d = drafted(
+        "The allegations were part of a Google documentary that interviewed a survivor, who said he had been paid. \
+         Amazon, which said it hosts Hikvision, declined to give figures.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(!who.iter().any(|(c, _)| c == "google"), "{who:?}");
+    assert!(who.iter().any(|(c, _)| c == "amazon"), "{who:?}");
+}
+
+#[test]
+fn the_object_of_an_english_reporting_verb_is_not_its_speaker() {
+    let d = drafted(
+        "The minister accused Google of lying about its servers.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(!who.iter().any(|(c, _)| c == "google"), "{who:?}");
+    // Verb first, the subject follows: "Said Google: ..." is still Google's.
+    let d = drafted("Said Google, the servers are in Ireland.", "en");
+    assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
+}
+
+#[test]
+fn a_name_right_after_another_after_the_verb_speaks() {
+    let d = drafted(
+        "The Andean Community met in Lima. The \"ultimate goal is a union,\" explains Secretary General of the Andean Community Wagner.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert_eq!(who, vec![("wagner".into(), "assertion".into())], "{who:?}");
+}
+
+#[test]
+fn a_response_with_nothing_to_answer_waits_for_review() {
+    let ex = Extractor::new(Dictionary::bundled(), Rules::bundled());
+    let text = "Google denied the allegations on Tuesday. Amazon apologized to a reporter for remarks made by Microsoft.";
+    let d = ex.draft(text, info("article", "en")).unwrap();
+    // Neither a denial of nothing nor an assertion of the wrong kind; and an apology for
+    // someone's remarks does not say what they were.
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    let review: Vec<(&str, &str)> = d
+        .for_review
+        .iter()
+        .map(|(c, _)| (c.claimant.as_str(), c.kind.as_str()))
+        .collect();
+    assert_eq!(
+        review,
+        vec![("google", "denial"), ("amazon", "correction")],
+        "{review:?}"
+    );
+    let sheet = ex.sheet(&d, text, TextSource::Inline);
+    assert!(
+        sheet.contains("# NEEDS REVIEW")
+            && sheet.contains("# - sentence 1: denial by google")
+            && !sheet.contains("\n[[claim]]"),
+        "{sheet}"
+    );
+    let path = tempfile::tempdir().unwrap();
+    let file = path.path().join("article.toml");
+    std::fs::write(&file, &sheet).unwrap();
+    Sheet::read(&file).unwrap();
+}
+
+#[test]
+fn the_minister_is_the_person_last_named_with_that_title() {
+    let d = drafted(
+        "Foreign Minister Sergei Lavrov met reporters in Moscow. The minister accused Google of lying. \
+         Later the president of Venezuela said Google lied.",
+        "en",
+    );
+    let who = claimants(&d);
+    // "the president of Venezuela" names someone else, not the last president named.
+    let lavrov: Vec<_> = who.iter().filter(|(c, _)| c == "sergei-lavrov").collect();
+    assert_eq!(lavrov.len(), 1, "{who:?}");
+    assert_eq!(lavrov[0].1, "allegation", "{who:?}");
+}
+
+#[test]
+fn an_act_announced_on_a_condition_is_a_threat() {
+    let d = drafted(
+        "Präsident Traian Basescu hat angekündigt, im Falle eines Sieges von Victor Ponta, diesen nicht zu nominieren.",
+        "de",
+    );
+    assert_eq!(
+        claimants(&d),
+        vec![("traian-basescu".into(), "threat".into())]
+    );
+}
+
+#[test]
+fn class_nouns_job_nouns_and_laws_are_no_part_of_a_proposed_name() {
+    let d = drafted(
+        "Die drei Parteien Občanská demokratická strana und Věci veřejné regieren. \
+         Fernsehmoderator und Millionär Dan Diaconescu sagte, er werde antreten.",
+        "de",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        !labels
+            .iter()
+            .any(|l| l.contains("Parteien") || l.contains("Millionär")),
+        "{labels:?}"
+    );
+    assert!(labels.contains(&"Dan Diaconescu"), "{labels:?}");
+    let d = drafted(
+        "Sophos said the CAN-SPAM act has failed to stop Google spam.",
+        "en",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(!labels.contains(&"CAN-SPAM"), "{labels:?}");
+}
+
+#[test]
+fn score_explain_marks_every_draft_and_lists_what_was_missed() {
+    let table = score_table(&[repo().join("tests/realworld/dev")], &["--explain"]);
+    assert!(table.contains("== voa-maduro-statement"), "{table}");
+    let count = |prefix: &str| table.lines().filter(|l| l.starts_with(prefix)).count();
+    let total = |measure: &str, col: usize| -> usize {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with("TOTAL") && l.contains(measure))
+            .unwrap();
+        line.split_whitespace().nth(col).unwrap().parse().unwrap()
+    };
+    // Each drafted claim and response is marked once, right as often as the totals say;
+    // each hand-made one not found is listed.
+    let drafted = total("claims strict", 4) + total("responses strict", 4);
+    let right = total("claims strict", 5) + total("responses strict", 5);
+    let gold = total("claims strict", 3) + total("responses strict", 3);
+    assert_eq!(count("  RIGHT s") + count("  WRONG s"), drafted, "{table}");
+    assert_eq!(count("  RIGHT s"), right, "{table}");
+    assert_eq!(count("  MISSED "), gold - right, "{table}");
+    assert_eq!(
+        count("  RIGHT entity") + count("  JUNK entity"),
+        total("proposed entities", 4),
+        "{table}"
+    );
 }

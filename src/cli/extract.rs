@@ -141,8 +141,14 @@ pub fn import_extracted(
 
 /// `claimgraph extract --score SHEET|DIR...`: re-extracts each sheet's text and prints the
 /// table. A folder stands for the sheets in it and in its subfolders, one table per folder
-/// (a test set's `dev/` and `held-out/` halves are scored apart).
-pub fn score(store: Option<&GraphStore>, sheets: &[PathBuf], args: &ArticleArgs) -> Result<()> {
+/// (a test set's `dev/` and `held-out/` halves are scored apart). With `explain`, each
+/// article's drafts are listed first, right or wrong, with what they missed.
+pub fn score(
+    store: Option<&GraphStore>,
+    sheets: &[PathBuf],
+    args: &ArticleArgs,
+    explain: bool,
+) -> Result<()> {
     let extractor = Extractor::new(dictionary(store, args, false)?, rules(args)?);
     let mut out = std::io::stdout().lock();
     let groups = score_groups(sheets)?;
@@ -150,8 +156,11 @@ pub fn score(store: Option<&GraphStore>, sheets: &[PathBuf], args: &ArticleArgs)
     for (name, paths) in &groups {
         let mut tallies = Vec::new();
         for path in paths {
-            if let Some(t) = score_one(&extractor, path)? {
-                tallies.push(t);
+            if let Some((sheet, text, draft)) = draft_of_sheet(&extractor, path)? {
+                if explain {
+                    score::explain(&sheet, &text, &draft, &mut out)?;
+                }
+                tallies.push(score::score_sheet(&sheet, &text, &draft));
             }
         }
         if tallies.is_empty() {
@@ -210,8 +219,12 @@ fn collect_sheet_folders(dir: &Path, groups: &mut Vec<(String, Vec<PathBuf>)>) -
     Ok(())
 }
 
-/// One sheet's scores, or None for a reference sheet (it has nothing to score).
-fn score_one(extractor: &Extractor, path: &Path) -> Result<Option<score::Tally>> {
+/// A hand-made sheet, its text and the draft of that text, or None for a reference sheet
+/// (it has nothing to score).
+fn draft_of_sheet(
+    extractor: &Extractor,
+    path: &Path,
+) -> Result<Option<(Sheet, String, extract::Draft)>> {
     let sheet = Sheet::read(path)?;
     let Some(meta) = &sheet.article else {
         return Ok(None);
@@ -226,7 +239,7 @@ fn score_one(extractor: &Extractor, path: &Path) -> Result<Option<score::Tally>>
     let draft = extractor
         .draft(&text, info)
         .with_context(|| path.display().to_string())?;
-    Ok(Some(score::score_sheet(&sheet, &text, &draft)))
+    Ok(Some((sheet, text, draft)))
 }
 
 /// `article` relative to the folder of `sheet`, when it lies in or below it.

@@ -71,6 +71,9 @@ enum Command {
         /// Re-extract the text of these hand-made sheets and print precision and recall.
         #[arg(long, num_args = 1.., value_name = "SHEET")]
         score: Vec<PathBuf>,
+        /// With --score: list each article's drafts, right or wrong, and what they missed.
+        #[arg(long, requires = "score")]
+        explain: bool,
         #[command(flatten)]
         article_args: ArticleArgs,
     },
@@ -376,6 +379,7 @@ fn run(cli: Cli) -> Result<()> {
             article,
             out,
             score,
+            explain,
             article_args,
         } => {
             let store = if cli.engine.endpoint.is_none() && (cli.memory || !cli.store.exists()) {
@@ -384,7 +388,7 @@ fn run(cli: Cli) -> Result<()> {
                 Some(open_store_read_only(&cli)?)
             };
             if !score.is_empty() {
-                return extract::score(store.as_ref(), score, article_args);
+                return extract::score(store.as_ref(), score, article_args, *explain);
             }
             let article = article
                 .as_ref()

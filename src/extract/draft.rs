@@ -86,6 +86,10 @@ pub struct Draft {
     pub claims: Vec<DraftClaim>,
     /// Known entity ids found in the text, in order of first mention.
     pub entities: Vec<String>,
+    /// Statements found but not drafted as claims, each with why: below the rules'
+    /// confidence floor, or a response with nothing drafted that it answers. The sheet
+    /// lists them as comments for the reviewer.
+    pub for_review: Vec<(DraftClaim, String)>,
 }
 
 /// A mention of a known entity or of a candidate, in one sentence.
@@ -125,6 +129,7 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         question_turn: false,
         label_end: None,
         turn: None,
+        titled: Vec::new(),
     }
     .run()
 }
@@ -154,6 +159,9 @@ struct Drafter<'a> {
     label_end: Option<usize>,
     /// The speaker of the transcript turn we are in, when its label names someone.
     turn: Option<Who>,
+    /// (title, person id) for each person named after a title, in order: "the minister"
+    /// refers back to the last one with that title.
+    titled: Vec<(String, String)>,
 }
 
 /// A claimant and how it was found.
@@ -870,10 +878,12 @@ impl Drafter<'_> {
         !ends_with_question && !byline
     }
 
-    /// Leaves out claims below the rules' minimum confidence, and responses left answering
-    /// nothing.
+    /// Moves claims below the rules' confidence floor, and responses left answering
+    /// nothing, to the statements for review; then a proposed entity is used only when a
+    /// drafted claim or document refers to it.
     fn drop_unconfident(&mut self) {
         let min = self.rules.min_confidence;
+        let floor = format!("confidence below the floor {min:.2}");
         let dropped: HashSet<String> = self
             .draft
             .claims
@@ -881,19 +891,29 @@ impl Drafter<'_> {
             .filter(|c| c.confidence < min - 1e-9)
             .map(|c| c.id.clone())
             .collect();
-        if dropped.is_empty() {
-            return;
-        }
         let claims = std::mem::take(&mut self.draft.claims);
-        self.draft.claims = claims
-            .into_iter()
-            .filter(|c| !dropped.contains(&c.id))
-            .filter_map(|mut c| {
-                let answered = !c.answers.is_empty();
-                c.answers.retain(|a| !dropped.contains(a));
-                (!answered || !c.answers.is_empty()).then_some(c)
-            })
-            .collect();
+        for mut c in claims {
+            if dropped.contains(&c.id) {
+                self.draft.for_review.push((c, floor.clone()));
+                continue;
+            }
+            let answered = !c.answers.is_empty();
+            c.answers.retain(|a| !dropped.contains(a));
+            if answered && c.answers.is_empty() {
+                let why = format!(
+                    "a {} whose answered claims fell below the floor",
+                    c.kind.as_str()
+                );
+                self.draft.for_review.push((c, why));
+            } else {
+                self.draft.claims.push(c);
+            }
+        }
+        self.draft.for_review.sort_by_key(|(c, _)| c.sentence);
+        let used: HashSet<String> = self.draft.entity_ids().into_iter().collect();
+        for c in &mut self.draft.candidates {
+            c.used = used.contains(&c.id);
+        }
     }
 
     /// Claim ids say sentence, claimant and kind; claimants found later (by an
@@ -970,6 +990,12 @@ impl Drafter<'_> {
                 }
             }
         }
+        // "the minister", "der Minister": the person last named with that title.
+        for k in 0..words.len() {
+            if let Some(r) = self.titled_anaphor(words, k, &refs) {
+                refs.push(r);
+            }
+        }
         // Capitalised names that match nothing.
         let covered = |i: usize, refs: &[Ref]| refs.iter().any(|r| r.words.contains(&i));
         let mut i = 0;
@@ -1041,8 +1067,51 @@ impl Drafter<'_> {
         refs.sort_by_key(|r| r.words.start);
         for r in &refs {
             self.last_of_kind.insert(r.kind, r.id.clone());
+            // "Foreign Minister Sergei Lavrov": later "the minister".
+            if let Some(title) = r
+                .words
+                .start
+                .checked_sub(1)
+                .map(|t| &words[t].lower)
+                .filter(|t| r.kind == EntityKind::Person && self.is_person_title(t))
+            {
+                self.titled.push((title.clone(), r.id.clone()));
+            }
         }
         refs
+    }
+
+    /// The person a definite article and a title at word `k` refer back to ("the minister",
+    /// "the foreign minister", "der Minister"): the last one named with that title. Not
+    /// when a name or a genitive follows ("the president of Venezuela" is someone else).
+    fn titled_anaphor(&self, words: &[Token], k: usize, refs: &[Ref]) -> Option<Ref> {
+        if !DEFINITE.contains(&words[k].lower.as_str()) {
+            return None;
+        }
+        let cw = &self.rules.candidate;
+        let l =
+            (k + 1..(k + 4).min(words.len())).find(|&l| self.is_person_title(&words[l].lower))?;
+        let title = &words[l].lower;
+        let plain_title = (k + 1..l).all(|m| cw.title_words.contains(&words[m].lower))
+            && !cw.government_words.contains(title);
+        let names_another = words
+            .get(l + 1)
+            .is_some_and(|w| w.capitalised || GENITIVE.contains(&w.lower.as_str()));
+        let covered = refs.iter().any(|r| r.words.start <= l && k < r.words.end);
+        if !plain_title || names_another || covered {
+            return None;
+        }
+        let (_, id) = self
+            .titled
+            .iter()
+            .rev()
+            .find(|(t, _)| t == title || t.ends_with(title.as_str()))?;
+        Some(Ref {
+            id: id.clone(),
+            kind: EntityKind::Person,
+            words: k..l + 1,
+            candidate: self.candidate_index.contains_key(id),
+        })
     }
 
     /// Capitalised words that are no name: a demonym ("Chinese"), a month ("Dec"), a ticker
@@ -1152,7 +1221,20 @@ impl Drafter<'_> {
         let i = (i..j)
             .find(|&k| !cw.name_particles.contains(&words[k].lower))
             .unwrap_or(j);
+        // "die drei Parteien Občanská ...": a common noun before a name is no part of it.
+        let i = if j - i >= 2 && cw.class_nouns.contains(&words[i].lower) {
+            i + 1
+        } else {
+            i
+        };
         if i >= j {
+            return None;
+        }
+        // "the CAN-SPAM act" names a law, not anyone who could say or be accused of anything.
+        if words
+            .get(j)
+            .is_some_and(|w| !w.capitalised && cw.instrument_words.contains(&w.lower))
+        {
             return None;
         }
         // A sentence's first word is capitalised anyway: "Then Google ..." names Google.
@@ -1518,6 +1600,15 @@ impl Drafter<'_> {
                 kind = k;
             }
         }
+        // "hat angekündigt, im Falle eines Sieges ... nicht zu nominieren": an act announced
+        // on a condition is a threat.
+        if rule.kind == ClaimKind::OfficialAction
+            && words
+                .iter()
+                .any(|w| self.rules.conditions.contains(&w.lower))
+        {
+            kind = ClaimKind::Threat;
+        }
         let mut propositions = self.services(words, refs);
         propositions.extend(self.listings(words, refs));
         // "NOS reported that ...": the claim is in NOS's news report.
@@ -1652,13 +1743,8 @@ impl Drafter<'_> {
         }
         // Nothing earlier to answer, but the sentence names whose words it answers: their
         // claim is drafted from the same sentence ("denied allegations by X").
-        let answers_words = matches!(
-            rule.kind,
-            ClaimKind::Denial
-                | ClaimKind::Objection
-                | ClaimKind::Correction
-                | ClaimKind::Retraction
-        );
+        // ("apologized for remarks made by X" names X's words without saying them: no claim.)
+        let answers_words = matches!(rule.kind, ClaimKind::Denial | ClaimKind::Objection);
         if let Some(a) = answered.filter(|_| targets.is_empty() && answers_words) {
             let rule =
                 self.synthetic_rule("response.answered-in-sentence", ClaimKind::Allegation, 0.6);
@@ -1672,46 +1758,35 @@ impl Drafter<'_> {
         if !about.contains(&w.id) {
             about.insert(0, w.id.clone());
         }
-        for id in about.clone() {
-            self.use_candidate(&id);
-        }
-        // A response must say what it answers: with nothing drafted to answer it is kept as
-        // an assertion, its rule naming the response kind for the reviewer to restore.
-        let (kind, answers, rule_name, factor) = if targets.is_empty() {
-            (
-                ClaimKind::Assertion,
-                Vec::new(),
-                format!(
-                    "{} ({}, but no drafted claim to answer)",
-                    rule.rule,
-                    rule.kind.as_str()
-                ),
-                0.8,
-            )
-        } else {
-            (rule.kind, targets, rule.rule.clone(), 1.0)
-        };
-        let id = self.new_id(&w.id, kind, index);
+        let id = self.new_id(&w.id, rule.kind, index);
         let document = document.filter(|d| {
             self.draft
                 .documents
                 .iter()
                 .any(|x| x.id == *d && x.author == w.id)
         });
-        self.draft.claims.push(DraftClaim {
+        let response = DraftClaim {
             id,
-            kind,
+            kind: rule.kind,
             claimant: w.id,
             document,
             about,
             quote: span,
-            answers,
+            answers: targets,
             propositions: Vec::new(),
-            rule: rule_name,
-            confidence: round2(rule.confidence * w.factor * factor),
+            rule: rule.rule.clone(),
+            confidence: round2(rule.confidence * w.factor),
             claimant_reason: w.reason,
             sentence: index,
-        });
+        };
+        // A response must say what it answers; drafted as a plain assertion it would be a
+        // wrong kind, so with nothing drafted to answer it waits for the reviewer.
+        if response.answers.is_empty() {
+            let why = format!("a {} with no drafted claim it answers", rule.kind.as_str());
+            self.draft.for_review.push((response, why));
+        } else {
+            self.draft.claims.push(response);
+        }
     }
 
     /// Service relations: providers on one side of the verb, customers on the other,
@@ -1914,9 +1989,38 @@ fn subject(
     let before = refs
         .iter()
         .rfind(|r| r.words.end <= start && r.words.start >= scope.start && can_speak(r));
+    // "explains Secretary General of the Andean Community Wagner": a name right after
+    // another (nothing between) is the officer of the first, and the one speaking.
     let after = refs
         .iter()
-        .find(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r));
+        .position(|r| r.words.start > end && r.words.start <= end + 8 && can_speak(r))
+        .map(|k| match refs.get(k + 1) {
+            Some(next)
+                if can_speak(next)
+                    && next.words.start == refs[k].words.end
+                    && text[words[refs[k].words.end - 1].span.end
+                        ..words[next.words.start].span.start]
+                        .trim()
+                        .is_empty() =>
+            {
+                next
+            }
+            _ => &refs[k],
+        });
+    // "a survivor, who said": the verb's subject is the relative clause's antecedent; when
+    // that is no named entity, nobody named speaks.
+    let relative = (start.saturating_sub(3)..start).rev().find(|&k| {
+        k > 0
+            && RELATIVE_PRONOUNS.contains(&words[k].lower.as_str())
+            && text[words[k - 1].span.end..words[k].span.start].contains(',')
+            && (k + 1..start).all(|a| AUXILIARIES.contains(&words[a].lower.as_str()))
+    });
+    if let Some(k) = relative {
+        return refs
+            .iter()
+            .find(|r| r.words.end == k && can_speak(r))
+            .map(|r| who(r, "the antecedent of the relative clause", 1.0));
+    }
     // '"...," said X': a quotation closes right before the verb.
     let quoted_before = after_comma
         && text[words[start - 1].span.end..words[start].span.start]
@@ -1955,8 +2059,11 @@ fn subject(
                 .any(|k| PREPOSITIONS_DE.contains(&words[k].lower.as_str()));
             governed || (b.words.end != start && b.words.start > scope.start + 2)
         });
+    // A verb opening the sentence ("Said Wagner: ..."); in English only there, since "The
+    // minister accused Galperovich" names the accused after the verb, not the speaker.
+    let opening = start <= if german { 2 } else { 0 };
     let inverted =
-        after_comma || v2_inverted || (start <= 2 && first_mention_at.is_none_or(|m| m > start));
+        after_comma || v2_inverted || (opening && first_mention_at.is_none_or(|m| m > start));
     if inverted {
         if let Some(r) = after {
             return Some(who(r, "subject after the reporting verb", 1.0));
@@ -1971,6 +2078,10 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// Relative pronouns: after a comma they open a clause whose subject is the word before.
+const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "welcher", "welche"];
+/// Words between a relative pronoun and its verb that leave the verb its subject.
+const AUXILIARIES: [&str; 7] = ["has", "had", "have", "also", "then", "later", "once"];
 /// First-person pronouns: in a transcript turn, the turn's speaker.
 const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
 /// Government anaphora that may refer to any government body.

@@ -269,6 +269,8 @@ struct RawRules {
     negations: Vec<String>,
     #[serde(default)]
     question_labels: Vec<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
 }
 
 /// Words that tell the kind of a proposed new entity.
@@ -310,6 +312,14 @@ pub struct CandidateWords {
     /// Lower-case words inside names ("da" in "Lula da Silva", "van der").
     #[serde(default)]
     pub name_particles: HashSet<String>,
+    /// Common nouns that stand before a name without being part of it (German capitalises
+    /// them: "die drei Parteien Občanská ...", "der Sender Arte").
+    #[serde(default)]
+    pub class_nouns: HashSet<String>,
+    /// Lower-case words after a name that make it the name of a law or treaty, no actor
+    /// ("the CAN-SPAM act").
+    #[serde(default)]
+    pub instrument_words: HashSet<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -407,6 +417,8 @@ pub struct LanguageRules {
     pub source_nouns: HashSet<String>,
     /// Negations: a response cue right after one ("did not deny") is no response.
     pub negations: HashSet<String>,
+    /// Words of a condition ("if", "im Falle"): an announced act on a condition is a threat.
+    pub conditions: HashSet<String>,
     /// Claims drafted with a lower confidence are left out: on the development half they
     /// were wrong as often as right, and a wrong draft costs a reviewer more than a missed one.
     pub min_confidence: f64,
@@ -599,6 +611,7 @@ impl LanguageRules {
             candidate: raw.candidate,
             bylines: raw.bylines.iter().map(|b| b.to_lowercase()).collect(),
             question_labels: lower(raw.question_labels),
+            conditions: lower(raw.conditions),
             pronouns: lower(raw.pronouns),
             contrasts: lower(raw.contrasts),
             agent_words: lower(raw.agent_words),

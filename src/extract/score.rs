@@ -322,15 +322,7 @@ pub fn score_sheet(sheet: &Sheet, text: &str, draft: &Draft) -> Tally {
     let names = Names::of(sheet);
     let reader = ReaderScores::of(sheet, text, draft, &names);
     let mut calibration = [(0, 0); 6];
-    let (mut claim_at, mut response_at) = (0, 0);
-    for c in &draft.claims {
-        let right = if c.kind.is_response() {
-            response_at += 1;
-            reader.response_right[response_at - 1]
-        } else {
-            claim_at += 1;
-            reader.claim_right[claim_at - 1]
-        };
+    for (c, right) in draft.claims.iter().zip(reader.right_in_draft_order(draft)) {
         let bin = CONFIDENCE_BINS
             .iter()
             .rposition(|lower| c.confidence >= *lower - 1e-9)
@@ -435,7 +427,7 @@ fn pair(
     gold: &[Said],
     drafted: &[Said],
     compatible: impl Fn(ClaimKind, ClaimKind) -> bool,
-) -> (Counts, Vec<bool>) {
+) -> (Counts, Vec<bool>, HashSet<usize>) {
     let mut taken = HashSet::new();
     let mut right = Vec::with_capacity(drafted.len());
     for d in drafted {
@@ -461,7 +453,7 @@ fn pair(
         correct_drafted: taken.len(),
         found_gold: taken.len(),
     };
-    (counts, right)
+    (counts, right, taken)
 }
 
 struct ReaderScores {
@@ -469,6 +461,11 @@ struct ReaderScores {
     claim_right: Vec<bool>,
     /// Per drafted response, in draft order: right by the strict measure.
     response_right: Vec<bool>,
+    /// Hand-made claims and responses (in sheet order, those whose quote is in the text)
+    /// and whether a drafted one matched them strictly.
+    gold_found: Vec<(usize, bool)>,
+    /// Per proposed entity (used, not carried): its id and whether it is right.
+    proposed_right: Vec<(String, bool)>,
     claims_strict: Counts,
     claims_lenient: Counts,
     responses_strict: Counts,
@@ -478,10 +475,29 @@ struct ReaderScores {
 }
 
 impl ReaderScores {
+    /// Per drafted claim or response, in draft order: right by the strict measure.
+    fn right_in_draft_order(&self, draft: &Draft) -> Vec<bool> {
+        let (mut claims, mut responses) = (self.claim_right.iter(), self.response_right.iter());
+        draft
+            .claims
+            .iter()
+            .map(|c| {
+                let next = if c.kind.is_response() {
+                    responses.next()
+                } else {
+                    claims.next()
+                };
+                next.copied().unwrap_or(false)
+            })
+            .collect()
+    }
+
     fn of(sheet: &Sheet, text: &str, draft: &Draft, names: &Names) -> ReaderScores {
         let mut gold_claims = Vec::new();
         let mut gold_responses = Vec::new();
-        for c in &sheet.claim {
+        // Sheet index of each hand-made claim and response, in the order pushed.
+        let (mut claim_at, mut response_at) = (Vec::new(), Vec::new());
+        for (ci, c) in sheet.claim.iter().enumerate() {
             let q = c.quote.get_ref();
             let k = c.occurrence.unwrap_or(1).max(1);
             let Some((start, _)) = text.match_indices(q.as_str()).nth(k - 1) else {
@@ -494,8 +510,10 @@ impl ReaderScores {
             };
             if c.kind.is_response() {
                 gold_responses.push(said);
+                response_at.push(ci);
             } else {
                 gold_claims.push(said);
+                claim_at.push(ci);
             }
         }
         let (mut drafted_claims, mut drafted_responses) = (Vec::new(), Vec::new());
@@ -527,9 +545,12 @@ impl ReaderScores {
             .collect();
         let mut found = HashSet::new();
         let mut right = 0;
+        let mut proposed_right = Vec::new();
         for c in &proposed {
             let meant = names.resolve(&c.id, draft);
-            if defined.contains(meant.as_str()) {
+            let is_right = defined.contains(meant.as_str());
+            proposed_right.push((c.id.clone(), is_right));
+            if is_right {
                 right += 1;
                 found.insert(meant);
             }
@@ -586,11 +607,26 @@ impl ReaderScores {
             found_gold: taken.len(),
         };
 
-        let (claims_strict, claim_right) = pair(&gold_claims, &drafted_claims, same);
-        let (responses_strict, response_right) = pair(&gold_responses, &drafted_responses, same);
+        let (claims_strict, claim_right, claims_found) = pair(&gold_claims, &drafted_claims, same);
+        let (responses_strict, response_right, responses_found) =
+            pair(&gold_responses, &drafted_responses, same);
+        let mut gold_found: Vec<(usize, bool)> = claim_at
+            .iter()
+            .enumerate()
+            .map(|(k, &ci)| (ci, claims_found.contains(&k)))
+            .chain(
+                response_at
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &ci)| (ci, responses_found.contains(&k))),
+            )
+            .collect();
+        gold_found.sort_unstable();
         ReaderScores {
             claim_right,
             response_right,
+            gold_found,
+            proposed_right,
             claims_strict,
             claims_lenient: pair(&gold_claims, &drafted_claims, |_, _| true).0,
             responses_strict,
@@ -599,6 +635,92 @@ impl ReaderScores {
             documents,
         }
     }
+}
+
+/// Writes, for one article, every drafted claim and response marked right or wrong (the
+/// strict measure), every hand-made one no draft found, and every proposed entity marked
+/// right or junk: what a rule writer reads to find the causes of errors. Read it for the
+/// development half only; a frozen half is scored by its totals.
+pub fn explain(
+    sheet: &Sheet,
+    text: &str,
+    draft: &Draft,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let names = Names::of(sheet);
+    let reader = ReaderScores::of(sheet, text, draft, &names);
+    let excerpt = |span: Range<usize>| -> String {
+        let s: String = text
+            .get(span)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut e: String = s.chars().take(110).collect();
+        if e.len() < s.len() {
+            e.push('…');
+        }
+        e
+    };
+    let name = sheet
+        .article
+        .as_ref()
+        .map(|a| a.id.get_ref().as_str())
+        .unwrap_or_default();
+    writeln!(out, "== {name}")?;
+    for (c, right) in draft.claims.iter().zip(reader.right_in_draft_order(draft)) {
+        writeln!(
+            out,
+            "  {} s{} {} by {} ({}) {:.2} [{}; {}] {}",
+            if right { "RIGHT" } else { "WRONG" },
+            c.sentence + 1,
+            c.kind.as_str(),
+            c.claimant,
+            names.resolve(&c.claimant, draft),
+            c.confidence,
+            c.rule,
+            c.claimant_reason,
+            excerpt(c.quote.clone())
+        )?;
+    }
+    for (c, why) in &draft.for_review {
+        writeln!(
+            out,
+            "  REVIEW s{} {} by {} {:.2} [{}]: {}",
+            c.sentence + 1,
+            c.kind.as_str(),
+            c.claimant,
+            c.confidence,
+            c.rule,
+            why
+        )?;
+    }
+    for (ci, found) in &reader.gold_found {
+        if *found {
+            continue;
+        }
+        let c = &sheet.claim[*ci];
+        writeln!(
+            out,
+            "  MISSED {} {} by {}: {}",
+            c.id.get_ref(),
+            c.kind.as_str(),
+            c.claimant.get_ref(),
+            c.quote.get_ref().chars().take(110).collect::<String>()
+        )?;
+    }
+    for (id, right) in &reader.proposed_right {
+        let c = draft.candidates.iter().find(|c| c.id == *id);
+        writeln!(
+            out,
+            "  {} entity {} '{}' ({})",
+            if *right { "RIGHT" } else { "JUNK" },
+            id,
+            c.map(|c| c.label.as_str()).unwrap_or_default(),
+            c.map(|c| c.reason.as_str()).unwrap_or_default()
+        )?;
+    }
+    Ok(())
 }
 
 /// Prints one row per article and measure, then the totals.

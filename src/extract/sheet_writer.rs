@@ -149,7 +149,40 @@ pub fn write_sheet(draft: &Draft, text: &str, source: TextSource<'_>) -> String 
     for (c, occurrence) in draft.claims.iter().zip(occurrences) {
         write_claim(&mut out, c, text, occurrence);
     }
+    write_for_review(&mut out, draft, text);
     out
+}
+
+/// The statements found but not drafted as claims, as comments: a reviewer who wants one
+/// writes it as a claim.
+fn write_for_review(out: &mut String, draft: &Draft, text: &str) {
+    if draft.for_review.is_empty() {
+        return;
+    }
+    out.push_str(
+        "\n################################################################################\n",
+    );
+    out.push_str("# NEEDS REVIEW: statements found but not drafted as claims (too unsure, or a\n");
+    out.push_str(
+        "# response with nothing drafted that it answers). Write one as a [[claim]] if right.\n",
+    );
+    out.push_str(
+        "################################################################################\n",
+    );
+    for (c, why) in &draft.for_review {
+        let _ = writeln!(
+            out,
+            "# - sentence {}: {} by {} (rule {}, confidence {:.2}; claimant: {}): {}",
+            c.sentence + 1,
+            c.kind.as_str(),
+            comment(&c.claimant),
+            comment(&c.rule),
+            c.confidence,
+            comment(&c.claimant_reason),
+            comment(why)
+        );
+        let _ = writeln!(out, "#   quote: {}", comment(&text[c.quote.clone()]));
+    }
 }
 
 /// For each claim, which occurrence of its quote it is when the quote occurs more than
