@@ -10,8 +10,9 @@
 //!
 //! (the variable its ORDER BY starts with, then a triple pattern whose matches include
 //! every value that variable can take), is read a batch of key values at a time: the key's
-//! candidates are listed and sorted as ORDER BY sorts IRIs, and the query runs with
-//! `VALUES ?key { ... }` for the next batch, growing the batch until the page is full.
+//! candidates are listed and sorted as ORDER BY sorts IRIs, and the query runs for the
+//! next batch of them (led by a LATERAL join on the batch's values, see
+//! `catalog::run_per_key`), growing the batch until the page is full.
 //! Every row of one batch sorts before every row of the next (their keys differ and the
 //! key leads the ORDER BY), so the page holds exactly the rows, in exactly the order, of
 //! the unpaginated query's slice. The key must be bound in every solution of the query.
