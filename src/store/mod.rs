@@ -619,16 +619,7 @@ impl GraphStore {
             .on_store(store)
             .execute()
             .map_err(|e| StoreError::Query(e.to_string()))?;
-        let QueryResults::Solutions(solutions) = results else {
-            return Err(StoreError::Query("expected a SELECT query".into()));
-        };
-        let variables = solutions.variables().to_vec();
-        let mut rows = Vec::new();
-        for s in solutions {
-            let s = s.map_err(|e| StoreError::Query(e.to_string()))?;
-            rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
-        }
-        Ok(rows)
+        solution_rows(results)
     }
 
     /// Instances per class (excluding the ontology's own terms), most frequent first.
@@ -717,6 +708,20 @@ impl GraphStore {
             .transpose()?
             .is_some())
     }
+}
+
+/// A SELECT's rows as optional terms, in projection order, from either backend.
+fn solution_rows(results: QueryResults<'_>) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
+    let QueryResults::Solutions(solutions) = results else {
+        return Err(StoreError::Query("expected a SELECT query".into()));
+    };
+    let variables = solutions.variables().to_vec();
+    let mut rows = Vec::new();
+    for s in solutions {
+        let s = s.map_err(|e| StoreError::Query(e.to_string()))?;
+        rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
+    }
+    Ok(rows)
 }
 
 fn derived_triples(tx: &Transaction<'_>) -> Result<Vec<String>, StoreError> {

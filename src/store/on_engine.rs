@@ -114,16 +114,7 @@ impl OnEngine {
 
     /// A SELECT's rows as optional terms, in projection order.
     pub fn select(&self, text: &str) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
-        let QueryResults::Solutions(solutions) = self.query(text, None)? else {
-            return Err(StoreError::Query("expected a SELECT query".into()));
-        };
-        let variables = solutions.variables().to_vec();
-        let mut rows = Vec::new();
-        for s in solutions {
-            let s = s.map_err(|e| StoreError::Query(e.to_string()))?;
-            rows.push(variables.iter().map(|v| s.get(v).cloned()).collect());
-        }
-        Ok(rows)
+        super::solution_rows(self.query(text, None)?)
     }
 
     fn count(&self, text: &str) -> Result<usize, StoreError> {
