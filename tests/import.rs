@@ -215,3 +215,15 @@ fn an_article_records_when_its_content_last_changed() {
         "a changed article gets a later time"
     );
 }
+
+#[test]
+fn importing_the_same_sheets_again_skips_them_and_derives_nothing() {
+    let store = TestStore::new();
+    store.import(&[&fixture("mini")]);
+    let out = store.import(&[&fixture("mini")]);
+    assert!(
+        out.contains("imported 0 article(s)") && out.contains("1 unchanged article(s) skipped"),
+        "{out}"
+    );
+    assert!(out.contains("deriving the touched 0 status(es)"), "{out}");
+}

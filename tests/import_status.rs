@@ -193,6 +193,17 @@ fn import_and_compare(store: &GraphStore, folder: &Path, seed: u64, batch: usize
         incremental, reference,
         "seed {seed} batch {batch}: the import's incremental derivation differs from a full one"
     );
+
+    // The same folder again: every article is skipped as stored, nothing is derived.
+    // (An answer whose claim a later sheet of the batch took away is now refused.)
+    let again = import::import_paths(store, &[folder.to_owned()], &|_, _| {}).unwrap();
+    assert_eq!(
+        (again.articles, again.unchanged + again.failures.len()),
+        (0, summary.articles),
+        "seed {seed} batch {batch}: re-importing unchanged sheets wrote something: {again:?}"
+    );
+    assert_eq!(again.derivation.rederived, 0, "seed {seed} batch {batch}");
+    assert_eq!(store.derived_triples().unwrap(), reference);
 }
 
 #[test]

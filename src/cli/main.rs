@@ -227,6 +227,11 @@ struct EngineArgs {
     /// The engine's Graph Store Protocol endpoint (default: derived from --endpoint).
     #[arg(long, global = true, requires = "endpoint", value_name = "URL")]
     gsp_endpoint: Option<String>,
+    /// How long one write, derivation or bookkeeping request to the engine may take, in
+    /// seconds (a whole-store derivation of a large corpus needs more than the default).
+    #[arg(long, global = true, requires = "endpoint", value_name = "SECS",
+          default_value_t = claimgraph::store::on_engine::DEFAULT_TIMEOUT.as_secs())]
+    engine_timeout: u64,
 }
 
 /// The store on the engine `--endpoint` names, if it names one.
@@ -242,7 +247,8 @@ fn open_engine(cli: &Cli, iris: &Iris) -> Result<Option<GraphStore>> {
     )
     .context("--endpoint")?;
     let engine = RemoteEngine::new(endpoints, Credentials::from_env());
-    Ok(Some(GraphStore::remote(engine, iris.clone())))
+    let timeout = std::time::Duration::from_secs(cli.engine.engine_timeout);
+    Ok(Some(GraphStore::remote(engine, iris.clone(), timeout)))
 }
 
 /// What the extractor is told about an article, and where its dictionary and rules come from.
@@ -700,14 +706,14 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     }
     let secs = summary.elapsed.as_secs_f64();
     println!(
-        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; store holds {} quads; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s)",
+        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; {} unchanged article(s) skipped; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s)",
         summary.articles,
         summary.reference_sheets,
         summary.rdf_files,
         summary.claims,
         summary.triples_inserted,
         summary.triples_removed,
-        store.len()?,
+        summary.unchanged,
         secs,
         summary.preparing.as_secs_f64(),
         summary.writing.as_secs_f64(),

@@ -210,9 +210,10 @@ impl GraphStore {
 
     /// The dataset kept on a remote engine: its queries, updates and designated default
     /// graph go through [`on_engine::OnEngine`].
-    pub fn remote(engine: remote::RemoteEngine, iris: Iris) -> Self {
+    /// `timeout` bounds each write and bookkeeping request (queries bring their own).
+    pub fn remote(engine: remote::RemoteEngine, iris: Iris, timeout: std::time::Duration) -> Self {
         GraphStore {
-            backend: Backend::Remote(Box::new(on_engine::OnEngine::new(engine, &iris))),
+            backend: Backend::Remote(Box::new(on_engine::OnEngine::new(engine, &iris, timeout))),
             iris,
             writer_dir: None,
             _reader_lock: None,
@@ -314,12 +315,12 @@ impl GraphStore {
         touched: &mut Touched,
     ) -> Result<ReplaceReport, StoreError> {
         if let Backend::Remote(engine) = &self.backend {
-            // What a replacement touched is not tracked on an engine: derive everything.
-            let report = engine.replace(contribution)?;
+            let mut noted = Touched::default();
+            let report = engine.replace(contribution, &mut noted)?;
             if derive {
-                engine.derive()?;
+                engine.derive_touched(&noted)?;
             }
-            touched.merge(Touched::everything());
+            touched.merge(noted);
             return Ok(report);
         }
         let mut tx = self.local("a transaction")?.start_transaction()?;
@@ -363,7 +364,7 @@ impl GraphStore {
     /// the claims around them; the same result as [`Self::derive`].
     pub fn derive_touched(&self, touched: &Touched) -> Result<Derivation, StoreError> {
         if let Backend::Remote(engine) = &self.backend {
-            return engine.derive();
+            return engine.derive_touched(touched);
         }
         let store = self.local("deriving")?;
         let mut tx = store.start_transaction()?;
@@ -439,6 +440,11 @@ impl GraphStore {
             .quads_for_pattern(None, None, None, Some(ledger))
             .collect::<Result<_, _>>()?;
         let new: HashSet<&Triple> = contribution.triples.iter().collect();
+        let kept: HashSet<Triple> = old
+            .iter()
+            .map(|q| Triple::new(q.subject.clone(), q.predicate.clone(), q.object.clone()))
+            .filter(|t| new.contains(t))
+            .collect();
         let mut report = ReplaceReport::default();
 
         // Unchanged triples stay; the rest of the old contribution goes, unless another
@@ -455,7 +461,7 @@ impl GraphStore {
                     old_graphs.push(g.clone());
                 }
             }
-            if new.contains(&triple) {
+            if kept.contains(&triple) {
                 continue;
             }
             touched.note(triple.as_ref());
@@ -494,7 +500,15 @@ impl GraphStore {
                 .count();
             tx.remove_named_graph(g)?;
         }
+        // A triple the old contribution held too is in the ledger and, vouched for by
+        // it, in the default graph: nothing to write, and no status depends on it anew.
+        // Proposition graphs are written whole again, so their claims count as touched.
         for triple in &contribution.triples {
+            if triple.predicate == cg::HAS_PROPOSITION {
+                touched.note(triple.as_ref());
+            }
+        }
+        for triple in contribution.triples.iter().filter(|t| !kept.contains(*t)) {
             touched.note(triple.as_ref());
             if triple.predicate == cg::RELAYS
                 && !tx.contains(QuadRef::new(
@@ -519,7 +533,7 @@ impl GraphStore {
                 GraphNameRef::DefaultGraph,
             ));
         }
-        report.inserted += contribution.triples.len();
+        report.inserted += contribution.triples.len() - kept.len();
         for (graph, triples) in &contribution.graphs {
             let g = GraphNameRef::NamedNode(graph.as_ref());
             tx.insert_named_graph(graph.as_ref());

@@ -13,6 +13,7 @@
 //! are derived by the reference rules, `queries/derive-status.ru`, each operation
 //! given `WITH` the default graph, also in one request.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -26,7 +27,7 @@ use super::remote::{split_operations, RemoteEngine, RemoteError};
 use super::{ReplaceReport, StoreError};
 use crate::model::graph::{Contribution, Iris};
 use crate::model::vocab::{self, cg, rdf};
-use crate::write::derive::Derivation;
+use crate::write::derive::{self, Derivation, Touched};
 
 /// How long a write or a bookkeeping query may take when the caller sets no deadline.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -45,13 +46,13 @@ pub struct OnEngine {
 }
 
 impl OnEngine {
-    pub fn new(engine: RemoteEngine, iris: &Iris) -> Self {
+    pub fn new(engine: RemoteEngine, iris: &Iris, timeout: Duration) -> Self {
         OnEngine {
             engine,
             default_graph: default_graph(iris),
             scope: iris.base().to_owned(),
             ledger_prefix: iris.ledger_prefix(),
-            timeout: DEFAULT_TIMEOUT,
+            timeout,
             hierarchy_depth: std::sync::OnceLock::new(),
         }
     }
@@ -245,20 +246,38 @@ impl OnEngine {
     /// one update request: the old ledger's triples that no other ledger holds leave the
     /// default graph, the old proposition graphs and the ledger are emptied, and the new
     /// contribution goes in. The engine applies the request whole or not at all.
-    pub fn replace(&self, contribution: &Contribution) -> Result<ReplaceReport, StoreError> {
+    /// What statuses depend on that the replacement changes is noted in `touched`: the
+    /// triples that come or go, every claim with a proposition (its graph is written
+    /// anew), and each `cg:relays` link that comes or goes (one another ledger still
+    /// holds is noted too: a superset, which costs a few more claims re-derived).
+    pub fn replace(
+        &self,
+        contribution: &Contribution,
+        touched: &mut Touched,
+    ) -> Result<ReplaceReport, StoreError> {
         let ledger = contribution.ledger.as_ref();
-        let old = self.quads_for_pattern(None, None, None, Some(ledger.into()))?;
-        let new: std::collections::HashSet<&Triple> = contribution.triples.iter().collect();
-        let removed = old
-            .iter()
-            .filter(|q| {
-                !new.contains(&Triple::new(
-                    q.subject.clone(),
-                    q.predicate.clone(),
-                    q.object.clone(),
-                ))
-            })
-            .count();
+        let old: HashSet<Triple> = self
+            .quads_for_pattern(None, None, None, Some(ledger.into()))?
+            .into_iter()
+            .map(Triple::from)
+            .collect();
+        let new: HashSet<&Triple> = contribution.triples.iter().collect();
+        let mut removed = 0;
+        for triple in old.iter().filter(|t| !new.contains(t)) {
+            touched.note(triple.as_ref());
+            if triple.predicate == cg::RELAYS {
+                touched.note_relay(triple.as_ref(), true);
+            }
+            removed += 1;
+        }
+        for triple in &contribution.triples {
+            if !old.contains(triple) || triple.predicate == cg::HAS_PROPOSITION {
+                touched.note(triple.as_ref());
+            }
+            if !old.contains(triple) && triple.predicate == cg::RELAYS {
+                touched.note_relay(triple.as_ref(), false);
+            }
+        }
         let (g, l) = (self.default_graph.to_string(), ledger.to_string());
         let prefix = scope_literal(&self.ledger_prefix);
         let proposition = cg::HAS_PROPOSITION.to_string();
@@ -307,6 +326,56 @@ impl OnEngine {
         write_insert_data(&mut update, &placed);
         self.engine.update(&update, self.timeout)?;
         Ok(())
+    }
+
+    /// Re-derives the statuses a batch of replacements may have changed, by the same
+    /// rules and lookups as the embedded store ([`derive::touched_statuses_on_engine`]),
+    /// and writes them in one update request. A batch that touched more than
+    /// [`derive::PRELOAD_ABOVE`] claims, or untracked data, is derived whole by
+    /// [`Self::derive`] instead: the engine's own run beats a lookup per claim there.
+    pub fn derive_touched(&self, touched: &Touched) -> Result<Derivation, StoreError> {
+        if touched.is_empty() {
+            return Ok(Derivation::default());
+        }
+        if touched.is_everything() || touched.claims() > derive::PRELOAD_ABOVE {
+            return self.derive();
+        }
+        let (affected, derived) = derive::touched_statuses_on_engine(self, touched)?;
+        if affected.iter().any(|t| !matches!(t, Term::NamedNode(_))) {
+            // A blank node cannot be named in an update: derive whole.
+            return self.derive();
+        }
+        let g = self.default_graph.to_string();
+        let predicates = derive::DERIVED.map(|p| p.to_string()).join(" ");
+        let subjects: Vec<String> = affected.iter().map(Term::to_string).collect();
+        let mut update = String::new();
+        for (i, chunk) in subjects.chunks(TRIPLES_PER_INSERT).enumerate() {
+            if i > 0 {
+                update.push_str(";\n");
+            }
+            writeln!(
+                update,
+                "DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {} }} \
+                 VALUES ?p {{ {predicates} }} GRAPH {g} {{ ?s ?p ?o }} }}",
+                chunk.join(" ")
+            )
+            .ok();
+        }
+        let placed: Vec<(String, &Triple)> = derived.iter().map(|t| (g.clone(), t)).collect();
+        if !placed.is_empty() {
+            if !update.is_empty() {
+                update.push_str(";\n");
+            }
+            write_insert_data(&mut update, &placed);
+        }
+        if !update.is_empty() {
+            self.engine.update(&update, self.timeout)?;
+        }
+        Ok(Derivation {
+            rederived: affected.len(),
+            written: derived.len(),
+            full: false,
+        })
     }
 
     /// Re-derives every claim's status with the reference rules

@@ -23,9 +23,10 @@ use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
     TermRef, Triple, TripleRef,
 };
-use oxigraph::store::{QuadIter, StorageError, Store, Transaction};
+use oxigraph::store::{StorageError, Store, Transaction};
 
 use crate::model::vocab::{cg, rdf};
+use crate::store::on_engine::OnEngine;
 
 macro_rules! cg_terms {
     ($($name:ident = $local:literal;)*) => {
@@ -54,7 +55,7 @@ cg_terms! {
 }
 
 /// The derived predicates: everything a derivation deletes and writes.
-const DERIVED: [NamedNodeRef<'static>; 3] = [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY];
+pub const DERIVED: [NamedNodeRef<'static>; 3] = [cg::STATUS, cg::STATUS_BASIS, cg::CORROBORATED_BY];
 
 /// What a write changed that statuses depend on, gathered while writing (old and new
 /// triples of each sheet written) and handed to [`derive_touched`].
@@ -77,6 +78,11 @@ impl Touched {
             everything: true,
             ..Touched::default()
         }
+    }
+
+    /// Whether something untracked was written, so that every status must be derived.
+    pub fn is_everything(&self) -> bool {
+        self.everything
     }
 
     pub fn is_empty(&self) -> bool {
@@ -202,37 +208,13 @@ pub fn derive_touched(
     if touched.is_empty() {
         return Ok(Derivation::default());
     }
-    let (affected, derived) = {
-        let facts = Facts::new(match committed {
+    let (affected, derived) = touched_statuses(
+        Facts::new(match committed {
             Some(store) => Reader::Store(store),
             None => Reader::Transaction(tx),
-        });
-        // Past a few thousand claims (a large batch), a few whole-predicate scans cost
-        // less than a dozen lookups per claim.
-        if touched.claims.len() > PRELOAD_ABOVE {
-            facts.preload()?;
-        }
-        let mut scope = touched.claims.clone();
-        // A changed link changes the independence of claims made on its two sides; every
-        // such pair has one claim on the upstream side and one downstream, so re-deriving
-        // the claims of the smaller side (with their partners, below) covers them all.
-        for (relaying, relayed) in &touched.relays_changed {
-            let up = facts.relay_closure(relaying, false, &touched.relays_removed)?;
-            let down = facts.relay_closure(relayed, true, &touched.relays_removed)?;
-            let side = if up.len() <= down.len() { up } else { down };
-            for document in side {
-                scope.extend(facts.subjects(&document, cg::MADE_IN)?.iter().cloned());
-            }
-        }
-        let mut affected = scope.clone();
-        for claim in &scope {
-            affected.extend(facts.partners(claim)?);
-            // Claims a touched claim corroborated until now, which may lose it.
-            affected.extend(facts.subjects(claim, cg::CORROBORATED_BY)?.iter().cloned());
-        }
-        let derived = facts.derive(&affected)?;
-        (affected, derived)
-    };
+        }),
+        touched,
+    )?;
     for resource in &affected {
         let Some(subject) = as_subject(resource) else {
             continue;
@@ -253,15 +235,62 @@ pub fn derive_touched(
     })
 }
 
-/// How many touched claims make [`derive_touched`] load the facts whole.
-const PRELOAD_ABOVE: usize = 2_000;
+/// The claims a write may have changed the statuses of (see [`derive_touched`]) and
+/// their derived triples, read through `facts`.
+fn touched_statuses(
+    facts: Facts<'_, '_>,
+    touched: &Touched,
+) -> Result<(HashSet<Term>, Vec<Triple>), StorageError> {
+    // Past a few thousand claims (a large batch), a few whole-predicate scans cost
+    // less than a dozen lookups per claim.
+    if touched.claims.len() > PRELOAD_ABOVE {
+        facts.preload()?;
+    }
+    let mut scope = touched.claims.clone();
+    // A changed link changes the independence of claims made on its two sides; every
+    // such pair has one claim on the upstream side and one downstream, so re-deriving
+    // the claims of the smaller side (with their partners, below) covers them all.
+    for (relaying, relayed) in &touched.relays_changed {
+        let up = facts.relay_closure(relaying, false, &touched.relays_removed)?;
+        let down = facts.relay_closure(relayed, true, &touched.relays_removed)?;
+        let side = if up.len() <= down.len() { up } else { down };
+        for document in side {
+            scope.extend(facts.subjects(&document, cg::MADE_IN)?.iter().cloned());
+        }
+    }
+    let mut affected = scope.clone();
+    for claim in &scope {
+        affected.extend(facts.partners(claim)?);
+        // Claims a touched claim corroborated until now, which may lose it.
+        affected.extend(facts.subjects(claim, cg::CORROBORATED_BY)?.iter().cloned());
+    }
+    let derived = facts.derive(&affected)?;
+    Ok((affected, derived))
+}
 
-/// Where the facts are read: the committed store or a transaction.
+/// [`derive_touched`]'s statuses for a dataset on a server engine, its facts read by
+/// one query per lookup: the resources re-derived and their derived triples, for the
+/// caller to write. For a batch small enough that lookups cost less than the engine's
+/// own run of the reference rules over every claim ([`PRELOAD_ABOVE`] claims at most).
+pub fn touched_statuses_on_engine(
+    engine: &OnEngine,
+    touched: &Touched,
+) -> Result<(HashSet<Term>, Vec<Triple>), StorageError> {
+    touched_statuses(Facts::new(Reader::Engine(engine)), touched)
+}
+
+/// How many touched claims make [`derive_touched`] load the facts whole.
+pub const PRELOAD_ABOVE: usize = 2_000;
+
+/// Where the facts are read: the committed store, a transaction, or a server engine.
 #[derive(Clone, Copy)]
 enum Reader<'t, 'a> {
     Store(&'t Store),
     Transaction(&'t Transaction<'a>),
+    Engine(&'t OnEngine),
 }
+
+type Quads<'r> = Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'r>;
 
 impl Reader<'_, '_> {
     fn quads(
@@ -270,10 +299,16 @@ impl Reader<'_, '_> {
         predicate: Option<NamedNodeRef<'_>>,
         object: Option<TermRef<'_>>,
         graph: Option<GraphNameRef<'_>>,
-    ) -> QuadIter<'_> {
+    ) -> Quads<'_> {
         match self {
-            Reader::Store(s) => s.quads_for_pattern(subject, predicate, object, graph),
-            Reader::Transaction(t) => t.quads_for_pattern(subject, predicate, object, graph),
+            Reader::Store(s) => Box::new(s.quads_for_pattern(subject, predicate, object, graph)),
+            Reader::Transaction(t) => {
+                Box::new(t.quads_for_pattern(subject, predicate, object, graph))
+            }
+            Reader::Engine(e) => match e.quads_for_pattern(subject, predicate, object, graph) {
+                Ok(quads) => Box::new(quads.into_iter().map(Ok)),
+                Err(error) => Box::new(std::iter::once(Err(StorageError::Other(Box::new(error))))),
+            },
         }
     }
 
@@ -282,7 +317,7 @@ impl Reader<'_, '_> {
         subject: Option<NamedOrBlankNodeRef<'_>>,
         predicate: NamedNodeRef<'_>,
         object: Option<TermRef<'_>>,
-    ) -> QuadIter<'_> {
+    ) -> Quads<'_> {
         self.quads(
             subject,
             Some(predicate),

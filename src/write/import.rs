@@ -26,6 +26,8 @@ pub struct Failure {
 #[derive(Debug, Clone, Default)]
 pub struct ImportSummary {
     pub articles: usize,
+    /// Articles skipped because the store already holds them as they are.
+    pub unchanged: usize,
     pub reference_sheets: usize,
     pub rdf_files: usize,
     pub claims: usize,
@@ -185,6 +187,21 @@ pub fn import_paths(
         summary.preparing += began.elapsed();
         let began = Instant::now();
         for (sheet, contribution) in group.iter().zip(prepared) {
+            // An article whose content hash the store already records is skipped whole:
+            // importing the same sheets again writes and derives nothing.
+            let contribution = match contribution {
+                Ok(c) => match already_stored(store, &c) {
+                    Ok(true) => {
+                        summary.unchanged += 1;
+                        done += 1;
+                        progress(done, total);
+                        continue;
+                    }
+                    Ok(false) => Ok(c),
+                    Err(e) => return Err(e),
+                },
+                Err(e) => Err(e),
+            };
             let written = contribution.and_then(|c| {
                 writer
                     .put(&c)
@@ -396,6 +413,38 @@ pub fn prepare(
     Ok(contribution)
 }
 
+/// Whether the store holds exactly what `contribution` (a sealed article) contributes:
+/// its content hash, which covers every triple the sheet makes, is the one recorded in
+/// the article's ledger.
+pub fn already_stored(store: &GraphStore, contribution: &Contribution) -> Result<bool, StoreError> {
+    use oxigraph::model::GraphNameRef;
+
+    use crate::model::vocab::cg;
+
+    let Some(article) = &contribution.article else {
+        return Ok(false);
+    };
+    let Some(new_hash) = contribution
+        .triples
+        .iter()
+        .find(|t| t.predicate == cg::CONTENT_HASH)
+        .map(|t| &t.object)
+    else {
+        return Ok(false);
+    };
+    let article = store.iris().article(article);
+    let recorded = store
+        .quads_for_pattern(
+            Some(article.as_ref().into()),
+            Some(cg::CONTENT_HASH),
+            None,
+            Some(GraphNameRef::NamedNode(contribution.ledger.as_ref())),
+        )
+        .next()
+        .transpose()?;
+    Ok(recorded.is_some_and(|q| &q.object == new_hash))
+}
+
 /// Records on an article's ledger when its content last changed (`dct:modified`, shown
 /// as "last updated" and outside the content hash): now for a new or changed article,
 /// the stored time when a re-import brings the same content hash, so importing the same
@@ -403,11 +452,11 @@ pub fn prepare(
 fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result<(), StoreError> {
     use oxigraph::model::{GraphNameRef, Literal, Term, Triple};
 
-    use crate::model::vocab::{cg, dct, xsd};
+    use crate::model::vocab::{dct, xsd};
 
-    let Some(article) = &contribution.article else {
+    if contribution.article.is_none() {
         return Ok(());
-    };
+    }
     let ledger = contribution.ledger.clone();
     let graph = GraphNameRef::NamedNode(ledger.as_ref());
     let stored = |subject: oxigraph::model::NamedNodeRef<'_>, predicate| {
@@ -417,14 +466,7 @@ fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result
             .transpose()
             .map(|q| q.map(|q| q.object))
     };
-    let article_iri = store.iris().article(article);
-    let new_hash = contribution
-        .triples
-        .iter()
-        .find(|t| t.predicate == cg::CONTENT_HASH)
-        .map(|t| t.object.clone());
-    let unchanged =
-        new_hash.is_some() && stored(article_iri.as_ref(), cg::CONTENT_HASH)? == new_hash;
+    let unchanged = already_stored(store, contribution)?;
     let modified = match stored(ledger.as_ref(), dct::MODIFIED)? {
         Some(Term::Literal(old)) if unchanged => old,
         _ => Literal::new_typed_literal(crate::publish::nanopub::now_xsd(), xsd::DATE_TIME),
