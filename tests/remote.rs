@@ -539,6 +539,33 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
         compared += 1;
     }
     assert!(compared >= 35, "only {compared} saved queries compared");
+
+    // A page of a report (a keyset batch: its keys go into the query's standard form,
+    // which may be written apart from it in queries/standard/) holds the same rows.
+    // Not `service-providers`: Virtuoso 7.2 does not keep its ORDER BY (the
+    // `rdfs:subPropertyOf*` path), so its pages cut the rows elsewhere.
+    for name in [
+        "declined-to-comment",
+        "denials",
+        "government-claims",
+        "list-additions",
+        "publisher-assertions",
+        "single-source",
+    ] {
+        let page = |mut query: assert_cmd::Command| {
+            query.args([
+                "query", name, "--format", "json", "--limit", "2", "--offset", "1",
+            ]);
+            normalised(&succeeded(query.output().unwrap(), name))
+        };
+        let remote = page(on_engine(&endpoint));
+        assert!(!remote.is_empty(), "{name}: an empty page");
+        assert_eq!(
+            remote,
+            page(store.cmd()),
+            "{name}: the second page of two rows"
+        );
+    }
 }
 
 #[test]
@@ -910,9 +937,13 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
         "build --endpoint",
     );
     let mut compared = 0;
-    let mut reordered = Vec::new();
+    let (mut reordered, mut differing) = (Vec::new(), Vec::new());
     for entry in walkdir(&local) {
         let rel = entry.strip_prefix(&local).unwrap();
+        if rel == std::path::Path::new(".claimgraph-build.json") {
+            // The build's record of its store, not a page.
+            continue;
+        }
         let theirs = std::fs::read(remote.join(rel))
             .unwrap_or_else(|_| panic!("{} is missing from the engine's site", rel.display()));
         let ours = std::fs::read(&entry).unwrap();
@@ -924,6 +955,9 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
                 String::from_utf8_lossy(&theirs),
             );
             let (a, b) = (without_times(&a), without_times(&b));
+            // The queries page shows each saved query's rows, so also the known
+            // differences' (VIRTUOSO_DIFFERS): their sections are compared apart.
+            let (a, b) = (without_known_differences(&a), without_known_differences(&b));
             if a != b {
                 // Virtuoso 7.2 does not keep ORDER BY over a union (a hierarchy path
                 // spelled out): a listing may hold the same rows in another order.
@@ -932,8 +966,11 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
                     l.sort();
                     l
                 };
-                assert_eq!(lines(&a), lines(&b), "{} differs", rel.display());
-                reordered.push(rel.display().to_string());
+                if lines(&a) == lines(&b) {
+                    reordered.push(rel.display().to_string());
+                } else {
+                    differing.push(rel.display().to_string());
+                }
             }
         }
         compared += 1;
@@ -943,6 +980,22 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
         "{compared} files compared; the same lines in another order: {}",
         reordered.join(", ")
     );
+    assert!(differing.is_empty(), "files that differ: {differing:?}");
+}
+
+/// A page without the `<section id="NAME">` of each query VIRTUOSO_DIFFERS lists.
+fn without_known_differences(page: &str) -> String {
+    let mut page = page.to_owned();
+    for (name, _) in VIRTUOSO_DIFFERS {
+        let open = format!("<section class=\"query\" id=\"{name}\"");
+        if let Some(start) = page.find(&open) {
+            let end = page[start..]
+                .find("</section>")
+                .map_or(page.len(), |e| start + e + "</section>".len());
+            page.replace_range(start..end, "");
+        }
+    }
+    page
 }
 
 fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -693,12 +693,15 @@ pub(crate) fn run_per_key(
     limits: Limits,
 ) -> Result<Option<Outcome>, CatalogError> {
     if let Some(engine) = store.on_engine() {
+        // The keys go into the query's standard form (which may be written apart from
+        // it, in queries/standard/), not into the text the form is looked up by.
+        let portable = on_engine::required_portable_form(text)?;
         let terms: Vec<String> = values.iter().map(Term::to_string).collect();
         let block = format!("VALUES {key} {{ {} }}", terms.join(" "));
-        let Some(text) = insert_in_where(text, &block) else {
+        let Some(text) = insert_in_where(&portable, &block) else {
             return Ok(None);
         };
-        let results = on_engine::run(
+        let results = on_engine::run_portable(
             engine,
             &text,
             bindings,
@@ -1266,11 +1269,13 @@ fn embedded(store: &GraphStore) -> Result<&oxigraph::store::Store, CatalogError>
 /// standard SPARQL 1.1 form, its parameters in the same VALUES block, its page as a
 /// LIMIT/OFFSET, its deadline the HTTP request's.
 mod on_engine {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
+    use std::collections::{HashMap, HashSet};
+    use std::sync::{Arc, OnceLock};
 
-    use oxigraph::model::Term;
-    use oxigraph::sparql::{QueryResults, Variable};
+    use oxigraph::model::vocab::xsd;
+    use oxigraph::model::{Literal, Term};
+    use oxigraph::sparql::{QueryResults, QuerySolutionIter, Variable};
+    use spargebra::algebra::{Expression, GraphPattern};
 
     use super::{bundled, values_block, CatalogError, Limits, Page, QueryContext};
     use crate::model::vocab;
@@ -1309,6 +1314,36 @@ mod on_engine {
         context: &QueryContext,
         page: Page,
     ) -> Result<QueryResults<'static>, CatalogError> {
+        run_portable(
+            engine,
+            &required_portable_form(text)?,
+            bindings,
+            limits,
+            context,
+            page,
+        )
+    }
+
+    /// [`portable_form`], or the error that says there is none.
+    pub fn required_portable_form(text: &str) -> Result<String, CatalogError> {
+        portable_form(text).ok_or_else(|| {
+            CatalogError::Syntax(
+                "this query has no standard SPARQL 1.1 form for a remote engine (LATERAL \
+                 around a subquery)"
+                    .into(),
+            )
+        })
+    }
+
+    /// [`run`] for a query already in its standard form.
+    pub fn run_portable(
+        engine: &OnEngine,
+        portable: &str,
+        bindings: &[(Variable, Term)],
+        limits: Limits,
+        context: &QueryContext,
+        page: Page,
+    ) -> Result<QueryResults<'static>, CatalogError> {
         if context.default_graphs.is_some() || context.named_graphs.is_some() {
             return Err(CatalogError::Syntax(
                 "a request that names its dataset (default-graph-uri, named-graph-uri) is not \
@@ -1316,16 +1351,7 @@ mod on_engine {
                     .into(),
             ));
         }
-        let depth = engine.hierarchy_depth()?;
-        let portable = portable_form(text)
-            .map(|t| bounded_hierarchy_paths(&t, depth))
-            .ok_or_else(|| {
-                CatalogError::Syntax(
-                    "this query has no standard SPARQL 1.1 form for a remote engine (LATERAL \
-                 around a subquery)"
-                        .into(),
-                )
-            })?;
+        let portable = bounded_hierarchy_paths(portable, engine.hierarchy_depth()?);
         let mut body = if bindings.is_empty() {
             portable
         } else {
@@ -1349,16 +1375,125 @@ mod on_engine {
                 .with_base_iri(base.clone())
                 .map_err(|e| CatalogError::Syntax(format!("base IRI: {e}")))?;
         }
-        query_guard::parse_checked(parser, &full).map_err(|e| match e {
+        let parsed = query_guard::parse_checked(parser, &full).map_err(|e| match e {
             GuardedParseError::Shape(shape) => CatalogError::Shape(shape),
             GuardedParseError::Syntax(message) => CatalogError::Syntax(message),
         })?;
-        engine.query(&full, limits.timeout).map_err(|e| match e {
+        let results = engine.query(&full, limits.timeout).map_err(|e| match e {
             RemoteError::TimedOut { .. } => {
                 CatalogError::Timeout(limits.timeout.unwrap_or_default())
             }
             other => CatalogError::Store(StoreError::Remote(other)),
-        })
+        })?;
+        Ok(with_booleans_restored(results, &parsed))
+    }
+
+    /// `results` with the values of the variables `query` binds to a test (`EXISTS`, a
+    /// comparison, ...) as booleans: Virtuoso writes `true` and `false` as the integers
+    /// 1 and 0 (or as booleans spelled 1 and 0), which a reader would be shown.
+    fn with_booleans_restored(
+        results: QueryResults<'static>,
+        query: &spargebra::Query,
+    ) -> QueryResults<'static> {
+        let spargebra::Query::Select { pattern, .. } = query else {
+            return results;
+        };
+        let mut tests = HashSet::new();
+        tested_variables(pattern, &mut tests);
+        let QueryResults::Solutions(solutions) = results else {
+            return results;
+        };
+        if tests.is_empty() {
+            return QueryResults::Solutions(solutions);
+        }
+        let variables: Arc<[Variable]> = solutions.variables().into();
+        let is_test: Vec<bool> = variables.iter().map(|v| tests.contains(v)).collect();
+        let rows = solutions.map(move |solution| {
+            let solution = solution?;
+            Ok(solution
+                .values()
+                .iter()
+                .zip(&is_test)
+                .map(|(value, &test)| match value {
+                    Some(Term::Literal(l)) if test => Some(match (l.datatype(), l.value()) {
+                        (xsd::INTEGER | xsd::BOOLEAN, "1") => Literal::from(true).into(),
+                        (xsd::INTEGER | xsd::BOOLEAN, "0") => Literal::from(false).into(),
+                        _ => Term::Literal(l.clone()),
+                    }),
+                    other => other.clone(),
+                })
+                .collect())
+        });
+        QueryResults::Solutions(QuerySolutionIter::from_tuples(variables, rows))
+    }
+
+    /// The variables `pattern` binds (`BIND(... AS ?v)`, a SELECT expression) to the
+    /// value of a test.
+    fn tested_variables(pattern: &GraphPattern, out: &mut HashSet<Variable>) {
+        match pattern {
+            GraphPattern::Extend {
+                inner,
+                variable,
+                expression,
+            } => {
+                if is_test(expression) {
+                    out.insert(variable.clone());
+                }
+                tested_variables(inner, out);
+            }
+            GraphPattern::Join { left, right }
+            | GraphPattern::LeftJoin { left, right, .. }
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right } => {
+                tested_variables(left, out);
+                tested_variables(right, out);
+            }
+            GraphPattern::Filter { inner, .. }
+            | GraphPattern::Graph { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. }
+            | GraphPattern::Group { inner, .. }
+            | GraphPattern::Service { inner, .. } => tested_variables(inner, out),
+            GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
+        }
+    }
+
+    /// Whether an expression's value is a boolean.
+    fn is_test(expression: &Expression) -> bool {
+        use spargebra::algebra::Function as F;
+        match expression {
+            Expression::Or(..)
+            | Expression::And(..)
+            | Expression::Equal(..)
+            | Expression::SameTerm(..)
+            | Expression::Greater(..)
+            | Expression::GreaterOrEqual(..)
+            | Expression::Less(..)
+            | Expression::LessOrEqual(..)
+            | Expression::In(..)
+            | Expression::Not(..)
+            | Expression::Exists(..)
+            | Expression::Bound(..) => true,
+            Expression::Literal(l) => l.datatype() == xsd::BOOLEAN,
+            Expression::If(_, then, otherwise) => is_test(then) && is_test(otherwise),
+            Expression::FunctionCall(f, _) => matches!(
+                f,
+                F::LangMatches
+                    | F::Contains
+                    | F::StrStarts
+                    | F::StrEnds
+                    | F::IsIri
+                    | F::IsBlank
+                    | F::IsLiteral
+                    | F::IsNumeric
+                    | F::Regex
+            ),
+            _ => false,
+        }
     }
 
     /// `text` with each `rdfs:subClassOf+` (and `rdfs:subPropertyOf+`) path spelled out
