@@ -1263,6 +1263,21 @@ fn relay_chain_rows(
 
 /// `queries/page-article-label.rq`.
 fn article_label_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
+    article_naming_rows(facts, article, false)
+}
+
+/// The row of `queries/page-article-label.rq` as a link's label uses it: `mainSource`
+/// is left unbound where the label does not name it (the article has a headline or an
+/// identified publisher), since finding it reads every claim of the article.
+pub fn article_naming(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
+    article_naming_rows(facts, article, true)
+}
+
+fn article_naming_rows(
+    facts: &Facts<'_>,
+    article: Term,
+    main_source_only_when_unnamed: bool,
+) -> Result<Table, StoreError> {
     let mut s = Solutions::start("article", article.clone());
     if !facts.has(&article, rdf::TYPE, cg::ARTICLE.into())? {
         s.rows.clear();
@@ -1289,7 +1304,18 @@ fn article_label_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreEr
             .filter_map(str_of)
             .collect())
     })?;
-    let main_source = main_source(facts, &article)?;
+    let named = s.rows.first().is_some_and(|cells| {
+        let r = Row {
+            vars: &s.vars,
+            cells,
+        };
+        r.get("publisher").is_some()
+            || matches!(r.get("title"), Some(Term::Literal(t)) if !t.value().trim().is_empty())
+    });
+    let main_source = match main_source_only_when_unnamed && named {
+        true => None,
+        false => main_source(facts, &article)?,
+    };
     s.join_one("mainSource", false, |_| {
         Ok(main_source.clone().into_iter().collect())
     })?;
@@ -1940,3 +1966,74 @@ const ENTITY_RELATION_VARS: [&str; 11] = [
     "status",
     "isListing",
 ];
+
+/// How many rows each entity's relations listing has: for every entity, the distinct
+/// (direction, relation, other entity, claim) of `queries/page-entity-relations.rq`,
+/// counted in one pass over the claims' propositions instead of one query per entity
+/// (what the site needs to list the listing's pages).
+pub fn entity_relation_counts(facts: &Facts<'_>) -> Result<HashMap<String, usize>, StoreError> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut claims_of_graph: HashMap<NamedNode, Vec<Term>> = HashMap::new();
+    for q in facts.store.quads_for_pattern(
+        None,
+        Some(cg::HAS_PROPOSITION),
+        None,
+        Some(GraphNameRef::DefaultGraph),
+    ) {
+        let q = q?;
+        if let Term::NamedNode(graph) = q.object {
+            claims_of_graph
+                .entry(graph)
+                .or_default()
+                .push(q.subject.into());
+        }
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    // A row can come twice only through two propositions of one claim stating the same
+    // triple; its hash is what makes it count once.
+    let mut seen: HashSet<u64> = HashSet::new();
+    for (graph, claims) in claims_of_graph {
+        let claims: Vec<Term> = claims
+            .into_iter()
+            .filter(|c| {
+                facts
+                    .objects(c, cg::CLAIMANT)
+                    .is_ok_and(|found| !found.is_empty())
+            })
+            .collect();
+        if claims.is_empty() {
+            continue;
+        }
+        for q in facts
+            .store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        {
+            let q = q?;
+            let (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) =
+                (&q.subject, &q.object)
+            else {
+                continue;
+            };
+            if s == o {
+                continue;
+            }
+            for (entity, direction, other) in [(s, "out", o), (o, "in", s)] {
+                for claim in &claims {
+                    let mut h = DefaultHasher::new();
+                    (
+                        entity.as_str(),
+                        direction,
+                        q.predicate.as_str(),
+                        other.as_str(),
+                    )
+                        .hash(&mut h);
+                    claim.hash(&mut h);
+                    if seen.insert(h.finish()) {
+                        *counts.entry(entity.as_str().to_owned()).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(counts)
+}

@@ -331,6 +331,14 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// A value read from the page read model's lookups (not rows of a query).
+    pub fn read_model_value<T>(
+        &self,
+        read: impl FnOnce(&model::Facts<'a>) -> Result<T, crate::store::StoreError>,
+    ) -> Result<T, RenderError> {
+        read(&self.facts).map_err(RenderError::Store)
+    }
+
     /// The objects of `subject predicate ?o` in the store's default graph.
     pub fn objects(
         &self,
@@ -347,10 +355,11 @@ impl<'a> Source<'a> {
         if let Some(label) = self.article_labels.borrow().get(article) {
             return Ok(label.clone());
         }
-        let rows = self.select(
-            "page-article-label",
-            &[("article", NamedNode::new_unchecked(article).into())],
-        )?;
+        // `page-article-label`, without the article's main source when the label
+        // does not name it (see `model::article_naming`).
+        let rows = self.read_model(|facts, _| {
+            model::article_naming(facts, NamedNode::new_unchecked(article).into())
+        })?;
         let label = match rows.first() {
             Some(r) => article_title(
                 self.lang,
