@@ -406,6 +406,16 @@ impl<'a> Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// How many distinct subjects the lookups so far read `predicate` of: what a test
+    /// holds a page's reads to (the quotes of only the claims it shows).
+    pub fn subjects_read(&self, predicate: NamedNodeRef<'_>) -> usize {
+        self.read
+            .borrow()
+            .keys()
+            .filter(|(_, p)| p.as_ref() == predicate)
+            .count()
+    }
+
     /// The sort keys of a partial date (`?owner predicate ?d . ?d cg:datePrecision/
     /// rdfs:label ?p`, English, `OPTIONAL { ?d cg:sortKey ?key }`): one per date node
     /// that has a precision, unbound where it has no key. What orders an entity's

@@ -339,6 +339,12 @@ impl<'a> Source<'a> {
         read(&self.facts).map_err(RenderError::Store)
     }
 
+    /// How many distinct subjects this source read `predicate` of (see
+    /// [`model::Facts::subjects_read`]).
+    pub fn subjects_read(&self, predicate: oxigraph::model::NamedNodeRef<'_>) -> usize {
+        self.facts.subjects_read(predicate)
+    }
+
     /// The objects of `subject predicate ?o` in the store's default graph.
     pub fn objects(
         &self,
