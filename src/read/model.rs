@@ -1627,14 +1627,28 @@ fn entity_roles_of(
     entity: &Term,
     only: Option<&HashSet<RoleClaim>>,
 ) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
-    let mut roles = entity_roles(facts, entity)?;
-    if let Some(only) = only {
-        roles.retain(|row| match (&row[0], &row[1]) {
-            (Some(Term::Literal(role)), Some(claim)) => {
-                only.contains(&(role.value().to_owned(), claim.clone()))
+    let Some(only) = only else {
+        return entity_roles(facts, entity);
+    };
+    // Each pair checked on its own claim: a page of a large entity reads its cards'
+    // roles, not the list of every claim the entity takes part in.
+    let mut roles = Vec::with_capacity(only.len());
+    for (role, claim) in only {
+        let about = || facts.has(claim, cg::ABOUT, entity.as_ref());
+        let made = || facts.has(claim, cg::CLAIMANT, entity.as_ref());
+        let response = || facts.has(claim, rdf::TYPE, cg::RESPONSE.into());
+        let holds = match role.as_str() {
+            "subject" => about()?,
+            "claimant" => made()? && !response()?,
+            "responding" => made()? && response()?,
+            "mentioned" => {
+                facts.has(claim, schema::MENTIONS, entity.as_ref())? && !about()? && !made()?
             }
             _ => false,
-        });
+        };
+        if holds {
+            roles.push(vec![Some(string(role)), Some(claim.clone())]);
+        }
     }
     Ok(roles)
 }
