@@ -25,7 +25,6 @@ use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog, Limits};
 use crate::read::kept::Kept;
-use crate::read::model;
 use crate::read::view::lang::Lang;
 use crate::read::view::paging::{self, Pager};
 use crate::read::view::search::SearchIndex;
@@ -469,9 +468,9 @@ impl Site {
     /// How many pages the relations listing of entity `iri` has (none when its first
     /// page lists every relation).
     fn relation_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
-        let rows = self.entity_relation_rows.get(&self.data_generation, || {
-            src.read_model_value(model::entity_relation_counts)
-        })?;
+        let rows = self
+            .entity_relation_rows
+            .get(&self.data_generation, || view::entity::relation_counts(src))?;
         Ok(match rows.get(iri).copied().unwrap_or(0) {
             n if n > view::entity::RELATION_ROWS_ON_FIRST_PAGE => {
                 paging::page_count(n, self.page_size)

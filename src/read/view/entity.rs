@@ -5,16 +5,21 @@
 //! claims state between it and others (diagram and table, each with claimant and
 //! status), and a timeline of the dated claims. The claims are paginated
 //! ([`super::paging`]): each page holds at most 100 cards, the summary counts them all.
+//! An entity with more than [`RELATION_ROWS_ON_FIRST_PAGE`] claims of relations shows
+//! the relations with the most claims, each with its claims counted by status, and links
+//! its relations listing ([`relations_page`]: one row per claim of a relation, paginated).
 //!
 //! Data: `page-entity` (description), `entity-claims` (competency question 2: the claims
 //! with role, date, quote and status), `page-entity-answers` (the responses and
 //! corroborations of those claims), `page-entity-relations` (the diagram) and
 //! `page-relay-chain` (each claim's document chain, once per article and document).
-//! A page reads what it shows: the index of all the entity's claims
-//! ([`model::entity_claim_index`]: role, kind, status and sort key, what orders and
-//! counts the cards), the whole `entity-claims` rows of its own cards only, and the
-//! answers of its own cards and of the claims whose status phrase names who answered;
-//! a page of a large entity costs its 100 cards and a few lookups per other claim.
+//! What a page shows of all the entity's claims is its [`EntityDigest`], read once and
+//! kept by the site while the entity spans pages: the index of its claims
+//! ([`model::entity_claim_index`]: role, kind, status and sort key, what orders the
+//! cards), the tallies by role, kind and status, the legend and every relation with each
+//! claim's status. A page itself reads the whole `entity-claims` rows of its own cards
+//! only and the answers of those cards: with its digest kept, a page of a large entity
+//! costs its cards, not the entity's claims.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -897,6 +902,20 @@ pub fn relations_path(entity_path: &str) -> Option<String> {
     entity_path
         .strip_suffix(".html")
         .map(|stem| format!("{stem}{RELATIONS_SUFFIX}"))
+}
+
+/// How many rows each entity's relations listing has, by entity IRI
+/// (`page-entity-relation-counts`: one query for the whole store, what the site lists
+/// the listings' pages by).
+pub fn relation_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
+    let rows = src.select("page-entity-relation-counts", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let count = usize::try_from(rows.int(r, "rows")?).ok()?;
+            Some((rows.iri(r, "entity")?.to_owned(), count))
+        })
+        .collect())
 }
 
 /// What a relations listing's path adds to its entity's stem.

@@ -331,14 +331,6 @@ impl<'a> Source<'a> {
         })
     }
 
-    /// A value read from the page read model's lookups (not rows of a query).
-    pub fn read_model_value<T>(
-        &self,
-        read: impl FnOnce(&model::Facts<'a>) -> Result<T, crate::store::StoreError>,
-    ) -> Result<T, RenderError> {
-        read(&self.facts).map_err(RenderError::Store)
-    }
-
     /// How many distinct subjects this source read `predicate` of (see
     /// [`model::Facts::subjects_read`]).
     pub fn subjects_read(&self, predicate: oxigraph::model::NamedNodeRef<'_>) -> usize {
