@@ -650,7 +650,24 @@ fn read_list_page(path: &str, html: &str) -> ListPage {
             .collect();
         number(words[2])
     });
-    let (items, total) = if path.contains("id/") {
+    let (items, total) = if path.contains(".relations.") {
+        // A relations listing: one row per claim of a relation, named by its links
+        // (the other entity, then the claim); the total is announced above the table.
+        let count = html.find(r#"<p class="relations-count">"#).unwrap() + 27;
+        let body = &html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()];
+        let items = body
+            .split("<tr>")
+            .skip(1)
+            .map(|row| {
+                row.split("href=\"")
+                    .skip(1)
+                    .map(|h| resolve_href(path, &h[..h.find('"').unwrap()]))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        (items, number(&html[count..]))
+    } else if path.contains("id/") {
         // An entity page: cards under their role's heading, whose count is the role's
         // total (all of them are on a page of its own).
         let mut items = Vec::new();
@@ -888,6 +905,152 @@ fn entity_pages_show_every_claim_once_across_their_pages() {
     );
 }
 
+/// A large entity's first page summarises its relations and links a listing whose
+/// pages, followed from the first, hold every claim of a relation once (the rows of
+/// `page-entity-relations`); a small entity's first page lists them all itself.
+#[test]
+fn relations_listings_reach_every_claim_of_a_relation_once_from_their_first_page() {
+    use claimgraph::read::catalog::{self, Catalog, Limits, Outcome};
+    use claimgraph::read::view::{entity::RELATIONS_SUFFIX, page_path};
+    let store = paging_store();
+    let site = Site::new(store.iris().clone())
+        .unwrap()
+        .with_page_size(SMALL_PAGES);
+    let paths = site.paths(store).unwrap();
+    let listings: Vec<&String> = paths
+        .iter()
+        .filter(|p| p.ends_with(RELATIONS_SUFFIX))
+        .collect();
+    assert!(!listings.is_empty(), "no entity has a relations listing");
+    let query = Catalog::bundled()
+        .get("page-entity-relations")
+        .unwrap()
+        .text
+        .clone();
+    let mut longest = 0;
+    for first in listings.iter().filter(|p| !p.starts_with("de/")) {
+        let (pages, items, total) = walk_list(&site, store, first);
+        assert_eq!(pages, pages_of(&paths, first), "{first}: the pages listed");
+        longest = longest.max(pages.len());
+        assert_eq!(items.len(), total, "{first}: rows against the count shown");
+        let unique: HashSet<&String> = items.iter().collect();
+        assert_eq!(unique.len(), items.len(), "{first}: a row shown twice");
+        // The rows are the claims of relations the saved query finds, none lost.
+        let entity_page = first.replace(RELATIONS_SUFFIX, ".html");
+        let iri = store.iris().resolve(entity_page.trim_end_matches(".html"));
+        let bindings = [(
+            oxigraph::sparql::Variable::new_unchecked("entity"),
+            iri.into(),
+        )];
+        let Outcome::Table(table) =
+            catalog::run(store, &query, &bindings, Limits::default()).unwrap()
+        else {
+            panic!("page-entity-relations is a SELECT");
+        };
+        let path_of = |row: &Vec<Option<oxigraph::model::Term>>, var: &str| match &row
+            [table.column(var).unwrap()]
+        {
+            Some(oxigraph::model::Term::NamedNode(n)) => page_path(store.iris(), n.as_str()),
+            _ => None,
+        };
+        let expected: HashSet<String> = table
+            .rows
+            .iter()
+            .map(|row| {
+                format!(
+                    "{} {}",
+                    path_of(row, "other").unwrap(),
+                    path_of(row, "claim").unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(
+            unique,
+            expected.iter().collect(),
+            "{first}: rows lost or foreign"
+        );
+        // The entity's first page shows a few relations and links the listing.
+        let html =
+            String::from_utf8(site.render(store, &entity_page).unwrap().unwrap().body).unwrap();
+        let listing_name = first.rsplit('/').next().unwrap();
+        assert!(
+            html.contains(&format!("{listing_name}\">")),
+            "{entity_page}: no link to its relations listing"
+        );
+        let table = &html[html.find(r#"<table class="relations"#).unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(
+            table.matches("<tr>").count() <= 1 + 10,
+            "{entity_page}: the summary"
+        );
+        // The German listing has the same pages.
+        let (de_pages, _, de_total) = walk_list(&site, store, &format!("de/{first}"));
+        assert_eq!(
+            (de_pages.len(), de_total),
+            (pages.len(), total),
+            "de/{first}"
+        );
+    }
+    assert!(longest >= 3, "the longest listing has {longest} pages");
+    // An entity whose relations fit its first page has no listing.
+    let small = entity_first_pages(&paths)
+        .into_iter()
+        .find(|p| {
+            let listing = p.replace(".html", RELATIONS_SUFFIX);
+            !paths.contains(&listing)
+                && String::from_utf8(site.render(store, p).unwrap().unwrap().body)
+                    .unwrap()
+                    .contains(r#"<table class="relations"#)
+        })
+        .expect("an entity with a few relations");
+    let listing = small.replace(".html", RELATIONS_SUFFIX);
+    assert!(site.render(store, &listing).unwrap().is_none(), "{listing}");
+}
+
+/// With its digest kept (as the site keeps a large entity's), a page of an entity reads
+/// the quotes of the claims it shows and their answers, not of every claim the entity
+/// has: a page costs what it shows.
+#[test]
+fn a_large_entitys_page_reads_the_rows_of_only_the_claims_it_shows() {
+    use claimgraph::model::vocab::cg;
+    use claimgraph::read::view::entity::{entity_digest, entity_page};
+    let store = paging_store();
+    let site = Site::new(store.iris().clone())
+        .unwrap()
+        .with_page_size(SMALL_PAGES);
+    let paths = site.paths(store).unwrap();
+    let largest = entity_first_pages(&paths)
+        .into_iter()
+        .max_by_key(|first| (pages_of(&paths, first).len(), first.clone()))
+        .unwrap();
+    let iri = store.iris().resolve(largest.trim_end_matches(".html"));
+    let reading = site.source(store);
+    let digest = entity_digest(&reading, &iri, None).unwrap();
+    let claims = digest.index.len();
+    assert!(claims > 4 * SMALL_PAGES, "{largest}: {claims} claims");
+    // Reading the digest reads every claim's quote (the index checks each has one).
+    assert!(reading.subjects_read(cg::HAS_QUOTE) >= claims / 2);
+    for number in [1, 2] {
+        let src = site.source(store);
+        let page = entity_page(&src, &iri, number, Some(&digest))
+            .unwrap()
+            .unwrap();
+        let cards: usize = page.groups.iter().map(|g| g.claims.len()).sum();
+        assert!(cards <= SMALL_PAGES);
+        let quotes = src.subjects_read(cg::HAS_QUOTE);
+        assert!(
+            quotes <= 3 * SMALL_PAGES,
+            "{largest} page {number}: the quotes of {quotes} claims read for {cards} cards (of {claims})"
+        );
+        // The summary still counts every claim of the entity.
+        assert!(
+            page.claim_count > 4 * SMALL_PAGES,
+            "{largest}: {}",
+            page.claim_count
+        );
+    }
+}
+
 #[test]
 fn the_server_answers_every_page_of_a_list_with_the_static_sites_bytes() {
     use tower::ServiceExt;
@@ -973,6 +1136,7 @@ fn entity_first_pages(paths: &[String]) -> HashSet<String> {
             p.starts_with("id/")
                 && p.ends_with(".html")
                 && !p.contains(".page-")
+                && !p.ends_with(claimgraph::read::view::entity::RELATIONS_SUFFIX)
                 && !["id/claim/", "id/article/", "id/doc/"]
                     .iter()
                     .any(|k| p.starts_with(k))

@@ -24,15 +24,17 @@ use crate::publish::changes::{Footprints, StoreState};
 use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog, Limits};
+use crate::read::kept::Kept;
 use crate::read::view::lang::Lang;
 use crate::read::view::paging::{self, Pager};
 use crate::read::view::search::SearchIndex;
 use crate::read::view::{self, index, is_safe_resource_path, root_of, Source};
 use crate::store::GraphStore;
 
-/// How many entities' claim indexes a site keeps at most (an index is a few terms per
-/// claim: a few megabytes for the largest entity at 100k articles).
-const KEPT_ENTITY_INDEXES: usize = 64;
+/// How many bytes of entity digests a site keeps at most (a digest is a few hundred
+/// bytes per claim and relation: a few megabytes for the largest entity at 100k
+/// articles).
+const KEPT_ENTITY_DIGEST_BYTES: usize = 64 << 20;
 
 /// A rendered site path.
 pub struct Rendered {
@@ -165,10 +167,13 @@ pub struct Site {
     listings: [Listings; 2],
     /// How many claim cards each entity's pages hold.
     entity_cards: Memo<HashMap<String, usize>>,
-    /// The claim index of each entity with more than one page of claims, read for one
-    /// of its pages and kept for the others (and the other language) until the data
-    /// changes: with the data generation it was read at.
-    entity_indexes: Mutex<(u64, HashMap<String, Arc<view::Rows>>)>,
+    /// The digest ([`view::entity::EntityDigest`]: claim index, tallies, relations) of
+    /// each entity with more than one page of claims or a relations listing, by
+    /// language, read for one of its pages and kept for the others until the data
+    /// changes, within [`KEPT_ENTITY_DIGEST_BYTES`].
+    entity_digests: Kept<(Lang, String), view::entity::EntityDigest>,
+    /// How many rows each entity's relations listing has.
+    entity_relation_rows: Memo<HashMap<String, usize>>,
     /// Every German label, for the German pages' links.
     german_labels: Memo<HashMap<String, String>>,
     /// Moved on by every [`Site::data_changed`].
@@ -254,7 +259,8 @@ impl Site {
             search_cache: Memo::default(),
             listings: Default::default(),
             entity_cards: Memo::default(),
-            entity_indexes: Mutex::default(),
+            entity_digests: Kept::new(KEPT_ENTITY_DIGEST_BYTES),
+            entity_relation_rows: Memo::default(),
             german_labels: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
@@ -362,6 +368,12 @@ impl Site {
             for n in 2..=self.entity_pages(&src, &entity.iri)? {
                 paths.push(paging::numbered_path(first, n));
             }
+            // The entity's relations listing, when its first page leaves some out.
+            if let Some(relations) = view::entity::relations_path(first) {
+                for n in 1..=self.relation_pages(&src, &entity.iri)? {
+                    paths.push(paging::numbered_path(&relations, n));
+                }
+            }
             for ext in ENTITY_CLAIMS_EXTENSIONS {
                 paths.push(format!("{stem}{ext}"));
             }
@@ -381,11 +393,9 @@ impl Site {
         self.data_generation.fetch_add(1, Ordering::SeqCst);
         self.search_cache.forget();
         self.entity_cards.forget();
-        self.entity_indexes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .1
-            .clear();
+        self.entity_digests
+            .clear(self.data_generation.load(Ordering::SeqCst));
+        self.entity_relation_rows.forget();
         self.german_labels.forget();
         for listings in &self.listings {
             listings.forget();
@@ -426,40 +436,47 @@ impl Site {
             .get(&self.data_generation, || index::claims(src))
     }
 
-    /// The claim index of entity `iri` ([`view::entity::claim_index`]), kept when its
-    /// claims fill more than one page (at most [`KEPT_ENTITY_INDEXES`] at a time).
-    fn entity_index(
+    /// The digest of entity `iri` in the source's language, kept when it spans pages
+    /// ([`view::entity::EntityDigest::spans_pages`]); the other language's digest lends
+    /// its claim index.
+    fn entity_digest(
         &self,
         src: &Source<'_>,
         iri: &NamedNode,
-    ) -> Result<Arc<view::Rows>, RenderError> {
+    ) -> Result<Arc<view::entity::EntityDigest>, RenderError> {
         let generation = self.data_generation.load(Ordering::SeqCst);
-        {
-            let mut kept = self
-                .entity_indexes
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if kept.0 != generation {
-                *kept = (generation, HashMap::new());
-            }
-            if let Some(index) = kept.1.get(iri.as_str()) {
-                return Ok(Arc::clone(index));
-            }
+        let key = |lang: Lang| (lang, iri.as_str().to_owned());
+        if let Some(kept) = self.entity_digests.get(generation, &key(src.lang)) {
+            return Ok(kept);
         }
-        let index = Arc::new(view::entity::claim_index(src, iri)?);
-        if index.len() > self.page_size {
-            let mut kept = self
-                .entity_indexes
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if kept.0 == generation {
-                if kept.1.len() >= KEPT_ENTITY_INDEXES {
-                    kept.1.clear();
-                }
-                kept.1.insert(iri.as_str().to_owned(), Arc::clone(&index));
-            }
+        let other = match src.lang {
+            Lang::En => Lang::De,
+            Lang::De => Lang::En,
+        };
+        let index = self
+            .entity_digests
+            .get(generation, &key(other))
+            .map(|d| Arc::clone(&d.index));
+        let digest = Arc::new(view::entity::entity_digest(src, iri, index)?);
+        if digest.spans_pages(self.page_size) {
+            self.entity_digests
+                .insert(generation, key(src.lang), Arc::clone(&digest));
         }
-        Ok(index)
+        Ok(digest)
+    }
+
+    /// How many pages the relations listing of entity `iri` has (none when its first
+    /// page lists every relation).
+    fn relation_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
+        let rows = self
+            .entity_relation_rows
+            .get(&self.data_generation, || view::entity::relation_counts(src))?;
+        Ok(match rows.get(iri).copied().unwrap_or(0) {
+            n if n > view::entity::RELATION_ROWS_ON_FIRST_PAGE => {
+                paging::page_count(n, self.page_size)
+            }
+            _ => 0,
+        })
     }
 
     /// How many pages of claims the entity at site path `first_path` has.
@@ -683,6 +700,9 @@ impl Site {
         }
         // Page `number` of an entity's claims; every other resource has one page.
         let (first, number) = paging::split_numbered_path(path);
+        if let Some(stem) = first.strip_suffix(view::entity::RELATIONS_SUFFIX) {
+            return self.relations_content(src, full_path, stem, number);
+        }
         let Some((stem, ext)) = first.rsplit_once('.') else {
             return Ok(None);
         };
@@ -738,7 +758,7 @@ impl Site {
                         src,
                         &iri,
                         number,
-                        Some(self.entity_index(src, &iri)?.as_ref()),
+                        Some(self.entity_digest(src, &iri)?.as_ref()),
                     )? {
                         Some(p) => (
                             "entity.html",
@@ -783,6 +803,42 @@ impl Site {
             }
             _ => Ok(None),
         }
+    }
+
+    /// Page `number` of the relations listing of the entity at `stem`.
+    fn relations_content(
+        &self,
+        src: &Source<'_>,
+        full_path: &str,
+        stem: &str,
+        number: usize,
+    ) -> Result<Option<Content>, RenderError> {
+        if !is_safe_resource_path(stem) || stem.starts_with("id/claim/") {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        if matches!(stem.split('/').nth(1), Some("article" | "doc")) {
+            return Ok(None);
+        }
+        let digest = self.entity_digest(src, &iri)?;
+        let Some(page) = view::entity::relations_page(src, &iri, number, Some(&digest))? else {
+            return Ok(None);
+        };
+        let title = match number {
+            1 => format!("{}: {}", page.label, src.lang.tr("Claimed relations")),
+            n => format!(
+                "{}: {} ({} {n})",
+                page.label,
+                src.lang.tr("Claimed relations"),
+                src.lang.tr("page")
+            ),
+        };
+        let page = minijinja::Value::from_serialize(&page);
+        Ok(Some(Content::Template {
+            name: "entity-relations.html",
+            media_type: HTML,
+            context: Self::page_context(full_path, &title, page, Vec::new()),
+        }))
     }
 
     /// The claims of the entity at `stem` (`id/org/hikvision`) through the saved query

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod describe;
+pub mod kept;
 pub mod keyset;
 pub mod model;
 pub mod view;

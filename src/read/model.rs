@@ -406,6 +406,16 @@ impl<'a> Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// How many distinct subjects the lookups so far read `predicate` of: what a test
+    /// holds a page's reads to (the quotes of only the claims it shows).
+    pub fn subjects_read(&self, predicate: NamedNodeRef<'_>) -> usize {
+        self.read
+            .borrow()
+            .keys()
+            .filter(|(_, p)| p.as_ref() == predicate)
+            .count()
+    }
+
     /// The sort keys of a partial date (`?owner predicate ?d . ?d cg:datePrecision/
     /// rdfs:label ?p`, English, `OPTIONAL { ?d cg:sortKey ?key }`): one per date node
     /// that has a precision, unbound where it has no key. What orders an entity's
@@ -1263,6 +1273,21 @@ fn relay_chain_rows(
 
 /// `queries/page-article-label.rq`.
 fn article_label_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
+    article_naming_rows(facts, article, false)
+}
+
+/// The row of `queries/page-article-label.rq` as a link's label uses it: `mainSource`
+/// is left unbound where the label does not name it (the article has a headline or an
+/// identified publisher), since finding it reads every claim of the article.
+pub fn article_naming(facts: &Facts<'_>, article: Term) -> Result<Table, StoreError> {
+    article_naming_rows(facts, article, true)
+}
+
+fn article_naming_rows(
+    facts: &Facts<'_>,
+    article: Term,
+    main_source_only_when_unnamed: bool,
+) -> Result<Table, StoreError> {
     let mut s = Solutions::start("article", article.clone());
     if !facts.has(&article, rdf::TYPE, cg::ARTICLE.into())? {
         s.rows.clear();
@@ -1289,7 +1314,18 @@ fn article_label_rows(facts: &Facts<'_>, article: Term) -> Result<Table, StoreEr
             .filter_map(str_of)
             .collect())
     })?;
-    let main_source = main_source(facts, &article)?;
+    let named = s.rows.first().is_some_and(|cells| {
+        let r = Row {
+            vars: &s.vars,
+            cells,
+        };
+        r.get("publisher").is_some()
+            || matches!(r.get("title"), Some(Term::Literal(t)) if !t.value().trim().is_empty())
+    });
+    let main_source = match main_source_only_when_unnamed && named {
+        true => None,
+        false => main_source(facts, &article)?,
+    };
     s.join_one("mainSource", false, |_| {
         Ok(main_source.clone().into_iter().collect())
     })?;
@@ -1591,14 +1627,28 @@ fn entity_roles_of(
     entity: &Term,
     only: Option<&HashSet<RoleClaim>>,
 ) -> Result<Vec<Vec<Option<Term>>>, StoreError> {
-    let mut roles = entity_roles(facts, entity)?;
-    if let Some(only) = only {
-        roles.retain(|row| match (&row[0], &row[1]) {
-            (Some(Term::Literal(role)), Some(claim)) => {
-                only.contains(&(role.value().to_owned(), claim.clone()))
+    let Some(only) = only else {
+        return entity_roles(facts, entity);
+    };
+    // Each pair checked on its own claim: a page of a large entity reads its cards'
+    // roles, not the list of every claim the entity takes part in.
+    let mut roles = Vec::with_capacity(only.len());
+    for (role, claim) in only {
+        let about = || facts.has(claim, cg::ABOUT, entity.as_ref());
+        let made = || facts.has(claim, cg::CLAIMANT, entity.as_ref());
+        let response = || facts.has(claim, rdf::TYPE, cg::RESPONSE.into());
+        let holds = match role.as_str() {
+            "subject" => about()?,
+            "claimant" => made()? && !response()?,
+            "responding" => made()? && response()?,
+            "mentioned" => {
+                facts.has(claim, schema::MENTIONS, entity.as_ref())? && !about()? && !made()?
             }
             _ => false,
-        });
+        };
+        if holds {
+            roles.push(vec![Some(string(role)), Some(claim.clone())]);
+        }
     }
     Ok(roles)
 }

@@ -17,6 +17,8 @@ use super::{Link, Status};
 
 /// At most this many neighbours are drawn; the rest are listed in the table beside it.
 pub const MAX_NEIGHBOURS: usize = 24;
+/// At most this many claims of a relation are named in its line's tooltip.
+const TITLE_CLAIMS: usize = 10;
 const WIDTH: f64 = 760.0;
 const COLUMN_WIDTH: f64 = 232.0;
 const CENTRE_WIDTH: f64 = 150.0;
@@ -130,6 +132,30 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// The diagram's plain-language summary: how many entities claims link with `centre`,
+/// and how many of them are listed (in the table or the relations listing) only.
+pub fn summary(lang: Lang, centre: &str, total: usize, hidden: usize) -> String {
+    match lang {
+        Lang::En => format!(
+            "Diagram of {total} entit{} that claims link with {centre}{}.",
+            if total == 1 { "y" } else { "ies" },
+            if hidden > 0 {
+                format!("; {hidden} more are listed among the claimed relations only")
+            } else {
+                String::new()
+            }
+        ),
+        Lang::De => format!(
+            "Diagramm der {total} Entitäten, die Behauptungen mit {centre} verbinden{}.",
+            if hidden > 0 {
+                format!("; {hidden} weitere stehen nur bei den behaupteten Beziehungen")
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
 /// Lays out the neighbours of `centre` from its relations (most claims first). `None`
 /// when there is nothing to draw.
 pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagram> {
@@ -225,14 +251,24 @@ pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagra
         let title = rels
             .iter()
             .map(|r| {
-                let who: Vec<String> = r
+                // A tooltip names the first claims; a relation may have thousands.
+                let mut who: Vec<String> = r
                     .claims
                     .iter()
+                    .take(TITLE_CLAIMS)
                     .map(|c| match &c.status {
                         Some(s) => format!("{} ({})", c.claimant.label, s.label),
                         None => c.claimant.label.clone(),
                     })
                     .collect();
+                if r.claims.len() > TITLE_CLAIMS {
+                    who.push(format!(
+                        "{} {} {}",
+                        lang.tr("and"),
+                        r.claims.len() - TITLE_CLAIMS,
+                        lang.tr("more claims")
+                    ));
+                }
                 let (subject, object) = if r.outgoing {
                     (centre, r.other.label.as_str())
                 } else {
@@ -257,28 +293,7 @@ pub fn layout(lang: Lang, centre: &str, relations: &[Relation]) -> Option<Diagra
             title,
         });
     }
-    let n = neighbours.len();
-    let summary = match lang {
-        Lang::En => format!(
-            "Diagram of {} entit{} that claims link with {centre}{}.",
-            n + hidden,
-            if n + hidden == 1 { "y" } else { "ies" },
-            if hidden > 0 {
-                format!("; {hidden} more are listed in the table only")
-            } else {
-                String::new()
-            }
-        ),
-        Lang::De => format!(
-            "Diagramm der {} Entitäten, die Behauptungen mit {centre} verbinden{}.",
-            n + hidden,
-            if hidden > 0 {
-                format!("; {hidden} weitere stehen nur in der Tabelle")
-            } else {
-                String::new()
-            }
-        ),
-    };
+    let summary = summary(lang, centre, neighbours.len() + hidden, hidden);
     let [left, right] = columns;
     Some(Diagram {
         width: WIDTH,

@@ -5,31 +5,39 @@
 //! claims state between it and others (diagram and table, each with claimant and
 //! status), and a timeline of the dated claims. The claims are paginated
 //! ([`super::paging`]): each page holds at most 100 cards, the summary counts them all.
+//! An entity with more than [`RELATION_ROWS_ON_FIRST_PAGE`] claims of relations shows
+//! the relations with the most claims, each with its claims counted by status, and links
+//! its relations listing ([`relations_page`]: one row per claim of a relation, paginated).
 //!
 //! Data: `page-entity` (description), `entity-claims` (competency question 2: the claims
 //! with role, date, quote and status), `page-entity-answers` (the responses and
 //! corroborations of those claims), `page-entity-relations` (the diagram) and
 //! `page-relay-chain` (each claim's document chain, once per article and document).
-//! A page reads what it shows: the index of all the entity's claims
-//! ([`model::entity_claim_index`]: role, kind, status and sort key, what orders and
-//! counts the cards), the whole `entity-claims` rows of its own cards only, and the
-//! answers of its own cards and of the claims whose status phrase names who answered;
-//! a page of a large entity costs its 100 cards and a few lookups per other claim.
+//! What a page shows of all the entity's claims is its [`EntityDigest`], read once and
+//! kept by the site while the entity spans pages: the index of its claims
+//! ([`model::entity_claim_index`]: role, kind, status and sort key, what orders the
+//! cards), the tallies by role, kind and status, the legend and every relation with each
+//! claim's status. A page itself reads the whole `entity-claims` rows of its own cards
+//! only and the answers of those cards: with its digest kept, a page of a large entity
+//! costs its cards, not the entity's claims.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
 use super::claim::{relay_chain, trail, ChainStep, TrailStep};
 use super::diagram::{self, Diagram, Relation, RelationClaim};
+use super::lang::Lang;
 use super::paging::Pager;
-use super::status::{answers_of_rows, legend, LegendEntry};
+use super::status::{answers_of_rows, legend, tally, LegendEntry};
 use super::{
     external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Rows, Source, Status,
 };
 use crate::model::vocab::cg;
 use crate::publish::render::RenderError;
+use crate::read::kept::Weighed;
 use crate::read::model::{self, RoleClaim};
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +57,18 @@ pub struct EntityPage {
     pub summary: Vec<SummaryLine>,
     pub memberships: Vec<Membership>,
     pub groups: Vec<ClaimGroup>,
-    pub relations: Vec<Relation>,
+    /// The relations the first page shows: all of them when they are few
+    /// ([`RELATION_ROWS_ON_FIRST_PAGE`] claims at most), else those with the most claims,
+    /// each with its first claims and its claims counted by status.
+    pub relations: Vec<RelationSummary>,
+    /// Every relation's claims are in the table above (else the listing has them).
+    pub relations_complete: bool,
+    /// How many relations, and claims of relations, the entity has in all.
+    pub relation_count: usize,
+    pub relation_rows: usize,
+    /// The first page of the entity's relations listing, when the first page leaves
+    /// some out.
+    pub relations_href: Option<String>,
     pub diagram: Option<Diagram>,
     pub timeline: Vec<TimelineItem>,
     /// Claims left out of the timeline: their date is known only in the article's words.
@@ -134,24 +153,210 @@ pub fn claim_index(src: &Source<'_>, iri: &NamedNode) -> Result<Rows, RenderErro
     src.read_model(|facts, schema| model::entity_claim_index(facts, schema, iri.clone().into()))
 }
 
-/// Builds page `number` (from 1) of the entity `iri`: its description and summary over
-/// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
-/// then by date and IRI); `None` when the store holds no such entity or its claims do
-/// not fill that page. Only the cards shown are built (their trails and relay chains are
-/// the costly part), and the relations diagram and table are on the first page. `index`
-/// is the entity's [`claim_index`] when the caller kept it, else it is read here.
-pub fn entity_page(
+/// What every page of an entity in one language shows of all its claims and relations,
+/// read once ([`entity_digest`]) and kept by the site for the entity's other pages and its
+/// relations listing until the data changes: the index of its claims (what orders the
+/// cards), the summary's tallies by role, kind and status, the legend, the lists it is
+/// on, and every relation with the status of each claim behind it.
+pub struct EntityDigest {
+    pub lang: Lang,
+    /// [`claim_index`], shared with the digest in the other language.
+    pub index: Arc<Rows>,
+    label: String,
+    summary: Vec<SummaryLine>,
+    /// How many cards each role has, in page order.
+    role_totals: Vec<(String, usize)>,
+    claim_count: usize,
+    legend: Vec<LegendEntry>,
+    memberships: Vec<Membership>,
+    /// Every relation, most claims first.
+    relations: Vec<Relation>,
+    diagram: Option<Diagram>,
+}
+
+impl EntityDigest {
+    /// How many claims of relations the entity has: the rows of its relations listing.
+    pub fn relation_rows(&self) -> usize {
+        self.relations.iter().map(|r| r.claims.len()).sum()
+    }
+
+    /// Worth keeping for later requests: the entity has more than one page of claims,
+    /// or a relations listing (both read the digest again).
+    pub fn spans_pages(&self, page_size: usize) -> bool {
+        self.index.len() > page_size || self.relation_rows() > RELATION_ROWS_ON_FIRST_PAGE
+    }
+}
+
+impl Weighed for EntityDigest {
+    fn bytes(&self) -> usize {
+        // The index is shared between the languages; counted in each, to stay on the
+        // safe side of the budget. About 9 terms of ~80 bytes a row; a relation claim
+        // holds two links and a status phrase.
+        let index = self.index.len() * 9 * 80;
+        let relations: usize = self
+            .relations
+            .iter()
+            .map(|r| 200 + r.claims.len() * 300)
+            .sum();
+        let summary: usize = self
+            .summary
+            .iter()
+            .map(|l| 100 + (l.kinds.len() + l.statuses.len()) * 200)
+            .sum();
+        index + relations + summary + 4096
+    }
+}
+
+/// The relations a first page lists whole: up to this many claims of relations, the
+/// table holds every one (as a small entity's page always has); past it the page shows
+/// a summary and links to the paginated listing.
+pub const RELATION_ROWS_ON_FIRST_PAGE: usize = 20;
+/// The relations a first page's summary shows, most claims first.
+const RELATIONS_IN_SUMMARY: usize = 10;
+/// The claims a summary row names; the rest are counted by status.
+const CLAIMS_PER_SUMMARY_ROW: usize = 5;
+
+/// A relation as the first page shows it: its first claims by name and all its claims
+/// counted by status.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationSummary {
+    pub outgoing: bool,
+    pub relation: String,
+    pub other: Link,
+    pub claims: Vec<RelationClaim>,
+    /// Claims not named in `claims`.
+    pub more: usize,
+    /// Every claim of the relation, counted by its status ("denied by Alibaba" × 3).
+    pub statuses: Vec<(Status, usize)>,
+}
+
+/// Reads the [`EntityDigest`] of entity `iri` in the source's language; `index` is its
+/// [`claim_index`] when the caller kept one (from the other language's digest).
+pub fn entity_digest(
     src: &Source<'_>,
     iri: &NamedNode,
-    number: usize,
-    index: Option<&Rows>,
-) -> Result<Option<EntityPage>, RenderError> {
+    index: Option<Arc<Rows>>,
+) -> Result<EntityDigest, RenderError> {
     let lang = src.lang;
     let param: Term = iri.clone().into();
     let about = src.select("page-entity", &[("entity", param.clone())])?;
-    let Some(first) = about.first() else {
-        return Ok(None);
+    let label = about
+        .first()
+        .map(|first| entity_label(&about, first, iri, lang).0)
+        .unwrap_or_default();
+    let index = match index {
+        Some(kept) => kept,
+        None => Arc::new(claim_index(src, iri)?),
     };
+    let items = claim_items(&index, iri.as_str());
+    let relation_rows = src.select("page-entity-relations", &[("entity", param.clone())])?;
+
+    // The answers the status phrases need (who denied, who declined, how many
+    // origins), of the claims counted and of the claims behind relations; none of
+    // them is shown, so no answer's article is looked up.
+    let mut wanted: HashSet<Term> = HashSet::new();
+    let mut counted: Vec<(KindView, Option<String>)> = Vec::with_capacity(items.len());
+    for item in &items {
+        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
+        let status = index.str(item.row, "status");
+        if src.status_needs_answers(status.as_deref(), &kind)? {
+            wanted.insert(named(item.claim));
+        }
+        counted.push((kind, status));
+    }
+    for r in relation_rows.iter() {
+        if let Some(claim) = relation_rows.iri(r, "claim") {
+            if src.status_needs_answers(relation_rows.iri(r, "status"), &no_kind())? {
+                wanted.insert(named(claim));
+            }
+        }
+    }
+    let answers = answers_of_rows(
+        src,
+        &src.read_model(|facts, schema| {
+            model::entity_answers_of(facts, schema, param.clone(), &wanted)
+        })?,
+        Some(&HashSet::new()),
+    )?;
+
+    // The summary counts the claims of all pages by kind and status.
+    let mut tallies: Vec<ClaimGroup> = Vec::new();
+    let mut all_claims: HashSet<&str> = HashSet::new();
+    let mut statuses: Vec<Status> = Vec::new();
+    for (item, (kind, status)) in items.iter().zip(counted) {
+        all_claims.insert(item.claim);
+        let claim_answers = answers.get(item.claim).map(Vec::as_slice).unwrap_or(&[]);
+        let status = src.status(status.as_deref(), &kind, claim_answers)?;
+        statuses.extend(status.clone());
+        let tally = tally_card(kind, status);
+        match tallies.iter_mut().find(|g| g.role == item.role) {
+            Some(g) => {
+                g.total += 1;
+                g.claims.push(tally);
+            }
+            None => tallies.push(ClaimGroup {
+                heading: String::new(),
+                role: item.role.clone(),
+                total: 1,
+                claims: vec![tally],
+            }),
+        }
+    }
+    let relations = relations(src, &relation_rows, &answers)?;
+    let legend = legend(
+        statuses.iter().chain(
+            relations
+                .iter()
+                .flat_map(|r| r.claims.iter())
+                .filter_map(|c| c.status.as_ref()),
+        ),
+    );
+    // The diagram draws the neighbours with the most claims; the relations come most
+    // claims first, so those of its neighbours come before the others'.
+    let mut drawn: Vec<&Link> = Vec::new();
+    let mut shown: Vec<Relation> = Vec::new();
+    for r in &relations {
+        if !drawn.contains(&&r.other) {
+            if drawn.len() == diagram::MAX_NEIGHBOURS {
+                continue;
+            }
+            drawn.push(&r.other);
+        }
+        shown.push(r.clone());
+    }
+    let others: HashSet<(&Option<String>, &str)> = relations
+        .iter()
+        .map(|r| (&r.other.href, r.other.label.as_str()))
+        .collect();
+    let mut diagram = diagram::layout(lang, &label, &shown);
+    if let Some(d) = diagram.as_mut() {
+        d.hidden = others.len() - drawn.len();
+        d.summary = diagram::summary(lang, &label, others.len(), d.hidden);
+    }
+    Ok(EntityDigest {
+        lang,
+        summary: tallies
+            .iter()
+            .map(|g| summary_line(g, &label, lang))
+            .collect(),
+        role_totals: tallies.iter().map(|g| (g.role.clone(), g.total)).collect(),
+        claim_count: all_claims.len(),
+        legend,
+        memberships: memberships(&relations),
+        relations,
+        diagram,
+        label,
+        index,
+    })
+}
+
+/// The entity's label in the page's language and its other label, from `page-entity`.
+fn entity_label(
+    about: &Rows,
+    first: usize,
+    iri: &NamedNode,
+    lang: Lang,
+) -> (String, Option<String>) {
     let english = about
         .str(first, "labelEn")
         .or_else(|| about.str(first, "labelDe"))
@@ -159,10 +364,34 @@ pub fn entity_page(
         .unwrap_or_else(|| super::local_name(iri.as_str()).to_owned());
     let german = about.str(first, "labelDe");
     let (label, other_label) = match lang {
-        super::lang::Lang::En => (english.clone(), german),
-        super::lang::Lang::De => (german.unwrap_or_else(|| english.clone()), Some(english)),
+        Lang::En => (english.clone(), german),
+        Lang::De => (german.unwrap_or_else(|| english.clone()), Some(english)),
     };
     let other_label = other_label.filter(|o| o != &label);
+    (label, other_label)
+}
+
+/// Builds page `number` (from 1) of the entity `iri`: its description and summary over
+/// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
+/// then by date and IRI); `None` when the store holds no such entity or its claims do
+/// not fill that page. Only the cards shown are built (their trails and relay chains are
+/// the costly part); the summary, legend and relations come from the entity's
+/// [`EntityDigest`] (`digest` when the caller kept it, else read here), and the
+/// relations are on the first page: whole when they are few, else summarised with a
+/// link to the listing ([`relations_page`]).
+pub fn entity_page(
+    src: &Source<'_>,
+    iri: &NamedNode,
+    number: usize,
+    digest: Option<&EntityDigest>,
+) -> Result<Option<EntityPage>, RenderError> {
+    let lang = src.lang;
+    let param: Term = iri.clone().into();
+    let about = src.select("page-entity", &[("entity", param.clone())])?;
+    let Some(first) = about.first() else {
+        return Ok(None);
+    };
+    let (label, other_label) = entity_label(&about, first, iri, lang);
     let mut aliases: Vec<String> = about.iter().filter_map(|r| about.str(r, "alias")).collect();
     aliases.dedup();
     let aliases = reader_aliases(&label, other_label.as_deref(), aliases);
@@ -174,16 +403,17 @@ pub fn entity_page(
         .iri(first, "partOf")
         .map(|p| src.link(Some(p), about.str(first, "partOfLabel")));
 
-    // Every card of every page, in page order, from the index of the entity's claims:
-    // what orders the cards and what the summary counts, none of what a card shows.
     let read;
-    let index = match index {
+    let digest = match digest.filter(|d| d.lang == lang) {
         Some(kept) => kept,
         None => {
-            read = claim_index(src, iri)?;
+            read = entity_digest(src, iri, None)?;
             &read
         }
     };
+    // Every card of every page, in page order, from the index of the entity's claims:
+    // what orders the cards, none of what a card shows.
+    let index = digest.index.as_ref();
     let items = claim_items(index, iri.as_str());
     let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
     let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
@@ -202,32 +432,14 @@ pub fn entity_page(
         .into_iter()
         .map(|item| ((item.role.clone(), item.claim), item))
         .collect();
-    let relation_rows = src.select("page-entity-relations", &[("entity", param.clone())])?;
 
-    // The answers a page needs: those of the claims it shows, of the claims its
-    // responses answer (their "answers to" links), and of any other claim, shown or
-    // counted, whose status phrase names who answered or counts origins.
+    // The answers of the claims this page shows and of the claims its responses
+    // answer (their "answers to" links); the digest's statuses cover the others.
     let mut wanted: HashSet<Term> = HashSet::new();
     for item in shown {
         let claim = named(item.claim);
         wanted.extend(src.objects(&claim, cg::ANSWERS)?);
         wanted.insert(claim);
-    }
-    let mut counted: Vec<(KindView, Option<String>)> = Vec::with_capacity(items.len());
-    for item in &items {
-        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
-        let status = index.str(item.row, "status");
-        if src.status_needs_answers(status.as_deref(), &kind)? {
-            wanted.insert(named(item.claim));
-        }
-        counted.push((kind, status));
-    }
-    for r in relation_rows.iter() {
-        if let Some(claim) = relation_rows.iri(r, "claim") {
-            if src.status_needs_answers(relation_rows.iri(r, "status"), &no_kind())? {
-                wanted.insert(named(claim));
-            }
-        }
     }
     let shown_claims: HashSet<&str> = shown.iter().map(|item| item.claim).collect();
     let answers = answers_of_rows(
@@ -273,30 +485,6 @@ pub fn entity_page(
                     entry.push(target.clone());
                 }
             }
-        }
-    }
-
-    // The summary counts the claims of all pages by kind and status.
-    let mut tallies: Vec<ClaimGroup> = Vec::new();
-    let mut all_claims: HashSet<&str> = HashSet::new();
-    let mut statuses: Vec<Status> = Vec::new();
-    for (item, (kind, status)) in items.iter().zip(counted) {
-        all_claims.insert(item.claim);
-        let claim_answers = answers.get(item.claim).map(Vec::as_slice).unwrap_or(&[]);
-        let status = src.status(status.as_deref(), &kind, claim_answers)?;
-        statuses.extend(status.clone());
-        let tally = tally_card(kind, status);
-        match tallies.iter_mut().find(|g| g.role == item.role) {
-            Some(g) => {
-                g.total += 1;
-                g.claims.push(tally);
-            }
-            None => tallies.push(ClaimGroup {
-                heading: format!("{} {label}", lang.tr(role_heading(&item.role))),
-                role: item.role.clone(),
-                total: 1,
-                claims: vec![tally],
-            }),
         }
     }
 
@@ -388,10 +576,11 @@ pub fn entity_page(
             None => groups.push(ClaimGroup {
                 heading: format!("{} {label}", lang.tr(role_heading(role))),
                 role: role.clone(),
-                total: tallies
+                total: digest
+                    .role_totals
                     .iter()
-                    .find(|t| &t.role == role)
-                    .map_or(0, |t| t.total),
+                    .find(|(r, _)| r == role)
+                    .map_or(0, |(_, total)| *total),
                 claims: vec![card],
             }),
         }
@@ -406,25 +595,24 @@ pub fn entity_page(
     }
     timeline.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
 
-    let mut relations = relations(src, &relation_rows, &answers)?;
-    let memberships = memberships(&relations);
-    let summary = tallies
-        .iter()
-        .map(|g| summary_line(g, &label, lang))
-        .collect();
-    let legend = legend(
-        statuses.iter().chain(
-            relations
-                .iter()
-                .flat_map(|r| r.claims.iter())
-                .filter_map(|c| c.status.as_ref()),
-        ),
-    );
     // The relations are the whole entity's, shown once: on its first page.
-    if pager.number > 1 {
-        relations.clear();
-    }
-    let diagram = diagram::layout(lang, &label, &relations);
+    let relation_rows = digest.relation_rows();
+    let relations_complete = relation_rows <= RELATION_ROWS_ON_FIRST_PAGE;
+    let relations: Vec<RelationSummary> = match pager.number {
+        1 => digest
+            .relations
+            .iter()
+            .take(match relations_complete {
+                true => usize::MAX,
+                false => RELATIONS_IN_SUMMARY,
+            })
+            .map(|r| relation_summary(lang, r, relations_complete))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let relations_href = (!relations_complete)
+        .then(|| relations_path(&first_path))
+        .flatten();
     Ok(Some(EntityPage {
         iri: iri.as_str().to_owned(),
         other_label,
@@ -445,15 +633,21 @@ pub fn entity_page(
             )
         })),
         description: about.str(first, "description"),
-        claim_count: all_claims.len(),
-        summary,
-        memberships,
+        claim_count: digest.claim_count,
+        summary: digest.summary.clone(),
+        memberships: digest.memberships.clone(),
         groups,
         relations,
-        diagram,
+        relations_complete,
+        relation_count: digest.relations.len(),
+        relation_rows,
+        relations_href,
+        diagram: (pager.number == 1)
+            .then(|| digest.diagram.clone())
+            .flatten(),
         timeline: timeline.into_iter().map(|(_, _, t)| t).collect(),
         undated: undated.len(),
-        legend,
+        legend: digest.legend.clone(),
         label,
         pager,
     }))
@@ -625,26 +819,19 @@ fn memberships(relations: &[Relation]) -> Vec<Membership> {
     out
 }
 
-fn summary_line(group: &ClaimGroup, label: &str, lang: super::lang::Lang) -> SummaryLine {
+fn summary_line(group: &ClaimGroup, label: &str, lang: Lang) -> SummaryLine {
     let mut kinds: Vec<(String, usize)> = Vec::new();
-    let mut statuses: Vec<(Status, usize)> = Vec::new();
     for c in &group.claims {
         match kinds.iter_mut().find(|(k, _)| *k == c.kind.label) {
             Some((_, n)) => *n += 1,
             None => kinds.push((c.kind.label.clone(), 1)),
-        }
-        if let Some(s) = &c.status {
-            match statuses.iter_mut().find(|(x, _)| x.label == s.label) {
-                Some((_, n)) => *n += 1,
-                None => statuses.push((s.clone(), 1)),
-            }
         }
     }
     SummaryLine {
         heading: format!("{} {label}", lang.tr(role_heading(&group.role))),
         role: group.role.clone(),
         kinds,
-        statuses,
+        statuses: tally(lang, group.claims.iter().filter_map(|c| c.status.as_ref())),
     }
 }
 
@@ -688,6 +875,133 @@ fn best_date(
     } else {
         src.date(None, Some(date), precision)
     }
+}
+
+/// A relation as a first page shows it: whole when the page lists every relation, else
+/// its first claims and the rest counted.
+fn relation_summary(lang: Lang, r: &Relation, whole: bool) -> RelationSummary {
+    let named = match whole {
+        true => r.claims.len(),
+        false => CLAIMS_PER_SUMMARY_ROW,
+    };
+    let statuses = tally(lang, r.claims.iter().filter_map(|c| c.status.as_ref()));
+    RelationSummary {
+        outgoing: r.outgoing,
+        relation: r.relation.clone(),
+        other: r.other.clone(),
+        claims: r.claims.iter().take(named).cloned().collect(),
+        more: r.claims.len().saturating_sub(named),
+        statuses,
+    }
+}
+
+/// The site path of the first page of the relations listing of the entity whose page
+/// is `entity_path` (`id/list/x.html` -> `id/list/x.relations.html`; its page 2 is
+/// `id/list/x.relations.page-2.html`, see [`super::paging::numbered_path`]).
+pub fn relations_path(entity_path: &str) -> Option<String> {
+    entity_path
+        .strip_suffix(".html")
+        .map(|stem| format!("{stem}{RELATIONS_SUFFIX}"))
+}
+
+/// How many rows each entity's relations listing has, by entity IRI
+/// (`page-entity-relation-counts`: one query for the whole store, what the site lists
+/// the listings' pages by).
+pub fn relation_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
+    let rows = src.select("page-entity-relation-counts", &[])?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let count = usize::try_from(rows.int(r, "rows")?).ok()?;
+            Some((rows.iri(r, "entity")?.to_owned(), count))
+        })
+        .collect())
+}
+
+/// What a relations listing's path adds to its entity's stem.
+pub const RELATIONS_SUFFIX: &str = ".relations.html";
+
+/// The relations listing of an entity: every claim of a relation between it and
+/// another entity, one row each, paginated.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationsPage {
+    pub iri: String,
+    pub label: String,
+    /// The entity's own (first) page.
+    pub entity_href: Option<String>,
+    pub rows: Vec<RelationRow>,
+    /// How many relations (direction, relation and other entity) the rows fall in.
+    pub relation_count: usize,
+    pub legend: Vec<LegendEntry>,
+    pub pager: Pager,
+}
+
+/// One claim of a relation: who claims the entity is linked how with whom, and where
+/// the claim stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationRow {
+    pub outgoing: bool,
+    pub relation: String,
+    pub other: Link,
+    pub claim: RelationClaim,
+}
+
+/// Page `number` (from 1) of the relations listing of entity `iri`, in the order of the
+/// first page's summary (relations with the most claims first), [`Source::page_size`]
+/// rows a page; `None` when the store holds no such entity, the entity's first page
+/// lists every relation itself (no listing), or the listing has no such page.
+pub fn relations_page(
+    src: &Source<'_>,
+    iri: &NamedNode,
+    number: usize,
+    digest: Option<&EntityDigest>,
+) -> Result<Option<RelationsPage>, RenderError> {
+    let read;
+    let digest = match digest.filter(|d| d.lang == src.lang) {
+        Some(kept) => kept,
+        None => {
+            let about = src.select("page-entity", &[("entity", iri.clone().into())])?;
+            if about.is_empty() {
+                return Ok(None);
+            }
+            read = entity_digest(src, iri, None)?;
+            &read
+        }
+    };
+    let total = digest.relation_rows();
+    if total <= RELATION_ROWS_ON_FIRST_PAGE {
+        return Ok(None);
+    }
+    let entity_path = page_path(src.iris, iri.as_str());
+    let Some(first_path) = entity_path.as_deref().and_then(relations_path) else {
+        return Ok(None);
+    };
+    let Some(pager) = Pager::new(&first_path, number, total, src.page_size) else {
+        return Ok(None);
+    };
+    let rows: Vec<RelationRow> = digest
+        .relations
+        .iter()
+        .flat_map(|r| {
+            r.claims.iter().map(|c| RelationRow {
+                outgoing: r.outgoing,
+                relation: r.relation.clone(),
+                other: r.other.clone(),
+                claim: c.clone(),
+            })
+        })
+        .skip(pager.range().start)
+        .take(pager.range().len())
+        .collect();
+    Ok(Some(RelationsPage {
+        iri: iri.as_str().to_owned(),
+        label: digest.label.clone(),
+        entity_href: entity_path,
+        legend: legend(rows.iter().filter_map(|r| r.claim.status.as_ref())),
+        rows,
+        relation_count: digest.relations.len(),
+        pager,
+    }))
 }
 
 #[cfg(test)]

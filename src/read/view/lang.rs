@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 /// A page's interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -395,6 +395,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("Next page", "Nächste Seite"),
     ("and", "und"),
     ("more claims", "weitere Behauptungen"),
+    ("The relations with the most claims", "Die Beziehungen mit den meisten Behauptungen"),
+    ("Every claim of a relation", "Alle Behauptungen von Beziehungen"),
+    ("all of them", "alle zusammen"),
+    ("claims of relations", "Behauptungen von Beziehungen"),
+    ("relations", "Beziehungen"),
     ("Name", "Name"),
     ("German label", "Deutsche Bezeichnung"),
     ("Type", "Typ"),

@@ -331,6 +331,12 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// How many distinct subjects this source read `predicate` of (see
+    /// [`model::Facts::subjects_read`]).
+    pub fn subjects_read(&self, predicate: oxigraph::model::NamedNodeRef<'_>) -> usize {
+        self.facts.subjects_read(predicate)
+    }
+
     /// The objects of `subject predicate ?o` in the store's default graph.
     pub fn objects(
         &self,
@@ -347,10 +353,11 @@ impl<'a> Source<'a> {
         if let Some(label) = self.article_labels.borrow().get(article) {
             return Ok(label.clone());
         }
-        let rows = self.select(
-            "page-article-label",
-            &[("article", NamedNode::new_unchecked(article).into())],
-        )?;
+        // `page-article-label`, without the article's main source when the label
+        // does not name it (see `model::article_naming`).
+        let rows = self.read_model(|facts, _| {
+            model::article_naming(facts, NamedNode::new_unchecked(article).into())
+        })?;
         let label = match rows.first() {
             Some(r) => article_title(
                 self.lang,

@@ -262,6 +262,57 @@ pub fn needs_answers(status_iri: Option<&str>, is_response: bool) -> bool {
         || matches!(key, DENIED_BY_SUBJECT | DISPUTED | CORROBORATED | DECLINED)
 }
 
+/// A tally names at most this many phrases of one status ("denied by Alibaba",
+/// "denied by Huawei"...); past it the status is counted once, unnamed.
+const NAMED_PHRASES_PER_STATUS: usize = 3;
+
+/// `statuses` counted by phrase, in first-seen order, for a summary line: where one
+/// status comes in more than [`NAMED_PHRASES_PER_STATUS`] phrases (a list denied by
+/// dozens of its members), its phrases are counted together under the status's phrase
+/// without names ("denied by its subject" × 37), so the line stays a glance long.
+pub fn tally<'a>(
+    lang: Lang,
+    statuses: impl IntoIterator<Item = &'a Status>,
+) -> Vec<(Status, usize)> {
+    let mut counted: Vec<(Status, usize)> = Vec::new();
+    for s in statuses {
+        match counted.iter_mut().find(|(x, _)| x.label == s.label) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((s.clone(), 1)),
+        }
+    }
+    let mut out: Vec<(Status, usize)> = Vec::new();
+    for (status, n) in &counted {
+        let phrases = counted
+            .iter()
+            .filter(|(x, _)| x.class == status.class)
+            .count();
+        if phrases <= NAMED_PHRASES_PER_STATUS {
+            out.push((status.clone(), *n));
+            continue;
+        }
+        let unnamed = unnamed(lang, status);
+        match out.iter_mut().find(|(x, _)| x.label == unnamed.label) {
+            Some((_, total)) => *total += n,
+            None => out.push((unnamed, *n)),
+        }
+    }
+    out
+}
+
+/// The phrase of `status` without the names in it ("denied by its subject" for "denied
+/// by Alibaba").
+fn unnamed(lang: Lang, status: &Status) -> Status {
+    let key = match status.class.trim_start_matches("status-") {
+        "denied-by-subject" => DENIED_BY_SUBJECT,
+        "disputed" => DISPUTED,
+        "declined-to-comment" => DECLINED,
+        "corroborated" => CORROBORATED,
+        _ => return status.clone(),
+    };
+    describe(lang, Some(key), false, &[]).unwrap_or_else(|| status.clone())
+}
+
 /// The distinct statuses of a page, each once, for its legend.
 pub fn legend<'a>(statuses: impl IntoIterator<Item = &'a Status>) -> Vec<LegendEntry> {
     let mut out: Vec<LegendEntry> = Vec::new();
@@ -289,6 +340,46 @@ pub struct LegendEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_names_a_few_who_answered_and_counts_the_rest_unnamed() {
+        let denied = |who: &str| {
+            describe(
+                Lang::En,
+                Some(DENIED_BY_SUBJECT),
+                false,
+                &[answer("Denial", who, true, "o")],
+            )
+            .unwrap()
+        };
+        let none = describe(Lang::En, Some(UNCONTESTED), false, &[]).unwrap();
+        let few = [denied("A"), denied("B"), denied("A"), none.clone()];
+        let labels = |t: Vec<(Status, usize)>| {
+            t.into_iter()
+                .map(|(s, n)| format!("{} x{n}", s.label))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            labels(tally(Lang::En, &few)),
+            [
+                "denied by A x2",
+                "denied by B x1",
+                "no response reported x1"
+            ]
+        );
+        let many = [
+            denied("A"),
+            none,
+            denied("B"),
+            denied("C"),
+            denied("D"),
+            denied("A"),
+        ];
+        assert_eq!(
+            labels(tally(Lang::En, &many)),
+            ["denied by its subject x5", "no response reported x1"]
+        );
+    }
 
     fn answer(kind: &str, who: &str, by_subject: bool, origin: &str) -> Answer {
         Answer {
