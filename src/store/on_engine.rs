@@ -262,6 +262,14 @@ impl OnEngine {
             .map(Triple::from)
             .collect();
         let new: HashSet<&Triple> = contribution.triples.iter().collect();
+        if contribution.graphs.is_empty()
+            && old.len() == new.len()
+            && new.iter().all(|t| old.contains(*t))
+        {
+            // The engine holds this contribution as it is (the ontology, a reference
+            // sheet imported again): no request.
+            return Ok(ReplaceReport::default());
+        }
         let mut removed = 0;
         for triple in old.iter().filter(|t| !new.contains(t)) {
             touched.note(triple.as_ref());
