@@ -171,6 +171,8 @@ pub struct Site {
     entity_indexes: Mutex<(u64, HashMap<String, Arc<view::Rows>>)>,
     /// Every German label, for the German pages' links.
     german_labels: Memo<HashMap<String, String>>,
+    /// The competency queries' example runs, for the queries page of both languages.
+    query_runs: Memo<Vec<Result<catalog::Outcome, String>>>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -256,6 +258,7 @@ impl Site {
             entity_cards: Memo::default(),
             entity_indexes: Mutex::default(),
             german_labels: Memo::default(),
+            query_runs: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -387,6 +390,7 @@ impl Site {
             .1
             .clear();
         self.german_labels.forget();
+        self.query_runs.forget();
         for listings in &self.listings {
             listings.forget();
         }
@@ -394,8 +398,16 @@ impl Site {
 
     /// The search index as last read, or read now.
     fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
-        self.search_cache
-            .get(&self.data_generation, || SearchIndex::build(src))
+        // Cut from the English lists the list pages show, not a reading of its own.
+        let english = self.source(src.store);
+        self.search_cache.get(&self.data_generation, || {
+            SearchIndex::build(
+                &english,
+                &self.entities(&english)?,
+                &self.articles(&english)?,
+                &self.documents(&english)?,
+            )
+        })
     }
 
     fn listings(&self, lang: Lang) -> &Listings {
@@ -536,7 +548,10 @@ impl Site {
                 )?),
             ),
             "queries.html" => {
-                let queries = index::queries(&src)?;
+                let runs = self
+                    .query_runs
+                    .get(&self.data_generation, || Ok(index::query_runs(&src)))?;
+                let queries = index::queries(&src, &runs)?;
                 page(
                     "queries.html",
                     "Saved queries",
@@ -897,12 +912,23 @@ impl Site {
             true => Err(FullReason::Asked),
             false => Manifest::load(out, &manifest),
         };
+        let state = StoreState::read(store)?;
+        let pending = Pending::read(out);
+        // Nothing changed since a finished build: the folder is already what a full build
+        // writes, so nothing of the site is read (the state is a few index scans).
+        if let Ok(old) = &old {
+            if pending.is_empty() && old.rendered_state(&state) {
+                return Ok(BuildReport {
+                    total: old.paths.len(),
+                    elapsed: started.elapsed(),
+                    ..BuildReport::default()
+                });
+            }
+        }
         let mut paths = self.paths(store)?;
         paths.sort();
         paths.dedup();
-        let state = StoreState::read(store)?;
         let lists = self.list_digests(store, &paths)?;
-        let pending = Pending::read(out);
         let plan = match old {
             Ok(old) => self.plan_incremental(store, &old, &state, &lists, &paths, &pending)?,
             Err(reason) => Err(reason),

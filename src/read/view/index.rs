@@ -299,20 +299,39 @@ pub struct ParamView {
     pub example: Option<String>,
 }
 
-pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
+/// The example run of each competency query, in catalog order: its outcome, or why it
+/// failed. The queries page of every language shows the same runs, so a site runs them
+/// once and hands them to [`queries`] for each language (they are the costliest part of
+/// the page: every row of every report).
+pub fn query_runs(src: &Source<'_>) -> Vec<Result<Outcome, String>> {
     let limits = Limits {
         timeout: Some(Duration::from_secs(30)),
         max_rows: None,
     };
+    src.catalog
+        .competency()
+        .into_iter()
+        .map(|q| {
+            let raw: Vec<(String, String)> = q
+                .examples
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            catalog::run_saved(src.store, q, &raw, limits).map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// The queries page: each competency query with the first rows of its run in `runs`
+/// (as [`query_runs`] gives them).
+pub fn queries(
+    src: &Source<'_>,
+    runs: &[Result<Outcome, String>],
+) -> Result<Vec<QueryView>, RenderError> {
     let mut out = Vec::new();
-    for q in src.catalog.competency() {
-        let raw: Vec<(String, String)> = q
-            .examples
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+    for (q, run) in src.catalog.competency().into_iter().zip(runs) {
         let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
-        match catalog::run_saved(src.store, q, &raw, limits) {
+        match run {
             Ok(Outcome::Table(t)) => {
                 total = t.rows.len();
                 // IRI columns whose label sits in another column are shown as that label's link.
@@ -326,7 +345,7 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
                 }
             }
             Ok(_) => error = Some("this query does not return a table".into()),
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => error = Some(e.clone()),
         }
         out.push(QueryView {
             name: q.name.clone(),
