@@ -286,7 +286,10 @@ pub struct QueryView {
     pub params: Vec<ParamView>,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Link>>,
+    /// Rows the query gave, or the rows shown when it gave more (`more`).
     pub total: usize,
+    /// Whether the query gives more rows than the page shows.
+    pub more: bool,
     pub error: Option<String>,
     pub text: String,
 }
@@ -299,27 +302,76 @@ pub struct ParamView {
     pub example: Option<String>,
 }
 
-/// The example run of each competency query, in catalog order: its outcome, or why it
-/// failed. The queries page of every language shows the same runs, so a site runs them
-/// once and hands them to [`queries`] for each language (they are the costliest part of
-/// the page: every row of every report).
+/// The example run of each competency query, in catalog order: its first
+/// [`QUERY_PAGE_ROWS`] rows and one more (which tells that there are more), or why it
+/// failed. Only the rows the page shows are read, through the same paged, streaming
+/// path as `claimgraph query --limit` (a report's keyset, see
+/// [`crate::read::keyset`]), so the page costs what it shows, not every row of every
+/// report. The queries page of both languages shows the same runs: a site runs them
+/// once and hands them to [`queries`] for each language.
 pub fn query_runs(src: &Source<'_>) -> Vec<Result<Outcome, String>> {
+    src.catalog
+        .competency()
+        .into_iter()
+        .map(|q| first_rows(src, q).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The first rows of `query` run with its example parameters (a table; any other
+/// outcome as it comes).
+fn first_rows(src: &Source<'_>, query: &catalog::SavedQuery) -> Result<Outcome, String> {
+    use oxigraph::sparql::results::{
+        QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
+    };
     let limits = Limits {
         timeout: Some(Duration::from_secs(30)),
         max_rows: None,
     };
-    src.catalog
-        .competency()
-        .into_iter()
-        .map(|q| {
-            let raw: Vec<(String, String)> = q
-                .examples
+    let raw: Vec<(String, String)> = query
+        .examples
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let page = catalog::Page {
+        offset: 0,
+        limit: Some(QUERY_PAGE_ROWS + 1),
+    };
+    let mut json = Vec::new();
+    catalog::stream_saved(
+        src.store,
+        query,
+        &raw,
+        limits,
+        page,
+        catalog::Format::Json,
+        &mut json,
+    )
+    .map_err(|e| e.to_string())?;
+    // Read back what the streaming path wrote: at most a page of rows.
+    let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+        .for_slice(&json)
+        .map_err(|e| e.to_string())?;
+    match parsed {
+        SliceQueryResultsParserOutput::Solutions(solutions) => {
+            let variables: Vec<String> = solutions
+                .variables()
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|v| v.as_str().to_owned())
                 .collect();
-            catalog::run_saved(src.store, q, &raw, limits).map_err(|e| e.to_string())
-        })
-        .collect()
+            let mut rows = Vec::new();
+            for solution in solutions {
+                let solution = solution.map_err(|e| e.to_string())?;
+                rows.push(
+                    variables
+                        .iter()
+                        .map(|v| solution.get(v.as_str()).cloned())
+                        .collect(),
+                );
+            }
+            Ok(Outcome::Table(catalog::Table { variables, rows }))
+        }
+        SliceQueryResultsParserOutput::Boolean(b) => Ok(Outcome::Boolean(b)),
+    }
 }
 
 /// The queries page: each competency query with the first rows of its run in `runs`
@@ -331,9 +383,11 @@ pub fn queries(
     let mut out = Vec::new();
     for (q, run) in src.catalog.competency().into_iter().zip(runs) {
         let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
+        let mut more = false;
         match run {
             Ok(Outcome::Table(t)) => {
-                total = t.rows.len();
+                total = t.rows.len().min(QUERY_PAGE_ROWS);
+                more = t.rows.len() > QUERY_PAGE_ROWS;
                 // IRI columns whose label sits in another column are shown as that label's link.
                 columns = t.variables.clone();
                 for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
@@ -365,6 +419,7 @@ pub fn queries(
             columns,
             rows,
             total,
+            more,
             error,
             text: q.text.clone(),
         });
