@@ -133,7 +133,8 @@ fn check_every_native_query(store: &GraphStore) -> usize {
         store.select(&q).unwrap()
     };
     assert_same(store, &schema, "page-claims", &[]);
-    let mut checked = 1;
+    assert_same(store, &schema, "page-search-claims", &[]);
+    let mut checked = 2;
     for claim in &claims {
         for name in [
             "page-claim",
@@ -199,7 +200,7 @@ fn the_read_model_gives_the_page_queries_rows_on_the_seed_articles() {
     let store = store_with(&[repo.join("data")]);
     let checked = check_every_native_query(&store);
     assert!(checked > 50, "only {checked} checks");
-    assert_eq!(NATIVE_QUERIES.len(), 17);
+    assert_eq!(NATIVE_QUERIES.len(), 18);
 }
 
 #[test]

@@ -26,7 +26,8 @@ use crate::read::catalog::Table;
 use crate::store::{GraphStore, StoreError};
 
 /// The saved queries [`native_rows`] answers without the SPARQL engine.
-pub const NATIVE_QUERIES: [&str; 17] = [
+pub const NATIVE_QUERIES: [&str; 18] = [
+    "page-search-claims",
     "page-document",
     "page-document-claims",
     "page-document-links",
@@ -59,6 +60,7 @@ pub fn native_rows(
     let entity = || param("entity");
     Some(match name {
         "page-claims" => every_claim_rows(facts, schema),
+        "page-search-claims" => search_claim_rows(facts, schema),
         "page-document" => document_rows(facts, schema, param("document")?),
         "page-document-claims" => document_claim_rows(facts, schema, param("document")?),
         "page-document-links" => document_link_rows(facts, schema, param("document")?),
@@ -836,6 +838,50 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
+
+/// `queries/page-search-claims.rq`: every claim with what the search index holds of it
+/// (statement, kind, its claimant's label, its quote), from one scan of the claims, a
+/// chunk at a time like [`every_claim_rows`].
+fn search_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
+    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
+    let mut all = Solutions::empty(&[]);
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let chunk_facts = Facts::new(facts.store);
+        let facts = &chunk_facts;
+        let mut s = Solutions::empty(&["claim"]);
+        s.rows
+            .extend(chunk.iter().map(|claim| vec![Some(claim.clone())]));
+        s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+        s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+        join_kinds(&mut s, facts, schema, "claim")?;
+        s.join_one("claimantLabel", false, |r| {
+            facts.labels_of(r.bound("claimant"), "en")
+        })?;
+        s.join(&["quote", "lang"], false, |r| {
+            Ok(quotes(facts, r.bound("claim"))?
+                .into_iter()
+                .map(|quote| {
+                    let lang = lang_of(&quote);
+                    vec![Some(quote), lang]
+                })
+                .collect())
+        })?;
+        all.vars = s.vars;
+        all.rows.extend(s.rows);
+    }
+    Ok(all.finish(
+        &[
+            "claim",
+            "kind",
+            "statement",
+            "claimantLabel",
+            "quote",
+            "lang",
+        ],
+        false,
+        &["claim"],
+    ))
+}
 
 /// The rows of `page-claims` for `claims`, before ordering.
 fn claim_list_rows(
