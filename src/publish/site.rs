@@ -163,6 +163,8 @@ pub struct Site {
     /// The lists, one set per interface language (English, German), read once and kept
     /// until the data changes, so each page of a list is a slice of one reading.
     listings: [Listings; 2],
+    /// What the lists of both languages are cut from.
+    list_rows: ListRows,
     /// How many claim cards each entity's pages hold.
     entity_cards: Memo<HashMap<String, usize>>,
     /// The claim index of each entity with more than one page of claims, read for one
@@ -220,6 +222,24 @@ impl<T> Memo<T> {
     }
 }
 
+/// The rows the lists are made of, read once for both languages.
+#[derive(Default)]
+struct ListRows {
+    entities: Memo<view::Rows>,
+    articles: Memo<view::Rows>,
+    documents: Memo<view::Rows>,
+    claims: Memo<view::Rows>,
+}
+
+impl ListRows {
+    fn forget(&self) {
+        self.entities.forget();
+        self.articles.forget();
+        self.documents.forget();
+        self.claims.forget();
+    }
+}
+
 /// The list pages' entries in one interface language.
 #[derive(Default)]
 struct Listings {
@@ -255,6 +275,7 @@ impl Site {
             vocabulary: std::sync::OnceLock::new(),
             search_cache: Memo::default(),
             listings: Default::default(),
+            list_rows: ListRows::default(),
             entity_cards: Memo::default(),
             entity_indexes: Mutex::default(),
             german_labels: Memo::default(),
@@ -394,6 +415,7 @@ impl Site {
         for listings in &self.listings {
             listings.forget();
         }
+        self.list_rows.forget();
     }
 
     /// The search index as last read, or read now.
@@ -417,25 +439,49 @@ impl Site {
     fn entities(&self, src: &Source<'_>) -> Result<Arc<Vec<index::EntityEntry>>, RenderError> {
         self.listings(src.lang)
             .entities
-            .get(&self.data_generation, || index::entities(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .entities
+                    .get(&self.data_generation, || src.select("page-entities", &[]))?;
+                index::entities(src, &rows)
+            })
     }
 
     fn articles(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ArticleEntry>>, RenderError> {
         self.listings(src.lang)
             .articles
-            .get(&self.data_generation, || index::articles(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .articles
+                    .get(&self.data_generation, || src.select("page-articles", &[]))?;
+                index::articles(src, &rows)
+            })
     }
 
     fn documents(&self, src: &Source<'_>) -> Result<Arc<Vec<index::DocumentEntry>>, RenderError> {
         self.listings(src.lang)
             .documents
-            .get(&self.data_generation, || index::documents(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .documents
+                    .get(&self.data_generation, || src.select("page-documents", &[]))?;
+                index::documents(src, &rows)
+            })
     }
 
     fn claims(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ClaimEntry>>, RenderError> {
         self.listings(src.lang)
             .claims
-            .get(&self.data_generation, || index::claims(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .claims
+                    .get(&self.data_generation, || src.select("page-claims", &[]))?;
+                index::claims(src, &rows)
+            })
     }
 
     /// The claim index of entity `iri` ([`view::entity::claim_index`]), kept when its

@@ -26,8 +26,9 @@ use crate::read::catalog::Table;
 use crate::store::{GraphStore, StoreError};
 
 /// The saved queries [`native_rows`] answers without the SPARQL engine.
-pub const NATIVE_QUERIES: [&str; 18] = [
+pub const NATIVE_QUERIES: [&str; 19] = [
     "page-search-claims",
+    "page-entity-claim-counts",
     "page-document",
     "page-document-claims",
     "page-document-links",
@@ -61,6 +62,7 @@ pub fn native_rows(
     Some(match name {
         "page-claims" => every_claim_rows(facts, schema),
         "page-search-claims" => search_claim_rows(facts, schema),
+        "page-entity-claim-counts" => entity_card_count_rows(facts, schema),
         "page-document" => document_rows(facts, schema, param("document")?),
         "page-document-claims" => document_claim_rows(facts, schema, param("document")?),
         "page-document-links" => document_link_rows(facts, schema, param("document")?),
@@ -838,6 +840,73 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
+
+/// `queries/page-entity-claim-counts.rq`: how many (role, claim) cards each entity's
+/// pages hold, from one pass over the claims of every kind, a chunk at a time: each
+/// claim complete enough for a card names its entities in their roles.
+fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
+    let mut claims: Vec<Term> = Vec::new();
+    let mut seen: HashSet<Term> = HashSet::new();
+    for (class, labels) in &schema.claim_kinds {
+        if labels.is_empty() {
+            continue;
+        }
+        for claim in facts.subjects(rdf::TYPE, &named(class).into())? {
+            if seen.insert(claim.clone()) {
+                claims.push(claim);
+            }
+        }
+    }
+    drop(seen);
+    let mut cards: HashMap<Term, i64> = HashMap::new();
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let facts = &Facts::new(facts.store);
+        for claim in chunk {
+            let complete = !facts.objects(claim, cg::STATEMENT)?.is_empty()
+                && !facts.objects(claim, cg::MADE_IN)?.is_empty()
+                && !facts.objects(claim, cg::RELAYED_BY)?.is_empty()
+                && !quotes(facts, claim)?.is_empty();
+            let claimants = facts.objects(claim, cg::CLAIMANT)?;
+            if !complete || claimants.is_empty() {
+                continue;
+            }
+            let abouts = facts.objects(claim, cg::ABOUT)?;
+            let is_response = facts.has(claim, rdf::TYPE, cg::RESPONSE.into())?;
+            let mut roles: HashSet<(&Term, &str)> = HashSet::new();
+            for entity in &abouts {
+                if claimants.iter().any(|c| c != entity) {
+                    roles.insert((entity, "subject"));
+                }
+            }
+            for entity in &claimants {
+                roles.insert((
+                    entity,
+                    if is_response {
+                        "responding"
+                    } else {
+                        "claimant"
+                    },
+                ));
+            }
+            let mentions = facts.objects(claim, schema::MENTIONS)?;
+            for entity in &mentions {
+                if !abouts.contains(entity) && !claimants.contains(entity) {
+                    roles.insert((entity, "mentioned"));
+                }
+            }
+            for (entity, _) in roles {
+                *cards.entry(entity.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut s = Solutions::empty(&["entity", "cards"]);
+    s.rows.extend(
+        cards
+            .into_iter()
+            .map(|(entity, n)| vec![Some(entity), Some(Literal::from(n).into())]),
+    );
+    Ok(s.finish(&["entity", "cards"], false, &["entity"]))
+}
 
 /// `queries/page-search-claims.rq`: every claim with what the search index holds of it
 /// (statement, kind, its claimant's label, its quote), from one scan of the claims, a

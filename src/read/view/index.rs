@@ -13,7 +13,7 @@ use std::time::Duration;
 use oxigraph::model::Term;
 use serde::Serialize;
 
-use super::{page_path, DateView, Link, Source, Status};
+use super::{page_path, DateView, Link, Rows, Source, Status};
 use crate::publish::render::RenderError;
 use crate::read::catalog::{self, Limits, Outcome};
 
@@ -47,8 +47,9 @@ pub struct EntityEntry {
     pub claims: i64,
 }
 
-pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
-    let rows = src.select("page-entities", &[])?;
+/// The list's entries from `rows`, the rows of `page-entities` (the same in every language:
+/// a site reads them once for both).
+pub fn entities(src: &Source<'_>, rows: &Rows) -> Result<Vec<EntityEntry>, RenderError> {
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -98,8 +99,9 @@ pub struct ArticleEntry {
     pub claims: i64,
 }
 
-pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
-    let rows = src.select("page-articles", &[])?;
+/// The list's entries from `rows`, the rows of `page-articles` (the same in every language:
+/// a site reads them once for both).
+pub fn articles(src: &Source<'_>, rows: &Rows) -> Result<Vec<ArticleEntry>, RenderError> {
     let mut out = Vec::new();
     for r in rows.iter() {
         let Some(iri) = rows.iri(r, "article") else {
@@ -134,8 +136,9 @@ pub struct ClaimEntry {
     pub status: Option<Status>,
 }
 
-pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
-    let rows = src.select("page-claims", &[])?;
+/// The list's entries from `rows`, the rows of `page-claims` (the same in every language:
+/// a site reads them once for both).
+pub fn claims(src: &Source<'_>, rows: &Rows) -> Result<Vec<ClaimEntry>, RenderError> {
     let mut out = Vec::new();
     for r in rows.iter() {
         let Some(iri) = rows.iri(r, "claim") else {
@@ -169,8 +172,9 @@ pub struct DocumentEntry {
     pub claims: i64,
 }
 
-pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
-    let rows = src.select("page-documents", &[])?;
+/// The list's entries from `rows`, the rows of `page-documents` (the same in every language:
+/// a site reads them once for both).
+pub fn documents(src: &Source<'_>, rows: &Rows) -> Result<Vec<DocumentEntry>, RenderError> {
     Ok(rows
         .iter()
         .filter_map(|r| {
