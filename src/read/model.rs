@@ -813,16 +813,7 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
 /// `queries/page-claims.rq`: every claim, from one scan of the claims and a few lookups
 /// per claim (the labels of claimants and statuses, shared by many, read once each).
 fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
-    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
-    // A chunk of claims at a time, each with lookups of its own: what is read of one
-    // chunk is dropped before the next, so memory holds the rows, not every description.
-    let mut all = Solutions::empty(&[]);
-    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
-        let chunk_facts = Facts::new(facts.store);
-        let rows = claim_list_rows(&chunk_facts, schema, chunk)?;
-        all.vars = rows.vars;
-        all.rows.extend(rows.rows);
-    }
+    let all = every_claim_in_chunks(facts, |facts, chunk| claim_list_rows(facts, schema, chunk))?;
     Ok(all.finish(
         &[
             "claim",
@@ -840,6 +831,23 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
+
+/// The rows `rows` gives for every claim of the store, a chunk of claims at a time,
+/// each chunk with lookups of its own: what is read of one chunk is dropped before the
+/// next, so memory holds the rows, not every description.
+fn every_claim_in_chunks(
+    facts: &Facts<'_>,
+    mut rows: impl FnMut(&Facts<'_>, &[Term]) -> Result<Solutions, StoreError>,
+) -> Result<Solutions, StoreError> {
+    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
+    let mut all = Solutions::empty(&[]);
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let chunk_rows = rows(&Facts::new(facts.store), chunk)?;
+        all.vars = chunk_rows.vars;
+        all.rows.extend(chunk_rows.rows);
+    }
+    Ok(all)
+}
 
 /// `queries/page-entity-claim-counts.rq`: how many (role, claim) cards each entity's
 /// pages hold, from one pass over the claims of every kind, a chunk at a time: each
@@ -909,14 +917,9 @@ fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, S
 }
 
 /// `queries/page-search-claims.rq`: every claim with what the search index holds of it
-/// (statement, kind, its claimant's label, its quote), from one scan of the claims, a
-/// chunk at a time like [`every_claim_rows`].
+/// (statement, kind, its claimant's label, its quote), from one scan of the claims.
 fn search_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
-    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
-    let mut all = Solutions::empty(&[]);
-    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
-        let chunk_facts = Facts::new(facts.store);
-        let facts = &chunk_facts;
+    let all = every_claim_in_chunks(facts, |facts, chunk| {
         let mut s = Solutions::empty(&["claim"]);
         s.rows
             .extend(chunk.iter().map(|claim| vec![Some(claim.clone())]));
@@ -935,9 +938,8 @@ fn search_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreE
                 })
                 .collect())
         })?;
-        all.vars = s.vars;
-        all.rows.extend(s.rows);
-    }
+        Ok(s)
+    })?;
     Ok(all.finish(
         &[
             "claim",

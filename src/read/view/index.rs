@@ -324,9 +324,6 @@ pub fn query_runs(src: &Source<'_>) -> Vec<Result<Outcome, String>> {
 /// The first rows of `query` run with its example parameters (a table; any other
 /// outcome as it comes).
 fn first_rows(src: &Source<'_>, query: &catalog::SavedQuery) -> Result<Outcome, String> {
-    use oxigraph::sparql::results::{
-        QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
-    };
     let limits = Limits {
         timeout: Some(Duration::from_secs(30)),
         max_rows: None,
@@ -352,30 +349,7 @@ fn first_rows(src: &Source<'_>, query: &catalog::SavedQuery) -> Result<Outcome, 
     )
     .map_err(|e| e.to_string())?;
     // Read back what the streaming path wrote: at most a page of rows.
-    let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
-        .for_slice(&json)
-        .map_err(|e| e.to_string())?;
-    match parsed {
-        SliceQueryResultsParserOutput::Solutions(solutions) => {
-            let variables: Vec<String> = solutions
-                .variables()
-                .iter()
-                .map(|v| v.as_str().to_owned())
-                .collect();
-            let mut rows = Vec::new();
-            for solution in solutions {
-                let solution = solution.map_err(|e| e.to_string())?;
-                rows.push(
-                    variables
-                        .iter()
-                        .map(|v| solution.get(v.as_str()).cloned())
-                        .collect(),
-                );
-            }
-            Ok(Outcome::Table(catalog::Table { variables, rows }))
-        }
-        SliceQueryResultsParserOutput::Boolean(b) => Ok(Outcome::Boolean(b)),
-    }
+    catalog::outcome_from_json(&json)
 }
 
 /// The queries page: each competency query with the first rows of its run in `runs`
