@@ -133,7 +133,9 @@ fn check_every_native_query(store: &GraphStore) -> usize {
         store.select(&q).unwrap()
     };
     assert_same(store, &schema, "page-claims", &[]);
-    let mut checked = 1;
+    assert_same(store, &schema, "page-search-claims", &[]);
+    assert_same(store, &schema, "page-entity-claim-counts", &[]);
+    let mut checked = 3;
     for claim in &claims {
         for name in [
             "page-claim",
@@ -199,7 +201,7 @@ fn the_read_model_gives_the_page_queries_rows_on_the_seed_articles() {
     let store = store_with(&[repo.join("data")]);
     let checked = check_every_native_query(&store);
     assert!(checked > 50, "only {checked} checks");
-    assert_eq!(NATIVE_QUERIES.len(), 17);
+    assert_eq!(NATIVE_QUERIES.len(), 19);
 }
 
 #[test]

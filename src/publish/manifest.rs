@@ -160,6 +160,19 @@ impl Manifest {
         self.entities = state.entities;
     }
 
+    /// Whether the store is still in `state` as this manifest's build rendered it: the
+    /// same articles with the same content hashes, the same derived triples and entity
+    /// descriptions. Then every page the build wrote is still what a full build writes.
+    pub fn rendered_state(&self, state: &StoreState) -> bool {
+        self.articles.len() == state.articles.len()
+            && state
+                .articles
+                .iter()
+                .all(|(article, hash)| self.articles.get(article).is_some_and(|r| &r.hash == hash))
+            && self.derived == state.derived
+            && self.entities == state.entities
+    }
+
     /// The stems an article's contribution named when this manifest was written.
     pub fn footprint(&self, article: &str) -> impl Iterator<Item = &str> {
         self.articles

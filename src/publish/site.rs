@@ -165,6 +165,8 @@ pub struct Site {
     /// The lists, one set per interface language (English, German), read once and kept
     /// until the data changes, so each page of a list is a slice of one reading.
     listings: [Listings; 2],
+    /// What the lists of both languages are cut from.
+    list_rows: ListRows,
     /// How many claim cards each entity's pages hold.
     entity_cards: Memo<HashMap<String, usize>>,
     /// The digest ([`view::entity::EntityDigest`]: claim index, tallies, relations) of
@@ -176,6 +178,8 @@ pub struct Site {
     entity_relation_rows: Memo<HashMap<String, usize>>,
     /// Every German label, for the German pages' links.
     german_labels: Memo<HashMap<String, String>>,
+    /// The competency queries' example runs, for the queries page of both languages.
+    query_runs: Memo<Vec<Result<catalog::Outcome, String>>>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -223,6 +227,24 @@ impl<T> Memo<T> {
     }
 }
 
+/// The rows the lists are made of, read once for both languages.
+#[derive(Default)]
+struct ListRows {
+    entities: Memo<view::Rows>,
+    articles: Memo<view::Rows>,
+    documents: Memo<view::Rows>,
+    claims: Memo<view::Rows>,
+}
+
+impl ListRows {
+    fn forget(&self) {
+        self.entities.forget();
+        self.articles.forget();
+        self.documents.forget();
+        self.claims.forget();
+    }
+}
+
 /// The list pages' entries in one interface language.
 #[derive(Default)]
 struct Listings {
@@ -258,10 +280,12 @@ impl Site {
             vocabulary: std::sync::OnceLock::new(),
             search_cache: Memo::default(),
             listings: Default::default(),
+            list_rows: ListRows::default(),
             entity_cards: Memo::default(),
             entity_digests: Kept::new(KEPT_ENTITY_DIGEST_BYTES),
             entity_relation_rows: Memo::default(),
             german_labels: Memo::default(),
+            query_runs: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -397,15 +421,25 @@ impl Site {
             .clear(self.data_generation.load(Ordering::SeqCst));
         self.entity_relation_rows.forget();
         self.german_labels.forget();
+        self.query_runs.forget();
         for listings in &self.listings {
             listings.forget();
         }
+        self.list_rows.forget();
     }
 
     /// The search index as last read, or read now.
     fn search_index(&self, src: &Source<'_>) -> Result<Arc<SearchIndex>, RenderError> {
-        self.search_cache
-            .get(&self.data_generation, || SearchIndex::build(src))
+        // Cut from the English lists the list pages show, not a reading of its own.
+        let english = self.source(src.store);
+        self.search_cache.get(&self.data_generation, || {
+            SearchIndex::build(
+                &english,
+                &self.entities(&english)?,
+                &self.articles(&english)?,
+                &self.documents(&english)?,
+            )
+        })
     }
 
     fn listings(&self, lang: Lang) -> &Listings {
@@ -415,25 +449,49 @@ impl Site {
     fn entities(&self, src: &Source<'_>) -> Result<Arc<Vec<index::EntityEntry>>, RenderError> {
         self.listings(src.lang)
             .entities
-            .get(&self.data_generation, || index::entities(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .entities
+                    .get(&self.data_generation, || src.select("page-entities", &[]))?;
+                index::entities(src, &rows)
+            })
     }
 
     fn articles(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ArticleEntry>>, RenderError> {
         self.listings(src.lang)
             .articles
-            .get(&self.data_generation, || index::articles(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .articles
+                    .get(&self.data_generation, || src.select("page-articles", &[]))?;
+                index::articles(src, &rows)
+            })
     }
 
     fn documents(&self, src: &Source<'_>) -> Result<Arc<Vec<index::DocumentEntry>>, RenderError> {
         self.listings(src.lang)
             .documents
-            .get(&self.data_generation, || index::documents(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .documents
+                    .get(&self.data_generation, || src.select("page-documents", &[]))?;
+                index::documents(src, &rows)
+            })
     }
 
     fn claims(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ClaimEntry>>, RenderError> {
         self.listings(src.lang)
             .claims
-            .get(&self.data_generation, || index::claims(src))
+            .get(&self.data_generation, || {
+                let rows = self
+                    .list_rows
+                    .claims
+                    .get(&self.data_generation, || src.select("page-claims", &[]))?;
+                index::claims(src, &rows)
+            })
     }
 
     /// The digest of entity `iri` in the source's language, kept when it spans pages
@@ -553,7 +611,10 @@ impl Site {
                 )?),
             ),
             "queries.html" => {
-                let queries = index::queries(&src)?;
+                let runs = self
+                    .query_runs
+                    .get(&self.data_generation, || Ok(index::query_runs(&src)))?;
+                let queries = index::queries(&src, &runs)?;
                 page(
                     "queries.html",
                     "Saved queries",
@@ -953,12 +1014,23 @@ impl Site {
             true => Err(FullReason::Asked),
             false => Manifest::load(out, &manifest),
         };
+        let state = StoreState::read(store)?;
+        let pending = Pending::read(out);
+        // Nothing changed since a finished build: the folder is already what a full build
+        // writes, so nothing of the site is read (the state is a few index scans).
+        if let Ok(old) = &old {
+            if pending.is_empty() && old.rendered_state(&state) {
+                return Ok(BuildReport {
+                    total: old.paths.len(),
+                    elapsed: started.elapsed(),
+                    ..BuildReport::default()
+                });
+            }
+        }
         let mut paths = self.paths(store)?;
         paths.sort();
         paths.dedup();
-        let state = StoreState::read(store)?;
         let lists = self.list_digests(store, &paths)?;
-        let pending = Pending::read(out);
         let plan = match old {
             Ok(old) => self.plan_incremental(store, &old, &state, &lists, &paths, &pending)?,
             Err(reason) => Err(reason),

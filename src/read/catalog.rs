@@ -958,6 +958,35 @@ pub fn standalone(text: &str, bindings: &[(Variable, Term)]) -> Option<String> {
     Some(format!("{}{body}", vocab::sparql_prologue()))
 }
 
+/// Reads SPARQL JSON results (what [`write_outcome`] writes in [`Format::Json`]) back
+/// into an [`Outcome`]: a table or a boolean.
+pub fn outcome_from_json(bytes: &[u8]) -> Result<Outcome, String> {
+    use oxigraph::sparql::results::{QueryResultsParser, SliceQueryResultsParserOutput};
+    let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+        .for_slice(bytes)
+        .map_err(|e| e.to_string())?;
+    let solutions = match parsed {
+        SliceQueryResultsParserOutput::Boolean(b) => return Ok(Outcome::Boolean(b)),
+        SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
+    };
+    let variables: Vec<String> = solutions
+        .variables()
+        .iter()
+        .map(|v| v.as_str().to_owned())
+        .collect();
+    let mut rows = Vec::new();
+    for solution in solutions {
+        let solution = solution.map_err(|e| e.to_string())?;
+        rows.push(
+            variables
+                .iter()
+                .map(|v| solution.get(v.as_str()).cloned())
+                .collect(),
+        );
+    }
+    Ok(Outcome::Table(Table { variables, rows }))
+}
+
 /// Runs a saved query with raw parameter values.
 pub fn run_saved(
     store: &GraphStore,

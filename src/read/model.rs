@@ -26,7 +26,9 @@ use crate::read::catalog::Table;
 use crate::store::{GraphStore, StoreError};
 
 /// The saved queries [`native_rows`] answers without the SPARQL engine.
-pub const NATIVE_QUERIES: [&str; 17] = [
+pub const NATIVE_QUERIES: [&str; 19] = [
+    "page-search-claims",
+    "page-entity-claim-counts",
     "page-document",
     "page-document-claims",
     "page-document-links",
@@ -59,6 +61,8 @@ pub fn native_rows(
     let entity = || param("entity");
     Some(match name {
         "page-claims" => every_claim_rows(facts, schema),
+        "page-search-claims" => search_claim_rows(facts, schema),
+        "page-entity-claim-counts" => entity_card_count_rows(facts, schema),
         "page-document" => document_rows(facts, schema, param("document")?),
         "page-document-claims" => document_claim_rows(facts, schema, param("document")?),
         "page-document-links" => document_link_rows(facts, schema, param("document")?),
@@ -819,16 +823,7 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
 /// `queries/page-claims.rq`: every claim, from one scan of the claims and a few lookups
 /// per claim (the labels of claimants and statuses, shared by many, read once each).
 fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
-    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
-    // A chunk of claims at a time, each with lookups of its own: what is read of one
-    // chunk is dropped before the next, so memory holds the rows, not every description.
-    let mut all = Solutions::empty(&[]);
-    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
-        let chunk_facts = Facts::new(facts.store);
-        let rows = claim_list_rows(&chunk_facts, schema, chunk)?;
-        all.vars = rows.vars;
-        all.rows.extend(rows.rows);
-    }
+    let all = every_claim_in_chunks(facts, |facts, chunk| claim_list_rows(facts, schema, chunk))?;
     Ok(all.finish(
         &[
             "claim",
@@ -846,6 +841,128 @@ fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreEr
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
+
+/// The rows `rows` gives for every claim of the store, a chunk of claims at a time,
+/// each chunk with lookups of its own: what is read of one chunk is dropped before the
+/// next, so memory holds the rows, not every description.
+fn every_claim_in_chunks(
+    facts: &Facts<'_>,
+    mut rows: impl FnMut(&Facts<'_>, &[Term]) -> Result<Solutions, StoreError>,
+) -> Result<Solutions, StoreError> {
+    let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
+    let mut all = Solutions::empty(&[]);
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let chunk_rows = rows(&Facts::new(facts.store), chunk)?;
+        all.vars = chunk_rows.vars;
+        all.rows.extend(chunk_rows.rows);
+    }
+    Ok(all)
+}
+
+/// `queries/page-entity-claim-counts.rq`: how many (role, claim) cards each entity's
+/// pages hold, from one pass over the claims of every kind, a chunk at a time: each
+/// claim complete enough for a card names its entities in their roles.
+fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
+    let mut claims: Vec<Term> = Vec::new();
+    let mut seen: HashSet<Term> = HashSet::new();
+    for (class, labels) in &schema.claim_kinds {
+        if labels.is_empty() {
+            continue;
+        }
+        for claim in facts.subjects(rdf::TYPE, &named(class).into())? {
+            if seen.insert(claim.clone()) {
+                claims.push(claim);
+            }
+        }
+    }
+    drop(seen);
+    let mut cards: HashMap<Term, i64> = HashMap::new();
+    for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
+        let facts = &Facts::new(facts.store);
+        for claim in chunk {
+            let complete = !facts.objects(claim, cg::STATEMENT)?.is_empty()
+                && !facts.objects(claim, cg::MADE_IN)?.is_empty()
+                && !facts.objects(claim, cg::RELAYED_BY)?.is_empty()
+                && !quotes(facts, claim)?.is_empty();
+            let claimants = facts.objects(claim, cg::CLAIMANT)?;
+            if !complete || claimants.is_empty() {
+                continue;
+            }
+            let abouts = facts.objects(claim, cg::ABOUT)?;
+            let is_response = facts.has(claim, rdf::TYPE, cg::RESPONSE.into())?;
+            let mut roles: HashSet<(&Term, &str)> = HashSet::new();
+            for entity in &abouts {
+                if claimants.iter().any(|c| c != entity) {
+                    roles.insert((entity, "subject"));
+                }
+            }
+            for entity in &claimants {
+                roles.insert((
+                    entity,
+                    if is_response {
+                        "responding"
+                    } else {
+                        "claimant"
+                    },
+                ));
+            }
+            let mentions = facts.objects(claim, schema::MENTIONS)?;
+            for entity in &mentions {
+                if !abouts.contains(entity) && !claimants.contains(entity) {
+                    roles.insert((entity, "mentioned"));
+                }
+            }
+            for (entity, _) in roles {
+                *cards.entry(entity.clone()).or_default() += 1;
+            }
+        }
+    }
+    let mut s = Solutions::empty(&["entity", "cards"]);
+    s.rows.extend(
+        cards
+            .into_iter()
+            .map(|(entity, n)| vec![Some(entity), Some(Literal::from(n).into())]),
+    );
+    Ok(s.finish(&["entity", "cards"], false, &["entity"]))
+}
+
+/// `queries/page-search-claims.rq`: every claim with what the search index holds of it
+/// (statement, kind, its claimant's label, its quote), from one scan of the claims.
+fn search_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
+    let all = every_claim_in_chunks(facts, |facts, chunk| {
+        let mut s = Solutions::empty(&["claim"]);
+        s.rows
+            .extend(chunk.iter().map(|claim| vec![Some(claim.clone())]));
+        s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+        s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+        join_kinds(&mut s, facts, schema, "claim")?;
+        s.join_one("claimantLabel", false, |r| {
+            facts.labels_of(r.bound("claimant"), "en")
+        })?;
+        s.join(&["quote", "lang"], false, |r| {
+            Ok(quotes(facts, r.bound("claim"))?
+                .into_iter()
+                .map(|quote| {
+                    let lang = lang_of(&quote);
+                    vec![Some(quote), lang]
+                })
+                .collect())
+        })?;
+        Ok(s)
+    })?;
+    Ok(all.finish(
+        &[
+            "claim",
+            "kind",
+            "statement",
+            "claimantLabel",
+            "quote",
+            "lang",
+        ],
+        false,
+        &["claim"],
+    ))
+}
 
 /// The rows of `page-claims` for `claims`, before ordering.
 fn claim_list_rows(

@@ -30,14 +30,11 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
-use oxigraph::sparql::results::{
-    QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
-};
 use serde::{Deserialize, Serialize};
 
 use super::sparql::{self, Answer, QueryRequest};
 use super::AppError;
-use crate::read::catalog::{Limits, Outcome, QueryContext, Table};
+use crate::read::catalog::{self, Limits, Outcome, QueryContext};
 use crate::store::GraphStore;
 
 /// A query as sent to a worker.
@@ -227,32 +224,8 @@ fn decode(head: WireAnswer, body: Vec<u8>) -> Result<Answer, AppError> {
                 .map_err(|e| AppError::internal(format!("a worker's graph does not parse: {e}")))?;
             Outcome::Graph(triples)
         }
-        _ => match QueryResultsParser::from_format(QueryResultsFormat::Json)
-            .for_slice(&body)
-            .map_err(|e| AppError::internal(format!("a worker's results do not parse: {e}")))?
-        {
-            SliceQueryResultsParserOutput::Boolean(b) => Outcome::Boolean(b),
-            SliceQueryResultsParserOutput::Solutions(solutions) => {
-                let variables: Vec<String> = solutions
-                    .variables()
-                    .iter()
-                    .map(|v| v.as_str().to_owned())
-                    .collect();
-                let mut rows = Vec::new();
-                for solution in solutions {
-                    let solution = solution.map_err(|e| {
-                        AppError::internal(format!("a worker's results do not parse: {e}"))
-                    })?;
-                    rows.push(
-                        variables
-                            .iter()
-                            .map(|v| solution.get(v.as_str()).cloned())
-                            .collect(),
-                    );
-                }
-                Outcome::Table(Table { variables, rows })
-            }
-        },
+        _ => catalog::outcome_from_json(&body)
+            .map_err(|e| AppError::internal(format!("a worker's results do not parse: {e}")))?,
     };
     Ok(Answer::Page(outcome))
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use oxigraph::model::Term;
 use serde::Serialize;
 
-use super::{page_path, DateView, Link, Source, Status};
+use super::{page_path, DateView, Link, Rows, Source, Status};
 use crate::publish::render::RenderError;
 use crate::read::catalog::{self, Limits, Outcome};
 
@@ -47,8 +47,9 @@ pub struct EntityEntry {
     pub claims: i64,
 }
 
-pub fn entities(src: &Source<'_>) -> Result<Vec<EntityEntry>, RenderError> {
-    let rows = src.select("page-entities", &[])?;
+/// The list's entries from `rows`, the rows of `page-entities` (the same in every language:
+/// a site reads them once for both).
+pub fn entities(src: &Source<'_>, rows: &Rows) -> Result<Vec<EntityEntry>, RenderError> {
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -98,8 +99,9 @@ pub struct ArticleEntry {
     pub claims: i64,
 }
 
-pub fn articles(src: &Source<'_>) -> Result<Vec<ArticleEntry>, RenderError> {
-    let rows = src.select("page-articles", &[])?;
+/// The list's entries from `rows`, the rows of `page-articles` (the same in every language:
+/// a site reads them once for both).
+pub fn articles(src: &Source<'_>, rows: &Rows) -> Result<Vec<ArticleEntry>, RenderError> {
     let mut out = Vec::new();
     for r in rows.iter() {
         let Some(iri) = rows.iri(r, "article") else {
@@ -134,8 +136,9 @@ pub struct ClaimEntry {
     pub status: Option<Status>,
 }
 
-pub fn claims(src: &Source<'_>) -> Result<Vec<ClaimEntry>, RenderError> {
-    let rows = src.select("page-claims", &[])?;
+/// The list's entries from `rows`, the rows of `page-claims` (the same in every language:
+/// a site reads them once for both).
+pub fn claims(src: &Source<'_>, rows: &Rows) -> Result<Vec<ClaimEntry>, RenderError> {
     let mut out = Vec::new();
     for r in rows.iter() {
         let Some(iri) = rows.iri(r, "claim") else {
@@ -169,8 +172,9 @@ pub struct DocumentEntry {
     pub claims: i64,
 }
 
-pub fn documents(src: &Source<'_>) -> Result<Vec<DocumentEntry>, RenderError> {
-    let rows = src.select("page-documents", &[])?;
+/// The list's entries from `rows`, the rows of `page-documents` (the same in every language:
+/// a site reads them once for both).
+pub fn documents(src: &Source<'_>, rows: &Rows) -> Result<Vec<DocumentEntry>, RenderError> {
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -286,7 +290,10 @@ pub struct QueryView {
     pub params: Vec<ParamView>,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Link>>,
+    /// Rows the query gave, or the rows shown when it gave more (`more`).
     pub total: usize,
+    /// Whether the query gives more rows than the page shows.
+    pub more: bool,
     pub error: Option<String>,
     pub text: String,
 }
@@ -299,22 +306,66 @@ pub struct ParamView {
     pub example: Option<String>,
 }
 
-pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
+/// The example run of each competency query, in catalog order: its first
+/// [`QUERY_PAGE_ROWS`] rows and one more (which tells that there are more), or why it
+/// failed. Only the rows the page shows are read, through the same paged, streaming
+/// path as `claimgraph query --limit` (a report's keyset, see
+/// [`crate::read::keyset`]), so the page costs what it shows, not every row of every
+/// report. The queries page of both languages shows the same runs: a site runs them
+/// once and hands them to [`queries`] for each language.
+pub fn query_runs(src: &Source<'_>) -> Vec<Result<Outcome, String>> {
+    src.catalog
+        .competency()
+        .into_iter()
+        .map(|q| first_rows(src, q).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The first rows of `query` run with its example parameters (a table; any other
+/// outcome as it comes).
+fn first_rows(src: &Source<'_>, query: &catalog::SavedQuery) -> Result<Outcome, String> {
     let limits = Limits {
         timeout: Some(Duration::from_secs(30)),
         max_rows: None,
     };
+    let raw: Vec<(String, String)> = query
+        .examples
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let page = catalog::Page {
+        offset: 0,
+        limit: Some(QUERY_PAGE_ROWS + 1),
+    };
+    let mut json = Vec::new();
+    catalog::stream_saved(
+        src.store,
+        query,
+        &raw,
+        limits,
+        page,
+        catalog::Format::Json,
+        &mut json,
+    )
+    .map_err(|e| e.to_string())?;
+    // Read back what the streaming path wrote: at most a page of rows.
+    catalog::outcome_from_json(&json)
+}
+
+/// The queries page: each competency query with the first rows of its run in `runs`
+/// (as [`query_runs`] gives them).
+pub fn queries(
+    src: &Source<'_>,
+    runs: &[Result<Outcome, String>],
+) -> Result<Vec<QueryView>, RenderError> {
     let mut out = Vec::new();
-    for q in src.catalog.competency() {
-        let raw: Vec<(String, String)> = q
-            .examples
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+    for (q, run) in src.catalog.competency().into_iter().zip(runs) {
         let (mut columns, mut rows, mut total, mut error) = (Vec::new(), Vec::new(), 0, None);
-        match catalog::run_saved(src.store, q, &raw, limits) {
+        let mut more = false;
+        match run {
             Ok(Outcome::Table(t)) => {
-                total = t.rows.len();
+                total = t.rows.len().min(QUERY_PAGE_ROWS);
+                more = t.rows.len() > QUERY_PAGE_ROWS;
                 // IRI columns whose label sits in another column are shown as that label's link.
                 columns = t.variables.clone();
                 for row in t.rows.iter().take(QUERY_PAGE_ROWS) {
@@ -326,7 +377,7 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
                 }
             }
             Ok(_) => error = Some("this query does not return a table".into()),
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => error = Some(e.clone()),
         }
         out.push(QueryView {
             name: q.name.clone(),
@@ -346,6 +397,7 @@ pub fn queries(src: &Source<'_>) -> Result<Vec<QueryView>, RenderError> {
             columns,
             rows,
             total,
+            more,
             error,
             text: q.text.clone(),
         });

@@ -423,6 +423,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("This query failed:", "Diese Abfrage schlug fehl:"),
     ("No results in this graph.", "Keine Ergebnisse in diesem Graphen."),
     ("the first", "die ersten"),
+    ("More than", "Mehr als"),
     ("shown", "gezeigt"),
     ("Results of", "Ergebnisse von"),
 ];

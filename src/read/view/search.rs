@@ -2,9 +2,9 @@
 //! and claims (by statement, claimant and the verbatim quote), split into small script
 //! files so a browser loads only what one search needs.
 //!
-//! [`SearchIndex::build`] reads the store once (`page-entities`, `page-articles`,
-//! `page-documents`, `page-search-claims`) and [`SearchIndex::file`] writes one of its
-//! files. Every text is folded ([`fold`]: lower case, accents removed) and cut into
+//! [`SearchIndex::build`] takes the lists of entities, articles and documents the
+//! site has read for its list pages and reads the claims (`page-search-claims`), and
+//! [`SearchIndex::file`] writes one of its files. Every text is folded ([`fold`]: lower case, accents removed) and cut into
 //! words; a word lives in the *terms shard* named by its first two characters. The
 //! files, all under `search/`:
 //!
@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::index::{articles, documents, entities};
+use super::index::{ArticleEntry, DocumentEntry, EntityEntry};
 use super::{page_path, Source};
 use crate::publish::render::RenderError;
 
@@ -72,30 +72,37 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Reads every entity, article, document and claim of the store into an index.
-    pub fn build(src: &Source<'_>) -> Result<Self, RenderError> {
+    /// Indexes every entity, article and document of the English lists given
+    /// ([`super::index::entities`], [`super::index::articles`],
+    /// [`super::index::documents`] of `src`) and every claim of the store.
+    pub fn build(
+        src: &Source<'_>,
+        entities: &[EntityEntry],
+        articles: &[ArticleEntry],
+        documents: &[DocumentEntry],
+    ) -> Result<Self, RenderError> {
         let mut index = SearchIndex::default();
-        for e in entities(src)? {
-            if let Some(u) = e.href {
+        for e in entities {
+            if let Some(u) = &e.href {
                 let words = [
                     Some(e.label.as_str()),
                     e.label_de.as_deref(),
                     e.aliases.as_deref(),
                 ];
-                index.add(SearchEntry::page(&e.label, &e.kind, u), &words);
+                index.add(SearchEntry::page(&e.label, &e.kind, u.clone()), &words);
             }
         }
-        for a in articles(src)? {
-            if let Some(u) = a.href {
+        for a in articles {
+            if let Some(u) = &a.href {
                 let words = [Some(a.title.as_str()), a.publisher.as_deref()];
-                index.add(SearchEntry::page(&a.title, "article", u), &words);
+                index.add(SearchEntry::page(&a.title, "article", u.clone()), &words);
             }
         }
-        for d in documents(src)? {
-            if let Some(u) = d.href {
+        for d in documents {
+            if let Some(u) = &d.href {
                 let words = [Some(d.title.as_str()), d.author.as_deref()];
                 let kind = d.kind.as_deref().unwrap_or("document");
-                index.add(SearchEntry::page(&d.title, kind, u), &words);
+                index.add(SearchEntry::page(&d.title, kind, u.clone()), &words);
             }
         }
         let rows = src.select("page-search-claims", &[])?;
