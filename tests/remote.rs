@@ -880,8 +880,10 @@ fn re_import_on_virtuoso_replaces_exactly_and_a_refused_update_changes_nothing()
     );
     assert!(verify.contains("0 no longer match"), "{verify}");
 
-    // The engine refuses updates now: the import fails naming the engine's answer, and
-    // the article is as it was.
+    // The engine refuses updates now: the import of the whole copy again (the cut one
+    // took its file's place) fails naming the engine's answer, and the article is as
+    // it was.
+    let full = copied_article(dir.path(), false);
     server.sql_exec("REVOKE SPARQL_UPDATE FROM \"SPARQL\";");
     let before = dataset(on_engine(&endpoint));
     let refused = on_engine(&endpoint)
