@@ -908,14 +908,7 @@ pub fn relations_path(entity_path: &str) -> Option<String> {
 /// (`page-entity-relation-counts`: one query for the whole store, what the site lists
 /// the listings' pages by).
 pub fn relation_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
-    let rows = src.select("page-entity-relation-counts", &[])?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let count = usize::try_from(rows.int(r, "rows")?).ok()?;
-            Some((rows.iri(r, "entity")?.to_owned(), count))
-        })
-        .collect())
+    super::index::counts_by_entity(src, "page-entity-relation-counts", "rows")
 }
 
 /// What a relations listing's path adds to its entity's stem.

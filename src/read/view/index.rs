@@ -75,12 +75,21 @@ pub fn entities(src: &Source<'_>, rows: &Rows) -> Result<Vec<EntityEntry>, Rende
 /// claims are left out), as [`super::entity::entity_page`] counts them: the site derives
 /// from it how many pages each entity has.
 pub fn entity_card_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
-    let rows = src.select("page-entity-claim-counts", &[])?;
+    counts_by_entity(src, "page-entity-claim-counts", "cards")
+}
+
+/// A saved query's `?entity` rows as a map from the entity's IRI to its `column` count.
+pub(super) fn counts_by_entity(
+    src: &Source<'_>,
+    query: &str,
+    column: &str,
+) -> Result<HashMap<String, usize>, RenderError> {
+    let rows = src.select(query, &[])?;
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let cards = usize::try_from(rows.int(r, "cards")?).ok()?;
-            Some((rows.iri(r, "entity")?.to_owned(), cards))
+            let count = usize::try_from(rows.int(r, column)?).ok()?;
+            Some((rows.iri(r, "entity")?.to_owned(), count))
         })
         .collect())
 }
