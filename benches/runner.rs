@@ -639,7 +639,8 @@ fn write_import_order(
     }
     for sheet in &sheets {
         let contribution = import::prepare(store, sheet, &known)
-            .map_err(|e| format!("{}: {e:?}", sheet.origin.path.display()))?;
+            .map_err(|e| format!("{}: {e:?}", sheet.origin.path.display()))?
+            .contribution;
         for quad in contribution.quads() {
             writer.serialize_quad(&quad)?;
         }

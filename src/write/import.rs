@@ -190,16 +190,16 @@ pub fn import_paths(
             // An article whose content hash the store already records is skipped whole:
             // importing the same sheets again writes and derives nothing.
             let contribution = match contribution {
-                Ok(c) => match already_stored(store, &c) {
-                    Ok(true) => {
-                        summary.unchanged += 1;
-                        done += 1;
-                        progress(done, total);
-                        continue;
-                    }
-                    Ok(false) => Ok(c),
-                    Err(e) => return Err(e),
-                },
+                Ok(Prepared {
+                    already_stored: true,
+                    ..
+                }) => {
+                    summary.unchanged += 1;
+                    done += 1;
+                    progress(done, total);
+                    continue;
+                }
+                Ok(prepared) => Ok(prepared.contribution),
                 Err(e) => Err(e),
             };
             let written = contribution.and_then(|c| {
@@ -309,7 +309,7 @@ pub(crate) fn prepare_all(
     store: &GraphStore,
     sheets: &[Sheet],
     known: &Known,
-) -> Vec<Result<Contribution, SheetImportError>> {
+) -> Vec<Result<Prepared, SheetImportError>> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -388,12 +388,19 @@ pub enum SheetImportError {
     Store(StoreError),
 }
 
+/// A sheet turned into the contribution it makes, sealed and stamped.
+pub struct Prepared {
+    pub contribution: Contribution,
+    /// Whether the store holds exactly this contribution already (see [`already_stored`]).
+    pub already_stored: bool,
+}
+
 /// Validates one sheet and turns it into the contribution it makes.
 pub fn prepare(
     store: &GraphStore,
     sheet: &Sheet,
     known: &Known,
-) -> Result<Contribution, SheetImportError> {
+) -> Result<Prepared, SheetImportError> {
     let valid =
         validate::validate(sheet, known).map_err(|e| SheetImportError::Invalid(e.to_string()))?;
     let kinds = if valid.entities.is_empty() {
@@ -409,14 +416,18 @@ pub fn prepare(
     // The article's content hash is part of what it contributes (and never hashes itself).
     hash::seal(&mut contribution, store.iris())
         .map_err(|e| SheetImportError::Invalid(e.to_string()))?;
-    stamp_modified(store, &mut contribution).map_err(SheetImportError::Store)?;
-    Ok(contribution)
+    let already_stored =
+        stamp_modified(store, &mut contribution).map_err(SheetImportError::Store)?;
+    Ok(Prepared {
+        contribution,
+        already_stored,
+    })
 }
 
 /// Whether the store holds exactly what `contribution` (a sealed article) contributes:
 /// its content hash, which covers every triple the sheet makes, is the one recorded in
 /// the article's ledger.
-pub fn already_stored(store: &GraphStore, contribution: &Contribution) -> Result<bool, StoreError> {
+fn already_stored(store: &GraphStore, contribution: &Contribution) -> Result<bool, StoreError> {
     use oxigraph::model::GraphNameRef;
 
     use crate::model::vocab::cg;
@@ -448,14 +459,15 @@ pub fn already_stored(store: &GraphStore, contribution: &Contribution) -> Result
 /// Records on an article's ledger when its content last changed (`dct:modified`, shown
 /// as "last updated" and outside the content hash): now for a new or changed article,
 /// the stored time when a re-import brings the same content hash, so importing the same
-/// sheets again changes nothing.
-fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result<(), StoreError> {
+/// sheets again changes nothing. Answers whether the store already holds the contribution
+/// (a sealed article's [`already_stored`]; never for a reference sheet).
+fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result<bool, StoreError> {
     use oxigraph::model::{GraphNameRef, Literal, Term, Triple};
 
     use crate::model::vocab::{dct, xsd};
 
     if contribution.article.is_none() {
-        return Ok(());
+        return Ok(false);
     }
     let ledger = contribution.ledger.clone();
     let graph = GraphNameRef::NamedNode(ledger.as_ref());
@@ -477,7 +489,7 @@ fn stamp_modified(store: &GraphStore, contribution: &mut Contribution) -> Result
     contribution
         .triples
         .push(Triple::new(ledger, dct::MODIFIED, modified));
-    Ok(())
+    Ok(unchanged)
 }
 
 /// Validates one sheet and replaces its contribution in the store in one transaction,
@@ -488,7 +500,7 @@ pub fn import_sheet(
     sheet: &Sheet,
     known: &Known,
 ) -> Result<(Contribution, store::ReplaceReport), SheetImportError> {
-    let contribution = prepare(store, sheet, known)?;
+    let contribution = prepare(store, sheet, known)?.contribution;
     let report = store
         .replace(&contribution, true)
         .map_err(SheetImportError::Store)?;

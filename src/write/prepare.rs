@@ -97,7 +97,7 @@ pub fn prepare_paths(
             .zip(import::prepare_all(&scratch, group, &known))
         {
             match prepared {
-                Ok(contribution) => {
+                Ok(import::Prepared { contribution, .. }) => {
                     if failures.is_empty() {
                         for quad in contribution.quads() {
                             writer.write(quad.as_ref())?;
