@@ -294,15 +294,7 @@ fn virtuoso_takes_the_seed_data_and_answers_saved_queries_like_the_embedded_stor
             .collect();
         local.sort();
         assert!(!local.is_empty(), "{name}: no rows on the seed data");
-        let only = |a: &[String], b: &[String]| -> Vec<String> {
-            a.iter().filter(|r| !b.contains(r)).cloned().collect()
-        };
-        assert!(
-            remote == local,
-            "{name}: Virtuoso's rows differ\nonly on Virtuoso: {:#?}\nonly embedded: {:#?}",
-            only(&remote, &local),
-            only(&local, &remote)
-        );
+        assert_same_lines(&format!("{name}: Virtuoso's rows"), &remote, &local);
     }
 
     // An engine's refusal names the engine's own answer.
@@ -527,15 +519,7 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
             );
             continue;
         }
-        let only = |a: &[String], b: &[String]| -> Vec<String> {
-            a.iter().filter(|r| !b.contains(r)).cloned().collect()
-        };
-        assert!(
-            remote == local,
-            "{name}: Virtuoso's rows differ\nonly on Virtuoso: {:#?}\nonly embedded: {:#?}",
-            only(&remote, &local),
-            only(&local, &remote)
-        );
+        assert_same_lines(&format!("{name}: Virtuoso's rows"), &remote, &local);
         compared += 1;
     }
     assert!(compared >= 35, "only {compared} saved queries compared");
@@ -987,12 +971,18 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
 
 /// Two datasets are equal; the lines only one holds are shown when not.
 fn assert_same_dataset(remote: &[String], local: &[String]) {
+    assert_same_lines("the engine's dataset", remote, local);
+}
+
+/// Equal sorted lines (rows, N-Quads) on the engine and embedded, or a failure naming
+/// the lines only one side has.
+fn assert_same_lines(what: &str, remote: &[String], local: &[String]) {
     let only = |a: &[String], b: &[String]| -> Vec<String> {
         a.iter().filter(|l| !b.contains(l)).cloned().collect()
     };
     assert!(
         remote == local,
-        "only on the engine: {:#?}\nonly embedded: {:#?}",
+        "{what} differ\nonly on the engine: {:#?}\nonly embedded: {:#?}",
         only(remote, local),
         only(local, remote)
     );
