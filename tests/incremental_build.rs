@@ -245,6 +245,24 @@ fn with_denial(sheet: &str, entity: &str, target: &str) -> String {
     )
 }
 
+/// Removes from `store` what the sheet of article `id` contributed, as deleting the
+/// sheet and importing does.
+fn delete_article(store: &GraphStore, id: &str) {
+    let iris = store.iris().clone();
+    store
+        .replace(
+            &Contribution {
+                ledger: iris.article_ledger(id),
+                triples: Vec::new(),
+                graphs: Vec::new(),
+                article: Some(id.to_owned()),
+                claims: 0,
+            },
+            true,
+        )
+        .unwrap();
+}
+
 /// A generated corpus (one article held back), its store, and a first build of it.
 fn built(articles: usize, seed: u64) -> (Corpus, GraphStore, tempfile::TempDir) {
     let corpus = corpus(articles, seed);
@@ -298,19 +316,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
 
     // (3) An article deleted: what its sheet contributed removed from the store.
     let gone = "synthetic-0000005";
-    let iris = store.iris().clone();
-    store
-        .replace(
-            &Contribution {
-                ledger: iris.article_ledger(gone),
-                triples: Vec::new(),
-                graphs: Vec::new(),
-                article: Some(gone.to_owned()),
-                claims: 0,
-            },
-            true,
-        )
-        .unwrap();
+    delete_article(&store, gone);
     let deleted = build(&store, site.path());
     assert_eq!(deleted.full, None);
     assert!(
@@ -358,19 +364,7 @@ fn incremental_build_with_small_pages_carries_or_recounts_every_list_and_entity_
 
     // An article removed: lists shrink, entities lose claims and pages.
     let gone = "synthetic-0000002";
-    let iris = store.iris().clone();
-    store
-        .replace(
-            &Contribution {
-                ledger: iris.article_ledger(gone),
-                triples: Vec::new(),
-                graphs: Vec::new(),
-                article: Some(gone.to_owned()),
-                claims: 0,
-            },
-            true,
-        )
-        .unwrap();
+    delete_article(&store, gone);
     let removed = build_in_pages_of(&store, site.path(), SIZE);
     assert_eq!(removed.full, None);
     assert!(removed.removed > 0, "{removed:?}");
