@@ -535,14 +535,11 @@ fn run(cli: Cli) -> Result<()> {
                 .with_query_timeout(None);
             // A manifest names the store it was built from: the same folder built from
             // another store (another folder, or an engine's endpoint) is built in full.
-            let store_id = match (&cli.engine.endpoint, cli.memory) {
-                (Some(endpoint), _) => format!("endpoint {endpoint}"),
-                (None, true) => "memory".to_owned(),
-                (None, false) => std::fs::canonicalize(&cli.store)
-                    .unwrap_or_else(|_| cli.store.clone())
-                    .display()
-                    .to_string(),
-            };
+            let store_id = claimgraph::publish::manifest::store_id(
+                cli.engine.endpoint.as_deref(),
+                cli.memory,
+                &cli.store,
+            );
             let options = claimgraph::publish::site::BuildOptions {
                 clean: *clean,
                 full: *full,
