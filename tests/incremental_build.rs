@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use claimgraph::model::graph::{Contribution, Iris, DEFAULT_BASE};
 use claimgraph::publish::manifest::{Pending, MANIFEST_FILE, PENDING_FILE};
 use claimgraph::publish::site::{BuildOptions, BuildReport, Site};
+use claimgraph::read::view::{self, index};
 use claimgraph::store::GraphStore;
 use claimgraph::write::import::import_paths;
 use common::{repo, TestStore};
@@ -36,14 +37,27 @@ fn build(store: &GraphStore, out: &Path) -> BuildReport {
 }
 
 fn build_quietly(store: &GraphStore, out: &Path) -> BuildReport {
+    build_in_pages_of(store, out, None)
+}
+
+/// [`build_quietly`] with lists and entity pages cut into pages of `page_size` items
+/// (`None`: the site's default).
+fn build_in_pages_of(store: &GraphStore, out: &Path, page_size: Option<usize>) -> BuildReport {
     let options = BuildOptions {
         store_id: STORE_ID.to_owned(),
         ..BuildOptions::default()
     };
-    Site::new(store.iris().clone())
-        .unwrap()
+    site_in_pages_of(store, page_size)
         .build_with(store, out, &options)
         .expect("build")
+}
+
+fn site_in_pages_of(store: &GraphStore, page_size: Option<usize>) -> Site {
+    let site = Site::new(store.iris().clone()).unwrap();
+    match page_size {
+        Some(size) => site.with_page_size(size),
+        None => site,
+    }
 }
 
 /// Every file under `dir` but the build's own records, with its bytes.
@@ -73,10 +87,17 @@ fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Asserts that the incrementally built `site` holds what a full build of `store` into
 /// an empty folder holds, naming the first few differences.
 fn assert_same_as_full_build(store: &GraphStore, site: &Path) {
+    assert_same_as_full_build_in_pages_of(store, site, None)
+}
+
+fn assert_same_as_full_build_in_pages_of(
+    store: &GraphStore,
+    site: &Path,
+    page_size: Option<usize>,
+) {
     let full = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
-    Site::new(store.iris().clone())
-        .unwrap()
+    site_in_pages_of(store, page_size)
         .build(store, full.path(), false)
         .expect("full build");
     println!("full build for comparison: {:?}", started.elapsed());
@@ -95,6 +116,21 @@ fn assert_same_as_full_build(store: &GraphStore, site: &Path) {
         .filter(|(k, v)| actual.get(*k).is_some_and(|a| a != *v))
         .map(|(k, _)| k)
         .collect();
+    // A listing file's lines that only one build holds tell which paths differ.
+    for path in differing.iter().filter(|p| p.ends_with(".xml")) {
+        let lines = |bytes: &[u8]| -> std::collections::BTreeSet<String> {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        };
+        let (full, incremental) = (lines(&expected[*path]), lines(&actual[*path]));
+        println!(
+            "{path}: only in the full build {:?}, only in the incremental one {:?}",
+            full.difference(&incremental).take(5).collect::<Vec<_>>(),
+            incremental.difference(&full).take(5).collect::<Vec<_>>()
+        );
+    }
     assert!(
         missing.is_empty() && extra.is_empty() && differing.is_empty(),
         "incremental build differs from a full one: {} missing {:?}, {} extra {:?}, {} differ {:?}",
@@ -209,6 +245,24 @@ fn with_denial(sheet: &str, entity: &str, target: &str) -> String {
     )
 }
 
+/// Removes from `store` what the sheet of article `id` contributed, as deleting the
+/// sheet and importing does.
+fn delete_article(store: &GraphStore, id: &str) {
+    let iris = store.iris().clone();
+    store
+        .replace(
+            &Contribution {
+                ledger: iris.article_ledger(id),
+                triples: Vec::new(),
+                graphs: Vec::new(),
+                article: Some(id.to_owned()),
+                claims: 0,
+            },
+            true,
+        )
+        .unwrap();
+}
+
 /// A generated corpus (one article held back), its store, and a first build of it.
 fn built(articles: usize, seed: u64) -> (Corpus, GraphStore, tempfile::TempDir) {
     let corpus = corpus(articles, seed);
@@ -262,19 +316,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
 
     // (3) An article deleted: what its sheet contributed removed from the store.
     let gone = "synthetic-0000005";
-    let iris = store.iris().clone();
-    store
-        .replace(
-            &Contribution {
-                ledger: iris.article_ledger(gone),
-                triples: Vec::new(),
-                graphs: Vec::new(),
-                article: Some(gone.to_owned()),
-                claims: 0,
-            },
-            true,
-        )
-        .unwrap();
+    delete_article(&store, gone);
     let deleted = build(&store, site.path());
     assert_eq!(deleted.full, None);
     assert!(
@@ -289,6 +331,85 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     assert!(!site.path().join(format!("id/claim/{gone}")).exists());
     assert_same_as_full_build(&store, site.path());
     drop(corpus.held_back);
+}
+
+#[test]
+fn incremental_build_with_small_pages_carries_or_recounts_every_list_and_entity_page() {
+    // Pages of 3 items: every list and most entities' claims span many pages, and an
+    // article added or removed shifts list pages and changes entities' page counts.
+    const SIZE: Option<usize> = Some(3);
+    let corpus = corpus(10, 53);
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    import(&store, &[corpus.dir.path().to_owned()]);
+    let site = tempfile::tempdir().unwrap();
+    let first = build_in_pages_of(&store, site.path(), SIZE);
+    assert!(first.full.is_some());
+    let entity_pages = |dir: &Path| {
+        site_files(dir)
+            .into_keys()
+            .filter(|p| p.starts_with("id/") && p.contains(".page-"))
+            .count()
+    };
+    assert!(
+        entity_pages(site.path()) > 10,
+        "entities' claims span pages"
+    );
+
+    // An article added: its claims join entities' pages and every list.
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let added = build_in_pages_of(&store, site.path(), SIZE);
+    assert_eq!(added.full, None, "an article added builds incrementally");
+    assert!(added.rendered * 2 < added.total, "{added:?}");
+    assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
+
+    // An article removed: lists shrink, entities lose claims and pages.
+    let gone = "synthetic-0000002";
+    delete_article(&store, gone);
+    let removed = build_in_pages_of(&store, site.path(), SIZE);
+    assert_eq!(removed.full, None);
+    assert!(removed.removed > 0, "{removed:?}");
+    assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
+    drop(corpus.held_back);
+}
+
+#[test]
+fn one_entitys_card_and_relation_counts_equal_its_row_of_the_whole_store_counts() {
+    // What an incremental build counts for the entities a change reached must be what
+    // a full build counts for every entity, or the two would list different pages.
+    let corpus = corpus(20, 59);
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    import(&store, &[corpus.dir.path().to_owned()]);
+    let site = Site::new(store.iris().clone()).unwrap();
+    let src = site.source(&store);
+    let cards = index::entity_card_counts(&src).unwrap();
+    let relations = view::entity::relation_counts(&src).unwrap();
+    let entities = src.select("page-entities", &[]).unwrap();
+    let iris: Vec<&str> = entities
+        .iter()
+        .filter_map(|r| entities.iri(r, "entity"))
+        .collect();
+    assert!(iris.len() > 20, "{} entities", iris.len());
+    let (mut with_cards, mut with_relations) = (0, 0);
+    for iri in iris {
+        let expected_cards = cards.get(iri).copied().unwrap_or(0);
+        let expected_relations = relations.get(iri).copied().unwrap_or(0);
+        assert_eq!(
+            index::entity_card_count(&src, iri).unwrap(),
+            expected_cards,
+            "cards of {iri}"
+        );
+        assert_eq!(
+            index::entity_relation_row_count(&src, iri).unwrap(),
+            expected_relations,
+            "relation rows of {iri}"
+        );
+        with_cards += usize::from(expected_cards > 0);
+        with_relations += usize::from(expected_relations > 0);
+    }
+    assert!(
+        with_cards > 10 && with_relations > 5,
+        "{with_cards} {with_relations}"
+    );
 }
 
 /// The modification time of every file under `dir`.

@@ -885,7 +885,7 @@ fn re_import_on_virtuoso_replaces_exactly_and_a_refused_update_changes_nothing()
 }
 
 #[test]
-#[ignore = "slow (about 4 minutes: a query per page over HTTP), and it fails on Virtuoso 7.2: every page agrees, but the search index numbers its entries in listing order, and two listings come back in another order; run with --ignored"]
+#[ignore = "slow (about 6 minutes on a loaded 2-core machine: a query per page over HTTP); it passes on Virtuoso 7.2 since listings are sorted in claimgraph (only the queries page shows rows in another order); run with --ignored"]
 fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
     let Some(server) = Virtuoso::start() else {
         return;

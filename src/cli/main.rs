@@ -534,14 +534,12 @@ fn run(cli: Cli) -> Result<()> {
             let site = claimgraph::publish::site::Site::new(store.iris().clone())?
                 .with_query_timeout(None);
             // A manifest names the store it was built from: the same folder built from
-            // another store is built in full.
-            let store_id = match cli.memory {
-                true => "memory".to_owned(),
-                false => std::fs::canonicalize(&cli.store)
-                    .unwrap_or_else(|_| cli.store.clone())
-                    .display()
-                    .to_string(),
-            };
+            // another store (another folder, or an engine's endpoint) is built in full.
+            let store_id = claimgraph::publish::manifest::store_id(
+                cli.engine.endpoint.as_deref(),
+                cli.memory,
+                &cli.store,
+            );
             let options = claimgraph::publish::site::BuildOptions {
                 clean: *clean,
                 full: *full,

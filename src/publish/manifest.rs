@@ -198,6 +198,21 @@ impl Manifest {
     }
 }
 
+/// What a manifest records as the store a site was built from: the engine's endpoint,
+/// a throwaway in-memory store, or the store folder's canonical path. A build from
+/// another of them is a full one ([`FullReason::OtherStore`]), so an engine build
+/// followed by a build from the embedded store is never taken for an incremental one.
+pub fn store_id(endpoint: Option<&str>, memory: bool, folder: &Path) -> String {
+    match (endpoint, memory) {
+        (Some(endpoint), _) => format!("endpoint {endpoint}"),
+        (None, true) => "memory".to_owned(),
+        (None, false) => std::fs::canonicalize(folder)
+            .unwrap_or_else(|_| folder.to_owned())
+            .display()
+            .to_string(),
+    }
+}
+
 /// The paths an unfinished build was about to write or remove.
 pub struct Pending;
 
@@ -269,5 +284,37 @@ fn remove_if_present(path: &Path) -> Result<(), RenderError> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(io_error(path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_from_an_engine_names_its_endpoint_not_the_store_folder() {
+        let folder = Path::new("claimgraph-store");
+        let engine = store_id(Some("http://127.0.0.1:8890/sparql"), false, folder);
+        assert_eq!(engine, "endpoint http://127.0.0.1:8890/sparql");
+        assert_ne!(engine, store_id(None, false, folder));
+        assert_ne!(
+            engine,
+            store_id(Some("http://127.0.0.1:8891/sparql"), false, folder)
+        );
+        assert_eq!(store_id(None, true, folder), "memory");
+        // A manifest from the engine build makes the embedded build a full one.
+        let fresh = Manifest::new(
+            "https://claimgraph.example/",
+            100,
+            &store_id(None, false, folder),
+        );
+        let out = tempfile::tempdir().unwrap();
+        Manifest::new("https://claimgraph.example/", 100, &engine)
+            .save(out.path())
+            .unwrap();
+        assert_eq!(
+            Manifest::load(out.path(), &fresh).err(),
+            Some(FullReason::OtherStore)
+        );
     }
 }

@@ -25,6 +25,7 @@ use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog, Limits};
 use crate::read::kept::Kept;
+use crate::read::view::index::Listing;
 use crate::read::view::lang::Lang;
 use crate::read::view::paging::{self, Pager};
 use crate::read::view::search::SearchIndex;
@@ -90,6 +91,14 @@ pub struct BuildOptions {
     /// Names the store the pages come from: a manifest written from another store
     /// makes the build a full one.
     pub store_id: String,
+}
+
+/// What changed since the last build, as an incremental build follows it.
+struct Changes {
+    /// The stems of the resources whose pages the changes reach.
+    dirty: HashSet<String>,
+    /// The footprints of the articles that did not change, as the manifest had them.
+    carried: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// What an incremental build does.
@@ -162,11 +171,10 @@ pub struct Site {
     /// ([`Site::data_changed`]), so the many small files a search loads are cut from
     /// one reading of the store.
     search_cache: Memo<SearchIndex>,
-    /// The lists, one set per interface language (English, German), read once and kept
-    /// until the data changes, so each page of a list is a slice of one reading.
-    listings: [Listings; 2],
-    /// What the lists of both languages are cut from.
-    list_rows: ListRows,
+    /// The rows of each listing ([`index::Listing::ALL`], in that order) in list order,
+    /// read once for both languages and kept until the data changes: a page of a list
+    /// turns only its own rows into entries.
+    listings: [Memo<Ordered>; 4],
     /// How many claim cards each entity's pages hold.
     entity_cards: Memo<HashMap<String, usize>>,
     /// The digest ([`view::entity::EntityDigest`]: claim index, tallies, relations) of
@@ -180,6 +188,9 @@ pub struct Site {
     german_labels: Memo<HashMap<String, String>>,
     /// The competency queries' example runs, for the queries page of both languages.
     query_runs: Memo<Vec<Result<catalog::Outcome, String>>>,
+    /// Every path of the site, sorted: what the last build listed, or read for the
+    /// sitemap.
+    site_paths: Memo<Vec<String>>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -222,44 +233,56 @@ impl<T> Memo<T> {
         Ok(value)
     }
 
+    /// Keeps `value` as read at the current generation.
+    fn put(&self, generation: &AtomicU64, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        let current = generation.load(Ordering::SeqCst);
+        *self.cell.lock().expect("memo lock") = Some((current, Arc::clone(&value)));
+        value
+    }
+
     fn forget(&self) {
         *self.cell.lock().expect("memo lock") = None;
     }
 }
 
-/// The rows the lists are made of, read once for both languages.
-#[derive(Default)]
-struct ListRows {
-    entities: Memo<view::Rows>,
-    articles: Memo<view::Rows>,
-    documents: Memo<view::Rows>,
-    claims: Memo<view::Rows>,
+/// A listing's rows (its saved query's) and the rows each of its list pages' files
+/// shows, in list order ([`index::listing_order`]).
+struct Ordered {
+    rows: view::Rows,
+    /// Every row with a resource, in list order.
+    order: Vec<usize>,
+    /// Each list file of the listing (`claims.html`; one per kind of entity) with the
+    /// rows its pages show, in list order.
+    lists: Vec<(&'static str, Vec<usize>)>,
 }
 
-impl ListRows {
-    fn forget(&self) {
-        self.entities.forget();
-        self.articles.forget();
-        self.documents.forget();
-        self.claims.forget();
+/// Which listing the list whose first page is `first` shows, its template and title.
+fn list_of(first: &str) -> Option<(Listing, &'static str, &'static str)> {
+    match first {
+        "articles.html" => Some((Listing::Articles, "articles.html", "Articles")),
+        "claims.html" => Some((Listing::Claims, "claims.html", "Claims")),
+        "documents.html" => Some((Listing::Documents, "documents.html", "Source documents")),
+        other => index::ENTITY_LISTS
+            .iter()
+            .find(|(f, _, _)| *f == other)
+            .map(|(_, title, _)| (Listing::Entities, "entities.html", *title)),
     }
 }
 
-/// The list pages' entries in one interface language.
-#[derive(Default)]
-struct Listings {
-    entities: Memo<Vec<index::EntityEntry>>,
-    articles: Memo<Vec<index::ArticleEntry>>,
-    documents: Memo<Vec<index::DocumentEntry>>,
-    claims: Memo<Vec<index::ClaimEntry>>,
+/// One page of a list: its listing's rows and which of them the page shows.
+struct ListPage {
+    listing: Listing,
+    ordered: Arc<Ordered>,
+    /// The index of the page's list in `ordered.lists`.
+    list: usize,
+    pager: Pager,
 }
 
-impl Listings {
-    fn forget(&self) {
-        self.entities.forget();
-        self.articles.forget();
-        self.documents.forget();
-        self.claims.forget();
+impl ListPage {
+    /// The rows the page shows, in order.
+    fn picked(&self) -> &[usize] {
+        &self.ordered.lists[self.list].1[self.pager.range()]
     }
 }
 
@@ -280,12 +303,12 @@ impl Site {
             vocabulary: std::sync::OnceLock::new(),
             search_cache: Memo::default(),
             listings: Default::default(),
-            list_rows: ListRows::default(),
             entity_cards: Memo::default(),
             entity_digests: Kept::new(KEPT_ENTITY_DIGEST_BYTES),
             entity_relation_rows: Memo::default(),
             german_labels: Memo::default(),
             query_runs: Memo::default(),
+            site_paths: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -332,10 +355,7 @@ impl Site {
     ) -> minijinja::Value {
         let (lang, inner) = Lang::of_path(path);
         let site_root = root_of(path);
-        let other = match lang {
-            Lang::En => Lang::De,
-            Lang::De => Lang::En,
-        };
+        let other = lang.other();
         context! {
             root => root_of(inner),
             site_root => site_root,
@@ -352,22 +372,32 @@ impl Site {
     /// Every path of the static site, pages of resources in list order, every page of
     /// every paginated list.
     pub fn paths(&self, store: &GraphStore) -> Result<Vec<String>, RenderError> {
+        self.paths_with(store, None)
+    }
+
+    /// [`Site::paths`]; with `carry` (the last build's paths, sorted, and the stems
+    /// whose pages changed since), the later pages and relations listing of an entity
+    /// whose stem did not change are the last build's, and those of a changed entity
+    /// are counted from the claims that name it: an incremental build reads no count
+    /// over the whole store.
+    fn paths_with(
+        &self,
+        store: &GraphStore,
+        carry: Option<(&[String], &HashSet<String>)>,
+    ) -> Result<Vec<String>, RenderError> {
         let src = self.source(store);
         let mut paths = vec!["index.html".to_owned()];
-        let entities = self.entities(&src)?;
-        let mut lists: Vec<(&str, usize)> = index::ENTITY_LISTS
-            .iter()
-            .map(|(file, _, kinds)| {
-                let count = entities
-                    .iter()
-                    .filter(|e| kinds.contains(&e.kind.as_str()))
-                    .count();
-                (*file, count)
-            })
-            .collect();
-        lists.push(("articles.html", self.articles(&src)?.len()));
-        lists.push(("claims.html", self.claims(&src)?.len()));
-        lists.push(("documents.html", self.documents(&src)?.len()));
+        let entities = self.ordered(&src, Listing::Entities)?;
+        let mut lists: Vec<(&str, usize)> = Vec::new();
+        for listing in [
+            Listing::Entities,
+            Listing::Articles,
+            Listing::Claims,
+            Listing::Documents,
+        ] {
+            let ordered = self.ordered(&src, listing)?;
+            lists.extend(ordered.lists.iter().map(|(f, picked)| (*f, picked.len())));
+        }
         for (first, count) in lists {
             let pages = paging::page_count(count, self.page_size);
             paths.extend((1..=pages).map(|n| paging::numbered_path(first, n)));
@@ -382,19 +412,41 @@ impl Site {
             paths.push(format!("{stem}.ttl"));
             paths.push(format!("{stem}.jsonld"));
         }
-        for entity in entities.iter() {
-            let Some(first) = entity.href.as_deref() else {
+        for &r in &entities.order {
+            let Some(iri) = entities.rows.iri(r, Listing::Entities.item()) else {
                 continue;
             };
+            let Some(first) = view::page_path(src.iris, iri) else {
+                continue;
+            };
+            let first = first.as_str();
             let Some(stem) = first.strip_suffix(".html") else {
                 continue;
             };
-            for n in 2..=self.entity_pages(&src, &entity.iri)? {
+            let (claim_pages, relation_pages) = match carry {
+                Some((old_paths, dirty)) if !dirty.contains(stem) => {
+                    // Nothing that names the entity changed since the last build.
+                    paths.extend(later_entity_paths(old_paths, stem).cloned());
+                    (1, 0)
+                }
+                Some(_) => (
+                    paging::page_count(index::entity_card_count(&src, iri)?, self.page_size),
+                    relation_page_count(
+                        index::entity_relation_row_count(&src, iri)?,
+                        self.page_size,
+                    ),
+                ),
+                None => (
+                    self.entity_pages(&src, iri)?,
+                    self.relation_pages(&src, iri)?,
+                ),
+            };
+            for n in 2..=claim_pages {
                 paths.push(paging::numbered_path(first, n));
             }
             // The entity's relations listing, when its first page leaves some out.
             if let Some(relations) = view::entity::relations_path(first) {
-                for n in 1..=self.relation_pages(&src, &entity.iri)? {
+                for n in 1..=relation_pages {
                     paths.push(paging::numbered_path(&relations, n));
                 }
             }
@@ -422,10 +474,10 @@ impl Site {
         self.entity_relation_rows.forget();
         self.german_labels.forget();
         self.query_runs.forget();
-        for listings in &self.listings {
-            listings.forget();
+        self.site_paths.forget();
+        for listing in &self.listings {
+            listing.forget();
         }
-        self.list_rows.forget();
     }
 
     /// The search index as last read, or read now.
@@ -433,65 +485,62 @@ impl Site {
         // Cut from the English lists the list pages show, not a reading of its own.
         let english = self.source(src.store);
         self.search_cache.get(&self.data_generation, || {
+            let entities = self.ordered(&english, Listing::Entities)?;
+            let articles = self.ordered(&english, Listing::Articles)?;
+            let documents = self.ordered(&english, Listing::Documents)?;
             SearchIndex::build(
                 &english,
-                &self.entities(&english)?,
-                &self.articles(&english)?,
-                &self.documents(&english)?,
+                &index::entities(&english, &entities.rows, &entities.order)?,
+                &index::articles(&english, &articles.rows, &articles.order)?,
+                &index::documents(&english, &documents.rows, &documents.order)?,
             )
         })
     }
 
-    fn listings(&self, lang: Lang) -> &Listings {
-        &self.listings[lang as usize]
+    /// The rows of `listing` in list order, as last read, or read now.
+    fn ordered(&self, src: &Source<'_>, listing: Listing) -> Result<Arc<Ordered>, RenderError> {
+        self.listings[listing as usize].get(&self.data_generation, || {
+            let rows = src.select(listing.query(), &[])?;
+            let order = index::listing_order(&rows, listing);
+            let lists = match listing {
+                Listing::Entities => index::ENTITY_LISTS
+                    .iter()
+                    .map(|(file, _, kinds)| {
+                        let of_kind = |r: &&usize| {
+                            rows.str(**r, "kind")
+                                .is_some_and(|k| kinds.contains(&k.as_str()))
+                        };
+                        (*file, order.iter().filter(of_kind).copied().collect())
+                    })
+                    .collect(),
+                Listing::Articles => vec![("articles.html", order.clone())],
+                Listing::Documents => vec![("documents.html", order.clone())],
+                Listing::Claims => vec![("claims.html", order.clone())],
+            };
+            Ok(Ordered { rows, order, lists })
+        })
     }
 
-    fn entities(&self, src: &Source<'_>) -> Result<Arc<Vec<index::EntityEntry>>, RenderError> {
-        self.listings(src.lang)
-            .entities
-            .get(&self.data_generation, || {
-                let rows = self
-                    .list_rows
-                    .entities
-                    .get(&self.data_generation, || src.select("page-entities", &[]))?;
-                index::entities(src, &rows)
-            })
-    }
-
-    fn articles(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ArticleEntry>>, RenderError> {
-        self.listings(src.lang)
-            .articles
-            .get(&self.data_generation, || {
-                let rows = self
-                    .list_rows
-                    .articles
-                    .get(&self.data_generation, || src.select("page-articles", &[]))?;
-                index::articles(src, &rows)
-            })
-    }
-
-    fn documents(&self, src: &Source<'_>) -> Result<Arc<Vec<index::DocumentEntry>>, RenderError> {
-        self.listings(src.lang)
-            .documents
-            .get(&self.data_generation, || {
-                let rows = self
-                    .list_rows
-                    .documents
-                    .get(&self.data_generation, || src.select("page-documents", &[]))?;
-                index::documents(src, &rows)
-            })
-    }
-
-    fn claims(&self, src: &Source<'_>) -> Result<Arc<Vec<index::ClaimEntry>>, RenderError> {
-        self.listings(src.lang)
-            .claims
-            .get(&self.data_generation, || {
-                let rows = self
-                    .list_rows
-                    .claims
-                    .get(&self.data_generation, || src.select("page-claims", &[]))?;
-                index::claims(src, &rows)
-            })
+    /// Page `path` (a path within a language tree) of a list; `None` for any other
+    /// path or a page past the list's end.
+    fn list_page(&self, src: &Source<'_>, path: &str) -> Result<Option<ListPage>, RenderError> {
+        let (first, number) = paging::split_numbered_path(path);
+        let Some((listing, _, _)) = list_of(&first) else {
+            return Ok(None);
+        };
+        let ordered = self.ordered(src, listing)?;
+        let Some(list) = ordered.lists.iter().position(|(f, _)| *f == first) else {
+            return Ok(None);
+        };
+        let total = ordered.lists[list].1.len();
+        Ok(
+            Pager::new(&first, number, total, self.page_size).map(|pager| ListPage {
+                listing,
+                ordered,
+                list,
+                pager,
+            }),
+        )
     }
 
     /// The digest of entity `iri` in the source's language, kept when it spans pages
@@ -507,10 +556,7 @@ impl Site {
         if let Some(kept) = self.entity_digests.get(generation, &key(src.lang)) {
             return Ok(kept);
         }
-        let other = match src.lang {
-            Lang::En => Lang::De,
-            Lang::De => Lang::En,
-        };
+        let other = src.lang.other();
         let index = self
             .entity_digests
             .get(generation, &key(other))
@@ -529,12 +575,10 @@ impl Site {
         let rows = self
             .entity_relation_rows
             .get(&self.data_generation, || view::entity::relation_counts(src))?;
-        Ok(match rows.get(iri).copied().unwrap_or(0) {
-            n if n > view::entity::RELATION_ROWS_ON_FIRST_PAGE => {
-                paging::page_count(n, self.page_size)
-            }
-            _ => 0,
-        })
+        Ok(relation_page_count(
+            rows.get(iri).copied().unwrap_or(0),
+            self.page_size,
+        ))
     }
 
     /// How many pages of claims the entity at site path `first_path` has.
@@ -550,16 +594,16 @@ impl Site {
 
     /// The paths (without extension) of every entity, article, document and claim page.
     fn resource_stems(&self, src: &Source<'_>) -> Result<Vec<String>, RenderError> {
-        let mut hrefs: Vec<Option<String>> = Vec::new();
-        hrefs.extend(self.entities(src)?.iter().map(|e| e.href.clone()));
-        hrefs.extend(self.articles(src)?.iter().map(|a| a.href.clone()));
-        hrefs.extend(self.documents(src)?.iter().map(|d| d.href.clone()));
-        hrefs.extend(self.claims(src)?.iter().map(|c| c.href.clone()));
-        Ok(hrefs
-            .into_iter()
-            .flatten()
-            .filter_map(|h| h.strip_suffix(".html").map(str::to_owned))
-            .collect())
+        let mut stems = Vec::new();
+        for listing in Listing::ALL {
+            let ordered = self.ordered(src, listing)?;
+            stems.extend(ordered.order.iter().filter_map(|&r| {
+                let iri = ordered.rows.iri(r, listing.item())?;
+                let href = view::page_path(src.iris, iri)?;
+                href.strip_suffix(".html").map(str::to_owned)
+            }));
+        }
+        Ok(stems)
     }
 
     /// Renders one site path (relative, no leading slash); `Ok(None)` when nothing
@@ -601,15 +645,18 @@ impl Site {
             }))
         };
         match path {
-            "index.html" => page(
-                "home.html",
-                "Home",
-                minijinja::Value::from_serialize(index::home(
-                    &src,
-                    &self.articles(&src)?,
-                    &self.entities(&src)?,
-                )?),
-            ),
+            "index.html" => {
+                let articles = self.ordered(&src, Listing::Articles)?;
+                let newest = &articles.order[..articles.order.len().min(10)];
+                let recent = index::articles(&src, &articles.rows, newest)?;
+                let entities = self.ordered(&src, Listing::Entities)?;
+                let counts: Vec<usize> = entities.lists.iter().map(|(_, p)| p.len()).collect();
+                page(
+                    "home.html",
+                    "Home",
+                    minijinja::Value::from_serialize(index::home(&src, recent, &counts)?),
+                )
+            }
             "queries.html" => {
                 let runs = self
                     .query_runs
@@ -638,10 +685,15 @@ impl Site {
                 })
             })),
             "sitemap.xml" => {
-                let urls: Vec<String> = self
-                    .paths(store)?
-                    .into_iter()
-                    .filter(|p| p.ends_with(".html") && p != "search.html")
+                let paths = self.site_paths.get(&self.data_generation, || {
+                    let mut paths = self.paths(store)?;
+                    paths.sort();
+                    paths.dedup();
+                    Ok(paths)
+                })?;
+                let urls: Vec<String> = paths
+                    .iter()
+                    .filter(|p| p.ends_with(".html") && *p != "search.html")
                     .map(|p| format!("{}{p}", self.iris.base()))
                     .collect();
                 Ok(Some(Content::Template {
@@ -662,64 +714,49 @@ impl Site {
     }
 
     /// A page of one of the lists (`claims.html`, `claims-2.html`, `companies.html`...);
-    /// `None` for any other path or a page past the list's end.
+    /// `None` for any other path or a page past the list's end. Only the rows the page
+    /// shows are turned into entries.
     fn list_content(
         &self,
         src: &Source<'_>,
         full_path: &str,
     ) -> Result<Option<Content>, RenderError> {
         let (lang, path) = Lang::of_path(full_path);
+        let Some(list_page) = self.list_page(src, path)? else {
+            return Ok(None);
+        };
         let (first, number) = paging::split_numbered_path(path);
-        let page = |template: &'static str, title: &str, entries: minijinja::Value, pager| {
-            let title = match number {
-                1 => lang.tr(title).to_owned(),
-                n => format!("{} ({} {n})", lang.tr(title), lang.tr("page")),
-            };
-            Some(Content::Template {
-                name: template,
-                media_type: HTML,
-                context: Self::page_context(
-                    full_path,
-                    &title,
-                    context! { entries => entries, pager => pager },
-                    Vec::new(),
-                ),
-            })
+        let Some((_, template, title)) = list_of(&first) else {
+            return Ok(None);
         };
-        /// The entries of page `number` of a list, with its pager.
-        fn cut_list<T: Serialize>(
-            first: &str,
-            number: usize,
-            entries: &[T],
-            size: usize,
-        ) -> Option<(minijinja::Value, Pager)> {
-            let pager = Pager::new(first, number, entries.len(), size)?;
-            let shown = minijinja::Value::from_serialize(&entries[pager.range()]);
-            Some((shown, pager))
-        }
-        let size = self.page_size;
-        let cut_page = match first.as_str() {
-            "articles.html" => cut_list(&first, number, self.articles(src)?.as_slice(), size)
-                .map(|(e, p)| ("articles.html", "Articles", e, p)),
-            "claims.html" => cut_list(&first, number, self.claims(src)?.as_slice(), size)
-                .map(|(e, p)| ("claims.html", "Claims", e, p)),
-            "documents.html" => cut_list(&first, number, self.documents(src)?.as_slice(), size)
-                .map(|(e, p)| ("documents.html", "Source documents", e, p)),
-            other => match index::ENTITY_LISTS.iter().find(|(f, _, _)| *f == other) {
-                Some((_, title, kinds)) => {
-                    let entities = self.entities(src)?;
-                    let entries: Vec<&index::EntityEntry> = entities
-                        .iter()
-                        .filter(|e| kinds.contains(&e.kind.as_str()))
-                        .collect();
-                    cut_list(&first, number, &entries, size)
-                        .map(|(e, p)| ("entities.html", *title, e, p))
-                }
-                None => None,
-            },
+        let (rows, picked) = (&list_page.ordered.rows, list_page.picked());
+        let entries = match list_page.listing {
+            Listing::Entities => {
+                minijinja::Value::from_serialize(index::entities(src, rows, picked)?)
+            }
+            Listing::Articles => {
+                minijinja::Value::from_serialize(index::articles(src, rows, picked)?)
+            }
+            Listing::Documents => {
+                minijinja::Value::from_serialize(index::documents(src, rows, picked)?)
+            }
+            Listing::Claims => minijinja::Value::from_serialize(index::claims(src, rows, picked)?),
         };
-        Ok(cut_page
-            .and_then(|(template, title, entries, pager)| page(template, title, entries, pager)))
+        let title = match number {
+            1 => lang.tr(title).to_owned(),
+            n => format!("{} ({} {n})", lang.tr(title), lang.tr("page")),
+        };
+        let pager = list_page.pager;
+        Ok(Some(Content::Template {
+            name: template,
+            media_type: HTML,
+            context: Self::page_context(
+                full_path,
+                &title,
+                context! { entries => entries, pager => pager },
+                Vec::new(),
+            ),
+        }))
     }
 
     /// Turns a path's content into its bytes: runs the template or serializes the RDF.
@@ -1027,13 +1064,24 @@ impl Site {
                 });
             }
         }
-        let mut paths = self.paths(store)?;
+        let changes = match &old {
+            Ok(old) => self.changes(store, old, &state)?,
+            Err(reason) => Err(reason.clone()),
+        };
+        let carry = match (&old, &changes) {
+            (Ok(old), Ok(changes)) => Some((old.paths.as_slice(), &changes.dirty)),
+            _ => None,
+        };
+        let mut paths = self.paths_with(store, carry)?;
         paths.sort();
         paths.dedup();
+        let paths = self.site_paths.put(&self.data_generation, paths);
         let lists = self.list_digests(store, &paths)?;
-        let plan = match old {
-            Ok(old) => self.plan_incremental(store, &old, &state, &lists, &paths, &pending)?,
-            Err(reason) => Err(reason),
+        let plan = match (old, changes) {
+            (Ok(old), Ok(changes)) => {
+                Ok(self.plan_incremental(store, &old, changes, &lists, &paths, &pending)?)
+            }
+            (Err(reason), _) | (_, Err(reason)) => Err(reason),
         };
         let footprints = Footprints::new(store);
         let (render, remove, full, old_footprints) = match plan {
@@ -1047,7 +1095,7 @@ impl Site {
                 Manifest::remove(out)?;
                 let kept: HashSet<&String> = paths.iter().collect();
                 stale.retain(|p| !kept.contains(p));
-                (paths.clone(), stale, Some(reason), BTreeMap::new())
+                (paths.to_vec(), stale, Some(reason), BTreeMap::new())
             }
         };
 
@@ -1063,7 +1111,7 @@ impl Site {
                 named.insert(article.clone(), footprints.article(article)?);
             }
         }
-        manifest.paths = paths;
+        manifest.paths = paths.to_vec();
         manifest.lists = lists;
         manifest.record(state, named);
         manifest.save(out)?;
@@ -1077,17 +1125,14 @@ impl Site {
         Ok(report)
     }
 
-    /// What an incremental build renders and removes after the build `old` describes,
-    /// or why it must render everything.
-    fn plan_incremental(
+    /// What changed since the build `old` describes, as an incremental build follows
+    /// it, or why the build must render everything.
+    fn changes(
         &self,
         store: &GraphStore,
         old: &Manifest,
         state: &StoreState,
-        lists: &HashMap<String, u64>,
-        paths: &[String],
-        pending: &[String],
-    ) -> Result<Result<Plan, FullReason>, RenderError> {
+    ) -> Result<Result<Changes, FullReason>, RenderError> {
         // An entity's label shows on the page of every claim naming it: too many pages
         // to follow, and rare (reference data).
         for (iri, digest) in &old.entities {
@@ -1129,23 +1174,40 @@ impl Site {
             seeds.extend(footprints.stem_of(iri));
         }
         let dirty = footprints.widen(&seeds)?;
+        Ok(Ok(Changes { dirty, carried }))
+    }
 
+    /// What an incremental build renders and removes after the build `old` describes,
+    /// given the `changes` since.
+    fn plan_incremental(
+        &self,
+        store: &GraphStore,
+        old: &Manifest,
+        changes: Changes,
+        lists: &HashMap<String, u64>,
+        paths: &[String],
+        pending: &[String],
+    ) -> Result<Plan, RenderError> {
+        let Changes { dirty, carried } = changes;
         let before: HashSet<&str> = old.paths.iter().map(String::as_str).collect();
         let pending: HashSet<&str> = pending.iter().map(String::as_str).collect();
-        let render: Vec<String> = paths
-            .iter()
-            .filter(|p| {
-                !before.contains(p.as_str())
-                    || pending.contains(p.as_str())
-                    || match PathRole::of(p) {
-                        PathRole::Resource(stem) => dirty.contains(stem),
-                        PathRole::List => lists.get(*p) != old.lists.get(*p),
-                        PathRole::Asset => false,
-                        PathRole::Other => true,
+        let mut render: Vec<String> = Vec::new();
+        for p in paths {
+            let changed = !before.contains(p.as_str())
+                || pending.contains(p.as_str())
+                || match PathRole::of(p) {
+                    PathRole::Resource(stem) => dirty.contains(stem),
+                    PathRole::List => {
+                        lists.get(p) != old.lists.get(p)
+                            || self.list_page_shows(store, p, &dirty)?
                     }
-            })
-            .cloned()
-            .collect();
+                    PathRole::Asset => false,
+                    PathRole::Other => true,
+                };
+            if changed {
+                render.push(p.clone());
+            }
+        }
         let now: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let mut remove: Vec<String> = old
             .paths
@@ -1157,36 +1219,73 @@ impl Site {
             .collect();
         remove.sort();
         remove.dedup();
-        Ok(Ok(Plan {
+        Ok(Plan {
             render,
             remove,
             carried,
-        }))
+        })
     }
 
-    /// A digest of what the template of each list page among `paths` is given, so an
-    /// incremental build renders only the list pages whose entries or pager moved.
+    /// A digest of what each list page among `paths` shows (its rows and its pager), so
+    /// an incremental build renders only the list pages whose entries or pager moved.
+    /// The digest is of the rows, which are the same in both languages: no page's
+    /// entries are made to tell whether it changed.
     fn list_digests(
         &self,
         store: &GraphStore,
         paths: &[String],
     ) -> Result<HashMap<String, u64>, RenderError> {
+        use std::hash::{Hash, Hasher};
+        let src = self.source(store);
         let mut digests = HashMap::new();
+        let mut of_page: HashMap<&str, u64> = HashMap::new();
         for path in paths {
             if PathRole::of(path) != PathRole::List {
                 continue;
             }
-            if let Some(Content::Template { context, .. }) = self.content(store, path)? {
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                let json = serde_json::to_vec(&context).map_err(|e| RenderError::Io {
-                    path: path.clone(),
-                    source: std::io::Error::other(e),
-                })?;
-                std::hash::Hasher::write(&mut hasher, &json);
-                digests.insert(path.clone(), std::hash::Hasher::finish(&hasher));
-            }
+            let (_, inner) = Lang::of_path(path);
+            let digest = match of_page.get(inner) {
+                Some(digest) => *digest,
+                None => {
+                    let Some(page) = self.list_page(&src, inner)? else {
+                        continue;
+                    };
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    inner.hash(&mut hasher);
+                    let pager = &page.pager;
+                    (pager.number, pager.size, pager.pages, pager.total).hash(&mut hasher);
+                    index::rows_digest(&page.ordered.rows, page.picked(), &mut hasher);
+                    let digest = hasher.finish();
+                    of_page.insert(inner, digest);
+                    digest
+                }
+            };
+            digests.insert(path.clone(), digest);
         }
         Ok(digests)
+    }
+
+    /// Whether list page `path` shows a resource among `dirty` (stems): an entry may
+    /// read more of its resource than the listing's rows hold (an article without a
+    /// headline is named from its claims' sources).
+    fn list_page_shows(
+        &self,
+        store: &GraphStore,
+        path: &str,
+        dirty: &HashSet<String>,
+    ) -> Result<bool, RenderError> {
+        let src = self.source(store);
+        let (_, inner) = Lang::of_path(path);
+        let Some(page) = self.list_page(&src, inner)? else {
+            return Ok(false);
+        };
+        let rows = &page.ordered.rows;
+        Ok(page.picked().iter().any(|&r| {
+            rows.iri(r, page.listing.item())
+                .and_then(|iri| view::page_path(src.iris, iri))
+                .and_then(|href| href.strip_suffix(".html").map(|stem| dirty.contains(stem)))
+                .unwrap_or(false)
+        }))
     }
 
     /// Renders `paths` into `out` on a few threads.
@@ -1266,6 +1365,30 @@ impl Site {
         };
         Ok(Some(vec![write_file(out, path, &rendered.body)?]))
     }
+}
+
+/// How many pages the relations listing of an entity with `rows` claims of relations
+/// has: none when its first page lists them all.
+fn relation_page_count(rows: usize, page_size: usize) -> usize {
+    match rows {
+        n if n > view::entity::RELATION_ROWS_ON_FIRST_PAGE => paging::page_count(n, page_size),
+        _ => 0,
+    }
+}
+
+/// The paths among `sorted` (a build's paths) of the later pages of claims and the
+/// relations listing of the entity at `stem`.
+fn later_entity_paths<'p>(sorted: &'p [String], stem: &str) -> impl Iterator<Item = &'p String> {
+    let prefix = format!("{stem}.");
+    let start = sorted.partition_point(|p| p.as_str() < prefix.as_str());
+    let within = sorted[start..]
+        .iter()
+        .take_while(|p| p.starts_with(prefix.as_str()))
+        .count();
+    sorted[start..start + within].iter().filter(move |p| {
+        let rest = &p[prefix.len()..];
+        rest.starts_with("page-") || rest.starts_with("relations")
+    })
 }
 
 /// Writes `body` to `out/path`, making its folders; its size.

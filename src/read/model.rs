@@ -18,7 +18,8 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef,
+    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
+    NamedOrBlankNodeRef, Quad, Term, TermRef,
 };
 
 use crate::model::vocab::{self, cg, oa, owl, rdf, rdfs, schema, skos};
@@ -880,40 +881,8 @@ fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, S
     for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
         let facts = &Facts::new(facts.store);
         for claim in chunk {
-            let complete = !facts.objects(claim, cg::STATEMENT)?.is_empty()
-                && !facts.objects(claim, cg::MADE_IN)?.is_empty()
-                && !facts.objects(claim, cg::RELAYED_BY)?.is_empty()
-                && !quotes(facts, claim)?.is_empty();
-            let claimants = facts.objects(claim, cg::CLAIMANT)?;
-            if !complete || claimants.is_empty() {
-                continue;
-            }
-            let abouts = facts.objects(claim, cg::ABOUT)?;
-            let is_response = facts.has(claim, rdf::TYPE, cg::RESPONSE.into())?;
-            let mut roles: HashSet<(&Term, &str)> = HashSet::new();
-            for entity in &abouts {
-                if claimants.iter().any(|c| c != entity) {
-                    roles.insert((entity, "subject"));
-                }
-            }
-            for entity in &claimants {
-                roles.insert((
-                    entity,
-                    if is_response {
-                        "responding"
-                    } else {
-                        "claimant"
-                    },
-                ));
-            }
-            let mentions = facts.objects(claim, schema::MENTIONS)?;
-            for entity in &mentions {
-                if !abouts.contains(entity) && !claimants.contains(entity) {
-                    roles.insert((entity, "mentioned"));
-                }
-            }
-            for (entity, _) in roles {
-                *cards.entry(entity.clone()).or_default() += 1;
+            for (entity, _) in card_roles(facts, claim)? {
+                *cards.entry(entity).or_default() += 1;
             }
         }
     }
@@ -924,6 +893,118 @@ fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, S
             .map(|(entity, n)| vec![Some(entity), Some(Literal::from(n).into())]),
     );
     Ok(s.finish(&["entity", "cards"], false, &["entity"]))
+}
+
+/// The (entity, role) cards claim `claim` puts on entity pages, as
+/// `page-entity-claim-counts` counts them: none for a claim too incomplete for a card
+/// (no statement, document, article, quote or claimant). Its kind is not checked.
+fn card_roles(
+    facts: &Facts<'_>,
+    claim: &Term,
+) -> Result<HashSet<(Term, &'static str)>, StoreError> {
+    let mut roles = HashSet::new();
+    let complete = !facts.objects(claim, cg::STATEMENT)?.is_empty()
+        && !facts.objects(claim, cg::MADE_IN)?.is_empty()
+        && !facts.objects(claim, cg::RELAYED_BY)?.is_empty()
+        && !quotes(facts, claim)?.is_empty();
+    let claimants = facts.objects(claim, cg::CLAIMANT)?;
+    if !complete || claimants.is_empty() {
+        return Ok(roles);
+    }
+    let abouts = facts.objects(claim, cg::ABOUT)?;
+    let is_response = facts.has(claim, rdf::TYPE, cg::RESPONSE.into())?;
+    for entity in &abouts {
+        if claimants.iter().any(|c| c != entity) {
+            roles.insert((entity.clone(), "subject"));
+        }
+    }
+    let role = match is_response {
+        true => "responding",
+        false => "claimant",
+    };
+    for entity in &claimants {
+        roles.insert((entity.clone(), role));
+    }
+    for entity in facts.objects(claim, schema::MENTIONS)? {
+        if !abouts.contains(&entity) && !claimants.contains(&entity) {
+            roles.insert((entity, "mentioned"));
+        }
+    }
+    Ok(roles)
+}
+
+/// How many claim cards the pages of `entity` hold: its row of
+/// `page-entity-claim-counts` (0 when it has none), read from the claims that name it
+/// rather than from every claim, for a build that counts only the entities a change
+/// reached.
+pub fn entity_card_count(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: &Term,
+) -> Result<usize, StoreError> {
+    let mut claims: HashSet<Term> = HashSet::new();
+    for predicate in [cg::ABOUT, cg::CLAIMANT, schema::MENTIONS] {
+        claims.extend(facts.subjects(predicate, entity)?);
+    }
+    let mut cards = 0;
+    for claim in &claims {
+        if facts.kinds(schema, claim)?.is_empty() {
+            continue;
+        }
+        cards += card_roles(facts, claim)?
+            .iter()
+            .filter(|(named, _)| named == entity)
+            .count();
+    }
+    Ok(cards)
+}
+
+/// How many rows the relations listing of `entity` has: its row of
+/// `page-entity-relation-counts` (0 when it has none), one per (direction, relation,
+/// other entity, claim) that a claim's proposition (a claim with a claimant) states,
+/// read from the propositions that name the entity.
+pub fn entity_relation_row_count(facts: &Facts<'_>, entity: &Term) -> Result<usize, StoreError> {
+    let Term::NamedNode(node) = entity else {
+        return Ok(0);
+    };
+    let mut rows: HashSet<(bool, NamedNode, NamedNode, Term)> = HashSet::new();
+    let mut add = |quad: Quad, outgoing: bool| -> Result<(), StoreError> {
+        let GraphName::NamedNode(graph) = &quad.graph_name else {
+            return Ok(());
+        };
+        let other = match outgoing {
+            true => match quad.object {
+                Term::NamedNode(other) => other,
+                _ => return Ok(()),
+            },
+            false => match quad.subject {
+                NamedOrBlankNode::NamedNode(other) => other,
+                _ => return Ok(()),
+            },
+        };
+        if other == *node {
+            return Ok(());
+        }
+        for claim in facts.subjects(cg::HAS_PROPOSITION, &graph.clone().into())? {
+            if !facts.objects(&claim, cg::CLAIMANT)?.is_empty() {
+                rows.insert((outgoing, quad.predicate.clone(), other.clone(), claim));
+            }
+        }
+        Ok(())
+    };
+    for quad in facts
+        .store
+        .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
+    {
+        add(quad?, true)?;
+    }
+    for quad in facts
+        .store
+        .quads_for_pattern(None, None, Some(entity.as_ref()), None)
+    {
+        add(quad?, false)?;
+    }
+    Ok(rows.len())
 }
 
 /// `queries/page-search-claims.rq`: every claim with what the search index holds of it

@@ -36,6 +36,96 @@ pub const ENTITY_LISTS: &[(&str, &str, &[&str])] = &[
 /// How many rows of each saved query the queries page shows.
 const QUERY_PAGE_ROWS: usize = 50;
 
+/// The four lists the site pages, each read by its saved query (`page-NAME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Entities,
+    Articles,
+    Documents,
+    Claims,
+}
+
+/// One value of a listing's sort key, in the direction its saved query orders it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyPart {
+    /// Ascending; unbound sorts first, as SPARQL's ORDER BY puts it.
+    Up(Option<String>),
+    /// Descending (`DESC(...)`); unbound sorts last.
+    Down(std::cmp::Reverse<Option<String>>),
+}
+
+impl Listing {
+    pub const ALL: [Listing; 4] = [
+        Listing::Entities,
+        Listing::Articles,
+        Listing::Documents,
+        Listing::Claims,
+    ];
+
+    /// The saved query the listing's rows come from.
+    pub fn query(self) -> &'static str {
+        match self {
+            Listing::Entities => "page-entities",
+            Listing::Articles => "page-articles",
+            Listing::Documents => "page-documents",
+            Listing::Claims => "page-claims",
+        }
+    }
+
+    /// The variable holding a row's resource.
+    pub fn item(self) -> &'static str {
+        match self {
+            Listing::Entities => "entity",
+            Listing::Articles => "article",
+            Listing::Documents => "document",
+            Listing::Claims => "claim",
+        }
+    }
+
+    /// The sort key of row `r` of the listing's saved query, the query's ORDER BY
+    /// spelled out: `page-entities` orders by `?kind LCASE(STR(?label)) ?slug`,
+    /// `page-articles` by `DESC(?sortKey) ?slug`, `page-documents` by
+    /// `LCASE(STR(?title)) ?slug`, `page-claims` by `?slug`.
+    fn key(self, rows: &Rows, r: usize) -> Vec<KeyPart> {
+        let up = |var: &str| KeyPart::Up(rows.str(r, var));
+        let lower = |var: &str| KeyPart::Up(rows.str(r, var).map(|v| v.to_lowercase()));
+        match self {
+            Listing::Entities => vec![up("kind"), lower("label"), up("slug")],
+            Listing::Articles => vec![
+                KeyPart::Down(std::cmp::Reverse(rows.str(r, "sortKey"))),
+                up("slug"),
+            ],
+            Listing::Documents => vec![lower("title"), up("slug")],
+            Listing::Claims => vec![up("slug")],
+        }
+    }
+}
+
+/// The rows of a listing's saved query in the order the query asks for, sorted here
+/// rather than taken as the engine returns them: a server engine may order the same
+/// rows otherwise (Virtuoso 7.2 does for two entity lists), and the list pages and the
+/// search index's numbering must not depend on the engine. Strings compare by code
+/// point, as SPARQL compares simple literals; ties keep the engine's order. Rows
+/// without a resource are left out (no entry is made of them).
+pub fn listing_order(rows: &Rows, listing: Listing) -> Vec<usize> {
+    let mut order: Vec<(Vec<KeyPart>, usize)> = rows
+        .iter()
+        .filter(|&r| rows.iri(r, listing.item()).is_some())
+        .map(|r| (listing.key(rows, r), r))
+        .collect();
+    order.sort_by(|a, b| a.0.cmp(&b.0));
+    order.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Feeds every cell of rows `picked` of `rows` to `hasher`: what tells whether a list
+/// page shows the same rows as when it was last rendered.
+pub fn rows_digest(rows: &Rows, picked: &[usize], hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for &r in picked {
+        rows.table.rows.get(r).hash(hasher);
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct EntityEntry {
     pub iri: String,
@@ -47,12 +137,17 @@ pub struct EntityEntry {
     pub claims: i64,
 }
 
-/// The list's entries from `rows`, the rows of `page-entities` (the same in every language:
-/// a site reads them once for both).
-pub fn entities(src: &Source<'_>, rows: &Rows) -> Result<Vec<EntityEntry>, RenderError> {
-    Ok(rows
+/// The entries of rows `picked` (in that order) of `rows`, the rows of `page-entities`
+/// (the same in every language: a site reads them once for both and turns into entries
+/// only the rows a page shows).
+pub fn entities(
+    src: &Source<'_>,
+    rows: &Rows,
+    picked: &[usize],
+) -> Result<Vec<EntityEntry>, RenderError> {
+    Ok(picked
         .iter()
-        .filter_map(|r| {
+        .filter_map(|&r| {
             let iri = rows.iri(r, "entity")?.to_owned();
             let slug = rows.str(r, "slug").unwrap_or_default();
             Some(EntityEntry {
@@ -76,6 +171,44 @@ pub fn entities(src: &Source<'_>, rows: &Rows) -> Result<Vec<EntityEntry>, Rende
 /// from it how many pages each entity has.
 pub fn entity_card_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, RenderError> {
     counts_by_entity(src, "page-entity-claim-counts", "cards")
+}
+
+/// How many claim cards the pages of entity `iri` hold: its count of
+/// [`entity_card_counts`], read from the claims that name it alone.
+pub fn entity_card_count(src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
+    let entity = Term::from(oxigraph::model::NamedNode::new_unchecked(iri));
+    count_of(src.read_model(|facts, schema| {
+        let cards = crate::read::model::entity_card_count(facts, schema, &entity)?;
+        Ok(count_table(cards))
+    })?)
+}
+
+/// How many rows the relations listing of entity `iri` has: its count of
+/// `page-entity-relation-counts`, read from the propositions that name it alone.
+pub fn entity_relation_row_count(src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
+    let entity = Term::from(oxigraph::model::NamedNode::new_unchecked(iri));
+    count_of(src.read_model(|facts, _| {
+        let rows = crate::read::model::entity_relation_row_count(facts, &entity)?;
+        Ok(count_table(rows))
+    })?)
+}
+
+/// A one-cell table holding `count` (what [`Source::read_model`] hands back).
+fn count_table(count: usize) -> catalog::Table {
+    catalog::Table {
+        variables: vec!["count".to_owned()],
+        rows: vec![vec![Some(
+            oxigraph::model::Literal::from(count as i64).into(),
+        )]],
+    }
+}
+
+fn count_of(rows: Rows) -> Result<usize, RenderError> {
+    Ok(rows
+        .first()
+        .and_then(|r| rows.int(r, "count"))
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0))
 }
 
 /// A saved query's `?entity` rows as a map from the entity's IRI to its `column` count.
@@ -108,11 +241,15 @@ pub struct ArticleEntry {
     pub claims: i64,
 }
 
-/// The list's entries from `rows`, the rows of `page-articles` (the same in every language:
-/// a site reads them once for both).
-pub fn articles(src: &Source<'_>, rows: &Rows) -> Result<Vec<ArticleEntry>, RenderError> {
+/// The entries of rows `picked` (in that order) of `rows`, the rows of `page-articles`
+/// (see [`entities`]).
+pub fn articles(
+    src: &Source<'_>,
+    rows: &Rows,
+    picked: &[usize],
+) -> Result<Vec<ArticleEntry>, RenderError> {
     let mut out = Vec::new();
-    for r in rows.iter() {
+    for &r in picked {
         let Some(iri) = rows.iri(r, "article") else {
             continue;
         };
@@ -145,11 +282,15 @@ pub struct ClaimEntry {
     pub status: Option<Status>,
 }
 
-/// The list's entries from `rows`, the rows of `page-claims` (the same in every language:
-/// a site reads them once for both).
-pub fn claims(src: &Source<'_>, rows: &Rows) -> Result<Vec<ClaimEntry>, RenderError> {
+/// The entries of rows `picked` (in that order) of `rows`, the rows of `page-claims`
+/// (see [`entities`]).
+pub fn claims(
+    src: &Source<'_>,
+    rows: &Rows,
+    picked: &[usize],
+) -> Result<Vec<ClaimEntry>, RenderError> {
     let mut out = Vec::new();
-    for r in rows.iter() {
+    for &r in picked {
         let Some(iri) = rows.iri(r, "claim") else {
             continue;
         };
@@ -181,12 +322,16 @@ pub struct DocumentEntry {
     pub claims: i64,
 }
 
-/// The list's entries from `rows`, the rows of `page-documents` (the same in every language:
-/// a site reads them once for both).
-pub fn documents(src: &Source<'_>, rows: &Rows) -> Result<Vec<DocumentEntry>, RenderError> {
-    Ok(rows
+/// The entries of rows `picked` (in that order) of `rows`, the rows of `page-documents`
+/// (see [`entities`]).
+pub fn documents(
+    src: &Source<'_>,
+    rows: &Rows,
+    picked: &[usize],
+) -> Result<Vec<DocumentEntry>, RenderError> {
+    Ok(picked
         .iter()
-        .filter_map(|r| {
+        .filter_map(|&r| {
             let iri = rows.iri(r, "document")?.to_owned();
             let slug = rows.str(r, "slug").unwrap_or_default();
             Some(DocumentEntry {
@@ -240,12 +385,12 @@ pub struct QuerySummary {
     pub question: Option<u32>,
 }
 
-/// The home page, from the counts and the lists of articles (newest first) and
-/// entities.
+/// The home page, from the counts, the newest articles (`recent`) and how many
+/// entities each of [`ENTITY_LISTS`] holds (`list_counts`, in that order).
 pub fn home(
     src: &Source<'_>,
-    articles: &[ArticleEntry],
-    entities: &[EntityEntry],
+    recent: Vec<ArticleEntry>,
+    list_counts: &[usize],
 ) -> Result<HomePage, RenderError> {
     let rows = src.select("page-counts", &[])?;
     let counts = match rows.first() {
@@ -258,17 +403,13 @@ pub fn home(
         },
         None => Counts::default(),
     };
-    let recent = articles.iter().take(10).cloned().collect();
-    let all = entities;
     let lists = ENTITY_LISTS
         .iter()
-        .map(|(file, title, kinds)| ListLink {
+        .zip(list_counts)
+        .map(|((file, title, _), count)| ListLink {
             href: (*file).to_owned(),
             title: src.lang.tr(title).to_owned(),
-            count: all
-                .iter()
-                .filter(|e| kinds.contains(&e.kind.as_str()))
-                .count(),
+            count: *count,
         })
         .collect();
     let questions = src
@@ -440,5 +581,114 @@ fn cell_link(src: &Source<'_>, cell: Option<&Term>) -> Result<Link, RenderError>
             href: None,
             label: String::new(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::catalog::Table;
+    use oxigraph::model::{Literal, NamedNode};
+
+    /// Rows of `listing`'s query: `variables` (the first one `slug`), each cell a simple
+    /// literal or unbound (`None`), and the resource, named after the slug.
+    fn rows(listing: Listing, variables: &[&str], cells: &[&[Option<&str>]]) -> Rows {
+        let mut names: Vec<String> = variables.iter().map(|v| (*v).to_owned()).collect();
+        names.push(listing.item().to_owned());
+        Rows {
+            table: Table {
+                variables: names,
+                rows: cells
+                    .iter()
+                    .map(|row| {
+                        let mut out: Vec<Option<Term>> = row
+                            .iter()
+                            .map(|c| c.map(|v| Term::from(Literal::new_simple_literal(v))))
+                            .collect();
+                        let iri = format!("https://claimgraph.example/id/x/{}", row[0].unwrap());
+                        out.push(Some(NamedNode::new_unchecked(iri).into()));
+                        out
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    fn slugs(rows: &Rows, listing: Listing) -> Vec<String> {
+        listing_order(rows, listing)
+            .into_iter()
+            .map(|r| rows.str(r, "slug").unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn listings_are_sorted_by_their_saved_querys_key_whatever_order_the_engine_returns() {
+        // page-entities: ?kind LCASE(STR(?label)) ?slug; an unlabelled entity first.
+        let entities = rows(
+            Listing::Entities,
+            &["slug", "kind", "label"],
+            &[
+                &[Some("zte"), Some("company"), Some("ZTE")],
+                &[Some("bis"), Some("government"), Some("Bureau of Industry")],
+                &[Some("acme"), Some("company"), Some("acme")],
+                &[Some("nolabel"), Some("company"), None],
+                &[Some("acme-2"), Some("company"), Some("Acme")],
+                &[Some("amt"), Some("government"), Some("Ämter")],
+            ],
+        );
+        assert_eq!(
+            slugs(&entities, Listing::Entities),
+            ["nolabel", "acme", "acme-2", "zte", "bis", "amt"]
+        );
+        // Whatever order the rows come in, the same list.
+        let reversed = Rows {
+            table: Table {
+                variables: entities.table.variables.clone(),
+                rows: entities.table.rows.iter().rev().cloned().collect(),
+            },
+        };
+        assert_eq!(
+            slugs(&reversed, Listing::Entities),
+            slugs(&entities, Listing::Entities)
+        );
+        // page-articles: DESC(?sortKey) ?slug, the undated ("") last.
+        let articles = rows(
+            Listing::Articles,
+            &["slug", "sortKey"],
+            &[
+                &[Some("b"), Some("")],
+                &[Some("c"), Some("2024-05")],
+                &[Some("a"), Some("2024-05")],
+                &[Some("d"), Some("2025-01-02")],
+            ],
+        );
+        assert_eq!(slugs(&articles, Listing::Articles), ["d", "a", "c", "b"]);
+        // page-documents: LCASE(STR(?title)) ?slug, the untitled first.
+        let documents = rows(
+            Listing::Documents,
+            &["slug", "title"],
+            &[
+                &[Some("m"), Some("memo")],
+                &[Some("r"), Some("Report")],
+                &[Some("x"), None],
+                &[Some("a"), Some("Memo")],
+            ],
+        );
+        assert_eq!(slugs(&documents, Listing::Documents), ["x", "a", "m", "r"]);
+        // page-claims: ?slug.
+        let claims = rows(
+            Listing::Claims,
+            &["slug"],
+            &[&[Some("b/2")], &[Some("a/1")], &[Some("b/10")]],
+        );
+        assert_eq!(slugs(&claims, Listing::Claims), ["a/1", "b/10", "b/2"]);
+        // A row without its resource makes no entry, so it takes no place in the list.
+        let mut unnamed = rows(
+            Listing::Claims,
+            &["slug"],
+            &[&[Some("a/0")], &[Some("a/1")]],
+        );
+        unnamed.table.rows[0][1] = None;
+        assert_eq!(slugs(&unnamed, Listing::Claims), ["a/1"]);
     }
 }

@@ -30,6 +30,14 @@ impl Lang {
         }
     }
 
+    /// The site's other interface language: where a page's language switch leads.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::De,
+            Lang::De => Lang::En,
+        }
+    }
+
     /// The language of site path `path` and the path within that language's tree:
     /// `de/id/org/x.html` is German `id/org/x.html`.
     pub fn of_path(path: &str) -> (Lang, &str) {
