@@ -9,12 +9,14 @@
 //! guess keeps the rule that made it and a confidence, for the reviewer.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::dictionary::{Dictionary, Mention};
 use super::rules::{ClaimRule, ClaimantSide, LanguageRules, ProviderSide, Referent};
 use super::sentences::{self, SplitRules};
-use super::text::{tokens, tokens_in, Token};
+use super::text::{tokens, tokens_in, Token, WordHasher, WordMap, WordSet};
 use crate::model::sheet::{ClaimKind, DocumentKind, EntityKind, LinkKind};
 
 /// What the caller knows about the article besides its text.
@@ -119,8 +121,8 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
             article: info,
             ..Draft::default()
         },
-        last_of_kind: HashMap::new(),
-        candidate_index: HashMap::new(),
+        last_of_kind: HashMap::default(),
+        candidate_index: WordMap::default(),
         kind_cue: None,
         listing: false,
         cited: None,
@@ -139,8 +141,8 @@ struct Drafter<'a> {
     dict: &'a Dictionary,
     rules: &'a LanguageRules,
     draft: Draft,
-    last_of_kind: HashMap<EntityKind, String>,
-    candidate_index: HashMap<String, usize>,
+    last_of_kind: HashMap<EntityKind, String, BuildHasherDefault<WordHasher>>,
+    candidate_index: WordMap<usize>,
     /// The current sentence's kind cue ("in die ... aufgenommen": official action), found once.
     kind_cue: Option<ClaimKind>,
     /// Whether the current sentence names a list addition.
@@ -197,8 +199,10 @@ impl Drafter<'_> {
         // The last person named outside a quotation, and in which sentence.
         let mut last_person: Option<(usize, String)> = None;
         for (index, span) in spans.iter().enumerate() {
-            let words = tokens_in(self.text, span.clone());
-            let refs = self.refs(&words);
+            // Shared with `previous` rather than copied: a sentence's words are kept one
+            // sentence longer, for "Das behauptet X".
+            let words = Rc::new(tokens_in(self.text, span.clone()));
+            let refs = Rc::new(self.refs(&words));
             let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
             let quoted = quoted_words(self.text, span.start, &words, quote_open);
             let person_before = last_person.clone();
@@ -234,7 +238,8 @@ impl Drafter<'_> {
                 .collect();
             quote_open =
                 quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
-            let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
+            let before =
+                previous.replace((index, span.clone(), Rc::clone(&words), Rc::clone(&refs)));
             // Questions, a questioner's turn and bylines state nothing anyone claims.
             if !self.states_something(span.clone()) {
                 pending = None;
@@ -300,16 +305,17 @@ impl Drafter<'_> {
                         (claimed_before, &before)
                     {
                         if *i + 1 == index && !prev_refs.is_empty() {
-                            let rule = best_match(&self.rules.claims, &words, &[])
-                                .map(|(r, _, _)| r.clone())
-                                .unwrap_or_else(|| ClaimRule {
-                                    rule: format!("{}.attribution", self.rules.language),
-                                    pattern: no_pattern(),
-                                    kind: ClaimKind::Assertion,
-                                    claimant: ClaimantSide::Subject,
-                                    confidence: 0.5,
-                                    document: None,
-                                });
+                            let rule =
+                                best_match(&self.rules.claims, &self.rules.claim_cues, &words, &[])
+                                    .map(|(r, _, _)| r.clone())
+                                    .unwrap_or_else(|| ClaimRule {
+                                        rule: format!("{}.attribution", self.rules.language),
+                                        pattern: no_pattern(),
+                                        kind: ClaimKind::Assertion,
+                                        claimant: ClaimantSide::Subject,
+                                        confidence: 0.5,
+                                        document: None,
+                                    });
                             let (cue, listing) = (self.kind_cue, self.listing);
                             self.kind_cue = self
                                 .rules
@@ -381,11 +387,16 @@ impl Drafter<'_> {
             let mut made = false;
             // Responses.
             // "Huawei did not deny the report" answers nothing: no denial is drafted from it.
-            let response =
-                best_match(&self.rules.responses, &words, &quoted).filter(|(_, start, _)| {
-                    !(start.saturating_sub(2)..*start)
-                        .any(|k| self.rules.negations.contains(&words[k].lower))
-                });
+            let response = best_match(
+                &self.rules.responses,
+                &self.rules.response_cues,
+                &words,
+                &quoted,
+            )
+            .filter(|(_, start, _)| {
+                !(start.saturating_sub(2)..*start)
+                    .any(|k| self.rules.negations.contains(&words[k].lower))
+            });
             if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
                 let contrast = (1..start).rev().find(|&k| {
@@ -397,9 +408,12 @@ impl Drafter<'_> {
                 if let Some(b) = contrast {
                     let head: Vec<Ref> =
                         refs.iter().filter(|r| r.words.end <= b).cloned().collect();
-                    if let Some((claim_rule, cs, ce)) =
-                        best_match(&self.rules.claims, &words[..b], &quoted[..b])
-                    {
+                    if let Some((claim_rule, cs, ce)) = best_match(
+                        &self.rules.claims,
+                        &self.rules.claim_cues,
+                        &words[..b],
+                        &quoted[..b],
+                    ) {
                         let claimant = match claim_rule.claimant {
                             ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
                             ClaimantSide::After => {
@@ -428,12 +442,13 @@ impl Drafter<'_> {
                 // '"That is totally false," Ensor said': a denial inside a quotation is its
                 // speaker's.
                 if quoted[start] {
-                    responders = best_match(&self.rules.claims, &words, &quoted)
-                        .filter(|(_, cs, _)| !quoted[*cs])
-                        .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
-                        .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
-                        .into_iter()
-                        .collect();
+                    responders =
+                        best_match(&self.rules.claims, &self.rules.claim_cues, &words, &quoted)
+                            .filter(|(_, cs, _)| !quoted[*cs])
+                            .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
+                            .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
+                            .into_iter()
+                            .collect();
                 }
                 // "condemns the comments by President Maduro": whose words it answers, when
                 // the sentence names them after the cue.
@@ -470,7 +485,9 @@ impl Drafter<'_> {
             }
             // Reporting constructions.
             if !made {
-                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words, &quoted) {
+                if let Some((rule, start, end)) =
+                    best_match(&self.rules.claims, &self.rules.claim_cues, &words, &quoted)
+                {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
                         ClaimantSide::Subject
@@ -842,7 +859,6 @@ impl Drafter<'_> {
     /// transcript ("QUESTION: ...", until the next speaker's label), not a byline.
     fn states_something(&mut self, span: Range<usize>) -> bool {
         let sentence = self.text[span.clone()].trim();
-        let lower = sentence.to_lowercase();
         // A speaker label: capitals (and dots or spaces) before a colon opening the sentence.
         if let Some((label, _)) = sentence.split_once(':') {
             let is_label = !label.is_empty()
@@ -869,12 +885,13 @@ impl Drafter<'_> {
             .trim_end_matches(|c: char| is_closing_mark(c) || c.is_whitespace())
             .ends_with('?');
         // Bylines are short: "Reported by Jane Doe in Berlin." (not "By Tuesday, X said ...").
-        let byline = sentence.split_whitespace().count() <= 8
-            && self
-                .rules
+        let byline = sentence.split_whitespace().count() <= 8 && {
+            let lower = sentence.to_lowercase();
+            self.rules
                 .bylines
                 .iter()
-                .any(|b| lower.starts_with(b.as_str()));
+                .any(|b| lower.starts_with(b.as_str()))
+        };
         !ends_with_question && !byline
     }
 
@@ -968,7 +985,12 @@ impl Drafter<'_> {
             }
         }
         // Anaphora: "das Unternehmen" is the last company named.
-        for (pattern, referent) in &self.rules.anaphora {
+        let anaphora: &[_] = if self.rules.anaphora_cues.find(words).is_some() {
+            &self.rules.anaphora
+        } else {
+            &[]
+        };
+        for (pattern, referent) in anaphora {
             if let (Some((s, e)), Referent::Kind(kind)) = (pattern.find(words), referent) {
                 if refs.iter().any(|r| r.words.start <= e && s < r.words.end) {
                     continue;
@@ -1926,13 +1948,23 @@ fn round2(x: f64) -> f64 {
 /// The rule whose cue comes first (the longer, then the more confident, on a tie). Cues
 /// inside a quotation (`quoted[i]`) count only when there is none outside: in '"X accused
 /// us," said Y' the report is "said", and Y its speaker.
+/// `cues` is all the rules' patterns in one: no match there, no rule to try.
 fn best_match<'r>(
     rules: &'r [ClaimRule],
+    cues: &super::rules::Pattern,
     words: &[Token],
     quoted: &[bool],
 ) -> Option<(&'r ClaimRule, usize, usize)> {
+    cues.find(words)?;
     let outside = |i: usize| !quoted.get(i).copied().unwrap_or(false);
-    best_match_where(rules, words, outside).or_else(|| best_match_where(rules, words, |_| true))
+    // With nothing quoted the second pass would find what the first did not.
+    best_match_where(rules, words, outside).or_else(|| {
+        quoted
+            .iter()
+            .any(|&q| q)
+            .then(|| best_match_where(rules, words, |_| true))
+            .flatten()
+    })
 }
 
 fn best_match_where<'r>(
@@ -1966,7 +1998,7 @@ fn subject(
     refs: &[Ref],
     start: usize,
     end: usize,
-    contrasts: &HashSet<String>,
+    contrasts: &WordSet,
     german: bool,
 ) -> Option<Who> {
     let after_comma =
@@ -2200,7 +2232,7 @@ fn states_an_amount(sentence: &str, words: &[Token]) -> bool {
 }
 
 /// A sentence as drafted: its index, span, words and the entities named in it.
-type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
+type SentenceSeen = (usize, Range<usize>, Rc<Vec<Token>>, Rc<Vec<Ref>>);
 
 /// Quotation marks of either language.
 const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
