@@ -227,12 +227,16 @@ impl Drafter<'_> {
                         .iter()
                         .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
             };
+            // Nor a place's name after "in": "the British embassy in Zimbabwe said" is the
+            // embassy's (unnamed) word, not Zimbabwe's.
+            let located = |r: &Ref| r.words.start > 0 && words[r.words.start - 1].lower == "in";
             let speakers: Vec<Ref> = refs
                 .iter()
                 .filter(|r| {
                     !quoted[r.words.start]
                         && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
                         && !affiliation(r)
+                        && !located(r)
                 })
                 .cloned()
                 .collect();
@@ -499,7 +503,65 @@ impl Drafter<'_> {
                                         self.rules.pronouns.contains(&w.lower)
                                     })) =>
                         {
-                            self.context(index)
+                            // "A foreign ministry official, X issued a statement ... He said":
+                            // the person the sentence before names, when nobody was quoted
+                            // there and "he" would otherwise reach back further.
+                            let pronoun = if start > 0
+                                && self.rules.pronouns.contains(&words[start - 1].lower)
+                            {
+                                words[start - 1].lower.as_str()
+                            } else {
+                                words.get(end + 1).map_or("", |w| w.lower.as_str())
+                            };
+                            let named_before = last_person
+                                .as_ref()
+                                .filter(|(s, _)| *s + 1 == index && PERSONAL.contains(&pronoun))
+                                .map(|(_, id)| id.clone());
+                            let context = self.context(index);
+                            let quoted_before = context.as_ref().is_some_and(|c| {
+                                self.draft
+                                    .claims
+                                    .iter()
+                                    .rev()
+                                    .take_while(|d| d.sentence + 1 >= index)
+                                    .any(|d| d.sentence + 1 == index && d.claimant == c.id)
+                            });
+                            // "X says A. He says B. He said C": the speaker of the sentence
+                            // before goes on, though another source's document is nearer.
+                            let speaker_before = self
+                                .draft
+                                .claims
+                                .iter()
+                                .rev()
+                                .take_while(|d| d.sentence + 1 >= index)
+                                .find(|d| {
+                                    d.sentence + 1 == index
+                                        && !d.kind.is_response()
+                                        && self.kind_of(&d.claimant) == Some(EntityKind::Person)
+                                })
+                                .map(|d| d.claimant.clone())
+                                .filter(|_| PERSONAL.contains(&pronoun));
+                            let context = match (speaker_before, named_before) {
+                                (Some(p), _) if context.as_ref().is_some_and(|c| c.id != p) => {
+                                    Some(Who {
+                                        id: p,
+                                        reason: "the speaker of the sentence before".to_owned(),
+                                        factor: 0.8,
+                                    })
+                                }
+                                (None, Some(p))
+                                    if !quoted_before
+                                        && context.as_ref().is_some_and(|c| c.id != p) =>
+                                {
+                                    Some(Who {
+                                        id: p,
+                                        reason: "the person the sentence before names".to_owned(),
+                                        factor: 0.8,
+                                    })
+                                }
+                                _ => context,
+                            };
+                            context
                                 .map(|c| Who {
                                     reason: format!("pronoun: {}", c.reason),
                                     ..c
@@ -1038,8 +1100,15 @@ impl Drafter<'_> {
                 let name_word =
                     words[j].capitalised && !self.rules.stopwords.contains(&words[j].lower);
                 // "Roh Moo-hyun": a lower-case part after a hyphen belongs to the name.
-                let hyphen_part =
-                    gap == "-" && !words[j].capitalised && self.rules.language == "en";
+                // ("Moscow-based Institute": "based" ends the name, Moscow is one.)
+                let hyphen_part = gap == "-"
+                    && !words[j].capitalised
+                    && self.rules.language == "en"
+                    && !self
+                        .rules
+                        .candidate
+                        .compound_suffixes
+                        .contains(&words[j].lower);
                 // "Lula da Silva", "van der Laan": particles inside a name.
                 let particles = (j..words.len())
                     .take_while(|&k| {
@@ -1373,6 +1442,23 @@ impl Drafter<'_> {
                 "an unknown capitalised name".to_owned(),
             )
         };
+        // "Russia's Foreign Ministry": a government body is named with the country it is
+        // the body of ("Foreign Ministry" alone names any country's).
+        let label = match i.checked_sub(2) {
+            Some(owner)
+                if kind == EntityKind::Government
+                    && !german
+                    && words[owner].capitalised
+                    && words[i - 1].lower == "s"
+                    && matches!(
+                        &self.text[words[owner].span.end..words[i - 1].span.start],
+                        "'" | "’"
+                    ) =>
+            {
+                self.text[words[owner].span.start..run[run.len() - 1].span.end].to_owned()
+            }
+            _ => label,
+        };
         let id = slug(&label);
         if id.is_empty() || self.dict.entry(&id).is_some() {
             return None;
@@ -1580,6 +1666,15 @@ impl Drafter<'_> {
             },
             None => w,
         }
+    }
+
+    /// The kind of a known or proposed entity.
+    fn kind_of(&self, id: &str) -> Option<EntityKind> {
+        self.dict.entry(id).map(|e| e.kind).or_else(|| {
+            self.candidate_index
+                .get(id)
+                .map(|&i| self.draft.candidates[i].kind)
+        })
     }
 
     fn use_candidate(&mut self, id: &str) {
@@ -2041,10 +2136,13 @@ fn subject(
         });
     // "a survivor, who said": the verb's subject is the relative clause's antecedent; when
     // that is no named entity, nobody named speaks.
+    // "prosecutors who told her" (no comma) too: "who" opens a relative clause however it
+    // is punctuated, and its antecedent stands right before it.
     let relative = (start.saturating_sub(3)..start).rev().find(|&k| {
         k > 0
             && RELATIVE_PRONOUNS.contains(&words[k].lower.as_str())
-            && text[words[k - 1].span.end..words[k].span.start].contains(',')
+            && (words[k].lower == "who"
+                || text[words[k - 1].span.end..words[k].span.start].contains(','))
             && (k + 1..start).all(|a| AUXILIARIES.contains(&words[a].lower.as_str()))
     });
     if let Some(k) = relative {
@@ -2116,6 +2214,8 @@ const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "wel
 const AUXILIARIES: [&str; 7] = ["has", "had", "have", "also", "then", "later", "once"];
 /// First-person pronouns: in a transcript turn, the turn's speaker.
 const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
+/// Pronouns that refer to one person ("they" and "it" may refer to a body).
+const PERSONAL: [&str; 4] = ["he", "she", "er", "sie"];
 /// Government anaphora that may refer to any government body.
 const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
 /// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
@@ -2332,7 +2432,18 @@ enum Join {
     And,
     /// "Queensland Rail CEO Bob Scheuber": only a title between, the second is the speaker.
     Apposition,
+    /// "Britain, France": a comma only, a list when a conjunction closes it.
+    Comma,
     None,
+}
+
+/// A group joined by commas alone is no list ("In an interview with reporter X, Y said"):
+/// the last name speaks.
+fn close_list(mut group: Vec<Ref>, conjunction: bool) -> Vec<Ref> {
+    if !conjunction && group.len() > 1 {
+        group.drain(..group.len() - 1);
+    }
+    group
 }
 
 fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -> bool) -> Join {
@@ -2356,8 +2467,15 @@ fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -
             "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "both" | "beide"
         )
     };
-    if between.len() < 14 && parts.iter().all(|w| conjunction(w)) {
+    if between.len() < 14
+        && parts.iter().any(|w| conjunction(w))
+        && parts.iter().all(|w| conjunction(w))
+    {
         Join::And
+    } else if between.trim() == "," {
+        // "Britain, France and Germany": a comma lists names only when a conjunction
+        // closes the list ("In an interview with reporter X, Y said" lists nobody).
+        Join::Comma
     } else if !parts.is_empty() && parts.len() <= 4 && parts.iter().all(|w| is_title(w)) {
         Join::Apposition
     } else {
@@ -2391,17 +2509,23 @@ fn coordinated_subject(
             .collect();
     };
     let mut out = vec![(*first).clone()];
+    let mut conjunction = false;
     for pair in before.windows(2) {
         match join(text, words, pair[0], pair[1], is_title) {
-            Join::And if !out.iter().any(|o| o.id == pair[1].id) => out.push(pair[1].clone()),
+            j @ (Join::And | Join::Comma) => {
+                conjunction |= matches!(j, Join::And);
+                if !out.iter().any(|o| o.id == pair[1].id) {
+                    out.push(pair[1].clone());
+                }
+            }
             Join::Apposition => {
                 out.pop();
                 out.push(pair[1].clone());
             }
-            _ => break,
+            Join::None => break,
         }
     }
-    out
+    close_list(out, conjunction)
 }
 
 /// The coordinated speakers nearest before a reporting verb ("Premier Peter Beattie and
@@ -2415,13 +2539,15 @@ fn subject_group(
 ) -> Vec<Ref> {
     let before = speakers_before(refs, cue);
     let mut group: Vec<Ref> = Vec::new();
+    let mut conjunction = false;
     for (k, r) in before.iter().enumerate() {
         let joined = match k {
             0 => Join::None,
             _ => join(text, words, before[k - 1], r, is_title),
         };
         match joined {
-            Join::And => {
+            j @ (Join::And | Join::Comma) => {
+                conjunction |= matches!(j, Join::And);
                 if !group.iter().any(|g| g.id == r.id) {
                     group.push((*r).clone());
                 }
@@ -2430,10 +2556,13 @@ fn subject_group(
                 group.pop();
                 group.push((*r).clone());
             }
-            Join::None => group = vec![(*r).clone()],
+            Join::None => {
+                group = vec![(*r).clone()];
+                conjunction = false;
+            }
         }
     }
-    group
+    close_list(group, conjunction)
 }
 
 fn about(refs: &[Ref], claimant: &str) -> Vec<String> {

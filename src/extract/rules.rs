@@ -420,6 +420,11 @@ pub struct CandidateWords {
     /// ("the CAN-SPAM act").
     #[serde(default)]
     pub instrument_words: WordSet,
+    /// Lower-case words after a hyphen that end a name instead of going on with it
+    /// ("Moscow-based", "Kremlin-backed"); a lower-case part otherwise belongs to it
+    /// ("Roh Moo-hyun").
+    #[serde(default)]
+    pub compound_suffixes: WordSet,
 }
 
 #[derive(Debug, Deserialize)]
