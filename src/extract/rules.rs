@@ -749,6 +749,52 @@ mod tests {
     }
 
     #[test]
+    fn a_union_matches_exactly_when_one_of_its_patterns_does() {
+        let patterns = [
+            Pattern::parse("wies ... zurück | dementiert*").unwrap(),
+            Pattern::parse("said | according to | a*").unwrap(),
+            Pattern::parse("x").unwrap(),
+        ];
+        let union = Pattern::union(&patterns);
+        for text in [
+            "Peking wies die Vorwürfe zurück",
+            "China dementierte",
+            "according to Reuters",
+            "Amazon hosts it",
+            "nothing here",
+            "wies darauf hin",
+            "x",
+            "",
+        ] {
+            let words = tokens(text);
+            let any = patterns.iter().any(|p| p.find(&words).is_some());
+            assert_eq!(union.find(&words).is_some(), any, "{text}");
+        }
+        assert!(Pattern::union([]).find(&tokens("said")).is_none());
+    }
+
+    #[test]
+    fn first_bytes_let_through_every_word_an_alternative_starts_with() {
+        // Short words, two-byte prefixes, long prefixes, non-ASCII first letters.
+        let p = Pattern::parse("a | ab* | über* | äußerte* | zu | laut").unwrap();
+        for (word, starts) in [
+            ("a", true),
+            ("ab", true),
+            ("abc", true),
+            ("über", true),
+            ("überzeugt", true),
+            ("äußerte", true),
+            ("zu", true),
+            ("zum", false),
+            ("laut", true),
+            ("lauter", false),
+            ("b", false),
+        ] {
+            assert_eq!(p.starts_at(&tokens(word), 0), starts, "{word}");
+        }
+    }
+
+    #[test]
     fn gaps_and_prefixes_match() {
         let p = Pattern::parse("wies ... zurück | dementiert*").unwrap();
         assert_eq!(
