@@ -298,13 +298,7 @@ impl Drafter<'_> {
                     self.relay(&words, &refs, document.as_deref(), &w);
                     // "Trotz Verboten ... arbeiten US-Firmen weiter mit ... Das behauptet
                     // Top10VPN": the sentence before is the claim, even without a cue of its own.
-                    let claimed_before = self
-                        .draft
-                        .claims
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.sentence + 1 >= index)
-                        .any(|c| c.sentence + 1 == index);
+                    let claimed_before = self.claims_before(index).next().is_some();
                     if let (false, Some((i, prev_span, prev_words, prev_refs))) =
                         (claimed_before, &before)
                     {
@@ -519,24 +513,14 @@ impl Drafter<'_> {
                                 .map(|(_, id)| id.clone());
                             let context = self.context(index);
                             let quoted_before = context.as_ref().is_some_and(|c| {
-                                self.draft
-                                    .claims
-                                    .iter()
-                                    .rev()
-                                    .take_while(|d| d.sentence + 1 >= index)
-                                    .any(|d| d.sentence + 1 == index && d.claimant == c.id)
+                                self.claims_before(index).any(|d| d.claimant == c.id)
                             });
                             // "X says A. He says B. He said C": the speaker of the sentence
                             // before goes on, though another source's document is nearer.
                             let speaker_before = self
-                                .draft
-                                .claims
-                                .iter()
-                                .rev()
-                                .take_while(|d| d.sentence + 1 >= index)
+                                .claims_before(index)
                                 .find(|d| {
-                                    d.sentence + 1 == index
-                                        && !d.kind.is_response()
+                                    !d.kind.is_response()
                                         && self.kind_of(&d.claimant) == Some(EntityKind::Person)
                                 })
                                 .map(|d| d.claimant.clone())
@@ -787,15 +771,9 @@ impl Drafter<'_> {
             // quotation going on in the next sentence is the same speaker's.
             if !made && in_quotation {
                 let quoted = self
-                    .draft
-                    .claims
-                    .iter()
-                    .rev()
-                    .take_while(|c| c.sentence + 1 >= index)
+                    .claims_before(index)
                     .find(|c| {
-                        c.sentence + 1 == index
-                            && !c.kind.is_response()
-                            && self.text[c.quote.clone()].contains(QUOTE_MARKS)
+                        !c.kind.is_response() && self.text[c.quote.clone()].contains(QUOTE_MARKS)
                     })
                     .map(|c| (c.claimant.clone(), c.document.clone(), c.id.clone()));
                 if let Some((claimant, doc, previous_id)) = quoted {
@@ -1666,6 +1644,16 @@ impl Drafter<'_> {
             },
             None => w,
         }
+    }
+
+    /// The claims drafted from the sentence before sentence `index`.
+    fn claims_before(&self, index: usize) -> impl Iterator<Item = &DraftClaim> {
+        self.draft
+            .claims
+            .iter()
+            .rev()
+            .take_while(move |c| c.sentence + 1 >= index)
+            .filter(move |c| c.sentence + 1 == index)
     }
 
     /// The kind of a known or proposed entity.
