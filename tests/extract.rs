@@ -879,9 +879,9 @@ fn a_draft_carries_entities_only_another_articles_sheet_defines() {
     );
 }
 
-/// (measure, precision floor, recall floor) of the held-out half, as last measured (claims
-/// strict 0.58/0.20, lenient 0.68/0.23, responses strict 1.00/0.50, proposed entities 0.75,
-/// documents 0.60/0.38), less a hundredth for the table's rounding.
+/// (measure, precision floor, recall floor) of the held-out half, as last measured (fifth
+/// round: claims strict 0.58/0.20, lenient 0.68/0.23, responses strict 1.00/0.50, proposed
+/// entities 0.77, documents 0.60/0.38), less a hundredth for the table's rounding.
 const HELD_OUT_FLOOR: [(&str, f64, f64); 5] = [
     ("claims strict", 0.57, 0.19),
     ("claims lenient", 0.67, 0.22),
@@ -1360,4 +1360,156 @@ fn score_explain_marks_every_draft_and_lists_what_was_missed() {
         total("proposed entities", 4),
         "{table}"
     );
+}
+
+// Issue 13, fifth round: the causes of the wrong drafts on the development half and on its
+// eight new articles, each on constructed sentences.
+
+#[test]
+fn a_place_after_in_is_not_the_speaker() {
+    let d = drafted(
+        "In a statement, the trade office in Hikvision said the order is a mistake.",
+        "en",
+    );
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    // The speaker before the place still speaks.
+    let d = drafted("Google in Ireland said the servers are new.", "en");
+    assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
+}
+
+#[test]
+fn names_listed_by_commas_alone_are_one_speaker() {
+    let d = drafted(
+        "In an interview with Google's reporter Paula Brandt, Peter Vasko said the order is a mistake.",
+        "en",
+    );
+    let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(who, vec!["peter-vasko".to_owned()], "{who:?}");
+    // A list a conjunction closes still speaks together.
+    let d = drafted(
+        "Google, Amazon and Microsoft said the order is a mistake.",
+        "en",
+    );
+    let mut who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    who.sort();
+    assert_eq!(who, ["amazon", "google", "microsoft"], "{who:?}");
+}
+
+#[test]
+fn who_without_a_comma_speaks_for_its_antecedent() {
+    // "lawyers who told her": nobody named speaks, not the subject of the main clause.
+    let d = drafted(
+        "On Monday, Peter Vasko met with lawyers who told him he would be charged.",
+        "en",
+    );
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    let d = drafted("It was Google who said the servers are new.", "en");
+    assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
+}
+
+#[test]
+fn he_said_is_the_speaker_or_the_person_of_the_sentence_before() {
+    // The person the sentence before names, though an earlier source is in context.
+    let d = drafted(
+        "Google said it hosts Hikvision. A company official, Peter Vasko, issued a statement on Monday. He said the servers are new.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert_eq!(
+        who.last().map(|(c, _)| c.as_str()),
+        Some("peter-vasko"),
+        "{who:?}"
+    );
+    // The speaker of the sentence before goes on, though a source with a document is nearer.
+    let d = drafted(
+        "Google said in a statement that it hosts Hikvision. Peter Vasko says the servers are new. He says they are fast. He said they are cheap.",
+        "en",
+    );
+    let who = claimants(&d);
+    let last_two: Vec<&str> = who.iter().rev().take(2).map(|(c, _)| c.as_str()).collect();
+    assert_eq!(last_two, ["peter-vasko", "peter-vasko"], "{who:?}");
+}
+
+#[test]
+fn based_ends_a_name_and_for_joins_one() {
+    let d = drafted(
+        "Peter Vasko, head of the Prague-based Centre for Security Studies, said the order is a mistake.",
+        "en",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        labels.contains(&"Centre for Security Studies"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.contains("based")),
+        "'-based' is no part of a name: {labels:?}"
+    );
+}
+
+#[test]
+fn a_countrys_government_body_is_named_with_the_country() {
+    let d = drafted(
+        "Freedonia's Foreign Ministry said the order is a mistake.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert_eq!(
+        who,
+        vec![("freedonia-s-foreign-ministry".into(), "assertion".into())],
+        "{who:?}"
+    );
+    assert!(
+        d.candidates
+            .iter()
+            .any(|c| c.label == "Freedonia's Foreign Ministry"),
+        "{:?}",
+        d.candidates.iter().map(|c| &c.label).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn denial_phrases_are_responses_not_assertions() {
+    // With no drafted claim to answer, a denial waits for review instead of becoming an
+    // assertion of its speaker.
+    for text in [
+        "Google says allegations of a spy ring in Ireland are \"groundless\".",
+        "Google told reporters on Friday the claims are a lie.",
+        "Google is denouncing claims by the opposition that it hosts Hikvision.",
+    ] {
+        let d = drafted(text, "en");
+        assert!(d.claims.is_empty(), "{text}: {:?}", claimants(&d));
+        assert!(
+            d.for_review
+                .iter()
+                .any(|(c, _)| c.kind.as_str() == "denial"),
+            "{text}: {:?}",
+            d.for_review
+                .iter()
+                .map(|(c, w)| (c.kind.as_str(), w))
+                .collect::<Vec<_>>()
+        );
+    }
+    // Answering a drafted allegation, the denial is drafted.
+    let d = drafted(
+        "Amazon accused Google of hosting Hikvision. Google said the allegations are groundless.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(who.contains(&("google".into(), "denial".into())), "{who:?}");
+}
+
+#[test]
+fn alleged_before_a_noun_is_no_reporting_verb() {
+    let d = drafted(
+        "A statement by Google voiced regret about the arrests of ten alleged spies.",
+        "en",
+    );
+    assert!(
+        !claimants(&d).iter().any(|(_, k)| k == "allegation"),
+        "{:?}",
+        claimants(&d)
+    );
+    let d = drafted("Amazon alleged that Google hosts Hikvision.", "en");
+    assert_eq!(claimants(&d), vec![("amazon".into(), "allegation".into())]);
 }

@@ -11,8 +11,6 @@
 //! "Alibaba's" splits into `alibaba` `s`), so hyphenated compounds ("Huawei-Chef")
 //! match their first part.
 
-use std::collections::HashMap;
-
 use super::text::{tokens, Token, WordMap};
 use crate::model::sheet::{EntityDef, EntityKind, Sheet};
 use crate::store::GraphStore;
@@ -61,7 +59,7 @@ struct Node {
 #[derive(Debug, Clone)]
 pub struct Dictionary {
     entries: Vec<Entry>,
-    by_id: HashMap<String, usize>,
+    by_id: WordMap<usize>,
     nodes: Vec<Node>,
 }
 
@@ -76,7 +74,7 @@ impl Default for Dictionary {
     fn default() -> Self {
         Dictionary {
             entries: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: WordMap::default(),
             nodes: vec![Node::default()],
         }
     }

@@ -9,12 +9,14 @@
 //! guess keeps the rule that made it and a confidence, for the reviewer.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::dictionary::{Dictionary, Mention};
 use super::rules::{ClaimRule, ClaimantSide, LanguageRules, ProviderSide, Referent};
 use super::sentences::{self, SplitRules};
-use super::text::{tokens, tokens_in, Token};
+use super::text::{tokens, tokens_in, Token, WordHasher, WordMap, WordSet};
 use crate::model::sheet::{ClaimKind, DocumentKind, EntityKind, LinkKind};
 
 /// What the caller knows about the article besides its text.
@@ -119,8 +121,8 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
             article: info,
             ..Draft::default()
         },
-        last_of_kind: HashMap::new(),
-        candidate_index: HashMap::new(),
+        last_of_kind: HashMap::default(),
+        candidate_index: WordMap::default(),
         kind_cue: None,
         listing: false,
         cited: None,
@@ -139,8 +141,8 @@ struct Drafter<'a> {
     dict: &'a Dictionary,
     rules: &'a LanguageRules,
     draft: Draft,
-    last_of_kind: HashMap<EntityKind, String>,
-    candidate_index: HashMap<String, usize>,
+    last_of_kind: HashMap<EntityKind, String, BuildHasherDefault<WordHasher>>,
+    candidate_index: WordMap<usize>,
     /// The current sentence's kind cue ("in die ... aufgenommen": official action), found once.
     kind_cue: Option<ClaimKind>,
     /// Whether the current sentence names a list addition.
@@ -197,8 +199,10 @@ impl Drafter<'_> {
         // The last person named outside a quotation, and in which sentence.
         let mut last_person: Option<(usize, String)> = None;
         for (index, span) in spans.iter().enumerate() {
-            let words = tokens_in(self.text, span.clone());
-            let refs = self.refs(&words);
+            // Shared with `previous` rather than copied: a sentence's words are kept one
+            // sentence longer, for "Das behauptet X".
+            let words = Rc::new(tokens_in(self.text, span.clone()));
+            let refs = Rc::new(self.refs(&words));
             let in_quotation = quote_open || opens_with_quote(&self.text[span.clone()]);
             let quoted = quoted_words(self.text, span.start, &words, quote_open);
             let person_before = last_person.clone();
@@ -223,18 +227,23 @@ impl Drafter<'_> {
                         .iter()
                         .any(|p| p.words.end == r.words.start && p.kind == EntityKind::Person)
             };
+            // Nor a place's name after "in": "the British embassy in Zimbabwe said" is the
+            // embassy's (unnamed) word, not Zimbabwe's.
+            let located = |r: &Ref| r.words.start > 0 && words[r.words.start - 1].lower == "in";
             let speakers: Vec<Ref> = refs
                 .iter()
                 .filter(|r| {
                     !quoted[r.words.start]
                         && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
                         && !affiliation(r)
+                        && !located(r)
                 })
                 .cloned()
                 .collect();
             quote_open =
                 quotation_left_open(&self.text[span.clone()], quote_open, &self.rules.language);
-            let before = previous.replace((index, span.clone(), words.clone(), refs.clone()));
+            let before =
+                previous.replace((index, span.clone(), Rc::clone(&words), Rc::clone(&refs)));
             // Questions, a questioner's turn and bylines state nothing anyone claims.
             if !self.states_something(span.clone()) {
                 pending = None;
@@ -289,27 +298,22 @@ impl Drafter<'_> {
                     self.relay(&words, &refs, document.as_deref(), &w);
                     // "Trotz Verboten ... arbeiten US-Firmen weiter mit ... Das behauptet
                     // Top10VPN": the sentence before is the claim, even without a cue of its own.
-                    let claimed_before = self
-                        .draft
-                        .claims
-                        .iter()
-                        .rev()
-                        .take_while(|c| c.sentence + 1 >= index)
-                        .any(|c| c.sentence + 1 == index);
+                    let claimed_before = self.claims_before(index).next().is_some();
                     if let (false, Some((i, prev_span, prev_words, prev_refs))) =
                         (claimed_before, &before)
                     {
                         if *i + 1 == index && !prev_refs.is_empty() {
-                            let rule = best_match(&self.rules.claims, &words, &[])
-                                .map(|(r, _, _)| r.clone())
-                                .unwrap_or_else(|| ClaimRule {
-                                    rule: format!("{}.attribution", self.rules.language),
-                                    pattern: no_pattern(),
-                                    kind: ClaimKind::Assertion,
-                                    claimant: ClaimantSide::Subject,
-                                    confidence: 0.5,
-                                    document: None,
-                                });
+                            let rule =
+                                best_match(&self.rules.claims, &self.rules.claim_cues, &words, &[])
+                                    .map(|(r, _, _)| r.clone())
+                                    .unwrap_or_else(|| ClaimRule {
+                                        rule: format!("{}.attribution", self.rules.language),
+                                        pattern: no_pattern(),
+                                        kind: ClaimKind::Assertion,
+                                        claimant: ClaimantSide::Subject,
+                                        confidence: 0.5,
+                                        document: None,
+                                    });
                             let (cue, listing) = (self.kind_cue, self.listing);
                             self.kind_cue = self
                                 .rules
@@ -381,11 +385,16 @@ impl Drafter<'_> {
             let mut made = false;
             // Responses.
             // "Huawei did not deny the report" answers nothing: no denial is drafted from it.
-            let response =
-                best_match(&self.rules.responses, &words, &quoted).filter(|(_, start, _)| {
-                    !(start.saturating_sub(2)..*start)
-                        .any(|k| self.rules.negations.contains(&words[k].lower))
-                });
+            let response = best_match(
+                &self.rules.responses,
+                &self.rules.response_cues,
+                &words,
+                &quoted,
+            )
+            .filter(|(_, start, _)| {
+                !(start.saturating_sub(2)..*start)
+                    .any(|k| self.rules.negations.contains(&words[k].lower))
+            });
             if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
                 let contrast = (1..start).rev().find(|&k| {
@@ -397,9 +406,12 @@ impl Drafter<'_> {
                 if let Some(b) = contrast {
                     let head: Vec<Ref> =
                         refs.iter().filter(|r| r.words.end <= b).cloned().collect();
-                    if let Some((claim_rule, cs, ce)) =
-                        best_match(&self.rules.claims, &words[..b], &quoted[..b])
-                    {
+                    if let Some((claim_rule, cs, ce)) = best_match(
+                        &self.rules.claims,
+                        &self.rules.claim_cues,
+                        &words[..b],
+                        &quoted[..b],
+                    ) {
                         let claimant = match claim_rule.claimant {
                             ClaimantSide::Subject => self.subject_of(&words[..b], &head, cs, ce),
                             ClaimantSide::After => {
@@ -428,12 +440,13 @@ impl Drafter<'_> {
                 // '"That is totally false," Ensor said': a denial inside a quotation is its
                 // speaker's.
                 if quoted[start] {
-                    responders = best_match(&self.rules.claims, &words, &quoted)
-                        .filter(|(_, cs, _)| !quoted[*cs])
-                        .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
-                        .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
-                        .into_iter()
-                        .collect();
+                    responders =
+                        best_match(&self.rules.claims, &self.rules.claim_cues, &words, &quoted)
+                            .filter(|(_, cs, _)| !quoted[*cs])
+                            .and_then(|(_, cs, ce)| self.subject_of(&words, &speakers, cs, ce))
+                            .and_then(|w| speakers.iter().find(|r| r.id == w.id).cloned())
+                            .into_iter()
+                            .collect();
                 }
                 // "condemns the comments by President Maduro": whose words it answers, when
                 // the sentence names them after the cue.
@@ -470,7 +483,9 @@ impl Drafter<'_> {
             }
             // Reporting constructions.
             if !made {
-                if let Some((rule, start, end)) = best_match(&self.rules.claims, &words, &quoted) {
+                if let Some((rule, start, end)) =
+                    best_match(&self.rules.claims, &self.rules.claim_cues, &words, &quoted)
+                {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
                         ClaimantSide::Subject
@@ -482,7 +497,55 @@ impl Drafter<'_> {
                                         self.rules.pronouns.contains(&w.lower)
                                     })) =>
                         {
-                            self.context(index)
+                            // "A foreign ministry official, X issued a statement ... He said":
+                            // the person the sentence before names, when nobody was quoted
+                            // there and "he" would otherwise reach back further.
+                            let pronoun = if start > 0
+                                && self.rules.pronouns.contains(&words[start - 1].lower)
+                            {
+                                words[start - 1].lower.as_str()
+                            } else {
+                                words.get(end + 1).map_or("", |w| w.lower.as_str())
+                            };
+                            let named_before = last_person
+                                .as_ref()
+                                .filter(|(s, _)| *s + 1 == index && PERSONAL.contains(&pronoun))
+                                .map(|(_, id)| id.clone());
+                            let context = self.context(index);
+                            let quoted_before = context.as_ref().is_some_and(|c| {
+                                self.claims_before(index).any(|d| d.claimant == c.id)
+                            });
+                            // "X says A. He says B. He said C": the speaker of the sentence
+                            // before goes on, though another source's document is nearer.
+                            let speaker_before = self
+                                .claims_before(index)
+                                .find(|d| {
+                                    !d.kind.is_response()
+                                        && self.kind_of(&d.claimant) == Some(EntityKind::Person)
+                                })
+                                .map(|d| d.claimant.clone())
+                                .filter(|_| PERSONAL.contains(&pronoun));
+                            let context = match (speaker_before, named_before) {
+                                (Some(p), _) if context.as_ref().is_some_and(|c| c.id != p) => {
+                                    Some(Who {
+                                        id: p,
+                                        reason: "the speaker of the sentence before".to_owned(),
+                                        factor: 0.8,
+                                    })
+                                }
+                                (None, Some(p))
+                                    if !quoted_before
+                                        && context.as_ref().is_some_and(|c| c.id != p) =>
+                                {
+                                    Some(Who {
+                                        id: p,
+                                        reason: "the person the sentence before names".to_owned(),
+                                        factor: 0.8,
+                                    })
+                                }
+                                _ => context,
+                            };
+                            context
                                 .map(|c| Who {
                                     reason: format!("pronoun: {}", c.reason),
                                     ..c
@@ -708,15 +771,9 @@ impl Drafter<'_> {
             // quotation going on in the next sentence is the same speaker's.
             if !made && in_quotation {
                 let quoted = self
-                    .draft
-                    .claims
-                    .iter()
-                    .rev()
-                    .take_while(|c| c.sentence + 1 >= index)
+                    .claims_before(index)
                     .find(|c| {
-                        c.sentence + 1 == index
-                            && !c.kind.is_response()
-                            && self.text[c.quote.clone()].contains(QUOTE_MARKS)
+                        !c.kind.is_response() && self.text[c.quote.clone()].contains(QUOTE_MARKS)
                     })
                     .map(|c| (c.claimant.clone(), c.document.clone(), c.id.clone()));
                 if let Some((claimant, doc, previous_id)) = quoted {
@@ -842,7 +899,6 @@ impl Drafter<'_> {
     /// transcript ("QUESTION: ...", until the next speaker's label), not a byline.
     fn states_something(&mut self, span: Range<usize>) -> bool {
         let sentence = self.text[span.clone()].trim();
-        let lower = sentence.to_lowercase();
         // A speaker label: capitals (and dots or spaces) before a colon opening the sentence.
         if let Some((label, _)) = sentence.split_once(':') {
             let is_label = !label.is_empty()
@@ -869,12 +925,13 @@ impl Drafter<'_> {
             .trim_end_matches(|c: char| is_closing_mark(c) || c.is_whitespace())
             .ends_with('?');
         // Bylines are short: "Reported by Jane Doe in Berlin." (not "By Tuesday, X said ...").
-        let byline = sentence.split_whitespace().count() <= 8
-            && self
-                .rules
+        let byline = sentence.split_whitespace().count() <= 8 && {
+            let lower = sentence.to_lowercase();
+            self.rules
                 .bylines
                 .iter()
-                .any(|b| lower.starts_with(b.as_str()));
+                .any(|b| lower.starts_with(b.as_str()))
+        };
         !ends_with_question && !byline
     }
 
@@ -968,7 +1025,12 @@ impl Drafter<'_> {
             }
         }
         // Anaphora: "das Unternehmen" is the last company named.
-        for (pattern, referent) in &self.rules.anaphora {
+        let anaphora: &[_] = if self.rules.anaphora_cues.find(words).is_some() {
+            &self.rules.anaphora
+        } else {
+            &[]
+        };
+        for (pattern, referent) in anaphora {
             if let (Some((s, e)), Referent::Kind(kind)) = (pattern.find(words), referent) {
                 if refs.iter().any(|r| r.words.start <= e && s < r.words.end) {
                     continue;
@@ -1016,8 +1078,15 @@ impl Drafter<'_> {
                 let name_word =
                     words[j].capitalised && !self.rules.stopwords.contains(&words[j].lower);
                 // "Roh Moo-hyun": a lower-case part after a hyphen belongs to the name.
-                let hyphen_part =
-                    gap == "-" && !words[j].capitalised && self.rules.language == "en";
+                // ("Moscow-based Institute": "based" ends the name, Moscow is one.)
+                let hyphen_part = gap == "-"
+                    && !words[j].capitalised
+                    && self.rules.language == "en"
+                    && !self
+                        .rules
+                        .candidate
+                        .compound_suffixes
+                        .contains(&words[j].lower);
                 // "Lula da Silva", "van der Laan": particles inside a name.
                 let particles = (j..words.len())
                     .take_while(|&k| {
@@ -1351,6 +1420,23 @@ impl Drafter<'_> {
                 "an unknown capitalised name".to_owned(),
             )
         };
+        // "Russia's Foreign Ministry": a government body is named with the country it is
+        // the body of ("Foreign Ministry" alone names any country's).
+        let label = match i.checked_sub(2) {
+            Some(owner)
+                if kind == EntityKind::Government
+                    && !german
+                    && words[owner].capitalised
+                    && words[i - 1].lower == "s"
+                    && matches!(
+                        &self.text[words[owner].span.end..words[i - 1].span.start],
+                        "'" | "’"
+                    ) =>
+            {
+                self.text[words[owner].span.start..run[run.len() - 1].span.end].to_owned()
+            }
+            _ => label,
+        };
         let id = slug(&label);
         if id.is_empty() || self.dict.entry(&id).is_some() {
             return None;
@@ -1558,6 +1644,25 @@ impl Drafter<'_> {
             },
             None => w,
         }
+    }
+
+    /// The claims drafted from the sentence before sentence `index`.
+    fn claims_before(&self, index: usize) -> impl Iterator<Item = &DraftClaim> {
+        self.draft
+            .claims
+            .iter()
+            .rev()
+            .take_while(move |c| c.sentence + 1 >= index)
+            .filter(move |c| c.sentence + 1 == index)
+    }
+
+    /// The kind of a known or proposed entity.
+    fn kind_of(&self, id: &str) -> Option<EntityKind> {
+        self.dict.entry(id).map(|e| e.kind).or_else(|| {
+            self.candidate_index
+                .get(id)
+                .map(|&i| self.draft.candidates[i].kind)
+        })
     }
 
     fn use_candidate(&mut self, id: &str) {
@@ -1926,13 +2031,23 @@ fn round2(x: f64) -> f64 {
 /// The rule whose cue comes first (the longer, then the more confident, on a tie). Cues
 /// inside a quotation (`quoted[i]`) count only when there is none outside: in '"X accused
 /// us," said Y' the report is "said", and Y its speaker.
+/// `cues` is all the rules' patterns in one: no match there, no rule to try.
 fn best_match<'r>(
     rules: &'r [ClaimRule],
+    cues: &super::rules::Pattern,
     words: &[Token],
     quoted: &[bool],
 ) -> Option<(&'r ClaimRule, usize, usize)> {
+    cues.find(words)?;
     let outside = |i: usize| !quoted.get(i).copied().unwrap_or(false);
-    best_match_where(rules, words, outside).or_else(|| best_match_where(rules, words, |_| true))
+    // With nothing quoted the second pass would find what the first did not.
+    best_match_where(rules, words, outside).or_else(|| {
+        quoted
+            .iter()
+            .any(|&q| q)
+            .then(|| best_match_where(rules, words, |_| true))
+            .flatten()
+    })
 }
 
 fn best_match_where<'r>(
@@ -1966,7 +2081,7 @@ fn subject(
     refs: &[Ref],
     start: usize,
     end: usize,
-    contrasts: &HashSet<String>,
+    contrasts: &WordSet,
     german: bool,
 ) -> Option<Who> {
     let after_comma =
@@ -2009,10 +2124,13 @@ fn subject(
         });
     // "a survivor, who said": the verb's subject is the relative clause's antecedent; when
     // that is no named entity, nobody named speaks.
+    // "prosecutors who told her" (no comma) too: "who" opens a relative clause however it
+    // is punctuated, and its antecedent stands right before it.
     let relative = (start.saturating_sub(3)..start).rev().find(|&k| {
         k > 0
             && RELATIVE_PRONOUNS.contains(&words[k].lower.as_str())
-            && text[words[k - 1].span.end..words[k].span.start].contains(',')
+            && (words[k].lower == "who"
+                || text[words[k - 1].span.end..words[k].span.start].contains(','))
             && (k + 1..start).all(|a| AUXILIARIES.contains(&words[a].lower.as_str()))
     });
     if let Some(k) = relative {
@@ -2084,6 +2202,8 @@ const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "wel
 const AUXILIARIES: [&str; 7] = ["has", "had", "have", "also", "then", "later", "once"];
 /// First-person pronouns: in a transcript turn, the turn's speaker.
 const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
+/// Pronouns that refer to one person ("they" and "it" may refer to a body).
+const PERSONAL: [&str; 4] = ["he", "she", "er", "sie"];
 /// Government anaphora that may refer to any government body.
 const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
 /// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
@@ -2200,7 +2320,7 @@ fn states_an_amount(sentence: &str, words: &[Token]) -> bool {
 }
 
 /// A sentence as drafted: its index, span, words and the entities named in it.
-type SentenceSeen = (usize, Range<usize>, Vec<Token>, Vec<Ref>);
+type SentenceSeen = (usize, Range<usize>, Rc<Vec<Token>>, Rc<Vec<Ref>>);
 
 /// Quotation marks of either language.
 const QUOTE_MARKS: [char; 6] = ['"', '“', '”', '„', '«', '»'];
@@ -2300,7 +2420,18 @@ enum Join {
     And,
     /// "Queensland Rail CEO Bob Scheuber": only a title between, the second is the speaker.
     Apposition,
+    /// "Britain, France": a comma only, a list when a conjunction closes it.
+    Comma,
     None,
+}
+
+/// A group joined by commas alone is no list ("In an interview with reporter X, Y said"):
+/// the last name speaks.
+fn close_list(mut group: Vec<Ref>, conjunction: bool) -> Vec<Ref> {
+    if !conjunction && group.len() > 1 {
+        group.drain(..group.len() - 1);
+    }
+    group
 }
 
 fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -> bool) -> Join {
@@ -2324,8 +2455,15 @@ fn join(text: &str, words: &[Token], a: &Ref, b: &Ref, is_title: &dyn Fn(&str) -
             "und" | "and" | "sowie" | "die" | "der" | "das" | "the" | "both" | "beide"
         )
     };
-    if between.len() < 14 && parts.iter().all(|w| conjunction(w)) {
+    if between.len() < 14
+        && parts.iter().any(|w| conjunction(w))
+        && parts.iter().all(|w| conjunction(w))
+    {
         Join::And
+    } else if between.trim() == "," {
+        // "Britain, France and Germany": a comma lists names only when a conjunction
+        // closes the list ("In an interview with reporter X, Y said" lists nobody).
+        Join::Comma
     } else if !parts.is_empty() && parts.len() <= 4 && parts.iter().all(|w| is_title(w)) {
         Join::Apposition
     } else {
@@ -2359,17 +2497,23 @@ fn coordinated_subject(
             .collect();
     };
     let mut out = vec![(*first).clone()];
+    let mut conjunction = false;
     for pair in before.windows(2) {
         match join(text, words, pair[0], pair[1], is_title) {
-            Join::And if !out.iter().any(|o| o.id == pair[1].id) => out.push(pair[1].clone()),
+            j @ (Join::And | Join::Comma) => {
+                conjunction |= matches!(j, Join::And);
+                if !out.iter().any(|o| o.id == pair[1].id) {
+                    out.push(pair[1].clone());
+                }
+            }
             Join::Apposition => {
                 out.pop();
                 out.push(pair[1].clone());
             }
-            _ => break,
+            Join::None => break,
         }
     }
-    out
+    close_list(out, conjunction)
 }
 
 /// The coordinated speakers nearest before a reporting verb ("Premier Peter Beattie and
@@ -2383,13 +2527,15 @@ fn subject_group(
 ) -> Vec<Ref> {
     let before = speakers_before(refs, cue);
     let mut group: Vec<Ref> = Vec::new();
+    let mut conjunction = false;
     for (k, r) in before.iter().enumerate() {
         let joined = match k {
             0 => Join::None,
             _ => join(text, words, before[k - 1], r, is_title),
         };
         match joined {
-            Join::And => {
+            j @ (Join::And | Join::Comma) => {
+                conjunction |= matches!(j, Join::And);
                 if !group.iter().any(|g| g.id == r.id) {
                     group.push((*r).clone());
                 }
@@ -2398,10 +2544,13 @@ fn subject_group(
                 group.pop();
                 group.push((*r).clone());
             }
-            Join::None => group = vec![(*r).clone()],
+            Join::None => {
+                group = vec![(*r).clone()];
+                conjunction = false;
+            }
         }
     }
-    group
+    close_list(group, conjunction)
 }
 
 fn about(refs: &[Ref], claimant: &str) -> Vec<String> {

@@ -4,12 +4,12 @@
 //! [`Rules::bundled`] and [`Rules::load_dir`] are the entry points; [`Pattern`] is the
 //! small word-pattern language the files use (`"wies ... zurück | dementierte*"`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::text::{tokens, Token, WordMap};
+use super::text::{tokens, Token, WordHasher, WordMap, WordSet};
 use crate::model::sheet::{ClaimKind, DocumentKind};
 
 /// A rule file that could not be used.
@@ -56,8 +56,67 @@ pub struct Pattern {
     alternatives: Vec<Vec<Word>>,
     /// Alternatives whose first word is exact, by that word.
     by_first: WordMap<Vec<usize>>,
-    /// Alternatives whose first word is a prefix.
+    /// Alternatives whose first word is a prefix shorter than three bytes.
     by_prefix: Vec<(String, usize)>,
+    /// Alternatives whose first word is a longer prefix, by its first three bytes.
+    by_prefix3: PrefixMap,
+    /// The [`FirstBytes`] of every word an alternative can start with: most words of a
+    /// sentence start no alternative, and this tells so without hashing the word or
+    /// comparing it with every prefix (the bulk of extraction time before).
+    first: FirstBytes,
+}
+
+/// Prefixes (and the alternatives they start) by their first three bytes.
+type PrefixMap = HashMap<[u8; 3], Vec<(String, usize)>, std::hash::BuildHasherDefault<WordHasher>>;
+
+fn first_three(word: &str) -> Option<[u8; 3]> {
+    word.as_bytes().get(..3).map(|b| [b[0], b[1], b[2]])
+}
+
+/// The words an alternative can start with, by their first bytes, hashed into bit sets: a
+/// word found in neither starts no alternative. Words and prefixes of three bytes or more
+/// are keyed by their first three bytes, shorter ones (and every word, for a two-byte
+/// prefix) by their first two; a prefix shorter than that lets every word through.
+#[derive(Debug, Clone, Default)]
+struct FirstBytes {
+    short: [u64; 4],
+    long: [u64; 8],
+    any: bool,
+}
+
+impl FirstBytes {
+    fn key(bytes: &[u8]) -> usize {
+        bytes.iter().fold(0x811c_9dc5_u32, |h, &b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        }) as usize
+    }
+
+    fn set(bits: &mut [u64], key: usize) {
+        let key = key % (bits.len() * 64);
+        bits[key / 64] |= 1 << (key % 64);
+    }
+
+    fn has(bits: &[u64], key: usize) -> bool {
+        let key = key % (bits.len() * 64);
+        bits[key / 64] & (1 << (key % 64)) != 0
+    }
+
+    fn insert(&mut self, word: &str, prefix: bool) {
+        let b = word.as_bytes();
+        match b.len() {
+            n if n >= 3 => Self::set(&mut self.long, Self::key(&b[..3])),
+            2 => Self::set(&mut self.short, Self::key(b)),
+            _ if prefix => self.any = true,
+            _ => Self::set(&mut self.short, Self::key(b)),
+        }
+    }
+
+    fn may_start(&self, word: &str) -> bool {
+        let b = word.as_bytes();
+        self.any
+            || Self::has(&self.short, Self::key(&b[..b.len().min(2)]))
+            || (b.len() >= 3 && Self::has(&self.long, Self::key(&b[..3])))
+    }
 }
 
 impl Pattern {
@@ -92,33 +151,74 @@ impl Pattern {
             }
             alternatives.push(words);
         }
+        Ok(Pattern::from_alternatives(source.to_owned(), alternatives))
+    }
+
+    /// A pattern of the given alternatives, indexed.
+    fn from_alternatives(source: String, alternatives: Vec<Vec<Word>>) -> Pattern {
         let mut by_first: WordMap<Vec<usize>> = WordMap::default();
         let mut by_prefix = Vec::new();
+        let mut by_prefix3: PrefixMap = PrefixMap::default();
+        let mut first = FirstBytes::default();
         for (i, alt) in alternatives.iter().enumerate() {
             match &alt[0] {
-                Word::Exact(w) => by_first.entry(w.clone()).or_default().push(i),
-                Word::Prefix(p) => by_prefix.push((p.clone(), i)),
-                Word::Gap => unreachable!("checked above: no alternative starts with a gap"),
+                Word::Exact(w) => {
+                    first.insert(w, false);
+                    by_first.entry(w.clone()).or_default().push(i)
+                }
+                Word::Prefix(p) => {
+                    first.insert(p, true);
+                    match first_three(p) {
+                        Some(key) => by_prefix3.entry(key).or_default().push((p.clone(), i)),
+                        None => by_prefix.push((p.clone(), i)),
+                    }
+                }
+                Word::Gap => unreachable!("checked by parse: no alternative starts with a gap"),
             }
         }
-        Ok(Pattern {
-            source: source.to_owned(),
+        Pattern {
+            source,
             alternatives,
             by_first,
             by_prefix,
-        })
+            by_prefix3,
+            first,
+        }
+    }
+
+    /// One pattern with the alternatives of all `patterns`: it matches a sentence exactly
+    /// when one of them does, so one pass over the words tells whether any can.
+    pub fn union<'p>(patterns: impl IntoIterator<Item = &'p Pattern>) -> Pattern {
+        let patterns: Vec<&Pattern> = patterns.into_iter().collect();
+        let source = patterns
+            .iter()
+            .map(|p| p.source.as_str())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let alternatives = patterns
+            .iter()
+            .flat_map(|p| p.alternatives.iter().cloned())
+            .collect();
+        Pattern::from_alternatives(source, alternatives)
     }
 
     /// The alternatives that can start at word `w`: those whose first word it is, or starts with.
     fn starting_with<'p>(&'p self, w: &'p Token) -> impl Iterator<Item = usize> + 'p {
-        let exact = self
-            .by_first
-            .get(&w.lower)
+        let possible = self.first.may_start(&w.lower);
+        let exact = possible
+            .then(|| self.by_first.get(&w.lower))
+            .flatten()
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let prefixed = self
-            .by_prefix
+        let prefixes = if possible { &self.by_prefix[..] } else { &[] };
+        let long_prefixes = possible
+            .then(|| first_three(&w.lower).and_then(|k| self.by_prefix3.get(&k)))
+            .flatten()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let prefixed = prefixes
             .iter()
+            .chain(long_prefixes)
             .filter(|(p, _)| w.lower.starts_with(p.as_str()))
             .map(|(_, i)| *i);
         exact.iter().copied().chain(prefixed)
@@ -278,25 +378,25 @@ struct RawRules {
 #[serde(deny_unknown_fields)]
 pub struct CandidateWords {
     #[serde(default)]
-    pub company_words: HashSet<String>,
+    pub company_words: WordSet,
     #[serde(default)]
-    pub government_words: HashSet<String>,
+    pub government_words: WordSet,
     #[serde(default)]
-    pub person_titles: HashSet<String>,
+    pub person_titles: WordSet,
     /// Endings of common nouns: a capitalised run ending so is not proposed (German).
     #[serde(default)]
     pub noun_endings: Vec<String>,
     /// Words of job titles that are not person titles of address ("transport", "foreign"
     /// in "Transport Minister"): the name follows the last of them.
     #[serde(default)]
-    pub title_words: HashSet<String>,
+    pub title_words: WordSet,
     /// Endings of compound job titles ("Bundesinnenminister", "Parteivorsitzende"): a word
     /// ending so is a person title.
     #[serde(default)]
     pub title_endings: Vec<String>,
     /// Capitalised words that never make a name on their own ("Chinese", "American").
     #[serde(default)]
-    pub demonyms: HashSet<String>,
+    pub demonyms: WordSet,
     /// Endings of single capitalised words that are adjectives of origin ("-ese", "-ian").
     #[serde(default)]
     pub demonym_endings: Vec<String>,
@@ -305,21 +405,26 @@ pub struct CandidateWords {
     pub furniture: Vec<String>,
     /// Stock exchanges: the capitalised word after one is a ticker ("NYSE: BABA").
     #[serde(default)]
-    pub exchanges: HashSet<String>,
+    pub exchanges: WordSet,
     /// Words that open sentences and are no part of a name ("then", "are").
     #[serde(default)]
-    pub sentence_starters: HashSet<String>,
+    pub sentence_starters: WordSet,
     /// Lower-case words inside names ("da" in "Lula da Silva", "van der").
     #[serde(default)]
-    pub name_particles: HashSet<String>,
+    pub name_particles: WordSet,
     /// Common nouns that stand before a name without being part of it (German capitalises
     /// them: "die drei Parteien Občanská ...", "der Sender Arte").
     #[serde(default)]
-    pub class_nouns: HashSet<String>,
+    pub class_nouns: WordSet,
     /// Lower-case words after a name that make it the name of a law or treaty, no actor
     /// ("the CAN-SPAM act").
     #[serde(default)]
-    pub instrument_words: HashSet<String>,
+    pub instrument_words: WordSet,
+    /// Lower-case words after a hyphen that end a name instead of going on with it
+    /// ("Moscow-based", "Kremlin-backed"); a lower-case part otherwise belongs to it
+    /// ("Roh Moo-hyun").
+    #[serde(default)]
+    pub compound_suffixes: WordSet,
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,9 +495,9 @@ pub enum Referent {
 #[derive(Debug, Clone)]
 pub struct LanguageRules {
     pub language: String,
-    pub abbreviations: HashSet<String>,
-    pub months: HashSet<String>,
-    pub stopwords: HashSet<String>,
+    pub abbreviations: WordSet,
+    pub months: WordSet,
+    pub stopwords: WordSet,
     pub anaphora: Vec<(Pattern, Referent)>,
     pub documents: Vec<(Pattern, DocumentKind)>,
     pub responses: Vec<ClaimRule>,
@@ -406,22 +511,29 @@ pub struct LanguageRules {
     /// How bylines start ("reported by"): such a sentence is never a claim.
     pub bylines: Vec<String>,
     /// Transcript speaker labels of questioners ("question", "q").
-    pub question_labels: HashSet<String>,
+    pub question_labels: WordSet,
     /// Personal pronouns: "He said" is said by whoever was quoted before.
-    pub pronouns: HashSet<String>,
+    pub pronouns: WordSet,
     /// Words opening a contrasting clause after a comma ("but"): a claim before, an answer after.
-    pub contrasts: HashSet<String>,
+    pub contrasts: WordSet,
     /// Words introducing the agent of a passive act ("by").
-    pub agent_words: HashSet<String>,
+    pub agent_words: WordSet,
     /// Nouns of unnamed sources ("officials", "sources"): a claim they make has no claimant to draft.
-    pub source_nouns: HashSet<String>,
+    pub source_nouns: WordSet,
     /// Negations: a response cue right after one ("did not deny") is no response.
-    pub negations: HashSet<String>,
+    pub negations: WordSet,
     /// Words of a condition ("if", "im Falle"): an announced act on a condition is a threat.
-    pub conditions: HashSet<String>,
+    pub conditions: WordSet,
     /// Claims drafted with a lower confidence are left out: on the development half they
     /// were wrong as often as right, and a wrong draft costs a reviewer more than a missed one.
     pub min_confidence: f64,
+    /// Every claim rule's pattern in one: a sentence it does not match has no reporting
+    /// cue, found with one pass over its words instead of one per rule.
+    pub claim_cues: Pattern,
+    /// The same for the response rules.
+    pub response_cues: Pattern,
+    /// The same for the anaphora.
+    pub anaphora_cues: Pattern,
 }
 
 /// The rules of every language.
@@ -506,11 +618,7 @@ impl LanguageRules {
                 message,
             })
         };
-        let lower = |v: Vec<String>| {
-            v.into_iter()
-                .map(|s| s.to_lowercase())
-                .collect::<HashSet<_>>()
-        };
+        let lower = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect::<WordSet>();
         let mut anaphora = Vec::new();
         let mut phrases: Vec<_> = raw.anaphora.into_iter().collect();
         phrases.sort();
@@ -574,7 +682,7 @@ impl LanguageRules {
             }
             services.push((pat("service", &s.pattern)?, s.predicate));
         }
-        Ok(LanguageRules {
+        let mut rules = LanguageRules {
             language: raw.language.to_ascii_lowercase(),
             abbreviations: lower(raw.abbreviations),
             months: lower(raw.months),
@@ -618,7 +726,14 @@ impl LanguageRules {
             source_nouns: lower(raw.source_nouns),
             negations: lower(raw.negations),
             min_confidence: raw.min_confidence,
-        })
+            claim_cues: Pattern::union([]),
+            response_cues: Pattern::union([]),
+            anaphora_cues: Pattern::union([]),
+        };
+        rules.claim_cues = Pattern::union(rules.claims.iter().map(|r| &r.pattern));
+        rules.response_cues = Pattern::union(rules.responses.iter().map(|r| &r.pattern));
+        rules.anaphora_cues = Pattern::union(rules.anaphora.iter().map(|(p, _)| p));
+        Ok(rules)
     }
 }
 
@@ -631,6 +746,52 @@ mod tests {
     fn bundled_rules_parse() {
         let rules = Rules::bundled();
         assert!(rules.language("de").is_ok() && rules.language("en-GB").is_ok());
+    }
+
+    #[test]
+    fn a_union_matches_exactly_when_one_of_its_patterns_does() {
+        let patterns = [
+            Pattern::parse("wies ... zurück | dementiert*").unwrap(),
+            Pattern::parse("said | according to | a*").unwrap(),
+            Pattern::parse("x").unwrap(),
+        ];
+        let union = Pattern::union(&patterns);
+        for text in [
+            "Peking wies die Vorwürfe zurück",
+            "China dementierte",
+            "according to Reuters",
+            "Amazon hosts it",
+            "nothing here",
+            "wies darauf hin",
+            "x",
+            "",
+        ] {
+            let words = tokens(text);
+            let any = patterns.iter().any(|p| p.find(&words).is_some());
+            assert_eq!(union.find(&words).is_some(), any, "{text}");
+        }
+        assert!(Pattern::union([]).find(&tokens("said")).is_none());
+    }
+
+    #[test]
+    fn first_bytes_let_through_every_word_an_alternative_starts_with() {
+        // Short words, two-byte prefixes, long prefixes, non-ASCII first letters.
+        let p = Pattern::parse("a | ab* | über* | äußerte* | zu | laut").unwrap();
+        for (word, starts) in [
+            ("a", true),
+            ("ab", true),
+            ("abc", true),
+            ("über", true),
+            ("überzeugt", true),
+            ("äußerte", true),
+            ("zu", true),
+            ("zum", false),
+            ("laut", true),
+            ("lauter", false),
+            ("b", false),
+        ] {
+            assert_eq!(p.starts_at(&tokens(word), 0), starts, "{word}");
+        }
     }
 
     #[test]

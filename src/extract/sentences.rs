@@ -8,14 +8,15 @@
 //! so that a quoted passage stays with the sentence that introduces it. A blank line
 //! always ends a sentence; so does a line break after final punctuation or a colon.
 
-use std::collections::HashSet;
 use std::ops::Range;
+
+use super::text::WordSet;
 
 /// What the splitter needs to know about a language.
 #[derive(Debug, Clone, Copy)]
 pub struct SplitRules<'a> {
-    pub abbreviations: &'a HashSet<String>,
-    pub months: &'a HashSet<String>,
+    pub abbreviations: &'a WordSet,
+    pub months: &'a WordSet,
 }
 
 /// A quotation longer than this (in bytes) is taken to be unbalanced quotation marks,

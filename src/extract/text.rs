@@ -7,13 +7,17 @@
 //! hash map the dictionary and the rules key by words: short keys, looked up once per
 //! word, so a cheap multiplicative hash instead of the default SipHash.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// A hash map keyed by words (not exposed to untrusted key choice at a scale where
 /// flooding matters: keys come from names and rule files).
 pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+/// A set of words (rule word lists), hashed like [`WordMap`]: looked up for most words of
+/// every sentence.
+pub type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
 
 /// The FxHash mixing step (as in rustc): fast on short keys.
 #[derive(Default, Clone, Copy)]
