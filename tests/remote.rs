@@ -422,6 +422,15 @@ fn normalised_rows(mut query: assert_cmd::Command, name: &str, params: &[String]
     normalised(&succeeded(query.output().unwrap(), name))
 }
 
+/// A row of [`normalised_rows`] without its cell for `column`.
+fn without_cell(row: &str, column: &str) -> String {
+    let prefix = format!("{column}=");
+    row.split(" | ")
+        .filter(|cell| !cell.starts_with(&prefix))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 /// SPARQL JSON results as [`normalised_rows`] compares them.
 fn normalised(json: &str) -> Vec<String> {
     let json: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -509,8 +518,16 @@ fn seed_imported_into_virtuoso_through_the_cli_equals_the_embedded_store() {
     let mut compared = 0;
     for (name, text) in saved_queries() {
         let params = example_params(&text);
-        let remote = normalised_rows(on_engine(&endpoint), &name, &params);
-        let local = normalised_rows(store.cmd(), &name, &params);
+        let mut remote = normalised_rows(on_engine(&endpoint), &name, &params);
+        let mut local = normalised_rows(store.cmd(), &name, &params);
+        if name == "void-stats" {
+            // Two imports made at different times: each article's "last updated" time is
+            // to the second, so two articles imported in the same second on one side
+            // share one value, and the count of distinct objects may differ by one.
+            for rows in [&mut remote, &mut local] {
+                *rows = rows.iter().map(|r| without_cell(r, "objects")).collect();
+            }
+        }
         if let Some((_, why)) = VIRTUOSO_DIFFERS.iter().find(|(n, _)| *n == name) {
             eprintln!("KNOWN DIFFERENCE {name}: {why}");
             assert_ne!(
