@@ -691,4 +691,35 @@ mod tests {
         unnamed.table.rows[0][1] = None;
         assert_eq!(slugs(&unnamed, Listing::Claims), ["a/1"]);
     }
+
+    /// [`Listing::key`] spells out each listing query's ORDER BY: on the seed data the
+    /// embedded store's own order of each query's rows is the order it gives, so a
+    /// changed ORDER BY in queries/ that the key does not follow fails here.
+    #[test]
+    fn each_listing_key_orders_as_its_saved_query_does_on_the_seed_data() {
+        use crate::model::graph::{Iris, DEFAULT_BASE};
+        use crate::read::catalog::{Catalog, Limits, Outcome};
+        use crate::store::GraphStore;
+
+        let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let summary = crate::write::import::import_paths(&store, &[data], &|_, _| {}).unwrap();
+        assert!(summary.ok(), "{:?}", summary.failures);
+        let catalog = Catalog::bundled();
+        for listing in Listing::ALL {
+            let text = &catalog.get(listing.query()).unwrap().text;
+            let Outcome::Table(table) =
+                crate::read::catalog::run(&store, text, &[], Limits::default()).unwrap()
+            else {
+                panic!("{} is not a SELECT query", listing.query());
+            };
+            let rows = Rows { table };
+            let as_queried: Vec<usize> = rows
+                .iter()
+                .filter(|&r| rows.iri(r, listing.item()).is_some())
+                .collect();
+            assert!(as_queried.len() > 1, "{listing:?}: too few rows to order");
+            assert_eq!(listing_order(&rows, listing), as_queried, "{listing:?}");
+        }
+    }
 }
