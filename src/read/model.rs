@@ -2041,16 +2041,29 @@ fn answer_rows(
     let mut s = Solutions::start(owner, of);
     s.join_one("claim", true, |r| {
         let e = r.bound(owner);
-        let mut out = if owner == "article" {
-            facts.subjects(cg::RELAYED_BY, e)?
-        } else {
-            let mut out = facts.subjects(cg::ABOUT, e)?;
-            out.extend(facts.subjects(cg::CLAIMANT, e)?);
-            out.extend(facts.subjects(schema::MENTIONS, e)?);
-            out
+        let links: &[NamedNodeRef<'_>] = match owner {
+            "article" => &[cg::RELAYED_BY],
+            _ => &[cg::ABOUT, cg::CLAIMANT, schema::MENTIONS],
         };
-        if let Some(only) = only {
-            out.retain(|claim| only.contains(claim));
+        // The claims wanted are checked one by one: a page of a large entity reads its
+        // cards' answers, not the list of every claim the entity takes part in.
+        let mut out = Vec::new();
+        match only {
+            Some(only) => {
+                for claim in only {
+                    for link in links {
+                        if facts.has(claim, *link, e.as_ref())? {
+                            out.push(claim.clone());
+                            break;
+                        }
+                    }
+                }
+            }
+            None => {
+                for link in links {
+                    out.extend(facts.subjects(*link, e)?);
+                }
+            }
         }
         Ok(out)
     })?;
