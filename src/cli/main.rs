@@ -140,6 +140,11 @@ enum Command {
         /// next import (for measuring what a page costs).
         #[arg(long, hide = true)]
         no_page_cache: bool,
+        /// Keep a static build of the store in this folder (`claimgraph build`'s pages,
+        /// brought up to date at start and after every import) and answer page requests
+        /// from it while it is current; until then pages are rendered live.
+        #[arg(long)]
+        site: Option<PathBuf>,
     },
     /// Internal: answer the server's SPARQL queries on standard input, one at a time, from
     /// the store opened read-only (`serve` starts these and kills one at its deadline).
@@ -476,6 +481,7 @@ fn run(cli: Cli) -> Result<()> {
             edit,
             drafts,
             no_page_cache,
+            site,
         } => {
             // Checked before anything is opened: an editor reachable from other machines
             // without a secret would let anyone write.
@@ -486,6 +492,7 @@ fn run(cli: Cli) -> Result<()> {
                 max_results: *max_results,
                 max_concurrent_queries: *max_concurrent_queries,
                 cache_pages: !*no_page_cache,
+                pages_from_build: site.as_ref().map(|dir| (dir.clone(), build_store_id(&cli))),
                 ..server::ServerConfig::default()
             };
             // Queries run in worker processes that open the store themselves, so one
@@ -535,15 +542,10 @@ fn run(cli: Cli) -> Result<()> {
                 .with_query_timeout(None);
             // A manifest names the store it was built from: the same folder built from
             // another store (another folder, or an engine's endpoint) is built in full.
-            let store_id = claimgraph::publish::manifest::store_id(
-                cli.engine.endpoint.as_deref(),
-                cli.memory,
-                &cli.store,
-            );
             let options = claimgraph::publish::site::BuildOptions {
                 clean: *clean,
                 full: *full,
-                store_id,
+                store_id: build_store_id(&cli),
             };
             let report = site
                 .build_with(&store, out, &options)
@@ -837,6 +839,11 @@ fn cmd_verify(store: &GraphStore) -> Result<()> {
     Ok(())
 }
 
+/// How a build's manifest names the store this command opens.
+fn build_store_id(cli: &Cli) -> String {
+    claimgraph::publish::manifest::store_id(cli.engine.endpoint.as_deref(), cli.memory, &cli.store)
+}
+
 fn cmd_derive(store: &GraphStore, check: bool, reference: bool) -> Result<()> {
     let started = std::time::Instant::now();
     let mut out = std::io::stdout().lock();
@@ -979,6 +986,7 @@ fn cmd_serve(
         };
     }
     let state = std::sync::Arc::new(state);
+    server::built::spawn_builder(&state);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -14,6 +14,7 @@
 //! starve pages, `/healthz` or the other queries, and a request that cannot get a slot
 //! or outruns the deadline gets 503 with `Retry-After`, never 500.
 
+pub mod built;
 pub mod conditional;
 pub mod edit;
 pub mod error;
@@ -70,6 +71,9 @@ pub struct ServerConfig {
     /// Keep rendered pages until the next import (off: every request renders its page,
     /// which is what the benchmark measures a page's cost with).
     pub cache_pages: bool,
+    /// Answer HTML pages from a build kept in this folder while it is current (see
+    /// [`built`]), with the store id its manifest names.
+    pub pages_from_build: Option<(std::path::PathBuf, String)>,
 }
 
 impl Default for ServerConfig {
@@ -83,6 +87,7 @@ impl Default for ServerConfig {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
             cache_pages: true,
+            pages_from_build: None,
         }
     }
 }
@@ -102,6 +107,9 @@ pub struct AppState {
     pub data_clock: conditional::DataClock,
     /// The editing mode (`serve --edit`); `None`: the server only reads.
     pub edit: Option<Arc<edit::EditState>>,
+    /// The build folder pages are answered from while it is current (`serve --site`;
+    /// kept current by the thread [`built::spawn_builder`] starts).
+    pub built: Option<Arc<built::BuiltSite>>,
 }
 
 impl AppState {
@@ -110,7 +118,12 @@ impl AppState {
         let site = Site::new(store.iris().clone())
             .map_err(AppError::internal)?
             .with_query_timeout(Some(config.query_timeout));
+        let built = config
+            .pages_from_build
+            .clone()
+            .map(|(dir, store_id)| Arc::new(built::BuiltSite::new(dir, store_id)));
         Ok(AppState {
+            built,
             gate: Gate::new(&config),
             pages: PageCache::default(),
             workers: None,
@@ -188,6 +201,11 @@ impl AppState {
         self: &Arc<Self>,
         path: String,
     ) -> Result<Option<Arc<Rendered>>, AppError> {
+        if let Some(built) = &self.built {
+            if let Some(page) = built.page(&path).await {
+                return Ok(Some(Arc::new(page)));
+            }
+        }
         let cell = match self.config.cache_pages {
             true => self.pages.cell(&path),
             false => PageCell::default(),
@@ -215,6 +233,9 @@ impl AppState {
         self.data_clock.touch();
         self.site.data_changed();
         self.pages.invalidate();
+        if let Some(built) = &self.built {
+            built.store_changed();
+        }
         if let Some(workers) = &self.workers {
             workers.store_changed();
         }
