@@ -5,7 +5,8 @@
 //! Entity pages are claimgraph's alone, rendered afresh for every request (the server
 //! runs without its page cache, which would otherwise answer a repeated page from
 //! memory): random companies, and the first page of the largest entity (the one that
-//! takes part in the most claims) over and over. For SPARQL both servers get the very same
+//! takes part in the most claims) over and over; then, when the run builds the site,
+//! the same pages from `serve --site`, once the server's own build is current. For SPARQL both servers get the very same
 //! request texts: saved parameterised queries (Q2 and Q8) with entities drawn from the
 //! corpus, written out self-contained by [`catalog::standalone`].
 
@@ -29,6 +30,9 @@ const SPARQL_QUERIES: &[&str] = &["entity-claims", "entity-timeline"];
 
 /// The most requests of the largest entity's page in one run.
 const LARGEST_REQUESTS: usize = 200;
+
+/// How long `serve --site` may take to build the site before it answers from it.
+const SITE_BUILD: Duration = Duration::from_secs(3600);
 
 /// How long a server may take to start answering.
 const STARTUP: Duration = Duration::from_secs(120);
@@ -128,38 +132,7 @@ pub fn phase(
         );
         wait_until_up(&format!("http://{addr}/healthz"))?;
         let base = format!("http://{addr}/");
-        let page_load = load(&base, "", &pages, config.clients);
-        report.add(
-            "server",
-            &format!(
-                "claimgraph entity page, random company ({} clients)",
-                config.clients
-            ),
-            page_load.summary(),
-        );
-        if let Some(largest) = largest {
-            let path = iris.path_of(&largest.iri).unwrap_or_default().to_owned();
-            // Alone first: the first request of an entity also reads the index of all
-            // its claims, which the site keeps for its later pages and requests.
-            let first = load(&base, "", &[Request::Get(format!("{path}.html"))], 1);
-            let repeated: Vec<Request> = (0..n.min(LARGEST_REQUESTS))
-                .map(|_| Request::Get(format!("{path}.html")))
-                .collect();
-            let largest_load = load(&base, "", &repeated, config.clients);
-            report.add(
-                "server",
-                &format!(
-                    "claimgraph entity page, first page of the largest entity ({}, {} claims; {} clients)",
-                    path, largest.claims, config.clients
-                ),
-                format!(
-                    "{}; its first request alone {:.1} ms{}",
-                    largest_load.summary(),
-                    percentile(&first.sorted, 50.0),
-                    if first.failed > 0 { " (failed)" } else { "" }
-                ),
-            );
-        }
+        entity_pages(report, &base, "", &pages, largest, iris, config);
         let sparql = load(&base, "sparql", &queries, config.clients);
         report.add(
             "server",
@@ -168,6 +141,9 @@ pub fn phase(
         );
         sparql
     };
+    if config.site {
+        from_the_build(report, store_dir, &pages, largest, iris, config)?;
+    }
     let Some(cli) = oxigraph_cli() else {
         report.add(
             "server",
@@ -212,6 +188,121 @@ pub fn phase(
 }
 
 /// A loopback address no one listens on yet.
+/// Loads random companies' pages, then the largest entity's first page (alone, then
+/// over and over); `how` tells the rows apart ("" for pages rendered live).
+fn entity_pages(
+    report: &mut Report,
+    base: &str,
+    how: &str,
+    pages: &[Request],
+    largest: Option<&Largest>,
+    iris: &Iris,
+    config: &Config,
+) {
+    let page_load = load(base, "", pages, config.clients);
+    report.add(
+        "server",
+        &format!(
+            "claimgraph entity page{how}, random company ({} clients)",
+            config.clients
+        ),
+        page_load.summary(),
+    );
+    let Some(largest) = largest else {
+        return;
+    };
+    let path = iris.path_of(&largest.iri).unwrap_or_default().to_owned();
+    // Alone first: the first request of an entity also reads the index of all its
+    // claims, which the site keeps for its later pages and requests.
+    let first = load(base, "", &[Request::Get(format!("{path}.html"))], 1);
+    let repeated: Vec<Request> = (0..pages.len().min(LARGEST_REQUESTS))
+        .map(|_| Request::Get(format!("{path}.html")))
+        .collect();
+    let largest_load = load(base, "", &repeated, config.clients);
+    report.add(
+        "server",
+        &format!(
+            "claimgraph entity page{how}, first page of the largest entity ({}, {} claims; {} clients)",
+            path, largest.claims, config.clients
+        ),
+        format!(
+            "{}; its first request alone {:.1} ms{}",
+            largest_load.summary(),
+            percentile(&first.sorted, 50.0),
+            if first.failed > 0 { " (failed)" } else { "" }
+        ),
+    );
+}
+
+/// The same entity pages from `serve --site`, once the server's own build of the
+/// site is current (timed too: that build runs beside the live pages).
+fn from_the_build(
+    report: &mut Report,
+    store_dir: &Path,
+    pages: &[Request],
+    largest: Option<&Largest>,
+    iris: &Iris,
+    config: &Config,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let site = config.work.join(format!("served-site-{}", config.articles));
+    let log = config
+        .work
+        .join(format!("served-site-{}.log", config.articles));
+    let _ = std::fs::remove_dir_all(&site);
+    let addr = free_address()?;
+    let started = Instant::now();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_claimgraph"))
+            .arg("--store")
+            .arg(store_dir)
+            .args([
+                "serve",
+                "--no-page-cache",
+                "--query-timeout",
+                "120",
+                "--site",
+            ])
+            .arg(&site)
+            .arg("--addr")
+            .arg(addr.to_string())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log)?)
+            .spawn()?,
+    );
+    while !std::fs::read_to_string(&log)?.contains("pages are served from the build") {
+        if let Some(status) = server.0.try_wait()? {
+            return Err(format!(
+                "serve --site stopped ({status}); its log is {}",
+                log.display()
+            )
+            .into());
+        }
+        if started.elapsed() > SITE_BUILD {
+            return Err(
+                format!("serve --site did not build the site within {SITE_BUILD:?}").into(),
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    report.add(
+        "server",
+        "`serve --site`: its build of the site, until pages are served from it",
+        format!("{:.1} s", started.elapsed().as_secs_f64()),
+    );
+    let base = format!("http://{addr}/");
+    entity_pages(
+        report,
+        &base,
+        " from the build (`serve --site`)",
+        pages,
+        largest,
+        iris,
+        config,
+    );
+    let _ = std::fs::remove_dir_all(&site);
+    Ok(())
+}
+
 fn free_address() -> std::io::Result<SocketAddr> {
     TcpListener::bind("127.0.0.1:0")?.local_addr()
 }
