@@ -1000,8 +1000,12 @@ fn cmd_serve(
         });
         // The banner is for whoever started the server; a closed stdout (`serve | head -3`)
         // must not stop it.
+        let pages_from = match &state.config.pages_from_build {
+            Some((dir, _)) => format!(" (from the build in {} once it is current)", dir.display()),
+            None => String::new(),
+        };
         let banner = format!(
-            "claimgraph is serving {} quads at http://{local}/\n  pages:  http://{local}/\n  SPARQL: http://{local}/sparql\n  VoID:   http://{local}/.well-known/void\n{}stop with Ctrl-C\n",
+            "claimgraph is serving {} quads at http://{local}/\n  pages:  http://{local}/{pages_from}\n  SPARQL: http://{local}/sparql\n  VoID:   http://{local}/.well-known/void\n{}stop with Ctrl-C\n",
             state.store.len()?,
             edit_banner.replace("{local}", &local.to_string())
         );
