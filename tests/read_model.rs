@@ -267,6 +267,107 @@ fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
     assert!(spanning >= 5, "only {spanning} queries span several pages");
 }
 
+/// A keyed report lists no more key values than the store has articles or its own answer
+/// has keys: a page lists and sorts every candidate first (a dictionary lookup each), so a
+/// domain of every claim made a first page at 10,000 articles cost over a second whatever
+/// the rows it held (the claims of Q4, Q10 and Q1, every proposition graph for Q6).
+#[test]
+fn a_report_page_lists_keys_per_article_or_per_row_not_every_claim() {
+    use claimgraph::read::keyset::Keyset;
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), 30, 5).unwrap();
+    let store = store_with(&[work.path().to_owned()]);
+    let count = |pattern: &str, var: &str| -> usize {
+        let q = format!(
+            "{}SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ {pattern} }}",
+            claimgraph::model::vocab::sparql_prologue()
+        );
+        match &store.select(&q).unwrap()[0][0] {
+            Some(Term::Literal(n)) => n.value().parse().unwrap(),
+            other => panic!("a count: {other:?}"),
+        }
+    };
+    let articles = count("?article a cg:Article", "article");
+    let claims = count("?claim cg:relayedBy ?article", "claim");
+    assert!(
+        claims > 10 * articles,
+        "{claims} claims of {articles} articles"
+    );
+    let catalog = Catalog::bundled();
+    let mut keyed = 0;
+    for q in catalog.competency() {
+        let Some(keyset) = Keyset::of(q) else {
+            continue;
+        };
+        keyed += 1;
+        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
+        else {
+            panic!("{} is not a SELECT query", q.name);
+        };
+        let column = whole.column(&keyset.var).unwrap();
+        let answered: BTreeSet<String> = whole
+            .rows
+            .iter()
+            .filter_map(|r| r[column].as_ref().map(Term::to_string))
+            .collect();
+        let listed = count(&keyset.domain, &keyset.var);
+        assert!(
+            listed >= answered.len(),
+            "{}: the domain misses keys of the answer",
+            q.name
+        );
+        assert!(
+            listed <= articles.max(answered.len()),
+            "{}: {listed} keys listed for {} keys answered ({articles} articles, {claims} claims)",
+            q.name,
+            answered.len()
+        );
+    }
+    assert_eq!(keyed, 8);
+}
+
+/// The reports over most claims (Q1, Q4, Q10) are ordered by the relaying article, then
+/// by claim: their pages are led by the article (see `a_report_page_lists_keys_...`).
+#[test]
+fn the_reports_over_most_claims_list_their_rows_by_article_then_claim() {
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), 30, 5).unwrap();
+    let store = store_with(&[work.path().to_owned()]);
+    let catalog = Catalog::bundled();
+    for name in ["service-providers", "single-source", "relay-chains"] {
+        let q = catalog.get(name).unwrap();
+        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
+        else {
+            panic!("{name} is not a SELECT query");
+        };
+        let (article, claim) = (
+            whole.column("article").unwrap(),
+            whole.column("claim").unwrap(),
+        );
+        let keys: Vec<(String, String)> = whole
+            .rows
+            .iter()
+            .map(|r| {
+                let iri = |c: usize| match &r[c] {
+                    Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                    other => panic!("{name}: not an IRI: {other:?}"),
+                };
+                (iri(article), iri(claim))
+            })
+            .collect();
+        let articles: BTreeSet<&String> = keys.iter().map(|(a, _)| a).collect();
+        assert!(
+            articles.len() > 1,
+            "{name}: rows of only {} articles",
+            articles.len()
+        );
+        assert!(
+            keys.windows(2).all(|w| w[0] <= w[1]),
+            "{name}: rows not by article, then claim"
+        );
+    }
+}
+
 /// The first row of each role and claim, in order, as an entity page takes its cards
 /// (a claim the entity makes about itself is not also a claim about it), with the
 /// columns the index shares with `entity-claims`.

@@ -12,7 +12,14 @@
 //! every value that variable can take), is read a batch of key values at a time: the key's
 //! candidates are listed and sorted as ORDER BY sorts IRIs, and the query runs for the
 //! next batch of them (led by a LATERAL join on the batch's values, see
-//! `catalog::run_per_key`), growing the batch until the page is full.
+//! `catalog::run_per_key`), each batch sized by the rows per key seen so far, until the
+//! page is full.
+//!
+//! Listing the candidates costs a dictionary lookup per key (the store's indexes hold IRIs
+//! by hash, so they cannot be read in text order): about 6 µs a key, 1.2 s for the
+//! 208,548 claims of 10,000 articles. So a report over most claims leads with the
+//! relaying article (`ORDER BY ?article ?claim ...`: 10,000 keys), and a report over few
+//! claims names a domain that finds just those.
 //! Every row of one batch sorts before every row of the next (their keys differ and the
 //! key leads the ORDER BY), so the page holds exactly the rows, in exactly the order, of
 //! the unpaginated query's slice. The key must be bound in every solution of the query.
@@ -27,10 +34,28 @@ use super::catalog::{self, CatalogError, Format, Limits, Outcome, Page, SavedQue
 use crate::model::vocab;
 use crate::store::GraphStore;
 
-/// How many key values the first batch holds; each following batch doubles, up to
-/// [`MAX_BATCH`], so a page costs a few query runs whatever the store's size.
-const FIRST_BATCH: usize = 64;
+/// How many key values the first batch holds: a probe of the rows per key, which differs
+/// by three orders between reports (one row per denial, over twenty per article).
+const FIRST_BATCH: usize = 8;
 const MAX_BATCH: usize = 16_384;
+
+/// How many key values the next batch holds, after `keys` of them gave `rows` rows and
+/// `missing` more are wanted (`None`: every row): enough for the missing rows at the rows
+/// per key seen so far, with half again as margin; four times the last batch while no key
+/// has given a row, twice it for every row. Never fewer than [`FIRST_BATCH`] nor more
+/// than [`MAX_BATCH`], so a page costs a few query runs whatever the store's size.
+fn next_batch(last: usize, keys: usize, rows: usize, missing: Option<usize>) -> usize {
+    let size = match missing {
+        None => last.saturating_mul(2),
+        Some(_) if rows == 0 => last.saturating_mul(4),
+        Some(missing) => missing
+            .saturating_mul(keys)
+            .div_ceil(rows)
+            .saturating_mul(3)
+            .div_ceil(2),
+    };
+    size.clamp(FIRST_BATCH, MAX_BATCH)
+}
 
 /// A report query's leading key and where its values come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +210,12 @@ impl Keyset {
                 return Err(CatalogError::TooManyRows(result.rows.len()));
             }
             from = to;
-            batch = (batch * 2).min(MAX_BATCH);
+            batch = next_batch(
+                batch,
+                from,
+                result.rows.len(),
+                wanted.map(|w| w.saturating_sub(result.rows.len())),
+            );
         }
         if result.variables.is_empty() {
             // No key at all: the query's own (empty) result names the columns.
@@ -194,5 +224,27 @@ impl Keyset {
         let end = wanted.map_or(result.rows.len(), |w| w.min(result.rows.len()));
         result.rows = result.rows.drain(page.offset.min(end)..end).collect();
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_batch_holds_the_keys_the_missing_rows_need_at_the_rows_per_key_seen() {
+        // 8 articles gave 80 rows, 20 more wanted: 2 keys and half again, raised to a
+        // probe's 8.
+        assert_eq!(next_batch(8, 8, 80, Some(20)), FIRST_BATCH);
+        // 8 denials gave 8 rows, 92 more wanted: 92 keys, and half again.
+        assert_eq!(next_batch(8, 8, 8, Some(92)), 138);
+        // Sparse keys: 64 read gave 2 rows, 98 wanted.
+        assert_eq!(next_batch(64, 64, 2, Some(98)), 4704);
+        // No row yet: four times the last batch; every row: twice.
+        assert_eq!(next_batch(8, 8, 0, Some(100)), 32);
+        assert_eq!(next_batch(64, 64, 640, None), 128);
+        // Bounded on both sides, and never overflowing on a far offset.
+        assert_eq!(next_batch(8, 8, 1, Some(usize::MAX)), MAX_BATCH);
+        assert_eq!(next_batch(MAX_BATCH, 10, 0, Some(1)), MAX_BATCH);
     }
 }
