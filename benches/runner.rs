@@ -39,6 +39,8 @@ pub struct Config {
     pub server_requests: usize,
     /// Concurrent clients in the server phase.
     pub clients: usize,
+    /// Stop after the import and the raw bulk loads it is compared with.
+    pub import_only: bool,
 }
 
 #[derive(Debug, Default)]
@@ -276,6 +278,9 @@ pub fn run(config: &Config) -> Result<Report, Box<dyn std::error::Error>> {
         let _ = std::fs::remove_dir_all(&cli_dir);
     }
     let _ = std::fs::remove_file(&dump);
+    if config.import_only {
+        return Ok(report);
+    }
 
     // Saved queries, parameters drawn from the corpus.
     let catalog = Catalog::bundled();
