@@ -367,7 +367,7 @@ fn a_batch_into_a_bare_store_derived_in_memory_equals_full_derivation_on_randomi
             );
             (store, in_memory)
         };
-        let (store, _) = import_into_bare_store(&[corpus.clone()]);
+        let (store, _) = import_into_bare_store(std::slice::from_ref(&corpus));
 
         // A claim from plain RDF, sharing the first proposition triple of the batch.
         let shared = store
