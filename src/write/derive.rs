@@ -622,21 +622,27 @@ impl<'t, 'a> Facts<'t, 'a> {
                 .map(|(_, _, graph)| *graph)
                 .collect();
             for graph in propositions {
-                let term = self.term(graph);
-                let Term::NamedNode(name) = &*term else {
-                    continue;
-                };
-                let mut terms = self.terms.borrow_mut();
-                for q in self
-                    .reader
-                    .quads(None, None, None, Some(name.as_ref().into()))
-                {
-                    let q = q?;
-                    gathered.graph_triple(&mut terms, name.as_ref(), Triple::from(q).as_ref());
-                }
+                self.read_graph(graph, &mut gathered)?;
             }
         }
         self.install(gathered, graphs);
+        Ok(())
+    }
+
+    /// Reads the triples of the named graph `graph` (if it is a named node) into `gathered`.
+    fn read_graph(&self, graph: Id, gathered: &mut Gathered) -> Result<(), StorageError> {
+        let term = self.term(graph);
+        let Term::NamedNode(name) = &*term else {
+            return Ok(());
+        };
+        let mut terms = self.terms.borrow_mut();
+        for q in self
+            .reader
+            .quads(None, None, None, Some(name.as_ref().into()))
+        {
+            let q = q?;
+            gathered.graph_triple(&mut terms, name.as_ref(), Triple::from(q).as_ref());
+        }
         Ok(())
     }
 
@@ -803,16 +809,7 @@ impl<'t, 'a> Facts<'t, 'a> {
         }
         let mut gathered = Gathered::default();
         if !self.graphs_complete.get() {
-            if let Term::NamedNode(name) = &*self.term(graph) {
-                let mut terms = self.terms.borrow_mut();
-                for q in self
-                    .reader
-                    .quads(None, None, None, Some(name.as_ref().into()))
-                {
-                    let q = q?;
-                    gathered.graph_triple(&mut terms, name.as_ref(), Triple::from(q).as_ref());
-                }
-            }
+            self.read_graph(graph, &mut gathered)?;
         }
         let found = Rc::new(gathered.graphs.remove(&graph).unwrap_or_default());
         self.graph_triples.borrow_mut().insert(graph, found.clone());
