@@ -1,5 +1,5 @@
 //! `cargo bench --bench claimgraph -- [--articles 1000,10000] [--seed 42] [--work DIR]
-//! [--query-runs 20] [--no-site] [--server-requests 1000] [--clients 4] [--generate-only]`
+//! [--query-runs 20] [--no-site] [--import-only] [--server-requests 1000] [--clients 4] [--generate-only]`
 //!
 //! Generates the synthetic corpus, runs every measurement against the raw engine in the
 //! same run, and prints one Markdown table per corpus size with the machine, the date
@@ -20,6 +20,7 @@ fn main() {
     let mut site = true;
     let mut server_requests = 1000usize;
     let mut clients = 4usize;
+    let mut import_only = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
@@ -35,6 +36,7 @@ fn main() {
             "--query-runs" => query_runs = value().parse().expect("--query-runs takes a number"),
             "--generate-only" => generate_only = true,
             "--no-site" => site = false,
+            "--import-only" => import_only = true,
             "--server-requests" => {
                 server_requests = value().parse().expect("--server-requests takes a number")
             }
@@ -62,6 +64,7 @@ fn main() {
             site,
             server_requests,
             clients,
+            import_only,
         };
         match runner::run(&config) {
             Ok(report) => println!("{}", report.markdown()),

@@ -31,6 +31,7 @@ fn the_generator_is_deterministic_and_the_runner_measures_200_articles() {
         site: true,
         server_requests: 20,
         clients: 2,
+        import_only: false,
     };
     let report = runner::run(&config).expect("the benchmark runs");
     assert_eq!(report.articles, 200);

@@ -180,6 +180,10 @@ fn import_and_compare(store: &GraphStore, folder: &Path, seed: u64, batch: usize
         "seed {seed} batch {batch}: {}",
         summary.failures[0].message
     );
+    if batch == 0 {
+        // The store held the entities only: the batch is derived from memory.
+        assert!(summary.derived_in_memory, "seed {seed}");
+    }
     let incremental = store.derived_triples().unwrap();
     store.derive().unwrap();
     let full = store.derived_triples().unwrap();
@@ -314,4 +318,93 @@ fn derive_check_names_a_wrong_status_and_derive_repairs_it() {
     assert_eq!(code, 0, "{out}");
     let (code, out) = store.run(&["derive", "--check"]);
     assert_eq!(code, 0, "{out}");
+}
+
+/// A whole corpus written into a bare store is derived from memory while it is written
+/// ([`claimgraph::write::derive::BatchFacts`]): the statuses must be those of a full
+/// derivation and of the reference rules, also with responses to claims of the same
+/// batch and with facts a plain RDF file of the batch brought (a claim of its own whose
+/// proposition the sheets share).
+#[test]
+fn a_batch_into_a_bare_store_derived_in_memory_equals_full_derivation_on_randomized_corpora() {
+    use claimgraph::model::vocab::cg;
+    use oxigraph::model::GraphNameRef;
+
+    let mut corroborated_by_the_rdf_claim = 0;
+    for seed in 1..=16u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).unwrap();
+        std::fs::write(corpus.join("entities.toml"), entities_sheet()).unwrap();
+        // Later articles answer claims of earlier ones, all in the one batch.
+        let mut answerable: Vec<String> = Vec::new();
+        for index in 0..6 + rng.below(10) {
+            let (sheet, defined) = article_sheet(&mut rng, index, 1, &answerable);
+            std::fs::write(corpus.join(format!("a{index}.toml")), sheet).unwrap();
+            answerable.extend(defined);
+        }
+        let import_into_bare_store = |paths: &[std::path::PathBuf]| {
+            let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+            let summary = import::import_paths(&store, paths, &|_, _| {}).unwrap();
+            assert!(summary.ok(), "seed {seed}: {}", summary.failures[0].message);
+            assert!(
+                summary.derived_in_memory,
+                "seed {seed}: a batch into a bare store was derived in the store"
+            );
+            let in_memory = store.derived_triples().unwrap();
+            store.derive().unwrap();
+            assert_eq!(
+                store.derived_triples().unwrap(),
+                in_memory,
+                "seed {seed}: the in-memory derivation differs from a full one"
+            );
+            store.derive_reference().unwrap();
+            assert_eq!(
+                store.derived_triples().unwrap(),
+                in_memory,
+                "seed {seed}: the in-memory derivation differs from derive-status.ru"
+            );
+            (store, in_memory)
+        };
+        let (store, _) = import_into_bare_store(std::slice::from_ref(&corpus));
+
+        // A claim from plain RDF, sharing the first proposition triple of the batch.
+        let shared = store
+            .quads_for_pattern(
+                None,
+                Some(cg::HAS_PROPOSITION),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            )
+            .filter_map(|q| match q.unwrap().object {
+                oxigraph::model::Term::NamedNode(graph) => store
+                    .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                    .next()
+                    .map(|q| q.unwrap()),
+                _ => None,
+            })
+            .next();
+        let Some(shared) = shared else {
+            continue;
+        };
+        let trig = format!(
+            "@prefix cg: <https://claimgraph.example/ns#> .\n\
+             <http://example.org/claim/1> a cg:Claim ; cg:claimant <http://example.org/someone> ;\n\
+             \x20 cg:madeIn <http://example.org/doc> ; cg:hasProposition <http://example.org/prop/1> .\n\
+             <http://example.org/prop/1> {{ {} {} {} . }}\n",
+            shared.subject, shared.predicate, shared.object
+        );
+        let rdf = dir.path().join("foreign.trig");
+        std::fs::write(&rdf, trig).unwrap();
+        let (_, in_memory) = import_into_bare_store(&[rdf, corpus]);
+        corroborated_by_the_rdf_claim += in_memory
+            .iter()
+            .filter(|t| t.ends_with("ns#corroboratedBy> <http://example.org/claim/1>"))
+            .count();
+    }
+    assert!(
+        corroborated_by_the_rdf_claim > 10,
+        "{corroborated_by_the_rdf_claim}"
+    );
 }

@@ -344,6 +344,7 @@ impl GraphStore {
             pending: Vec::new(),
             fresh: HashSet::new(),
             touched: Touched::default(),
+            in_memory: InMemory::Unchecked,
         }
     }
 
@@ -764,6 +765,18 @@ pub struct BatchWriter<'a> {
     fresh: HashSet<NamedNode>,
     /// What the batch changed that statuses depend on.
     touched: Touched,
+    /// Whether the batch's statuses are derived in memory at the commit.
+    in_memory: InMemory,
+}
+
+/// Whether a batch's statuses can be derived from memory: while the store held next to
+/// nothing before the batch ([`derive::BatchFacts::of_bare_store`]) and every sheet so
+/// far went to the bulk loader, the facts are the store's few and the batch's own.
+enum InMemory {
+    /// Not decided yet (no sheet written).
+    Unchecked,
+    Gathering(derive::BatchFacts),
+    No,
 }
 
 impl BatchWriter<'_> {
@@ -776,10 +789,19 @@ impl BatchWriter<'_> {
                 .store
                 .replace_noting(contribution, false, &mut self.touched);
         };
+        if let InMemory::Unchecked = self.in_memory {
+            self.in_memory = match derive::BatchFacts::of_bare_store(raw)? {
+                Some(facts) => InMemory::Gathering(facts),
+                None => InMemory::No,
+            };
+        }
         let ledger = contribution.ledger.as_ref();
         let in_store = raw.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger))?;
         if !in_store && !self.fresh.contains(&contribution.ledger) {
             // A sheet the store has never seen: nothing to remove, so the fast path.
+            if let InMemory::Gathering(facts) = &mut self.in_memory {
+                facts.add_contribution(contribution);
+            }
             for triple in &contribution.triples {
                 self.touched.note(triple.as_ref());
                 if triple.predicate == cg::RELAYS
@@ -812,6 +834,8 @@ impl BatchWriter<'_> {
             // The same sheet twice in one batch: make the first visible, then replace it.
             self.commit_loader()?;
         }
+        // What a replacement removes is not in the gathered facts.
+        self.in_memory = InMemory::No;
         self.store
             .replace_noting(contribution, false, &mut self.touched)
     }
@@ -834,8 +858,28 @@ impl BatchWriter<'_> {
         Ok(())
     }
 
+    /// When the batch so far went whole into a store that held next to nothing, derives
+    /// every status from memory and queues the derived triples to be committed with the
+    /// batch: the caller then derives nothing. `None` otherwise (nothing is queued).
+    pub fn derive_in_memory(&mut self) -> Result<Option<Derivation>, StoreError> {
+        let InMemory::Gathering(facts) = std::mem::replace(&mut self.in_memory, InMemory::No)
+        else {
+            return Ok(None);
+        };
+        let Some((derived, done)) = facts.derive()? else {
+            return Ok(None);
+        };
+        self.pending.extend(
+            derived
+                .into_iter()
+                .map(|t| t.in_graph(GraphName::DefaultGraph)),
+        );
+        Ok(Some(done))
+    }
+
     /// Commits the new sheets and returns what the batch touched; the caller then
-    /// derives those statuses ([`GraphStore::derive_touched`]).
+    /// derives those statuses ([`GraphStore::derive_touched`]), unless
+    /// [`Self::derive_in_memory`] did.
     pub fn commit(mut self) -> Result<Touched, StoreError> {
         self.commit_loader()?;
         Ok(std::mem::take(&mut self.touched))

@@ -1,5 +1,7 @@
 //! Claim statuses, derived from the responses that answer each claim: for every claim
-//! ([`derive_all`]) or only for the claims a write touched ([`derive_touched`]).
+//! ([`derive_all`]), only for the claims a write touched ([`derive_touched`]), or for a
+//! batch written whole into a store that held next to nothing, from the batch's facts
+//! in memory ([`BatchFacts`]: a first bulk import reads nothing back).
 //!
 //! The rules are the ones `queries/derive-status.ru` states in SPARQL; that update stays
 //! the reference (`claimgraph derive --reference` runs it, and the tests hold the two
@@ -14,17 +16,23 @@
 //! claims whose propositions share a triple with its own or that corroborate it, and the
 //! relay chains between their documents (independence of origin). [`derive_touched`]
 //! re-derives the touched claims and every claim whose corroborations may involve them.
+//!
+//! Every term read is numbered once ([`Interner`]) and the rules join numbers: a term is
+//! decoded from the store (one string-table read per IRI) once per derivation, not once
+//! per lookup that meets it.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term,
-    TermRef, Triple, TripleRef,
+    GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef,
+    Triple, TripleRef,
 };
 use oxigraph::store::{StorageError, Store, Transaction};
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::model::graph::Contribution;
 use crate::model::vocab::{cg, rdf};
 use crate::store::on_engine::OnEngine;
 
@@ -150,29 +158,14 @@ pub fn derive_all(
     tx: &mut Transaction<'_>,
     committed: Option<&Store>,
 ) -> Result<Derivation, StorageError> {
-    let (scope, derived) = {
+    let (rederived, derived) = {
         let facts = Facts::new(match committed {
             Some(store) => Reader::Store(store),
             None => Reader::Transaction(tx),
         });
-        facts.preload()?;
-        // Whatever the rules can give a derived triple: claims, claims with a
-        // proposition, and whatever a response answers.
-        let mut scope: HashSet<Term> = HashSet::new();
-        for q in facts
-            .reader
-            .default_quads(None, rdf::TYPE, Some(cg::CLAIM.into()))
-        {
-            scope.insert(q?.subject.into());
-        }
-        for q in facts.reader.default_quads(None, cg::HAS_PROPOSITION, None) {
-            scope.insert(q?.subject.into());
-        }
-        for q in facts.reader.default_quads(None, cg::ANSWERS, None) {
-            scope.insert(q?.object);
-        }
-        let derived = facts.derive(&scope)?;
-        (scope, derived)
+        facts.preload(true)?;
+        let scope = facts.whole_scope();
+        (scope.len(), facts.derive(&scope)?)
     };
     // Every derived triple goes, also those of resources no longer in scope.
     for p in DERIVED {
@@ -183,7 +176,7 @@ pub fn derive_all(
     }
     let written = insert(tx, &derived);
     Ok(Derivation {
-        rederived: scope.len(),
+        rederived,
         written,
         full: true,
     })
@@ -244,27 +237,33 @@ fn touched_statuses(
     // Past a few thousand claims (a large batch), a few whole-predicate scans cost
     // less than a dozen lookups per claim.
     if touched.claims.len() > PRELOAD_ABOVE {
-        facts.preload()?;
+        facts.preload(false)?;
     }
-    let mut scope = touched.claims.clone();
+    let link = |(from, to): &(Term, Term)| (facts.id(from.clone()), facts.id(to.clone()));
+    let relays_removed: Vec<(Id, Id)> = touched.relays_removed.iter().map(link).collect();
+    let mut scope: FxHashSet<Id> = touched.claims.iter().map(|c| facts.id(c.clone())).collect();
     // A changed link changes the independence of claims made on its two sides; every
     // such pair has one claim on the upstream side and one downstream, so re-deriving
     // the claims of the smaller side (with their partners, below) covers them all.
-    for (relaying, relayed) in &touched.relays_changed {
-        let up = facts.relay_closure(relaying, false, &touched.relays_removed)?;
-        let down = facts.relay_closure(relayed, true, &touched.relays_removed)?;
+    for (relaying, relayed) in touched.relays_changed.iter().map(link) {
+        let up = facts.relay_closure(relaying, false, &relays_removed)?;
+        let down = facts.relay_closure(relayed, true, &relays_removed)?;
         let side = if up.len() <= down.len() { up } else { down };
         for document in side {
-            scope.extend(facts.subjects(&document, cg::MADE_IN)?.iter().cloned());
+            scope.extend(facts.subjects(document, Read::MadeIn)?.iter().copied());
         }
     }
     let mut affected = scope.clone();
-    for claim in &scope {
+    for &claim in &scope {
         affected.extend(facts.partners(claim)?);
         // Claims a touched claim corroborated until now, which may lose it.
-        affected.extend(facts.subjects(claim, cg::CORROBORATED_BY)?.iter().cloned());
+        affected.extend(facts.subjects(claim, Read::CorroboratedBy)?.iter().copied());
     }
     let derived = facts.derive(&affected)?;
+    let affected = affected
+        .into_iter()
+        .map(|id| Term::clone(&facts.term(id)))
+        .collect();
     Ok((affected, derived))
 }
 
@@ -282,12 +281,14 @@ pub fn touched_statuses_on_engine(
 /// How many touched claims make [`derive_touched`] load the facts whole.
 pub const PRELOAD_ABOVE: usize = 2_000;
 
-/// Where the facts are read: the committed store, a transaction, or a server engine.
+/// Where the facts are read: the committed store, a transaction, or a server engine;
+/// or nowhere, for facts held whole in memory ([`BatchFacts`]).
 #[derive(Clone, Copy)]
 enum Reader<'t, 'a> {
     Store(&'t Store),
     Transaction(&'t Transaction<'a>),
     Engine(&'t OnEngine),
+    Nothing,
 }
 
 type Quads<'r> = Box<dyn Iterator<Item = Result<Quad, StorageError>> + 'r>;
@@ -309,6 +310,7 @@ impl Reader<'_, '_> {
                 Ok(quads) => Box::new(quads.into_iter().map(Ok)),
                 Err(error) => Box::new(std::iter::once(Err(StorageError::Other(Box::new(error))))),
             },
+            Reader::Nothing => Box::new(std::iter::empty()),
         }
     }
 
@@ -419,132 +421,363 @@ const RANKED_CLASSES: [NamedNodeRef<'static>; 10] = [
     NOT_REACHABLE,
 ];
 
-/// The predicates the rules read, loaded whole by [`Facts::preload`].
-const READ_PREDICATES: [NamedNodeRef<'static>; 7] = [
-    cg::CLAIMANT,
-    cg::MADE_IN,
-    cg::ABOUT,
-    cg::HAS_PROPOSITION,
-    cg::ANSWERS,
-    cg::RELAYS,
-    cg::CORROBORATED_BY,
-];
+/// The default-graph predicates the rules read: loaded whole by [`Facts::preload`],
+/// gathered from a batch by [`BatchFacts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Read {
+    Claimant,
+    MadeIn,
+    About,
+    HasProposition,
+    Answers,
+    Relays,
+    CorroboratedBy,
+}
 
-type Terms = Rc<Vec<Term>>;
+impl Read {
+    const ALL: [Read; 7] = [
+        Read::Claimant,
+        Read::MadeIn,
+        Read::About,
+        Read::HasProposition,
+        Read::Answers,
+        Read::Relays,
+        Read::CorroboratedBy,
+    ];
+
+    fn iri(self) -> NamedNodeRef<'static> {
+        match self {
+            Read::Claimant => cg::CLAIMANT,
+            Read::MadeIn => cg::MADE_IN,
+            Read::About => cg::ABOUT,
+            Read::HasProposition => cg::HAS_PROPOSITION,
+            Read::Answers => cg::ANSWERS,
+            Read::Relays => cg::RELAYS,
+            Read::CorroboratedBy => cg::CORROBORATED_BY,
+        }
+    }
+
+    fn of(predicate: NamedNodeRef<'_>) -> Option<Read> {
+        Self::ALL.into_iter().find(|r| r.iri() == predicate)
+    }
+}
+
+/// A term as the derivation holds it: its place in [`Interner`]. The rules compare and
+/// hash these numbers; each term is decoded from the store (or cloned) once.
+type Id = usize;
+type Ids = Rc<Vec<Id>>;
+
+/// The terms the derivation has met, each once, numbered in the order met.
+#[derive(Default)]
+struct Interner {
+    ids: FxHashMap<Rc<Term>, Id>,
+    terms: Vec<Rc<Term>>,
+}
+
+impl Interner {
+    fn id(&mut self, term: Term) -> Id {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.terms.len();
+        let term = Rc::new(term);
+        self.terms.push(term.clone());
+        self.ids.insert(term, id);
+        id
+    }
+
+    fn id_of_ref(&mut self, term: TermRef<'_>) -> Id {
+        self.id(term.into_owned())
+    }
+}
+
+/// Facts read whole (by whole-predicate scans, or from a batch in memory), before
+/// [`Facts::install`] indexes them.
+#[derive(Default)]
+struct Gathered {
+    triples: Vec<(Id, Read, Id)>,
+    kinds: FxHashMap<Id, Kinds>,
+    /// The triples of named graphs, by graph (only proposition graphs are kept).
+    graphs: FxHashMap<Id, Vec<[Id; 3]>>,
+}
+
+impl Gathered {
+    /// Notes a default-graph triple the rules may read.
+    fn triple(
+        &mut self,
+        terms: &mut Interner,
+        subject: NamedOrBlankNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+        object: TermRef<'_>,
+    ) {
+        if predicate == rdf::TYPE {
+            let kind = match object {
+                TermRef::NamedNode(class) => Kinds::of(class),
+                _ => Kinds::TYPED,
+            };
+            let subject = terms.id_of_ref(subject.into());
+            self.kinds.entry(subject).or_default().0 |= kind;
+        } else if let Some(read) = Read::of(predicate) {
+            let subject = terms.id_of_ref(subject.into());
+            self.triples.push((subject, read, terms.id_of_ref(object)));
+        }
+    }
+
+    /// Notes a triple of the named graph `graph`.
+    fn graph_triple(
+        &mut self,
+        terms: &mut Interner,
+        graph: NamedNodeRef<'_>,
+        triple: TripleRef<'_>,
+    ) {
+        let graph = terms.id_of_ref(graph.into());
+        let triple = [
+            terms.id_of_ref(triple.subject.into()),
+            terms.id_of_ref(triple.predicate.into()),
+            terms.id_of_ref(triple.object),
+        ];
+        self.graphs.entry(graph).or_default().push(triple);
+    }
+}
 
 /// The store's default-graph facts the rules read, looked up on first use and kept:
 /// a claim's partners are read again for every claim they partner.
 struct Facts<'t, 'a> {
     reader: Reader<'t, 'a>,
-    objects: RefCell<HashMap<(Term, NamedNode), Terms>>,
-    subjects: RefCell<HashMap<(Term, NamedNode), Terms>>,
+    terms: RefCell<Interner>,
+    objects: RefCell<FxHashMap<(Id, Read), Ids>>,
+    subjects: RefCell<FxHashMap<(Id, Read), Ids>>,
     /// Whether the maps above hold every triple of the read predicates (after preload).
-    complete: std::cell::Cell<bool>,
-    kinds: RefCell<HashMap<Term, Kinds>>,
-    graph_triples: RefCell<HashMap<NamedNode, Rc<Vec<Triple>>>>,
-    graphs_with: RefCell<HashMap<Triple, Rc<Vec<NamedNode>>>>,
-    reach: RefCell<HashMap<Term, Rc<HashSet<Term>>>>,
+    complete: Cell<bool>,
+    /// Whether the two graph maps hold every proposition graph and its triples.
+    graphs_complete: Cell<bool>,
+    kinds: RefCell<FxHashMap<Id, Kinds>>,
+    graph_triples: RefCell<FxHashMap<Id, Rc<Vec<[Id; 3]>>>>,
+    /// The named graphs holding a triple (when complete: the proposition graphs only,
+    /// the only ones the rules look further at).
+    graphs_with: RefCell<FxHashMap<[Id; 3], Ids>>,
+    reach: RefCell<FxHashMap<Id, Rc<FxHashSet<Id>>>>,
+    none: Ids,
 }
 
 impl<'t, 'a> Facts<'t, 'a> {
     fn new(reader: Reader<'t, 'a>) -> Self {
         Facts {
             reader,
+            terms: RefCell::default(),
             objects: RefCell::default(),
             subjects: RefCell::default(),
-            complete: std::cell::Cell::new(false),
+            complete: Cell::new(false),
+            graphs_complete: Cell::new(false),
             kinds: RefCell::default(),
             graph_triples: RefCell::default(),
             graphs_with: RefCell::default(),
             reach: RefCell::default(),
+            none: Rc::default(),
         }
+    }
+
+    fn id(&self, term: Term) -> Id {
+        self.terms.borrow_mut().id(term)
+    }
+
+    fn term(&self, id: Id) -> Rc<Term> {
+        self.terms.borrow().terms[id].clone()
+    }
+
+    fn ids(&self, terms: impl IntoIterator<Item = Term>) -> Vec<Id> {
+        let mut interner = self.terms.borrow_mut();
+        terms.into_iter().map(|t| interner.id(t)).collect()
     }
 
     /// Reads every triple of the predicates and classes the rules use in a few
-    /// whole-predicate scans, for a derivation of every claim (one lookup per claim and
-    /// predicate would cost far more).
-    fn preload(&self) -> Result<(), StorageError> {
-        let mut objects: HashMap<(Term, NamedNode), Vec<Term>> = HashMap::new();
-        let mut subjects: HashMap<(Term, NamedNode), Vec<Term>> = HashMap::new();
-        for p in READ_PREDICATES {
-            for q in self.reader.default_quads(None, p, None) {
-                let q = q?;
-                let subject = Term::from(q.subject);
-                objects
-                    .entry((subject.clone(), q.predicate.clone()))
-                    .or_default()
-                    .push(q.object.clone());
-                subjects
-                    .entry((q.object, q.predicate))
-                    .or_default()
-                    .push(subject);
+    /// whole-predicate scans, for a derivation of many claims (one lookup per claim and
+    /// predicate would cost far more); with `graphs`, every proposition graph too.
+    fn preload(&self, graphs: bool) -> Result<(), StorageError> {
+        let mut gathered = Gathered::default();
+        {
+            let mut terms = self.terms.borrow_mut();
+            for read in Read::ALL {
+                for q in self.reader.default_quads(None, read.iri(), None) {
+                    let q = q?;
+                    let subject = terms.id(q.subject.into());
+                    gathered.triples.push((subject, read, terms.id(q.object)));
+                }
+            }
+            for class in RANKED_CLASSES {
+                for q in self
+                    .reader
+                    .default_quads(None, rdf::TYPE, Some(class.into()))
+                {
+                    let subject = terms.id(q?.subject.into());
+                    gathered.kinds.entry(subject).or_default().0 |= Kinds::of(class);
+                }
             }
         }
-        let mut kinds: HashMap<Term, Kinds> = HashMap::new();
-        for class in RANKED_CLASSES {
-            for q in self
-                .reader
-                .default_quads(None, rdf::TYPE, Some(class.into()))
-            {
-                kinds.entry(q?.subject.into()).or_default().0 |= Kinds::of(class);
+        if graphs {
+            let propositions: FxHashSet<Id> = gathered
+                .triples
+                .iter()
+                .filter(|(_, read, _)| *read == Read::HasProposition)
+                .map(|(_, _, graph)| *graph)
+                .collect();
+            for graph in propositions {
+                self.read_graph(graph, &mut gathered)?;
             }
         }
-        *self.objects.borrow_mut() = objects.into_iter().map(|(k, v)| (k, Rc::new(v))).collect();
-        *self.subjects.borrow_mut() = subjects.into_iter().map(|(k, v)| (k, Rc::new(v))).collect();
-        *self.kinds.borrow_mut() = kinds;
-        self.complete.set(true);
+        self.install(gathered, graphs);
         Ok(())
     }
 
+    /// Reads the triples of the named graph `graph` (if it is a named node) into `gathered`.
+    fn read_graph(&self, graph: Id, gathered: &mut Gathered) -> Result<(), StorageError> {
+        let term = self.term(graph);
+        let Term::NamedNode(name) = &*term else {
+            return Ok(());
+        };
+        let mut terms = self.terms.borrow_mut();
+        for q in self
+            .reader
+            .quads(None, None, None, Some(name.as_ref().into()))
+        {
+            let q = q?;
+            gathered.graph_triple(&mut terms, name.as_ref(), Triple::from(q).as_ref());
+        }
+        Ok(())
+    }
+
+    /// Indexes facts read whole; every lookup of a read predicate is then answered from
+    /// memory, and with `graphs`, every proposition graph lookup too.
+    fn install(&self, gathered: Gathered, graphs: bool) {
+        let mut objects: FxHashMap<(Id, Read), Vec<Id>> = FxHashMap::default();
+        let mut subjects: FxHashMap<(Id, Read), Vec<Id>> = FxHashMap::default();
+        for &(subject, read, object) in &gathered.triples {
+            objects.entry((subject, read)).or_default().push(object);
+            subjects.entry((object, read)).or_default().push(subject);
+        }
+        let index = |map: FxHashMap<(Id, Read), Vec<Id>>| -> FxHashMap<(Id, Read), Ids> {
+            map.into_iter()
+                .map(|(key, mut found)| {
+                    // The same triple may come from two sources (the store and a batch).
+                    found.sort_unstable();
+                    found.dedup();
+                    (key, Rc::new(found))
+                })
+                .collect()
+        };
+        if graphs {
+            let mut graph_triples = FxHashMap::default();
+            let mut graphs_with: FxHashMap<[Id; 3], Vec<Id>> = FxHashMap::default();
+            let mut gathered_graphs = gathered.graphs;
+            for graph in subjects
+                .keys()
+                .filter(|(_, read)| *read == Read::HasProposition)
+                .map(|(graph, _)| *graph)
+            {
+                let mut triples = gathered_graphs.remove(&graph).unwrap_or_default();
+                triples.sort_unstable();
+                triples.dedup();
+                for triple in &triples {
+                    graphs_with.entry(*triple).or_default().push(graph);
+                }
+                graph_triples.insert(graph, Rc::new(triples));
+            }
+            *self.graph_triples.borrow_mut() = graph_triples;
+            *self.graphs_with.borrow_mut() = graphs_with
+                .into_iter()
+                .map(|(triple, graphs)| (triple, Rc::new(graphs)))
+                .collect();
+            self.graphs_complete.set(true);
+        }
+        *self.objects.borrow_mut() = index(objects);
+        *self.subjects.borrow_mut() = index(subjects);
+        *self.kinds.borrow_mut() = gathered.kinds;
+        self.complete.set(true);
+    }
+
+    /// Every resource a full derivation covers, once the facts are loaded whole:
+    /// claims, claims with a proposition, and whatever a response answers.
+    fn whole_scope(&self) -> FxHashSet<Id> {
+        let mut scope: FxHashSet<Id> = self
+            .kinds
+            .borrow()
+            .iter()
+            .filter(|(_, kinds)| kinds.has(Kinds::CLAIM))
+            .map(|(id, _)| *id)
+            .collect();
+        scope.extend(
+            self.objects
+                .borrow()
+                .keys()
+                .filter(|(_, read)| *read == Read::HasProposition)
+                .map(|(claim, _)| *claim),
+        );
+        scope.extend(
+            self.subjects
+                .borrow()
+                .keys()
+                .filter(|(_, read)| *read == Read::Answers)
+                .map(|(answered, _)| *answered),
+        );
+        scope
+    }
+
     /// The objects of `subject predicate ?o` in the default graph.
-    fn objects(&self, subject: &Term, predicate: NamedNodeRef<'_>) -> Result<Terms, StorageError> {
-        let key = (subject.clone(), predicate.into_owned());
-        if let Some(found) = self.objects.borrow().get(&key) {
+    fn objects(&self, subject: Id, predicate: Read) -> Result<Ids, StorageError> {
+        if let Some(found) = self.objects.borrow().get(&(subject, predicate)) {
             return Ok(found.clone());
         }
-        let found: Terms = if self.complete.get() && READ_PREDICATES.contains(&predicate) {
-            Rc::default()
-        } else {
-            match as_subject(subject) {
-                Some(s) => Rc::new(
+        if self.complete.get() {
+            return Ok(self.none.clone());
+        }
+        let term = self.term(subject);
+        let found: Ids = match as_subject(&term) {
+            Some(s) => Rc::new(
+                self.ids(
                     self.reader
-                        .default_quads(Some(s), predicate, None)
+                        .default_quads(Some(s), predicate.iri(), None)
                         .map(|q| q.map(|q| q.object))
-                        .collect::<Result<_, _>>()?,
+                        .collect::<Result<Vec<_>, _>>()?,
                 ),
-                None => Rc::default(),
-            }
+            ),
+            None => self.none.clone(),
         };
-        self.objects.borrow_mut().insert(key, found.clone());
+        self.objects
+            .borrow_mut()
+            .insert((subject, predicate), found.clone());
         Ok(found)
     }
 
     /// The subjects of `?s predicate object` in the default graph.
-    fn subjects(&self, object: &Term, predicate: NamedNodeRef<'_>) -> Result<Terms, StorageError> {
-        let key = (object.clone(), predicate.into_owned());
-        if let Some(found) = self.subjects.borrow().get(&key) {
+    fn subjects(&self, object: Id, predicate: Read) -> Result<Ids, StorageError> {
+        if let Some(found) = self.subjects.borrow().get(&(object, predicate)) {
             return Ok(found.clone());
         }
-        let found: Terms = if self.complete.get() && READ_PREDICATES.contains(&predicate) {
-            Rc::default()
-        } else {
-            Rc::new(
+        if self.complete.get() {
+            return Ok(self.none.clone());
+        }
+        let term = self.term(object);
+        let found: Ids = Rc::new(
+            self.ids(
                 self.reader
-                    .default_quads(None, predicate, Some(object.as_ref()))
+                    .default_quads(None, predicate.iri(), Some(Term::as_ref(&term)))
                     .map(|q| q.map(|q| q.subject.into()))
-                    .collect::<Result<_, _>>()?,
-            )
-        };
-        self.subjects.borrow_mut().insert(key, found.clone());
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        );
+        self.subjects
+            .borrow_mut()
+            .insert((object, predicate), found.clone());
         Ok(found)
     }
 
-    fn kinds(&self, resource: &Term) -> Result<Kinds, StorageError> {
-        if let Some(k) = self.kinds.borrow().get(resource) {
+    fn kinds(&self, resource: Id) -> Result<Kinds, StorageError> {
+        if let Some(k) = self.kinds.borrow().get(&resource) {
             return Ok(*k);
         }
         let mut kinds = Kinds::default();
-        if let Some(s) = as_subject(resource) {
+        let term = self.term(resource);
+        if let Some(s) = as_subject(&term) {
             if self.complete.get() {
                 // The ranked classes are loaded; only whether it has any type is left.
                 if self
@@ -558,65 +791,65 @@ impl<'t, 'a> Facts<'t, 'a> {
                 }
             } else {
                 for q in self.reader.default_quads(Some(s), rdf::TYPE, None) {
-                    if let Term::NamedNode(class) = q?.object {
-                        kinds.0 |= Kinds::of(class.as_ref());
-                    }
+                    kinds.0 |= match q?.object {
+                        Term::NamedNode(class) => Kinds::of(class.as_ref()),
+                        _ => Kinds::TYPED,
+                    };
                 }
             }
         }
-        self.kinds.borrow_mut().insert(resource.clone(), kinds);
+        self.kinds.borrow_mut().insert(resource, kinds);
         Ok(kinds)
     }
 
     /// The triples of a proposition graph.
-    fn graph_triples(&self, graph: &NamedNode) -> Result<Rc<Vec<Triple>>, StorageError> {
-        if let Some(found) = self.graph_triples.borrow().get(graph) {
+    fn graph_triples(&self, graph: Id) -> Result<Rc<Vec<[Id; 3]>>, StorageError> {
+        if let Some(found) = self.graph_triples.borrow().get(&graph) {
             return Ok(found.clone());
         }
-        let found: Rc<Vec<Triple>> = Rc::new(
-            self.reader
-                .quads(None, None, None, Some(graph.as_ref().into()))
-                .map(|q| q.map(Triple::from))
-                .collect::<Result<_, _>>()?,
-        );
-        self.graph_triples
-            .borrow_mut()
-            .insert(graph.clone(), found.clone());
+        let mut gathered = Gathered::default();
+        if !self.graphs_complete.get() {
+            self.read_graph(graph, &mut gathered)?;
+        }
+        let found = Rc::new(gathered.graphs.remove(&graph).unwrap_or_default());
+        self.graph_triples.borrow_mut().insert(graph, found.clone());
         Ok(found)
     }
 
     /// The named graphs holding `triple`.
-    fn graphs_with(&self, triple: &Triple) -> Result<Rc<Vec<NamedNode>>, StorageError> {
-        if let Some(found) = self.graphs_with.borrow().get(triple) {
+    fn graphs_with(&self, triple: [Id; 3]) -> Result<Ids, StorageError> {
+        if let Some(found) = self.graphs_with.borrow().get(&triple) {
             return Ok(found.clone());
         }
+        if self.graphs_complete.get() {
+            return Ok(self.none.clone());
+        }
+        let [s, p, o] = triple.map(|id| self.term(id));
         let mut graphs = Vec::new();
-        for q in self.reader.quads(
-            Some(triple.subject.as_ref()),
-            Some(triple.predicate.as_ref()),
-            Some(triple.object.as_ref()),
-            None,
-        ) {
-            if let GraphName::NamedNode(g) = q?.graph_name {
-                graphs.push(g);
+        if let (Some(subject), Term::NamedNode(predicate)) = (as_subject(&s), &*p) {
+            for q in self.reader.quads(
+                Some(subject),
+                Some(predicate.as_ref()),
+                Some(Term::as_ref(&o)),
+                None,
+            ) {
+                if let GraphName::NamedNode(g) = q?.graph_name {
+                    graphs.push(self.id(g.into()));
+                }
             }
         }
         let found = Rc::new(graphs);
-        self.graphs_with
-            .borrow_mut()
-            .insert(triple.clone(), found.clone());
+        self.graphs_with.borrow_mut().insert(triple, found.clone());
         Ok(found)
     }
 
     /// `document` and every document it relays, directly or down a chain (`relays*`).
-    fn reach(&self, document: &Term) -> Result<Rc<HashSet<Term>>, StorageError> {
-        if let Some(found) = self.reach.borrow().get(document) {
+    fn reach(&self, document: Id) -> Result<Rc<FxHashSet<Id>>, StorageError> {
+        if let Some(found) = self.reach.borrow().get(&document) {
             return Ok(found.clone());
         }
         let found = Rc::new(self.relay_closure(document, true, &[])?);
-        self.reach
-            .borrow_mut()
-            .insert(document.clone(), found.clone());
+        self.reach.borrow_mut().insert(document, found.clone());
         Ok(found)
     }
 
@@ -624,26 +857,26 @@ impl<'t, 'a> Facts<'t, 'a> {
     /// the chains, also through the `extra` links (those a write removed).
     fn relay_closure(
         &self,
-        start: &Term,
+        start: Id,
         downstream: bool,
-        extra: &[(Term, Term)],
-    ) -> Result<HashSet<Term>, StorageError> {
-        let mut seen = HashSet::from([start.clone()]);
-        let mut todo = vec![start.clone()];
+        extra: &[(Id, Id)],
+    ) -> Result<FxHashSet<Id>, StorageError> {
+        let mut seen = FxHashSet::from_iter([start]);
+        let mut todo = vec![start];
         while let Some(node) = todo.pop() {
             let next = if downstream {
-                self.objects(&node, cg::RELAYS)?
+                self.objects(node, Read::Relays)?
             } else {
-                self.subjects(&node, cg::RELAYS)?
+                self.subjects(node, Read::Relays)?
             };
-            let more = extra.iter().filter_map(|(from, to)| match downstream {
-                true if *from == node => Some(to),
-                false if *to == node => Some(from),
+            let more = extra.iter().filter_map(|&(from, to)| match downstream {
+                true if from == node => Some(to),
+                false if to == node => Some(from),
                 _ => None,
             });
-            for n in next.iter().chain(more) {
-                if seen.insert(n.clone()) {
-                    todo.push(n.clone());
+            for n in next.iter().copied().chain(more) {
+                if seen.insert(n) {
+                    todo.push(n);
                 }
             }
         }
@@ -653,14 +886,14 @@ impl<'t, 'a> Facts<'t, 'a> {
     /// Whether two claims have independent origins: different claimants and documents
     /// neither of which relays the other, down any chain (some pair of their claimants
     /// and documents, as the SPARQL rule joins them).
-    fn independent(&self, claim: &Term, other: &Term) -> Result<bool, StorageError> {
+    fn independent(&self, claim: Id, other: Id) -> Result<bool, StorageError> {
         let (claimants, documents) = (
-            self.objects(claim, cg::CLAIMANT)?,
-            self.objects(claim, cg::MADE_IN)?,
+            self.objects(claim, Read::Claimant)?,
+            self.objects(claim, Read::MadeIn)?,
         );
         let (other_claimants, other_documents) = (
-            self.objects(other, cg::CLAIMANT)?,
-            self.objects(other, cg::MADE_IN)?,
+            self.objects(other, Read::Claimant)?,
+            self.objects(other, Read::MadeIn)?,
         );
         let claimants_differ = claimants
             .iter()
@@ -668,12 +901,12 @@ impl<'t, 'a> Facts<'t, 'a> {
         if !claimants_differ {
             return Ok(false);
         }
-        for doc in documents.iter() {
+        for &doc in documents.iter() {
             let from_doc = self.reach(doc)?;
-            for other_doc in other_documents.iter() {
+            for &other_doc in other_documents.iter() {
                 if doc != other_doc
-                    && !from_doc.contains(other_doc)
-                    && !self.reach(other_doc)?.contains(doc)
+                    && !from_doc.contains(&other_doc)
+                    && !self.reach(other_doc)?.contains(&doc)
                 {
                     return Ok(true);
                 }
@@ -682,18 +915,19 @@ impl<'t, 'a> Facts<'t, 'a> {
         Ok(false)
     }
 
-    /// The claims whose propositions share a triple with `claim`'s (in another graph).
-    fn sharing_a_proposition(&self, claim: &Term) -> Result<Vec<Term>, StorageError> {
-        let mut out = Vec::new();
-        for graph in self.objects(claim, cg::HAS_PROPOSITION)?.iter() {
-            let Term::NamedNode(graph) = graph else {
-                continue;
-            };
-            for triple in self.graph_triples(graph)?.iter() {
-                for other_graph in self.graphs_with(triple)?.iter() {
+    /// The claims whose propositions share a triple with `claim`'s (in another graph),
+    /// each once.
+    fn sharing_a_proposition(&self, claim: Id) -> Result<FxHashSet<Id>, StorageError> {
+        let mut out = FxHashSet::default();
+        for &graph in self.objects(claim, Read::HasProposition)?.iter() {
+            for &triple in self.graph_triples(graph)?.iter() {
+                for &other_graph in self.graphs_with(triple)?.iter() {
                     if other_graph != graph {
-                        let g = Term::NamedNode(other_graph.clone());
-                        out.extend(self.subjects(&g, cg::HAS_PROPOSITION)?.iter().cloned());
+                        out.extend(
+                            self.subjects(other_graph, Read::HasProposition)?
+                                .iter()
+                                .copied(),
+                        );
                     }
                 }
             }
@@ -704,33 +938,33 @@ impl<'t, 'a> Facts<'t, 'a> {
     /// The claims whose derived triples may name `claim` or depend on it beyond
     /// [`Touched`]: those sharing a proposition with it, and those it answers (as a
     /// corroboration).
-    fn partners(&self, claim: &Term) -> Result<Vec<Term>, StorageError> {
+    fn partners(&self, claim: Id) -> Result<FxHashSet<Id>, StorageError> {
         let mut out = self.sharing_a_proposition(claim)?;
-        out.extend(self.objects(claim, cg::ANSWERS)?.iter().cloned());
+        out.extend(self.objects(claim, Read::Answers)?.iter().copied());
         Ok(out)
     }
 
     /// The claims that independently corroborate `claim`: corroborating responses, and
     /// claims (not responses) with a proposition triple in common.
-    fn corroborations(&self, claim: &Term) -> Result<HashSet<Term>, StorageError> {
-        let mut out = HashSet::new();
-        if self.objects(claim, cg::CLAIMANT)?.is_empty()
-            || self.objects(claim, cg::MADE_IN)?.is_empty()
+    fn corroborations(&self, claim: Id) -> Result<FxHashSet<Id>, StorageError> {
+        let mut out = FxHashSet::default();
+        if self.objects(claim, Read::Claimant)?.is_empty()
+            || self.objects(claim, Read::MadeIn)?.is_empty()
         {
             return Ok(out);
         }
-        for response in self.subjects(claim, cg::ANSWERS)?.iter() {
+        for &response in self.subjects(claim, Read::Answers)?.iter() {
             if self.kinds(response)?.has(Kinds::CORROBORATION)
-                && !out.contains(response)
+                && !out.contains(&response)
                 && self.independent(claim, response)?
             {
-                out.insert(response.clone());
+                out.insert(response);
             }
         }
         for other in self.sharing_a_proposition(claim)? {
             if !out.contains(&other)
-                && !self.kinds(&other)?.has(Kinds::RESPONSE)
-                && self.independent(claim, &other)?
+                && !self.kinds(other)?.has(Kinds::RESPONSE)
+                && self.independent(claim, other)?
             {
                 out.insert(other);
             }
@@ -742,7 +976,7 @@ impl<'t, 'a> Facts<'t, 'a> {
     /// rank, and the claim takes the highest; nothing when no rule applies.
     fn status(
         &self,
-        claim: &Term,
+        claim: Id,
         corroborated: bool,
     ) -> Result<Option<NamedNodeRef<'static>>, StorageError> {
         let mut best: Option<u8> = None;
@@ -753,15 +987,15 @@ impl<'t, 'a> Facts<'t, 'a> {
         if corroborated {
             rank(2);
         }
-        let claimants = self.objects(claim, cg::CLAIMANT)?;
+        let claimants = self.objects(claim, Read::Claimant)?;
         if !claimants.is_empty() {
-            let about = self.objects(claim, cg::ABOUT)?;
-            for response in self.subjects(claim, cg::ANSWERS)?.iter() {
+            let about = self.objects(claim, Read::About)?;
+            for &response in self.subjects(claim, Read::Answers)?.iter() {
                 let kinds = self.kinds(response)?;
                 if !kinds.has(Kinds::TYPED) {
                     continue;
                 }
-                for responder in self.objects(response, cg::CLAIMANT)?.iter() {
+                for responder in self.objects(response, Read::Claimant)?.iter() {
                     let own = claimants.contains(responder);
                     let by_subject = about.contains(responder);
                     let r = if kinds.has(Kinds::RETRACTION) && own {
@@ -793,18 +1027,20 @@ impl<'t, 'a> Facts<'t, 'a> {
     }
 
     /// Every derived triple of the resources in `scope`.
-    fn derive(&self, scope: &HashSet<Term>) -> Result<Vec<Triple>, StorageError> {
+    fn derive(&self, scope: &FxHashSet<Id>) -> Result<Vec<Triple>, StorageError> {
         let mut out = Vec::new();
-        for resource in scope {
-            let Some(subject) = as_subject(resource) else {
+        for &resource in scope {
+            let term = self.term(resource);
+            let Some(subject) = as_subject(&term) else {
                 continue;
             };
             let subject = subject.into_owned();
-            for response in self.subjects(resource, cg::ANSWERS)?.iter() {
+            let object = |id: Id| Term::clone(&self.term(id));
+            for &response in self.subjects(resource, Read::Answers)?.iter() {
                 out.push(Triple::new(
                     subject.clone(),
                     cg::STATUS_BASIS,
-                    response.clone(),
+                    object(response),
                 ));
             }
             let corroborations = self.corroborations(resource)?;
@@ -812,9 +1048,109 @@ impl<'t, 'a> Facts<'t, 'a> {
                 out.push(Triple::new(subject.clone(), cg::STATUS, status));
             }
             for other in corroborations {
-                out.push(Triple::new(subject.clone(), cg::CORROBORATED_BY, other));
+                out.push(Triple::new(
+                    subject.clone(),
+                    cg::CORROBORATED_BY,
+                    object(other),
+                ));
             }
         }
         Ok(out)
     }
 }
+
+/// The facts of a batch written into a store that held next to nothing before it,
+/// gathered as the batch is written ([`crate::store::BatchWriter`]), so that every
+/// status is derived from memory and written with the batch, without reading the store
+/// back: the same derived triples [`derive_all`] gives on the store the batch leaves.
+pub struct BatchFacts {
+    terms: Interner,
+    gathered: Gathered,
+    /// Whether a contribution holds a derived triple, which a full derivation would
+    /// replace: only a transaction can, so the batch is then derived in the store.
+    holds_derived: bool,
+}
+
+impl BatchFacts {
+    /// The facts of `store` when it holds at most [`BARE_STORE_QUADS`] quads (the
+    /// ontology and perhaps a few plain RDF files) and no derived triple, all read now;
+    /// `None` otherwise.
+    pub fn of_bare_store(store: &Store) -> Result<Option<BatchFacts>, StorageError> {
+        let mut facts = BatchFacts {
+            terms: Interner::default(),
+            gathered: Gathered::default(),
+            holds_derived: false,
+        };
+        for (read, quad) in store.iter().enumerate() {
+            if read >= BARE_STORE_QUADS {
+                return Ok(None);
+            }
+            let quad = quad?;
+            let triple = TripleRef::from(quad.as_ref());
+            match &quad.graph_name {
+                GraphName::DefaultGraph if DERIVED.contains(&triple.predicate) => {
+                    // Derived triples a full derivation would replace: only a
+                    // transaction can remove them, so the batch is derived in the store.
+                    return Ok(None);
+                }
+                GraphName::DefaultGraph => facts.add_triple(triple),
+                GraphName::NamedNode(graph) => {
+                    facts
+                        .gathered
+                        .graph_triple(&mut facts.terms, graph.as_ref(), triple)
+                }
+                // The rules join proposition graphs by name only.
+                GraphName::BlankNode(_) => {}
+            }
+        }
+        Ok(Some(facts))
+    }
+
+    fn add_triple(&mut self, triple: TripleRef<'_>) {
+        self.holds_derived |= DERIVED.contains(&triple.predicate);
+        self.gathered.triple(
+            &mut self.terms,
+            triple.subject,
+            triple.predicate,
+            triple.object,
+        );
+    }
+
+    /// Notes what a contribution written whole into the store brings.
+    pub fn add_contribution(&mut self, contribution: &Contribution) {
+        for triple in &contribution.triples {
+            self.add_triple(triple.as_ref());
+        }
+        for (graph, triples) in &contribution.graphs {
+            for triple in triples {
+                self.gathered
+                    .graph_triple(&mut self.terms, graph.as_ref(), triple.as_ref());
+            }
+        }
+    }
+
+    /// Every derived triple of the store the batch leaves, and what that derivation
+    /// was; `None` when the batch must be derived in the store instead (something
+    /// held derived triples).
+    pub fn derive(self) -> Result<Option<(Vec<Triple>, Derivation)>, StorageError> {
+        if self.holds_derived {
+            return Ok(None);
+        }
+        let facts = Facts::new(Reader::Nothing);
+        *facts.terms.borrow_mut() = self.terms;
+        facts.install(self.gathered, true);
+        let scope = facts.whole_scope();
+        let derived = facts.derive(&scope)?;
+        let done = Derivation {
+            rederived: scope.len(),
+            written: derived.len(),
+            full: true,
+        };
+        Ok(Some((derived, done)))
+    }
+}
+
+/// How many quads a store may hold for a batch into it to be derived in memory
+/// ([`BatchFacts`]): the ontology and a few small RDF files, read whole in well under a
+/// second.
+const BARE_STORE_QUADS: usize = 100_000;
