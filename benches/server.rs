@@ -82,6 +82,25 @@ impl Drop for Server {
     }
 }
 
+/// `claimgraph serve` of `store_dir` on `addr`, rendering every page request (no page
+/// cache), with a query timeout long enough for the largest saved queries.
+fn claimgraph_serve(store_dir: &Path, addr: SocketAddr) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_claimgraph"));
+    command
+        .arg("--store")
+        .arg(store_dir)
+        .args([
+            "serve",
+            "--no-page-cache",
+            "--query-timeout",
+            "120",
+            "--addr",
+        ])
+        .arg(addr.to_string())
+        .stdout(Stdio::null());
+    command
+}
+
 pub fn phase(
     report: &mut Report,
     store_dir: &Path,
@@ -115,18 +134,7 @@ pub fn phase(
     let addr = free_address()?;
     let ours = {
         let _server = Server(
-            Command::new(env!("CARGO_BIN_EXE_claimgraph"))
-                .arg("--store")
-                .arg(store_dir)
-                .args([
-                    "serve",
-                    "--no-page-cache",
-                    "--query-timeout",
-                    "120",
-                    "--addr",
-                ])
-                .arg(addr.to_string())
-                .stdout(Stdio::null())
+            claimgraph_serve(store_dir, addr)
                 .stderr(Stdio::null())
                 .spawn()?,
         );
@@ -252,20 +260,9 @@ fn from_the_build(
     let addr = free_address()?;
     let started = Instant::now();
     let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_claimgraph"))
-            .arg("--store")
-            .arg(store_dir)
-            .args([
-                "serve",
-                "--no-page-cache",
-                "--query-timeout",
-                "120",
-                "--site",
-            ])
+        claimgraph_serve(store_dir, addr)
+            .arg("--site")
             .arg(&site)
-            .arg("--addr")
-            .arg(addr.to_string())
-            .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log)?)
             .spawn()?,
     );

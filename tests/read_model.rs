@@ -16,6 +16,21 @@ use claimgraph::write::import::import_paths;
 use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::Variable;
 
+/// A store of `articles` generated articles (the benchmark's corpus generator).
+fn generated_store(articles: usize, seed: u64) -> GraphStore {
+    let work = tempfile::tempdir().unwrap();
+    corpus::generate(work.path(), articles, seed).unwrap();
+    store_with(&[work.path().to_owned()])
+}
+
+/// Every row of a saved SELECT query, unpaginated.
+fn whole_answer(store: &GraphStore, q: &catalog::SavedQuery) -> Table {
+    match catalog::run_saved(store, q, &[], Limits::default()).unwrap() {
+        Outcome::Table(whole) => whole,
+        _ => panic!("{} is not a SELECT query", q.name),
+    }
+}
+
 fn store_with(paths: &[std::path::PathBuf]) -> GraphStore {
     let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
     let summary = import_paths(&store, paths, &|_, _| {}).unwrap();
@@ -206,9 +221,7 @@ fn the_read_model_gives_the_page_queries_rows_on_the_seed_articles() {
 
 #[test]
 fn the_read_model_gives_the_page_queries_rows_on_a_generated_corpus() {
-    let work = tempfile::tempdir().unwrap();
-    corpus::generate(work.path(), 12, 11).unwrap();
-    let store = store_with(&[work.path().to_owned()]);
+    let store = generated_store(12, 11);
     let checked = check_every_native_query(&store);
     assert!(checked > 300, "only {checked} checks");
 }
@@ -219,9 +232,7 @@ fn the_read_model_gives_the_page_queries_rows_on_a_generated_corpus() {
 fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
     use claimgraph::read::catalog::Page;
     use claimgraph::read::keyset::Keyset;
-    let work = tempfile::tempdir().unwrap();
-    corpus::generate(work.path(), 30, 5).unwrap();
-    let store = store_with(&[work.path().to_owned()]);
+    let store = generated_store(30, 5);
     let catalog = Catalog::bundled();
     let mut keyed = 0;
     let mut spanning = 0;
@@ -230,10 +241,7 @@ fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
             continue;
         };
         keyed += 1;
-        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
-        else {
-            panic!("{} is not a SELECT query", q.name);
-        };
+        let whole = whole_answer(&store, q);
         for size in [7, 100, 1000] {
             let mut paged = Vec::new();
             for n in 0.. {
@@ -274,9 +282,7 @@ fn a_keyset_page_holds_the_rows_of_the_unpaginated_query_in_order() {
 #[test]
 fn a_report_page_lists_keys_per_article_or_per_row_not_every_claim() {
     use claimgraph::read::keyset::Keyset;
-    let work = tempfile::tempdir().unwrap();
-    corpus::generate(work.path(), 30, 5).unwrap();
-    let store = store_with(&[work.path().to_owned()]);
+    let store = generated_store(30, 5);
     let count = |pattern: &str, var: &str| -> usize {
         let q = format!(
             "{}SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ {pattern} }}",
@@ -300,10 +306,7 @@ fn a_report_page_lists_keys_per_article_or_per_row_not_every_claim() {
             continue;
         };
         keyed += 1;
-        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
-        else {
-            panic!("{} is not a SELECT query", q.name);
-        };
+        let whole = whole_answer(&store, q);
         let column = whole.column(&keyset.var).unwrap();
         let answered: BTreeSet<String> = whole
             .rows
@@ -330,16 +333,11 @@ fn a_report_page_lists_keys_per_article_or_per_row_not_every_claim() {
 /// by claim: their pages are led by the article (see `a_report_page_lists_keys_...`).
 #[test]
 fn the_reports_over_most_claims_list_their_rows_by_article_then_claim() {
-    let work = tempfile::tempdir().unwrap();
-    corpus::generate(work.path(), 30, 5).unwrap();
-    let store = store_with(&[work.path().to_owned()]);
+    let store = generated_store(30, 5);
     let catalog = Catalog::bundled();
     for name in ["service-providers", "single-source", "relay-chains"] {
         let q = catalog.get(name).unwrap();
-        let Outcome::Table(whole) = catalog::run_saved(&store, q, &[], Limits::default()).unwrap()
-        else {
-            panic!("{name} is not a SELECT query");
-        };
+        let whole = whole_answer(&store, q);
         let (article, claim) = (
             whole.column("article").unwrap(),
             whole.column("claim").unwrap(),

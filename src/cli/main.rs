@@ -706,7 +706,7 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
     }
     let secs = summary.elapsed.as_secs_f64();
     println!(
-        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; {} unchanged article(s) skipped; {:.2}s (preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s)",
+        "imported {} article(s), {} reference sheet(s), {} RDF file(s): {} claims; {} triples written, {} removed; {} unchanged article(s) skipped; {:.2}s (reading {:.2}s, preparing {:.2}s, writing {:.2}s, deriving {} {} status(es) {:.2}s, publishing {:.2}s)",
         summary.articles,
         summary.reference_sheets,
         summary.rdf_files,
@@ -715,6 +715,7 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
         summary.triples_removed,
         summary.unchanged,
         secs,
+        summary.reading.as_secs_f64(),
         summary.preparing.as_secs_f64(),
         summary.writing.as_secs_f64(),
         if summary.derivation.full {
@@ -723,7 +724,8 @@ fn cmd_import(store: &GraphStore, paths: &[PathBuf]) -> Result<()> {
             "the touched"
         },
         summary.derivation.rederived,
-        summary.deriving.as_secs_f64()
+        summary.deriving.as_secs_f64(),
+        summary.publishing.as_secs_f64()
     );
     if !summary.ok() {
         eprintln!("{} file(s) not imported:", summary.failures.len());
