@@ -611,18 +611,6 @@ impl GraphStore {
         Ok(known)
     }
 
-    /// Whether the store holds the contribution whose ledger graph is `ledger`.
-    pub fn holds_contribution(&self, ledger: &NamedNode) -> Result<bool, StoreError> {
-        if let Some(store) = self.embedded() {
-            return Ok(store.contains_named_graph(NamedOrBlankNodeRef::NamedNode(ledger.as_ref()))?);
-        }
-        let query = format!(
-            "SELECT ?s WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }} LIMIT 1",
-            ledger.as_str()
-        );
-        Ok(!self.select(&query)?.is_empty())
-    }
-
     /// Whether a claim `article/claim` exists in the store.
     pub fn has_claim(&self, article: &str, claim: &str) -> Result<bool, StoreError> {
         let iri = self.iris.claim(article, claim);

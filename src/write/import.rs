@@ -36,9 +36,9 @@ pub struct ImportSummary {
     pub failures: Vec<Failure>,
     pub elapsed: Duration,
     /// Where the time went: reading the sheets and the store's entities they may name
-    /// (and loading plain RDF files), validating them and building their triples and hashes (on every core),
-    /// writing them, deriving the statuses, and making the store durable and visible to
-    /// readers (flush, snapshot) at the end.
+    /// (the ontology and plain RDF files written meanwhile), validating the sheets and
+    /// building their triples and hashes (on every core), writing them, deriving the
+    /// statuses, and making the store durable and visible to readers (flush, snapshot).
     pub reading: Duration,
     pub preparing: Duration,
     pub writing: Duration,
@@ -163,6 +163,8 @@ pub fn import_paths(
         .collect();
     let marker = store.begin_import(&articles, &files)?;
 
+    let ontology = store.replace(&graph::ontology_contribution(store.iris()), false)?;
+    summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
     // What plain RDF changes is not tracked: a batch with any derives every status.
     let mut rdf_touched = Touched::default();
     for path in rdf_files {
@@ -186,17 +188,6 @@ pub fn import_paths(
     summary.reading = started.elapsed();
 
     let mut writer = store.batch_writer();
-    // Into a new store the ontology goes through the bulk loader with the sheets, so the
-    // flush at the end finds nothing written in memory. A write there makes the flush
-    // wait for the engine to compact what the loader ingested (40 s of a 10,000-article
-    // import); the raw loader's flush returns at once.
-    let ontology = graph::ontology_contribution(store.iris());
-    let ontology = if store.holds_contribution(&ontology.ledger)? {
-        store.replace(&ontology, false)?
-    } else {
-        writer.put(&ontology)?
-    };
-    summary.triples_inserted += ontology.inserted.saturating_sub(ontology.removed);
     // Sheets are prepared a group at a time on every core, then written in file order;
     // a group is small enough that its triples never crowd memory.
     for group in sheets.chunks(PREPARE_GROUP) {
