@@ -842,11 +842,11 @@ impl BatchWriter<'_> {
             .replace_noting(contribution, false, &mut self.touched)
     }
 
+    /// Hands every pending quad to the bulk loader.
     fn hand_over(&mut self) -> Result<(), StoreError> {
         if !self.pending.is_empty() {
-            let raw = self.store.local("the bulk loader")?;
-            let loader = self.loader.get_or_insert_with(|| raw.bulk_loader());
-            loader.load_quads(std::mem::take(&mut self.pending))?;
+            let all = std::mem::take(&mut self.pending);
+            self.load(all)?;
         }
         Ok(())
     }
@@ -856,11 +856,15 @@ impl BatchWriter<'_> {
         while self.pending.len() >= BULK_CHUNK {
             let rest = self.pending.split_off(BULK_CHUNK);
             let chunk = std::mem::replace(&mut self.pending, rest);
-            let raw = self.store.local("the bulk loader")?;
-            let loader = self.loader.get_or_insert_with(|| raw.bulk_loader());
-            loader.load_quads(chunk)?;
+            self.load(chunk)?;
         }
         Ok(())
+    }
+
+    fn load(&mut self, quads: Vec<Quad>) -> Result<(), StoreError> {
+        let raw = self.store.local("the bulk loader")?;
+        let loader = self.loader.get_or_insert_with(|| raw.bulk_loader());
+        Ok(loader.load_quads(quads)?)
     }
 
     fn commit_loader(&mut self) -> Result<(), StoreError> {
