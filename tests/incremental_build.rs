@@ -533,9 +533,15 @@ fn the_build_command_builds_incrementally_and_full_on_request() {
         first.contains("(full build: no manifest of an earlier build)"),
         "{first}"
     );
+    // A full build reads the default graph into memory once; an incremental one reads
+    // the few pages it renders from the store.
+    let whole_graph = "read the default graph into memory first:";
+    assert!(first.contains(whole_graph), "{first}");
     let second = run(&[]);
     assert!(second.contains("(incremental build)"), "{second}");
+    assert!(!second.contains(whole_graph), "{second}");
     let third = run(&["--full"]);
     assert!(third.contains("(full build: asked for)"), "{third}");
+    assert!(third.contains(whole_graph), "{third}");
     assert!(repo().join("data").exists());
 }

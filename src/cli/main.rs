@@ -570,6 +570,12 @@ fn run(cli: Cli) -> Result<()> {
                     None => "incremental build".to_owned(),
                 }
             );
+            if let Some((triples, took)) = report.snapshot {
+                println!(
+                    "read the default graph into memory first: {triples} triples in {:.2}s",
+                    took.as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Export {

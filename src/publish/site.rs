@@ -25,6 +25,7 @@ use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog, Limits};
 use crate::read::kept::Kept;
+use crate::read::snapshot::GraphSnapshot;
 use crate::read::view::index::Listing;
 use crate::read::view::lang::Lang;
 use crate::read::view::paging::{self, Pager};
@@ -78,6 +79,9 @@ pub struct BuildReport {
     pub removed: usize,
     /// Why every path was rendered; `None` for an incremental build.
     pub full: Option<String>,
+    /// The triples of the default graph read into memory for the build, and how long
+    /// that took (`None` when pages read the store).
+    pub snapshot: Option<(usize, Duration)>,
     pub elapsed: Duration,
 }
 
@@ -191,6 +195,8 @@ pub struct Site {
     /// Every path of the site, sorted: what the last build listed, or read for the
     /// sitemap.
     site_paths: Memo<Vec<String>>,
+    /// The default graph, held in memory while a full build renders every page.
+    snapshot: Memo<GraphSnapshot>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -239,6 +245,15 @@ impl<T> Memo<T> {
         let current = generation.load(Ordering::SeqCst);
         *self.cell.lock().expect("memo lock") = Some((current, Arc::clone(&value)));
         value
+    }
+
+    /// The value, if it was read at the current generation; nothing is read.
+    fn kept(&self, generation: &AtomicU64) -> Option<Arc<T>> {
+        let current = generation.load(Ordering::SeqCst);
+        match self.cell.lock().expect("memo lock").as_ref() {
+            Some((read_at, value)) if *read_at == current => Some(Arc::clone(value)),
+            _ => None,
+        }
     }
 
     fn forget(&self) {
@@ -309,6 +324,7 @@ impl Site {
             german_labels: Memo::default(),
             query_runs: Memo::default(),
             site_paths: Memo::default(),
+            snapshot: Memo::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -343,6 +359,7 @@ impl Site {
             &self.vocabulary,
         )
         .with_page_size(self.page_size)
+        .with_snapshot(self.snapshot.kept(&self.data_generation))
     }
 
     /// The template context every page shares: its roots, its language and the address
@@ -475,6 +492,7 @@ impl Site {
         self.german_labels.forget();
         self.query_runs.forget();
         self.site_paths.forget();
+        self.snapshot.forget();
         for listing in &self.listings {
             listing.forget();
         }
@@ -1029,6 +1047,18 @@ impl Site {
         out: &Path,
         options: &BuildOptions,
     ) -> Result<BuildReport, RenderError> {
+        let built = self.build_unless_current(store, out, options);
+        // The snapshot is as large as the graph: it lives for one build only.
+        self.snapshot.forget();
+        built
+    }
+
+    fn build_unless_current(
+        &self,
+        store: &GraphStore,
+        out: &Path,
+        options: &BuildOptions,
+    ) -> Result<BuildReport, RenderError> {
         let started = Instant::now();
         let shown = out.display().to_string();
         if out.exists() && !out.is_dir() {
@@ -1067,6 +1097,18 @@ impl Site {
         let changes = match &old {
             Ok(old) => self.changes(store, old, &state)?,
             Err(reason) => Err(reason.clone()),
+        };
+        // Every page will be rendered: read the graph once instead of per page. Only
+        // from the embedded store: an engine's whole graph would come in one response.
+        let snapshot = match (&changes, store.embedded()) {
+            (Err(_), Some(_)) => {
+                let reading = Instant::now();
+                let snapshot = GraphSnapshot::read(store)?;
+                let triples = snapshot.len();
+                self.snapshot.put(&self.data_generation, snapshot);
+                Some((triples, reading.elapsed()))
+            }
+            _ => None,
         };
         let carry = match (&old, &changes) {
             (Ok(old), Ok(changes)) => Some((old.paths.as_slice(), &changes.dirty)),
@@ -1121,6 +1163,7 @@ impl Site {
         report.total = manifest.paths.len();
         report.removed = remove.len();
         report.full = full.map(|r| r.to_string());
+        report.snapshot = snapshot;
         report.elapsed = started.elapsed();
         Ok(report)
     }

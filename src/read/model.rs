@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use oxigraph::model::{
     GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
@@ -24,6 +25,7 @@ use oxigraph::model::{
 
 use crate::model::vocab::{self, cg, oa, owl, rdf, rdfs, schema, skos};
 use crate::read::catalog::Table;
+use crate::read::snapshot::GraphSnapshot;
 use crate::store::{GraphStore, StoreError};
 
 /// The saved queries [`native_rows`] answers without the SPARQL engine.
@@ -216,6 +218,9 @@ fn lang_of(term: &Term) -> Option<Term> {
 /// queries of one page: what one query read, the next finds in memory.
 pub struct Facts<'a> {
     store: &'a GraphStore,
+    /// The default graph read whole for a full build; lookups go there instead of to the
+    /// store.
+    snapshot: Option<Arc<GraphSnapshot>>,
     /// The objects already read, by subject and predicate: the queries of one page ask
     /// for many of the same (the claim's article, claimant, labels).
     read: RefCell<HashMap<(Term, NamedNode), Rc<Vec<Term>>>>,
@@ -225,8 +230,25 @@ impl<'a> Facts<'a> {
     pub fn new(store: &'a GraphStore) -> Self {
         Facts {
             store,
+            snapshot: None,
             read: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The same reader with nothing read yet: what a pass over many resources uses per
+    /// chunk, so the lookups of one chunk are dropped before the next.
+    fn fresh(&self) -> Facts<'a> {
+        Facts {
+            store: self.store,
+            snapshot: self.snapshot.clone(),
+            read: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Facts read from `snapshot`, a copy of `store`'s default graph.
+    pub fn with_snapshot(mut self, snapshot: Arc<GraphSnapshot>) -> Self {
+        self.snapshot = Some(snapshot);
+        self
     }
 
     /// The objects of `subject predicate ?o` in the default graph (none for a literal).
@@ -237,6 +259,9 @@ impl<'a> Facts<'a> {
         subject: &Term,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
+        if let Some(snapshot) = &self.snapshot {
+            return Ok(snapshot.objects(subject, predicate));
+        }
         let key = (subject.clone(), predicate.into_owned());
         if let Some(found) = self.read.borrow().get(&key) {
             return Ok(found.as_ref().clone());
@@ -266,6 +291,9 @@ impl<'a> Facts<'a> {
         predicate: NamedNodeRef<'_>,
         object: &Term,
     ) -> Result<Vec<Term>, StoreError> {
+        if let Some(snapshot) = &self.snapshot {
+            return Ok(snapshot.subjects(predicate, object));
+        }
         self.store
             .quads_for_pattern(
                 None,
@@ -853,7 +881,7 @@ fn every_claim_in_chunks(
     let claims = facts.subjects(rdf::TYPE, &cg::CLAIM.into_owned().into())?;
     let mut all = Solutions::empty(&[]);
     for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
-        let chunk_rows = rows(&Facts::new(facts.store), chunk)?;
+        let chunk_rows = rows(&facts.fresh(), chunk)?;
         all.vars = chunk_rows.vars;
         all.rows.extend(chunk_rows.rows);
     }
@@ -879,7 +907,7 @@ fn entity_card_count_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, S
     drop(seen);
     let mut cards: HashMap<Term, i64> = HashMap::new();
     for chunk in claims.chunks(CLAIMS_PER_CHUNK) {
-        let facts = &Facts::new(facts.store);
+        let facts = &facts.fresh();
         for claim in chunk {
             for (entity, _) in card_roles(facts, claim)? {
                 *cards.entry(entity).or_default() += 1;

@@ -34,6 +34,7 @@ use crate::model::graph::Iris;
 use crate::publish::render::RenderError;
 use crate::read::catalog::{self, Catalog, CatalogError, Limits, Outcome, Table};
 use crate::read::model::{self, Schema};
+use crate::read::snapshot::GraphSnapshot;
 use crate::store::GraphStore;
 use lang::Lang;
 pub use status::{Answer, Status};
@@ -132,6 +133,15 @@ impl<'a> Source<'a> {
     /// [`german_labels`]).
     pub fn with_german_labels(mut self, labels: Arc<HashMap<String, String>>) -> Self {
         self.all_german_labels = Some(labels);
+        self
+    }
+
+    /// The same source reading the page read model's facts from `snapshot`, a copy of
+    /// the store's default graph (a build that renders every page).
+    pub fn with_snapshot(mut self, snapshot: Option<Arc<GraphSnapshot>>) -> Self {
+        if let Some(snapshot) = snapshot {
+            self.facts = model::Facts::new(self.store).with_snapshot(snapshot);
+        }
         self
     }
 
