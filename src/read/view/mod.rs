@@ -437,6 +437,11 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// The rows as the saved query's result table.
+    pub fn into_table(self) -> Table {
+        self.table
+    }
+
     pub fn len(&self) -> usize {
         self.table.rows.len()
     }
