@@ -35,11 +35,16 @@ impl GraphSnapshot {
     /// subject-predicate-object order and the sorts below are stable, so each pair's
     /// objects keep the order a lookup in the engine gives, and so do each pair's
     /// subjects (a scan by subject meets them in the order the engine sorts them by).
-    pub fn read(store: &GraphStore) -> Result<GraphSnapshot, StoreError> {
+    /// `None` when the graph has more than `max_triples` triples: it is left where it is
+    /// rather than filling the machine's memory.
+    pub fn read(store: &GraphStore, max_triples: usize) -> Result<Option<GraphSnapshot>, StoreError> {
         let mut terms: IndexSet<Term, FxBuildHasher> = IndexSet::default();
         let mut by_subject = Vec::new();
         for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)) {
             let quad = quad?;
+            if by_subject.len() == max_triples {
+                return Ok(None);
+            }
             let mut number = |term: Term| -> Result<u32, StoreError> {
                 let (index, _) = terms.insert_full(term);
                 u32::try_from(index).map_err(|_| {
@@ -62,12 +67,12 @@ impl GraphSnapshot {
                 predicates.insert(p.as_str().into(), run[0][0]);
             }
         }
-        Ok(GraphSnapshot {
+        Ok(Some(GraphSnapshot {
             terms,
             predicates,
             by_subject,
             by_object,
-        })
+        }))
     }
 
     /// How many triples the snapshot holds.
@@ -150,12 +155,16 @@ mod tests {
             node("http://example.org/g"),
         ));
         engine.extend(quads).expect("load");
-        let snapshot = GraphSnapshot::read(&store).expect("snapshot");
+        let snapshot = GraphSnapshot::read(&store, usize::MAX)
+            .expect("snapshot")
+            .expect("within the limit");
         let in_default_graph = store
             .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
             .count();
         assert!(in_default_graph > 150);
         assert_eq!(snapshot.len(), in_default_graph);
+        assert!(GraphSnapshot::read(&store, in_default_graph - 1).expect("read").is_none());
+        assert!(GraphSnapshot::read(&store, in_default_graph).expect("read").is_some());
 
         let from_store = |s: Option<&NamedNode>, pred: &NamedNode, o: Option<&Term>| -> Vec<Term> {
             store
