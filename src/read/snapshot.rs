@@ -37,7 +37,10 @@ impl GraphSnapshot {
     /// subjects (a scan by subject meets them in the order the engine sorts them by).
     /// `None` when the graph has more than `max_triples` triples: it is left where it is
     /// rather than filling the machine's memory.
-    pub fn read(store: &GraphStore, max_triples: usize) -> Result<Option<GraphSnapshot>, StoreError> {
+    pub fn read(
+        store: &GraphStore,
+        max_triples: usize,
+    ) -> Result<Option<GraphSnapshot>, StoreError> {
         let mut terms: IndexSet<Term, FxBuildHasher> = IndexSet::default();
         let mut by_subject = Vec::new();
         for quad in store.quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph)) {
@@ -48,7 +51,9 @@ impl GraphSnapshot {
             let mut number = |term: Term| -> Result<u32, StoreError> {
                 let (index, _) = terms.insert_full(term);
                 u32::try_from(index).map_err(|_| {
-                    StoreError::Query("the default graph has more terms than a build holds in memory".into())
+                    StoreError::Query(
+                        "the default graph has more terms than a build holds in memory".into(),
+                    )
                 })
             };
             by_subject.push([
@@ -138,11 +143,18 @@ mod tests {
             for o in 0..7 {
                 quads.push(Quad::new(
                     node(&format!("http://example.org/s{s}")),
-                    if (s + o) % 3 == 0 { q.clone() } else { p.clone() },
+                    if (s + o) % 3 == 0 {
+                        q.clone()
+                    } else {
+                        p.clone()
+                    },
                     if o % 2 == 0 {
                         Term::from(node(&format!("http://example.org/o{}", (s * o) % 11)))
                     } else {
-                        Term::from(Literal::new_language_tagged_literal_unchecked(format!("l{o}"), "en"))
+                        Term::from(Literal::new_language_tagged_literal_unchecked(
+                            format!("l{o}"),
+                            "en",
+                        ))
                     },
                     GraphName::DefaultGraph,
                 ));
@@ -163,8 +175,12 @@ mod tests {
             .count();
         assert!(in_default_graph > 150);
         assert_eq!(snapshot.len(), in_default_graph);
-        assert!(GraphSnapshot::read(&store, in_default_graph - 1).expect("read").is_none());
-        assert!(GraphSnapshot::read(&store, in_default_graph).expect("read").is_some());
+        assert!(GraphSnapshot::read(&store, in_default_graph - 1)
+            .expect("read")
+            .is_none());
+        assert!(GraphSnapshot::read(&store, in_default_graph)
+            .expect("read")
+            .is_some());
 
         let from_store = |s: Option<&NamedNode>, pred: &NamedNode, o: Option<&Term>| -> Vec<Term> {
             store
@@ -198,11 +214,18 @@ mod tests {
             let object: Term = node(&format!("http://example.org/o{o}")).into();
             for pred in [&p, &q] {
                 let subjects = snapshot.subjects(pred.as_ref(), &object);
-                assert_eq!(subjects, from_store(None, pred, Some(&object)), "subjects of o{o}");
+                assert_eq!(
+                    subjects,
+                    from_store(None, pred, Some(&object)),
+                    "subjects of o{o}"
+                );
             }
         }
         let literal: Term = Literal::new_language_tagged_literal_unchecked("l1", "en").into();
-        assert_eq!(snapshot.subjects(p.as_ref(), &literal), from_store(None, &p, Some(&literal)));
+        assert_eq!(
+            snapshot.subjects(p.as_ref(), &literal),
+            from_store(None, &p, Some(&literal))
+        );
         assert!(!snapshot.subjects(p.as_ref(), &literal).is_empty());
         // Named graphs are not the default graph's.
         assert!(snapshot
