@@ -545,3 +545,73 @@ fn the_build_command_builds_incrementally_and_full_on_request() {
     assert!(third.contains(whole_graph), "{third}");
     assert!(repo().join("data").exists());
 }
+
+#[test]
+fn an_article_added_changes_only_the_list_pages_its_claims_fall_on() {
+    // The site lists are cut by content: an article sorted into the middle of the claims
+    // list changes the pages its claims (and the claims whose status it changed) fall
+    // on, and the first page's total, not every page after it.
+    const SIZE: Option<usize> = Some(10);
+    let corpus = corpus(40, 61);
+    let sheet = std::fs::read_to_string(&corpus.held_back_sheet).unwrap();
+    let sheet = sheet.replace("synthetic-0000039", "synthetic-0000019-b");
+    std::fs::write(&corpus.held_back_sheet, &sheet).unwrap();
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    import(&store, &[corpus.dir.path().to_owned()]);
+    let site = tempfile::tempdir().unwrap();
+    build_in_pages_of(&store, site.path(), SIZE);
+    let claim_list = |dir: &Path| -> BTreeMap<String, Vec<u8>> {
+        site_files(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("claims"))
+            .collect()
+    };
+    let before = claim_list(site.path());
+    let statuses = |store: &GraphStore| -> BTreeMap<String, String> {
+        let src = site_in_pages_of(store, SIZE);
+        let rows = src.source(store).select("page-claims", &[]).unwrap();
+        rows.iter()
+            .map(|r| {
+                (
+                    rows.str(r, "slug").unwrap_or_default(),
+                    rows.str(r, "status").unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let statuses_before = statuses(&store);
+
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let added = build_in_pages_of(&store, site.path(), SIZE);
+    assert_eq!(added.full, None);
+    let after = claim_list(site.path());
+    let statuses_after = statuses(&store);
+    let touched = statuses_after
+        .iter()
+        .filter(|(slug, status)| statuses_before.get(*slug) != Some(*status))
+        .count();
+    let changed = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .count();
+    println!(
+        "claims list: {} pages before, {} after; {touched} claims added or re-derived; {changed} pages changed",
+        before.len(),
+        after.len()
+    );
+    // Each claim added or re-derived changes its page, and when it opens a page or
+    // fills one, one or two beside it; the first page announces the new total. (Two
+    // languages.)
+    assert!(
+        changed <= 2 * (3 * touched + 1),
+        "{changed} of {} claim list pages changed for {touched} claims",
+        after.len()
+    );
+    assert!(
+        changed * 2 < after.len(),
+        "{changed} of {} claim list pages changed",
+        after.len()
+    );
+    assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
+    drop(corpus.held_back);
+}

@@ -616,8 +616,9 @@ struct ListPage {
     /// The items (their link targets, as site paths), in order; for an entity page each
     /// card is (role, claim).
     items: Vec<String>,
-    /// The total the page announces.
-    total: usize,
+    /// The total the page announces: every page of an entity's claims, only the first
+    /// of a site list (cut by content, its later pages name no total).
+    total: Option<usize>,
     next: Option<String>,
     prev: Option<String>,
 }
@@ -641,14 +642,15 @@ fn read_list_page(path: &str, html: &str) -> ListPage {
             .parse()
             .unwrap()
     };
-    // "11–20 of 57 · page 2 of 6", when there are several pages.
+    // "11–20 of 57 · page 2 of 6" (numbered pages), "47 of 1000" (a site list's first
+    // page) or "47 on this page" (a later one), when there are several pages.
     let position = r#"<p class="pager-position">"#;
     let announced = html.find(position).map(|i| {
         let words: Vec<&str> = html[i + position.len()..]
             .split_whitespace()
             .take(3)
             .collect();
-        number(words[2])
+        (words[1] == "of" || words[1] == "von").then(|| number(words[2]))
     });
     let (items, total) = if path.contains(".relations.") {
         // A relations listing: one row per claim of a relation, named by its links
@@ -666,7 +668,7 @@ fn read_list_page(path: &str, html: &str) -> ListPage {
                     .join(" ")
             })
             .collect();
-        (items, number(&html[count..]))
+        (items, Some(number(&html[count..])))
     } else if path.contains("id/") {
         // An entity page: cards under their role's heading, whose count is the role's
         // total (all of them are on a page of its own).
@@ -684,19 +686,24 @@ fn read_list_page(path: &str, html: &str) -> ListPage {
                 items.push(format!("{role} {}", first_href(card)));
             }
         }
-        (items, total)
+        (items, Some(total))
     } else {
-        let lede = html.find(r#"<p class="lede">"#).unwrap() + 16;
+        let lede = html
+            .find(r#"<p class="lede">"#)
+            .map(|i| number(&html[i + 16..]));
         let body = match html.find("<tbody>") {
             Some(start) => &html[start..html.find("</tbody>").unwrap()],
             None => "",
         };
         let items = body.split("<tr>").skip(1).map(first_href).collect();
-        (items, number(&html[lede..]))
+        if let (Some(lede), Some(Some(position))) = (lede, announced) {
+            assert_eq!(lede, position, "{path}: two totals");
+        }
+        (items, lede)
     };
     ListPage {
         items,
-        total: announced.unwrap_or(total),
+        total: announced.flatten().or(total),
         next: link("next"),
         prev: link("prev"),
     }
@@ -726,7 +733,7 @@ fn walk_list(site: &Site, store: &GraphStore, first: &str) -> (Vec<String>, Vec<
             page.items.len()
         );
         assert!(
-            !page.items.is_empty() || page.total == 0,
+            !page.items.is_empty() || page.total == Some(0),
             "{path}: an empty page"
         );
         assert_eq!(
@@ -734,16 +741,24 @@ fn walk_list(site: &Site, store: &GraphStore, first: &str) -> (Vec<String>, Vec<
             pages.last().cloned(),
             "{path}: its previous page"
         );
-        assert_eq!(
-            *total.get_or_insert(page.total),
-            page.total,
-            "{path}: the total changed"
+        let first_total = *total.get_or_insert(page.total);
+        assert!(
+            first_total.is_some(),
+            "{path}: the first page names no total"
         );
+        if page.total.is_some() {
+            assert_eq!(first_total, page.total, "{path}: the total changed");
+        } else {
+            assert!(
+                !path.contains("id/"),
+                "{path}: a page of an entity's claims names no total"
+            );
+        }
         items.extend(page.items);
         pages.push(path);
         at = page.next;
     }
-    (pages, items, total.unwrap())
+    (pages, items, total.flatten().unwrap())
 }
 
 #[test]
@@ -773,8 +788,8 @@ fn paginated_lists_reach_every_item_once_from_their_first_page() {
     ] {
         let (pages, items, total) = walk_list(&site, store, first);
         assert_eq!(
-            pages,
-            pages_of(&paths, first),
+            pages.iter().cloned().collect::<HashSet<_>>(),
+            list_pages_of(&paths, first),
             "{first}: the pages the site lists"
         );
         assert_eq!(items.len(), total, "{first}: items against the count shown");
@@ -809,13 +824,34 @@ fn paginated_lists_reach_every_item_once_from_their_first_page() {
         entity_pages
     );
 
-    // Past the end and page numbers spelled another way: no page.
+    // Numbered list pages, anchors that open no page (an item in the middle of a page,
+    // one of another list, none at all): no page.
+    let (claim_pages, claim_items, _) = walk_list(&site, store, "claims.html");
+    let opening: HashSet<String> = claim_pages
+        .iter()
+        .filter_map(|p| claimgraph::read::view::paging::split_anchored_path(p).1)
+        .collect();
+    let inside = claim_items
+        .iter()
+        .map(|href| href.rsplit('/').next().unwrap().trim_end_matches(".html"))
+        .find(|slug| !opening.contains(*slug))
+        .expect("a claim that opens no page");
+    let an_article = paths
+        .iter()
+        .find(|p| p.starts_with("articles-from-"))
+        .unwrap();
+    let article_anchor = claimgraph::read::view::paging::split_anchored_path(an_article)
+        .1
+        .unwrap();
     for path in [
-        "claims-999.html",
-        "claims-1.html",
-        "claims-02.html",
-        "index-2.html",
+        "claims-2.html".to_owned(),
+        "claims-1.html".to_owned(),
+        format!("claims-from-{inside}.html"),
+        format!("claims-from-{article_anchor}.html"),
+        "claims-from-.html".to_owned(),
+        "index-from-x.html".to_owned(),
     ] {
+        let path = path.as_str();
         assert!(!listed.contains(path));
         assert!(
             site.render(store, path).unwrap().is_none(),
@@ -1085,11 +1121,20 @@ fn the_server_answers_every_page_of_a_list_with_the_static_sites_bytes() {
         .enable_all()
         .build()
         .unwrap();
+    let later = |list: &str| {
+        paths
+            .iter()
+            .find(|p| p.starts_with(&format!("{list}-from-")))
+            .unwrap_or_else(|| panic!("{list} has a second page"))
+            .clone()
+    };
+    let (claims_later, articles_later) = (later("claims"), later("articles"));
     for path in [
         "claims.html",
+        claims_later.as_str(),
+        &format!("de/{claims_later}"),
+        articles_later.as_str(),
         "claims-2.html",
-        "de/claims-2.html",
-        "articles-2.html",
         entity_page_2.as_str(),
         &format!("de/{entity_page_2}"),
         "claims-99999.html",
@@ -1115,7 +1160,16 @@ fn the_server_answers_every_page_of_a_list_with_the_static_sites_bytes() {
     }
 }
 
-/// The paths of every page of the list whose first page is `first`, in order.
+/// The paths of every page of the site list whose first page is `first`.
+fn list_pages_of(paths: &[String], first: &str) -> HashSet<String> {
+    paths
+        .iter()
+        .filter(|p| claimgraph::read::view::paging::split_anchored_path(p).0 == first)
+        .cloned()
+        .collect()
+}
+
+/// The paths of every page of the numbered list whose first page is `first`, in order.
 fn pages_of(paths: &[String], first: &str) -> Vec<String> {
     let mut numbered: Vec<(usize, String)> = paths
         .iter()

@@ -28,7 +28,7 @@ use crate::read::kept::Kept;
 use crate::read::snapshot::GraphSnapshot;
 use crate::read::view::index::Listing;
 use crate::read::view::lang::Lang;
-use crate::read::view::paging::{self, Pager};
+use crate::read::view::paging::{self, Cuts, ListPager};
 use crate::read::view::search::SearchIndex;
 use crate::read::view::{self, index, is_safe_resource_path, root_of, Source};
 use crate::store::GraphStore;
@@ -139,7 +139,7 @@ impl PathRole<'_> {
             let stem = path[segment..].find('.').map(|dot| &path[..segment + dot]);
             return stem.map_or(PathRole::Other, PathRole::Resource);
         }
-        let (first, _) = paging::split_numbered_path(path);
+        let (first, _) = paging::split_anchored_path(path);
         let is_list = matches!(
             first.as_str(),
             "articles.html" | "claims.html" | "documents.html"
@@ -152,6 +152,9 @@ impl PathRole<'_> {
 }
 
 const HTML: &str = "text/html; charset=utf-8";
+
+/// How much of its first entry a later list page's title quotes.
+const TITLE_OPENING_CHARS: usize = 60;
 
 /// The per-entity downloads of its claims: the extension after the entity's path...
 const ENTITY_CLAIMS_EXTENSIONS: [&str; 2] = [".claims.csv", ".claims.json"];
@@ -272,9 +275,55 @@ struct Ordered {
     rows: view::Rows,
     /// Every row with a resource, in list order.
     order: Vec<usize>,
-    /// Each list file of the listing (`claims.html`; one per kind of entity) with the
-    /// rows its pages show, in list order.
-    lists: Vec<(&'static str, Vec<usize>)>,
+    /// Each list of the listing (`claims.html`; one per kind of entity), cut into pages.
+    lists: Vec<OrderedList>,
+}
+
+/// One list: its rows in list order and where its pages start.
+struct OrderedList {
+    /// The list's first page (`claims.html`, `companies.html`).
+    first: &'static str,
+    /// The rows it shows, in list order.
+    rows: Vec<usize>,
+    /// Each row's anchor (what a page it opens is named by), in the same order.
+    anchors: Vec<String>,
+    cuts: Cuts,
+    /// Each later page's anchor -> the page's index.
+    pages: HashMap<String, usize>,
+}
+
+impl OrderedList {
+    fn new(
+        first: &'static str,
+        rows: Vec<usize>,
+        anchors: Vec<String>,
+        page_size: usize,
+    ) -> OrderedList {
+        let cuts = Cuts::new(anchors.iter().map(String::as_str), page_size);
+        let pages = (1..cuts.pages())
+            .filter_map(|page| Some((anchors[cuts.start(page)?].clone(), page)))
+            .collect();
+        OrderedList {
+            first,
+            rows,
+            anchors,
+            cuts,
+            pages,
+        }
+    }
+
+    /// The anchor of the row that opens page `page`.
+    fn anchor(&self, page: usize) -> Option<&str> {
+        self.cuts.start(page).map(|i| self.anchors[i].as_str())
+    }
+
+    /// The site path of page `page`.
+    fn path(&self, page: usize) -> String {
+        match page {
+            0 => self.first.to_owned(),
+            page => paging::anchored_path(self.first, self.anchor(page)),
+        }
+    }
 }
 
 /// Which listing the list whose first page is `first` shows, its template and title.
@@ -296,13 +345,16 @@ struct ListPage {
     ordered: Arc<Ordered>,
     /// The index of the page's list in `ordered.lists`.
     list: usize,
-    pager: Pager,
+    /// The page's index in its list, from 0.
+    page: usize,
+    pager: ListPager,
 }
 
 impl ListPage {
     /// The rows the page shows, in order.
     fn picked(&self) -> &[usize] {
-        &self.ordered.lists[self.list].1[self.pager.range()]
+        let list = &self.ordered.lists[self.list];
+        &list.rows[list.cuts.range(self.page)]
     }
 }
 
@@ -410,19 +462,15 @@ impl Site {
         let src = self.source(store);
         let mut paths = vec!["index.html".to_owned()];
         let entities = self.ordered(&src, Listing::Entities)?;
-        let mut lists: Vec<(&str, usize)> = Vec::new();
         for listing in [
             Listing::Entities,
             Listing::Articles,
             Listing::Claims,
             Listing::Documents,
         ] {
-            let ordered = self.ordered(&src, listing)?;
-            lists.extend(ordered.lists.iter().map(|(f, picked)| (*f, picked.len())));
-        }
-        for (first, count) in lists {
-            let pages = paging::page_count(count, self.page_size);
-            paths.extend((1..=pages).map(|n| paging::numbered_path(first, n)));
+            for list in &self.ordered(&src, listing)?.lists {
+                paths.extend((0..list.cuts.pages()).map(|page| list.path(page)));
+            }
         }
         paths.extend(
             ["queries.html", "sparql.html", "search.html", "sitemap.xml"].map(str::to_owned),
@@ -525,7 +573,7 @@ impl Site {
         self.listings[listing as usize].get(&self.data_generation, || {
             let rows = src.select(listing.query(), &[])?;
             let order = index::listing_order(&rows, listing);
-            let lists = match listing {
+            let split: Vec<(&'static str, Vec<usize>)> = match listing {
                 Listing::Entities => index::ENTITY_LISTS
                     .iter()
                     .map(|(file, _, kinds)| {
@@ -540,6 +588,19 @@ impl Site {
                 Listing::Documents => vec![("documents.html", order.clone())],
                 Listing::Claims => vec![("claims.html", order.clone())],
             };
+            let anchor = |r: usize| {
+                rows.iri(r, listing.item())
+                    .and_then(|iri| view::page_path(src.iris, iri))
+                    .and_then(|href| href.strip_suffix(".html").map(|stem| listing.anchor(stem)))
+                    .unwrap_or_default()
+            };
+            let lists = split
+                .into_iter()
+                .map(|(first, picked)| {
+                    let anchors = picked.iter().map(|&r| anchor(r)).collect();
+                    OrderedList::new(first, picked, anchors, self.page_size)
+                })
+                .collect();
             Ok(Ordered { rows, order, lists })
         })
     }
@@ -547,23 +608,30 @@ impl Site {
     /// Page `path` (a path within a language tree) of a list; `None` for any other
     /// path or a page past the list's end.
     fn list_page(&self, src: &Source<'_>, path: &str) -> Result<Option<ListPage>, RenderError> {
-        let (first, number) = paging::split_numbered_path(path);
+        let (first, anchor) = paging::split_anchored_path(path);
         let Some((listing, _, _)) = list_of(&first) else {
             return Ok(None);
         };
         let ordered = self.ordered(src, listing)?;
-        let Some(list) = ordered.lists.iter().position(|(f, _)| *f == first) else {
+        let Some(list) = ordered.lists.iter().position(|l| l.first == first) else {
             return Ok(None);
         };
-        let total = ordered.lists[list].1.len();
-        Ok(
-            Pager::new(&first, number, total, self.page_size).map(|pager| ListPage {
-                listing,
-                ordered,
-                list,
-                pager,
-            }),
-        )
+        let of_list = &ordered.lists[list];
+        let page = match anchor {
+            None => 0,
+            Some(anchor) => match of_list.pages.get(&anchor) {
+                Some(&page) => page,
+                None => return Ok(None),
+            },
+        };
+        let pager = ListPager::new(of_list.first, page, &of_list.cuts, |p| of_list.anchor(p));
+        Ok(pager.map(|pager| ListPage {
+            listing,
+            ordered: Arc::clone(&ordered),
+            list,
+            page,
+            pager,
+        }))
     }
 
     /// The digest of entity `iri` in the source's language, kept when it spans pages
@@ -673,7 +741,7 @@ impl Site {
                 let newest = &articles.order[..articles.order.len().min(10)];
                 let recent = index::articles(&src, &articles.rows, newest)?;
                 let entities = self.ordered(&src, Listing::Entities)?;
-                let counts: Vec<usize> = entities.lists.iter().map(|(_, p)| p.len()).collect();
+                let counts: Vec<usize> = entities.lists.iter().map(|l| l.rows.len()).collect();
                 page(
                     "home.html",
                     "Home",
@@ -748,26 +816,44 @@ impl Site {
         let Some(list_page) = self.list_page(src, path)? else {
             return Ok(None);
         };
-        let (first, number) = paging::split_numbered_path(path);
+        let (first, _) = paging::split_anchored_path(path);
         let Some((_, template, title)) = list_of(&first) else {
             return Ok(None);
         };
         let (rows, picked) = (&list_page.ordered.rows, list_page.picked());
-        let entries = match list_page.listing {
+        // A later page is titled by its first entry, as a dictionary's page by its
+        // first word: its number would change whenever a page before it splits.
+        let (entries, opening) = match list_page.listing {
             Listing::Entities => {
-                minijinja::Value::from_serialize(index::entities(src, rows, picked)?)
+                let entries = index::entities(src, rows, picked)?;
+                let opening = entries.first().map(|e| e.label.clone());
+                (minijinja::Value::from_serialize(entries), opening)
             }
             Listing::Articles => {
-                minijinja::Value::from_serialize(index::articles(src, rows, picked)?)
+                let entries = index::articles(src, rows, picked)?;
+                let opening = entries.first().map(|e| e.title.clone());
+                (minijinja::Value::from_serialize(entries), opening)
             }
             Listing::Documents => {
-                minijinja::Value::from_serialize(index::documents(src, rows, picked)?)
+                let entries = index::documents(src, rows, picked)?;
+                let opening = entries.first().map(|e| e.title.clone());
+                (minijinja::Value::from_serialize(entries), opening)
             }
-            Listing::Claims => minijinja::Value::from_serialize(index::claims(src, rows, picked)?),
+            Listing::Claims => {
+                let entries = index::claims(src, rows, picked)?;
+                let opening = entries.first().map(|e| e.statement.clone());
+                (minijinja::Value::from_serialize(entries), opening)
+            }
         };
-        let title = match number {
-            1 => lang.tr(title).to_owned(),
-            n => format!("{} ({} {n})", lang.tr(title), lang.tr("page")),
+        let title = match (list_page.page, opening) {
+            (0, _) | (_, None) => lang.tr(title).to_owned(),
+            (_, Some(opening)) => {
+                let opening = view::text::shorten(&opening, TITLE_OPENING_CHARS);
+                match lang {
+                    Lang::En => format!("{} from “{opening}”", lang.tr(title)),
+                    Lang::De => format!("{} ab „{opening}“", lang.tr(title)),
+                }
+            }
         };
         let pager = list_page.pager;
         Ok(Some(Content::Template {
@@ -1299,7 +1385,7 @@ impl Site {
                     let mut hasher = std::collections::hash_map::DefaultHasher::new();
                     inner.hash(&mut hasher);
                     let pager = &page.pager;
-                    (pager.number, pager.size, pager.pages, pager.total).hash(&mut hasher);
+                    pager.hash(&mut hasher);
                     index::rows_digest(&page.ordered.rows, page.picked(), &mut hasher);
                     let digest = hasher.finish();
                     of_page.insert(inner, digest);

@@ -82,6 +82,20 @@ impl Listing {
         }
     }
 
+    /// What names a page of the listing that the resource with page stem `stem`
+    /// (`id/claim/a/c1`) opens ([`super::paging::anchored_path`]): the stem after its
+    /// kind, segments joined by a dot (`a.c1`; slugs hold no dots, so no two resources
+    /// share an anchor); an entity's with its kind (`org.acme`), since one entity list
+    /// holds several kinds.
+    pub fn anchor(self, stem: &str) -> String {
+        let within = stem.strip_prefix("id/").unwrap_or(stem);
+        let within = match self {
+            Listing::Entities => within,
+            _ => within.split_once('/').map_or(within, |(_, rest)| rest),
+        };
+        within.replace('/', ".")
+    }
+
     /// The sort key of row `r` of the listing's saved query, the query's ORDER BY
     /// spelled out: `page-entities` orders by `?kind LCASE(STR(?label)) ?slug`,
     /// `page-articles` by `DESC(?sortKey) ?slug`, `page-documents` by

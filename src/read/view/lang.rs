@@ -401,6 +401,8 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("of", "von"),
     ("Previous page", "Vorige Seite"),
     ("Next page", "Nächste Seite"),
+    ("First page", "Erste Seite"),
+    ("on this page", "auf dieser Seite"),
     ("and", "und"),
     ("more claims", "weitere Behauptungen"),
     ("The relations with the most claims", "Die Beziehungen mit den meisten Behauptungen"),

@@ -130,7 +130,9 @@ impl SearchIndex {
                     t: statement.clone(),
                     k: rows.str(r, "kind").unwrap_or_else(|| "claim".into()),
                     u,
-                    q: quote.as_deref().map(excerpt),
+                    q: quote
+                        .as_deref()
+                        .map(|q| super::text::shorten(q, EXCERPT_CHARS)),
                     l: rows.lang(r, "quote").or_else(|| rows.str(r, "lang")),
                 },
                 &words,
@@ -254,15 +256,6 @@ fn file_key(key: &str) -> String {
             }
         })
         .collect()
-}
-
-fn excerpt(quote: &str) -> String {
-    if quote.chars().count() <= EXCERPT_CHARS {
-        return quote.to_owned();
-    }
-    let cut: String = quote.chars().take(EXCERPT_CHARS).collect();
-    let at_word = cut.rfind(' ').map(|i| &cut[..i]).unwrap_or(&cut);
-    format!("{at_word} …")
 }
 
 /// JSON that is safe inside a script: `<`, `>` and `&` as escapes.

@@ -7,7 +7,7 @@
 //! several spans links to the shortest (most specific) one and is marked as an overlap,
 //! and after the last segment of each span a numbered marker links to that span's claim,
 //! so every claim keeps its own link. Offsets are Unicode code points, as the import
-//! records them (`oa:TextPositionSelector`).
+//! records them (`oa:TextPositionSelector`). [`shorten`] cuts a text for display.
 
 use serde::Serialize;
 
@@ -45,6 +45,17 @@ pub struct Segment {
     pub anchors: Vec<String>,
     /// Markers of the spans that end here.
     pub markers: Vec<Marker>,
+}
+
+/// `text` cut at a word to at most `max_chars` characters and an ellipsis, or whole when
+/// it is short enough.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let at_word = cut.rfind(' ').map(|i| &cut[..i]).unwrap_or(&cut);
+    format!("{at_word} …")
 }
 
 /// Cuts `text` into paragraphs (at line breaks) of segments. Spans outside the text or
