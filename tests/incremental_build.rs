@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use claimgraph::model::graph::{Contribution, Iris, DEFAULT_BASE};
-use claimgraph::publish::manifest::{Pending, MANIFEST_FILE, PENDING_FILE};
+use claimgraph::publish::kept_rows::{KeptRows, KEPT_ROWS_FILE};
+use claimgraph::publish::manifest::{Manifest, Pending, MANIFEST_FILE, PENDING_FILE};
 use claimgraph::publish::site::{BuildOptions, BuildReport, Site};
 use claimgraph::read::view::{self, index};
 use claimgraph::store::GraphStore;
@@ -73,7 +74,7 @@ fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .unwrap()
                     .to_string_lossy()
                     .replace('\\', "/");
-                if rel != MANIFEST_FILE && rel != PENDING_FILE {
+                if ![MANIFEST_FILE, PENDING_FILE, KEPT_ROWS_FILE].contains(&rel.as_str()) {
                     out.insert(rel, std::fs::read(&p).unwrap());
                 }
             }
@@ -101,6 +102,28 @@ fn assert_same_as_full_build_in_pages_of(
         .build(store, full.path(), false)
         .expect("full build");
     println!("full build for comparison: {:?}", started.elapsed());
+    // The rows kept for the next build: those an incremental build patched must be
+    // those a full build read.
+    let kept = |dir: &Path| {
+        let manifest: Manifest =
+            serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+        KeptRows::load(dir, &manifest.rows_stamp)
+            .expect("the build kept the claim rows under its manifest's stamp")
+            .tables
+    };
+    let (kept_full, kept_incremental) = (kept(full.path()), kept(site));
+    assert_eq!(
+        kept_full.keys().collect::<Vec<_>>(),
+        kept_incremental.keys().collect::<Vec<_>>()
+    );
+    for (name, table) in &kept_full {
+        let patched = &kept_incremental[name];
+        assert_eq!(table.variables, patched.variables, "{name}");
+        assert!(
+            table.rows == patched.rows,
+            "{name}: the kept rows differ from a full reading"
+        );
+    }
     let expected = site_files(full.path());
     let actual = site_files(site);
     let missing: Vec<&String> = expected
@@ -286,6 +309,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let added = build(&store, site.path());
     assert_eq!(added.full, None, "an article added builds incrementally");
+    assert!(added.claim_rows_patched.is_some(), "claim rows patched");
     assert_same_as_full_build(&store, site.path());
     let added_article = site.path().join("id/article/synthetic-0000011.html");
     assert!(added_article.exists(), "the new article's page was written");
@@ -307,6 +331,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let responded = build(&store, site.path());
     assert_eq!(responded.full, None);
+    assert!(responded.claim_rows_patched.is_some(), "claim rows patched");
     assert_ne!(
         std::fs::read(&claim_page).unwrap(),
         before,
@@ -319,6 +344,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     delete_article(&store, gone);
     let deleted = build(&store, site.path());
     assert_eq!(deleted.full, None);
+    assert!(deleted.claim_rows_patched.is_some(), "claim rows patched");
     assert!(
         deleted.removed > 0,
         "the deleted article's pages are removed"
@@ -584,6 +610,13 @@ fn an_article_added_changes_only_the_list_pages_its_claims_fall_on() {
     import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let added = build_in_pages_of(&store, site.path(), SIZE);
     assert_eq!(added.full, None);
+    let (reread, _) = added
+        .claim_rows_patched
+        .expect("the claim rows were patched, not read whole");
+    assert!(
+        reread > 0 && reread * 4 < statuses_before.len(),
+        "{reread} claims read again"
+    );
     let after = claim_list(site.path());
     let statuses_after = statuses(&store);
     let touched = statuses_after

@@ -576,6 +576,12 @@ fn run(cli: Cli) -> Result<()> {
                     took.as_secs_f64()
                 );
             }
+            if let Some((claims, took)) = report.claim_rows_patched {
+                println!(
+                    "read the list and search rows of {claims} claims again, the others kept from the last build, in {:.2}s",
+                    took.as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Export {

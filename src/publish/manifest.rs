@@ -46,6 +46,9 @@ pub struct Manifest {
     pub entities: HashMap<String, u64>,
     /// Each list page's path -> digest of what its template is given.
     pub lists: HashMap<String, u64>,
+    /// The stamp of the rows this build kept beside it ([`crate::publish::kept_rows`]).
+    #[serde(default)]
+    pub rows_stamp: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -270,7 +273,7 @@ fn io_error(path: &Path, source: std::io::Error) -> RenderError {
 }
 
 /// Writes `bytes` to `path` through a synced temporary file renamed over it.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     let partial = path.with_extension("partial");
     let mut file = std::fs::File::create(&partial).map_err(|e| io_error(&partial, e))?;
     file.write_all(bytes)
@@ -279,7 +282,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
     std::fs::rename(&partial, path).map_err(|e| io_error(path, e))
 }
 
-fn remove_if_present(path: &Path) -> Result<(), RenderError> {
+pub(crate) fn remove_if_present(path: &Path) -> Result<(), RenderError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),

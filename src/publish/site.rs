@@ -21,10 +21,12 @@ use serde::Serialize;
 
 use crate::model::graph::Iris;
 use crate::publish::changes::{Footprints, StoreState};
+use crate::publish::kept_rows::{self, KeptRows};
 use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog};
 use crate::read::kept::Kept;
+use crate::read::model;
 use crate::read::snapshot::GraphSnapshot;
 use crate::read::view::index::Listing;
 use crate::read::view::lang::Lang;
@@ -82,6 +84,10 @@ pub struct BuildReport {
     /// The triples of the default graph read into memory for the build, and how long
     /// that took (`None` when pages read the store).
     pub snapshot: Option<(usize, Duration)>,
+    /// The claims whose rows an incremental build read again, the rest of the claims
+    /// list and search rows taken from the last build's ([`crate::publish::kept_rows`]),
+    /// and how long that took (`None`: read whole, when pages needed them).
+    pub claim_rows_patched: Option<(usize, Duration)>,
     pub elapsed: Duration,
 }
 
@@ -205,6 +211,10 @@ pub struct Site {
     site_paths: Memo<Vec<String>>,
     /// The default graph, held in memory while a full build renders every page.
     snapshot: Memo<GraphSnapshot>,
+    /// The rows of the whole-store claim queries ([`model::PER_CLAIM_QUERIES`], in
+    /// that order), read once for every page that needs them, or patched by an
+    /// incremental build from the rows the last build kept.
+    claim_rows: [Memo<view::Rows>; 2],
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -272,7 +282,7 @@ impl<T> Memo<T> {
 /// A listing's rows (its saved query's) and the rows each of its list pages' files
 /// shows, in list order ([`index::listing_order`]).
 struct Ordered {
-    rows: view::Rows,
+    rows: Arc<view::Rows>,
     /// Every row with a resource, in list order.
     order: Vec<usize>,
     /// Each list of the listing (`claims.html`; one per kind of entity), cut into pages.
@@ -382,6 +392,7 @@ impl Site {
             query_runs: Memo::default(),
             site_paths: Memo::default(),
             snapshot: Memo::default(),
+            claim_rows: Default::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -549,6 +560,9 @@ impl Site {
         for listing in &self.listings {
             listing.forget();
         }
+        for rows in &self.claim_rows {
+            rows.forget();
+        }
     }
 
     /// The search index as last read, or read now.
@@ -564,14 +578,74 @@ impl Site {
                 &index::entities(&english, &entities.rows, &entities.order)?,
                 &index::articles(&english, &articles.rows, &articles.order)?,
                 &index::documents(&english, &documents.rows, &documents.order)?,
+                &*self.whole_claim_rows(&english, "page-search-claims")?,
             )
         })
+    }
+
+    /// The rows of the whole-store claim query `name` (one of
+    /// [`model::PER_CLAIM_QUERIES`]), as last read or patched, or read now.
+    fn whole_claim_rows(
+        &self,
+        src: &Source<'_>,
+        name: &str,
+    ) -> Result<Arc<view::Rows>, RenderError> {
+        let Some(i) = model::PER_CLAIM_QUERIES.iter().position(|q| *q == name) else {
+            return Ok(Arc::new(src.select(name, &[])?));
+        };
+        self.claim_rows[i].get(&self.data_generation, || src.select(name, &[]))
+    }
+
+    /// Takes the rows the last build kept (`kept`) for the whole-store claim queries,
+    /// with the rows of the claims among `dirty` (stems) read again: the rows a full
+    /// reading would give, for the cost of the claims a change reached. A query whose
+    /// rows cannot be patched is read whole when a page needs it. The claims read again.
+    fn patch_claim_rows(
+        &self,
+        store: &GraphStore,
+        kept: KeptRows,
+        dirty: &HashSet<String>,
+    ) -> Result<usize, RenderError> {
+        let src = self.source(store);
+        let claims: Vec<oxigraph::model::Term> = dirty
+            .iter()
+            .filter(|stem| crate::publish::changes::kind_of(stem) == "claim")
+            .map(|stem| self.iris.resolve(stem).into())
+            .collect();
+        let replaced: HashSet<oxigraph::model::Term> = claims.iter().cloned().collect();
+        for (i, name) in model::PER_CLAIM_QUERIES.iter().enumerate() {
+            let Some(table) = kept.tables.get(*name) else {
+                continue;
+            };
+            let Some(fresh) = src.claim_rows_for(name, &claims) else {
+                continue;
+            };
+            let fresh = fresh?.into_table();
+            if let Some(merged) = model::merge_claim_rows(name, table, &replaced, fresh) {
+                self.claim_rows[i].put(&self.data_generation, view::Rows::from_table(merged));
+            }
+        }
+        Ok(claims.len())
+    }
+
+    /// The rows of the whole-store claim queries as this build read them, for the next
+    /// build to keep; `None` when a page did not need one of them.
+    fn claim_rows_to_keep(&self) -> Option<KeptRows> {
+        let mut kept = KeptRows::default();
+        for (i, name) in model::PER_CLAIM_QUERIES.iter().enumerate() {
+            let rows = self.claim_rows[i].kept(&self.data_generation)?;
+            kept.tables.insert((*name).to_owned(), rows.table().clone());
+        }
+        Some(kept)
     }
 
     /// The rows of `listing` in list order, as last read, or read now.
     fn ordered(&self, src: &Source<'_>, listing: Listing) -> Result<Arc<Ordered>, RenderError> {
         self.listings[listing as usize].get(&self.data_generation, || {
-            let rows = src.select(listing.query(), &[])?;
+            let rows = match listing {
+                Listing::Claims => self.whole_claim_rows(src, listing.query())?,
+                _ => Arc::new(src.select(listing.query(), &[])?),
+            };
             let order = index::listing_order(&rows, listing);
             let split: Vec<(&'static str, Vec<usize>)> = match listing {
                 Listing::Entities => index::ENTITY_LISTS
@@ -1199,6 +1273,14 @@ impl Site {
             }
             _ => None,
         };
+        let mut claim_rows_patched = None;
+        if let (Ok(old), Ok(changes)) = (&old, &changes) {
+            let patching = Instant::now();
+            if let Some(kept) = KeptRows::load(out, &old.rows_stamp) {
+                let claims = self.patch_claim_rows(store, kept, &changes.dirty)?;
+                claim_rows_patched = Some((claims, patching.elapsed()));
+            }
+        }
         let carry = match (&old, &changes) {
             (Ok(old), Ok(changes)) => Some((old.paths.as_slice(), &changes.dirty)),
             _ => None,
@@ -1242,6 +1324,16 @@ impl Site {
                 named.insert(article.clone(), footprints.article(article)?);
             }
         }
+        // The rows go first: a build cut off before its manifest leaves them under a
+        // stamp that no manifest names.
+        match self.claim_rows_to_keep() {
+            Some(kept) => {
+                let stamp = kept_rows::new_stamp();
+                kept.save(out, &stamp)?;
+                manifest.rows_stamp = stamp;
+            }
+            None => KeptRows::remove(out)?,
+        }
         manifest.paths = paths.to_vec();
         manifest.lists = lists;
         manifest.record(state, named);
@@ -1253,6 +1345,7 @@ impl Site {
         report.removed = remove.len();
         report.full = full.map(|r| r.to_string());
         report.snapshot = snapshot;
+        report.claim_rows_patched = claim_rows_patched;
         report.elapsed = started.elapsed();
         Ok(report)
     }

@@ -853,20 +853,101 @@ fn claim_rows(facts: &Facts<'_>, schema: &Schema, claim: Term) -> Result<Table, 
 /// per claim (the labels of claimants and statuses, shared by many, read once each).
 fn every_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
     let all = every_claim_in_chunks(facts, |facts, chunk| claim_list_rows(facts, schema, chunk))?;
-    Ok(all.finish(
-        &[
-            "claim",
-            "slug",
-            "kind",
-            "statement",
-            "claimant",
-            "claimantLabel",
-            "article",
-            "status",
-        ],
-        false,
-        &["slug"],
-    ))
+    Ok(all.finish(CLAIM_LIST_COLUMNS, false, CLAIM_LIST_ORDER))
+}
+
+/// `queries/page-claims.rq`'s columns and order.
+const CLAIM_LIST_COLUMNS: &[&str] = &[
+    "claim",
+    "slug",
+    "kind",
+    "statement",
+    "claimant",
+    "claimantLabel",
+    "article",
+    "status",
+];
+const CLAIM_LIST_ORDER: &[&str] = &["slug"];
+
+/// `queries/page-search-claims.rq`'s columns and order.
+const SEARCH_CLAIM_COLUMNS: &[&str] = &[
+    "claim",
+    "kind",
+    "statement",
+    "claimantLabel",
+    "quote",
+    "lang",
+];
+const SEARCH_CLAIM_ORDER: &[&str] = &["claim"];
+
+/// The whole-store queries with one or more rows per claim, named by `?claim`, whose
+/// rows [`claim_rows_for`] reads for a few claims and [`merge_claim_rows`] merges.
+pub const PER_CLAIM_QUERIES: [&str; 2] = ["page-claims", "page-search-claims"];
+
+/// The rows the whole-store query `name` (one of [`PER_CLAIM_QUERIES`]) gives for the
+/// claims `claims` that are still in the store, the same rows its full reading holds
+/// for them: an incremental build reads these for the claims a change reached and
+/// keeps the rest of the last build's.
+pub fn claim_rows_for(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    name: &str,
+    claims: &[Term],
+) -> Option<Result<Table, StoreError>> {
+    let claim_type: Term = cg::CLAIM.into_owned().into();
+    let read = || -> Result<Table, StoreError> {
+        let mut present = Vec::new();
+        for claim in claims {
+            if facts.objects(claim, rdf::TYPE)?.contains(&claim_type) {
+                present.push(claim.clone());
+            }
+        }
+        Ok(match name {
+            "page-claims" => claim_list_rows(facts, schema, &present)?.finish(
+                CLAIM_LIST_COLUMNS,
+                false,
+                CLAIM_LIST_ORDER,
+            ),
+            _ => search_claim_chunk(facts, schema, &present)?.finish(
+                SEARCH_CLAIM_COLUMNS,
+                false,
+                SEARCH_CLAIM_ORDER,
+            ),
+        })
+    };
+    PER_CLAIM_QUERIES.contains(&name).then(read)
+}
+
+/// `kept`, rows of the whole-store query `name` (one of [`PER_CLAIM_QUERIES`]), with
+/// the rows of the claims `replaced` taken out and `fresh` (their rows now, from
+/// [`claim_rows_for`]) put in, in the query's order: the rows a full reading gives;
+/// `None` when either holds other columns than the query's.
+pub fn merge_claim_rows(
+    name: &str,
+    kept: &Table,
+    replaced: &HashSet<Term>,
+    fresh: Table,
+) -> Option<Table> {
+    let (columns, order) = match name {
+        "page-claims" => (CLAIM_LIST_COLUMNS, CLAIM_LIST_ORDER),
+        _ => (SEARCH_CLAIM_COLUMNS, SEARCH_CLAIM_ORDER),
+    };
+    if kept.variables != columns || fresh.variables != columns {
+        return None;
+    }
+    let column = kept.column("claim");
+    let mut merged = Solutions::empty(columns);
+    merged.rows = kept
+        .rows
+        .iter()
+        .filter(|row| {
+            let claim = column.and_then(|c| row[c].as_ref());
+            !claim.is_some_and(|c| replaced.contains(c))
+        })
+        .cloned()
+        .collect();
+    merged.rows.extend(fresh.rows);
+    Some(merged.finish(columns, false, order))
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
@@ -1039,38 +1120,36 @@ pub fn entity_relation_row_count(facts: &Facts<'_>, entity: &Term) -> Result<usi
 /// (statement, kind, its claimant's label, its quote), from one scan of the claims.
 fn search_claim_rows(facts: &Facts<'_>, schema: &Schema) -> Result<Table, StoreError> {
     let all = every_claim_in_chunks(facts, |facts, chunk| {
-        let mut s = Solutions::empty(&["claim"]);
-        s.rows
-            .extend(chunk.iter().map(|claim| vec![Some(claim.clone())]));
-        s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
-        s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
-        join_kinds(&mut s, facts, schema, "claim")?;
-        s.join_one("claimantLabel", false, |r| {
-            facts.labels_of(r.bound("claimant"), "en")
-        })?;
-        s.join(&["quote", "lang"], false, |r| {
-            Ok(quotes(facts, r.bound("claim"))?
-                .into_iter()
-                .map(|quote| {
-                    let lang = lang_of(&quote);
-                    vec![Some(quote), lang]
-                })
-                .collect())
-        })?;
-        Ok(s)
+        search_claim_chunk(facts, schema, chunk)
     })?;
-    Ok(all.finish(
-        &[
-            "claim",
-            "kind",
-            "statement",
-            "claimantLabel",
-            "quote",
-            "lang",
-        ],
-        false,
-        &["claim"],
-    ))
+    Ok(all.finish(SEARCH_CLAIM_COLUMNS, false, SEARCH_CLAIM_ORDER))
+}
+
+/// The rows of `page-search-claims` for `claims`, before ordering.
+fn search_claim_chunk(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    claims: &[Term],
+) -> Result<Solutions, StoreError> {
+    let mut s = Solutions::empty(&["claim"]);
+    s.rows
+        .extend(claims.iter().map(|claim| vec![Some(claim.clone())]));
+    s.property(facts, "claim", cg::STATEMENT, "statement", true)?;
+    s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
+    join_kinds(&mut s, facts, schema, "claim")?;
+    s.join_one("claimantLabel", false, |r| {
+        facts.labels_of(r.bound("claimant"), "en")
+    })?;
+    s.join(&["quote", "lang"], false, |r| {
+        Ok(quotes(facts, r.bound("claim"))?
+            .into_iter()
+            .map(|quote| {
+                let lang = lang_of(&quote);
+                vec![Some(quote), lang]
+            })
+            .collect())
+    })?;
+    Ok(s)
 }
 
 /// The rows of `page-claims` for `claims`, before ordering.

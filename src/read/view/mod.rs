@@ -288,6 +288,17 @@ impl<'a> Source<'a> {
     }
 
     /// Runs saved query `name` with its declared parameters bound to RDF terms.
+    /// The rows the whole-store query `name` gives for just the claims `claims`
+    /// ([`model::claim_rows_for`]); `None` for a query that has no rows per claim.
+    pub fn claim_rows_for(&self, name: &str, claims: &[Term]) -> Option<Result<Rows, RenderError>> {
+        let schema = match self.vocabulary() {
+            Ok(vocabulary) => &vocabulary.schema,
+            Err(e) => return Some(Err(e)),
+        };
+        let rows = model::claim_rows_for(&self.facts, schema, name, claims)?;
+        Some(rows.map(|table| Rows { table }).map_err(RenderError::Store))
+    }
+
     pub fn select(&self, name: &str, params: &[(&str, Term)]) -> Result<Rows, RenderError> {
         let wrap = |cause: CatalogError| RenderError::Query {
             query: name.to_owned(),
@@ -437,6 +448,16 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Rows of a saved query's result table.
+    pub fn from_table(table: Table) -> Rows {
+        Rows { table }
+    }
+
+    /// The saved query's result table.
+    pub fn table(&self) -> &Table {
+        &self.table
+    }
+
     /// The rows as the saved query's result table.
     pub fn into_table(self) -> Table {
         self.table

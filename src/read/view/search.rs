@@ -74,12 +74,14 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Indexes every entity, article and document of the English lists given
     /// ([`super::index::entities`], [`super::index::articles`],
-    /// [`super::index::documents`] of `src`) and every claim of the store.
+    /// [`super::index::documents`] of `src`) and every claim of the store, whose rows
+    /// (`page-search-claims`) are `rows`.
     pub fn build(
         src: &Source<'_>,
         entities: &[EntityEntry],
         articles: &[ArticleEntry],
         documents: &[DocumentEntry],
+        rows: &super::Rows,
     ) -> Result<Self, RenderError> {
         let mut index = SearchIndex::default();
         for e in entities {
@@ -105,7 +107,6 @@ impl SearchIndex {
                 index.add(SearchEntry::page(&d.title, kind, u.clone()), &words);
             }
         }
-        let rows = src.select("page-search-claims", &[])?;
         let mut seen = BTreeSet::new();
         for r in rows.iter() {
             let Some(iri) = rows.iri(r, "claim") else {

@@ -1,0 +1,154 @@
+//! The rows of the whole-store claim queries a build reads (the claims list's
+//! `page-claims`, the search index's `page-search-claims`: one or more rows for every
+//! claim of the store), kept in the site folder beside the manifest, so that an
+//! incremental build reads from the store only the rows of the claims a change reached
+//! ([`crate::read::model::claim_rows_for`]) and takes the others from here.
+//!
+//! Terms are kept in their N-Triples form. The file carries a stamp that the manifest
+//! written after it repeats: a build cut off between the two leaves a stamp no manifest
+//! names, and the rows are read from the store again.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use oxigraph::model::Term;
+use serde::{Deserialize, Serialize};
+
+use crate::publish::render::RenderError;
+use crate::read::catalog::Table;
+
+/// The file's name in the site folder.
+pub const KEPT_ROWS_FILE: &str = ".claimgraph-rows.json";
+
+/// The rows of each kept query, by the query's name.
+#[derive(Debug, Default, Clone)]
+pub struct KeptRows {
+    pub tables: BTreeMap<String, Table>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    stamp: String,
+    tables: BTreeMap<String, StoredTable>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredTable {
+    variables: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
+}
+
+impl KeptRows {
+    /// The rows kept in `out` with the stamp `stamp` (the last finished build's);
+    /// `None` when there are none, another build's, or any term fails to parse.
+    pub fn load(out: &Path, stamp: &str) -> Option<KeptRows> {
+        let bytes = std::fs::read(out.join(KEPT_ROWS_FILE)).ok()?;
+        let stored: Stored = serde_json::from_slice(&bytes).ok()?;
+        if stamp.is_empty() || stored.stamp != stamp {
+            return None;
+        }
+        let mut tables = BTreeMap::new();
+        for (name, table) in stored.tables {
+            let rows = table
+                .rows
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .map(|cell| cell.map(|t| Term::from_str(&t)).transpose())
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?;
+            tables.insert(
+                name,
+                Table {
+                    variables: table.variables,
+                    rows,
+                },
+            );
+        }
+        Some(KeptRows { tables })
+    }
+
+    /// Writes the rows into `out` under `stamp`, in one step (a temporary file renamed).
+    pub fn save(&self, out: &Path, stamp: &str) -> Result<(), RenderError> {
+        let stored = Stored {
+            stamp: stamp.to_owned(),
+            tables: self
+                .tables
+                .iter()
+                .map(|(name, table)| {
+                    let rows = table
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            row.iter()
+                                .map(|c| c.as_ref().map(Term::to_string))
+                                .collect()
+                        })
+                        .collect();
+                    let stored = StoredTable {
+                        variables: table.variables.clone(),
+                        rows,
+                    };
+                    (name.clone(), stored)
+                })
+                .collect(),
+        };
+        let path = out.join(KEPT_ROWS_FILE);
+        let bytes = serde_json::to_vec(&stored).map_err(|e| RenderError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        crate::publish::manifest::write_atomically(&path, &bytes)
+    }
+
+    /// Removes the kept rows from `out`.
+    pub fn remove(out: &Path) -> Result<(), RenderError> {
+        crate::publish::manifest::remove_if_present(&out.join(KEPT_ROWS_FILE))
+    }
+}
+
+/// A stamp no earlier build in this folder used: the time and the process.
+pub fn new_stamp() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos}-{}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, NamedNode};
+
+    #[test]
+    fn kept_rows_come_back_only_under_their_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let table = Table {
+            variables: vec!["claim".into(), "quote".into()],
+            rows: vec![
+                vec![
+                    Some(NamedNode::new_unchecked("https://x.example/id/claim/a/c1").into()),
+                    Some(
+                        Literal::new_language_tagged_literal_unchecked("„Unsinn“ \"x\"\n", "de")
+                            .into(),
+                    ),
+                ],
+                vec![None, Some(Literal::new_simple_literal("plain").into())],
+            ],
+        };
+        let kept = KeptRows {
+            tables: [("page-search-claims".to_owned(), table.clone())].into(),
+        };
+        kept.save(dir.path(), "one").unwrap();
+        let back = KeptRows::load(dir.path(), "one").unwrap();
+        assert_eq!(back.tables["page-search-claims"].rows, table.rows);
+        assert!(KeptRows::load(dir.path(), "two").is_none());
+        assert!(KeptRows::load(dir.path(), "").is_none());
+        KeptRows::remove(dir.path()).unwrap();
+        assert!(KeptRows::load(dir.path(), "one").is_none());
+    }
+}
