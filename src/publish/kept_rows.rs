@@ -27,16 +27,46 @@ pub struct KeptRows {
     pub tables: BTreeMap<String, Table>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     stamp: String,
     tables: BTreeMap<String, StoredTable>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredTable {
     variables: Vec<String>,
     rows: Vec<Vec<Option<String>>>,
+}
+
+/// What [`Stored`] reads, written from the tables as they are: each term is spelled out
+/// only as it is written, so saving holds no second copy of the rows.
+#[derive(Serialize)]
+struct StoredOut<'a> {
+    stamp: &'a str,
+    tables: BTreeMap<&'a str, TableOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct TableOut<'a> {
+    variables: &'a [String],
+    rows: RowsOut<'a>,
+}
+
+struct RowsOut<'a>(&'a [Vec<Option<Term>>]);
+
+impl Serialize for RowsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|row| CellsOut(row)))
+    }
+}
+
+struct CellsOut<'a>(&'a [Option<Term>]);
+
+impl Serialize for CellsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|c| c.as_ref().map(Term::to_string)))
+    }
 }
 
 impl KeptRows {
@@ -71,37 +101,26 @@ impl KeptRows {
         Some(KeptRows { tables })
     }
 
-    /// Writes the rows into `out` under `stamp`, in one step (a temporary file renamed).
-    pub fn save(&self, out: &Path, stamp: &str) -> Result<(), RenderError> {
-        let stored = Stored {
-            stamp: stamp.to_owned(),
-            tables: self
-                .tables
+    /// Writes `tables` (query name, rows) into `out` under `stamp`, in one step (a
+    /// temporary file renamed).
+    pub fn save(out: &Path, stamp: &str, tables: &[(&str, &Table)]) -> Result<(), RenderError> {
+        let stored = StoredOut {
+            stamp,
+            tables: tables
                 .iter()
                 .map(|(name, table)| {
-                    let rows = table
-                        .rows
-                        .iter()
-                        .map(|row| {
-                            row.iter()
-                                .map(|c| c.as_ref().map(Term::to_string))
-                                .collect()
-                        })
-                        .collect();
-                    let stored = StoredTable {
-                        variables: table.variables.clone(),
-                        rows,
+                    let table = TableOut {
+                        variables: &table.variables,
+                        rows: RowsOut(&table.rows),
                     };
-                    (name.clone(), stored)
+                    (*name, table)
                 })
                 .collect(),
         };
         let path = out.join(KEPT_ROWS_FILE);
-        let bytes = serde_json::to_vec(&stored).map_err(|e| RenderError::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e),
-        })?;
-        crate::publish::manifest::write_atomically(&path, &bytes)
+        crate::publish::manifest::write_atomically_with(&path, |file| {
+            serde_json::to_writer(file, &stored).map_err(std::io::Error::other)
+        })
     }
 
     /// Removes the kept rows from `out`.
@@ -140,10 +159,7 @@ mod tests {
                 vec![None, Some(Literal::new_simple_literal("plain").into())],
             ],
         };
-        let kept = KeptRows {
-            tables: [("page-search-claims".to_owned(), table.clone())].into(),
-        };
-        kept.save(dir.path(), "one").unwrap();
+        KeptRows::save(dir.path(), "one", &[("page-search-claims", &table)]).unwrap();
         let back = KeptRows::load(dir.path(), "one").unwrap();
         assert_eq!(back.tables["page-search-claims"].rows, table.rows);
         assert!(KeptRows::load(dir.path(), "two").is_none());

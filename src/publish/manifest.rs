@@ -274,10 +274,20 @@ fn io_error(path: &Path, source: std::io::Error) -> RenderError {
 
 /// Writes `bytes` to `path` through a synced temporary file renamed over it.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), RenderError> {
+    write_atomically_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes what `write` writes to `path` through a synced temporary file renamed over it.
+pub(crate) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), RenderError> {
     let partial = path.with_extension("partial");
-    let mut file = std::fs::File::create(&partial).map_err(|e| io_error(&partial, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
+    let file = std::fs::File::create(&partial).map_err(|e| io_error(&partial, e))?;
+    let mut writer = std::io::BufWriter::new(file);
+    write(&mut writer)
+        .and_then(|()| writer.flush())
+        .and_then(|()| writer.get_ref().sync_all())
         .map_err(|e| io_error(&partial, e))?;
     std::fs::rename(&partial, path).map_err(|e| io_error(path, e))
 }

@@ -630,13 +630,12 @@ impl Site {
 
     /// The rows of the whole-store claim queries as this build read them, for the next
     /// build to keep; `None` when a page did not need one of them.
-    fn claim_rows_to_keep(&self) -> Option<KeptRows> {
-        let mut kept = KeptRows::default();
-        for (i, name) in model::PER_CLAIM_QUERIES.iter().enumerate() {
-            let rows = self.claim_rows[i].kept(&self.data_generation)?;
-            kept.tables.insert((*name).to_owned(), rows.table().clone());
-        }
-        Some(kept)
+    fn claim_rows_to_keep(&self) -> Option<Vec<(&'static str, Arc<view::Rows>)>> {
+        model::PER_CLAIM_QUERIES
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Some((*name, self.claim_rows[i].kept(&self.data_generation)?)))
+            .collect()
     }
 
     /// The rows of `listing` in list order, as last read, or read now.
@@ -1329,7 +1328,11 @@ impl Site {
         match self.claim_rows_to_keep() {
             Some(kept) => {
                 let stamp = kept_rows::new_stamp();
-                kept.save(out, &stamp)?;
+                let tables: Vec<(&str, &catalog::Table)> = kept
+                    .iter()
+                    .map(|(name, rows)| (*name, rows.table()))
+                    .collect();
+                KeptRows::save(out, &stamp, &tables)?;
                 manifest.rows_stamp = stamp;
             }
             None => KeptRows::remove(out)?,

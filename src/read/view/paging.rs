@@ -179,7 +179,7 @@ impl Cuts {
                 continue;
             }
             let on_page = i - starts.last().copied().unwrap_or(0);
-            if on_page >= size || anchor_hash(anchor) % spread == 0 {
+            if on_page >= size || anchor_hash(anchor).is_multiple_of(spread) {
                 starts.push(i);
             }
         }
