@@ -125,10 +125,14 @@ fn seed_site_has_a_page_for_every_entity_claim_article_and_document() {
         report.pages,
         all.iter().filter(|f| f.ends_with(".html")).count()
     );
-    // Besides the site, the folder holds the build's manifest (for the next build).
+    // Besides the site, the folder holds the build's manifest and kept rows (for the
+    // next build).
     let site_files = all
         .iter()
-        .filter(|f| *f != claimgraph::publish::manifest::MANIFEST_FILE)
+        .filter(|f| {
+            *f != claimgraph::publish::manifest::MANIFEST_FILE
+                && *f != claimgraph::publish::kept_rows::KEPT_ROWS_FILE
+        })
         .count();
     assert_eq!(report.files, site_files);
 

@@ -119,13 +119,41 @@ impl KeptRows {
         };
         let path = out.join(KEPT_ROWS_FILE);
         crate::publish::manifest::write_atomically_with(&path, |file| {
-            serde_json::to_writer(file, &stored).map_err(std::io::Error::other)
+            serde_json::to_writer(InertJson(file), &stored).map_err(std::io::Error::other)
         })
     }
 
     /// Removes the kept rows from `out`.
     pub fn remove(out: &Path) -> Result<(), RenderError> {
         crate::publish::manifest::remove_if_present(&out.join(KEPT_ROWS_FILE))
+    }
+}
+
+/// Writes JSON with `<`, `>` and `&` spelled as escapes (in JSON they occur only inside
+/// strings, and never inside a multi-byte character), so the article text kept in the
+/// site folder is no markup even where the file is served as a page.
+struct InertJson<W>(W);
+
+impl<W: std::io::Write> std::io::Write for InertJson<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        for (i, byte) in buf.iter().enumerate() {
+            let escape: &[u8] = match byte {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                _ => continue,
+            };
+            self.0.write_all(&buf[start..i])?;
+            self.0.write_all(escape)?;
+            start = i + 1;
+        }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -152,14 +180,19 @@ mod tests {
                 vec![
                     Some(NamedNode::new_unchecked("https://x.example/id/claim/a/c1").into()),
                     Some(
-                        Literal::new_language_tagged_literal_unchecked("„Unsinn“ \"x\"\n", "de")
-                            .into(),
+                        Literal::new_language_tagged_literal_unchecked(
+                            "„Unsinn“ <b>&amp;\"x\"\n",
+                            "de",
+                        )
+                        .into(),
                     ),
                 ],
                 vec![None, Some(Literal::new_simple_literal("plain").into())],
             ],
         };
         KeptRows::save(dir.path(), "one", &[("page-search-claims", &table)]).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(KEPT_ROWS_FILE)).unwrap();
+        assert!(!text.contains('<') && !text.contains('&'), "{text}");
         let back = KeptRows::load(dir.path(), "one").unwrap();
         assert_eq!(back.tables["page-search-claims"].rows, table.rows);
         assert!(KeptRows::load(dir.path(), "two").is_none());
