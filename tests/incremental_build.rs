@@ -309,7 +309,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let added = build(&store, site.path());
     assert_eq!(added.full, None, "an article added builds incrementally");
-    assert!(added.claim_rows_patched.is_some(), "claim rows patched");
+    assert!(added.rows_patched.is_some(), "rows patched");
     assert_same_as_full_build(&store, site.path());
     let added_article = site.path().join("id/article/synthetic-0000011.html");
     assert!(added_article.exists(), "the new article's page was written");
@@ -331,7 +331,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     import(&store, std::slice::from_ref(&corpus.held_back_sheet));
     let responded = build(&store, site.path());
     assert_eq!(responded.full, None);
-    assert!(responded.claim_rows_patched.is_some(), "claim rows patched");
+    assert!(responded.rows_patched.is_some(), "rows patched");
     assert_ne!(
         std::fs::read(&claim_page).unwrap(),
         before,
@@ -344,7 +344,7 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     delete_article(&store, gone);
     let deleted = build(&store, site.path());
     assert_eq!(deleted.full, None);
-    assert!(deleted.claim_rows_patched.is_some(), "claim rows patched");
+    assert!(deleted.rows_patched.is_some(), "rows patched");
     assert!(
         deleted.removed > 0,
         "the deleted article's pages are removed"
@@ -611,11 +611,11 @@ fn an_article_added_changes_only_the_list_pages_its_claims_fall_on() {
     let added = build_in_pages_of(&store, site.path(), SIZE);
     assert_eq!(added.full, None);
     let (reread, _) = added
-        .claim_rows_patched
-        .expect("the claim rows were patched, not read whole");
+        .rows_patched
+        .expect("the rows were patched, not read whole");
     assert!(
         reread > 0 && reread * 4 < statuses_before.len(),
-        "{reread} claims read again"
+        "{reread} resources read again"
     );
     let after = claim_list(site.path());
     let statuses_after = statuses(&store);

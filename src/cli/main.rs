@@ -576,9 +576,9 @@ fn run(cli: Cli) -> Result<()> {
                     took.as_secs_f64()
                 );
             }
-            if let Some((claims, took)) = report.claim_rows_patched {
+            if let Some((read_again, took)) = report.rows_patched {
                 println!(
-                    "read the list and search rows of {claims} claims again, the others kept from the last build, in {:.2}s",
+                    "read the list and search rows of {read_again} resources again, the others kept from the last build, in {:.2}s",
                     took.as_secs_f64()
                 );
             }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use minijinja::context;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{NamedNode, Quad};
+use oxigraph::model::{NamedNode, Quad, Term};
 use serde::Serialize;
 
 use crate::model::graph::Iris;
@@ -84,10 +84,10 @@ pub struct BuildReport {
     /// The triples of the default graph read into memory for the build, and how long
     /// that took (`None` when pages read the store).
     pub snapshot: Option<(usize, Duration)>,
-    /// The claims whose rows an incremental build read again, the rest of the claims
-    /// list and search rows taken from the last build's ([`crate::publish::kept_rows`]),
-    /// and how long that took (`None`: read whole, when pages needed them).
-    pub claim_rows_patched: Option<(usize, Duration)>,
+    /// The resources whose list and search rows an incremental build read again, the
+    /// rest taken from the last build's ([`crate::publish::kept_rows`]), and how long
+    /// that took (`None`: read whole, when pages needed them).
+    pub rows_patched: Option<(usize, Duration)>,
     pub elapsed: Duration,
 }
 
@@ -173,6 +173,39 @@ const ENTITY_CLAIMS_FORMATS: [(catalog::Format, (&str, &str)); 2] = [
     ),
 ];
 
+/// The whole-store queries a build reads for the site's lists and search index and
+/// keeps for the next build ([`crate::publish::kept_rows`]), and what a row is of.
+const KEPT_QUERIES: [(&str, KeptKind); 5] = [
+    ("page-entities", KeptKind::Listing(Listing::Entities)),
+    ("page-articles", KeptKind::Listing(Listing::Articles)),
+    ("page-documents", KeptKind::Listing(Listing::Documents)),
+    ("page-claims", KeptKind::Claims),
+    ("page-search-claims", KeptKind::Claims),
+];
+
+/// What the rows of a kept query are of, and so how they are read again.
+#[derive(Debug, Clone, Copy)]
+enum KeptKind {
+    /// One row per resource of a listing, read again by its saved query with the
+    /// resource bound.
+    Listing(Listing),
+    /// Rows per claim, read again natively ([`model::claim_rows_for`]).
+    Claims,
+}
+
+impl KeptKind {
+    /// Whether the resource with page stem `stem` has rows here.
+    fn holds(self, stem: &str) -> bool {
+        let kind = crate::publish::changes::kind_of(stem);
+        match self {
+            KeptKind::Claims | KeptKind::Listing(Listing::Claims) => kind == "claim",
+            KeptKind::Listing(Listing::Articles) => kind == "article",
+            KeptKind::Listing(Listing::Documents) => kind == "doc",
+            KeptKind::Listing(Listing::Entities) => !matches!(kind, "claim" | "article" | "doc"),
+        }
+    }
+}
+
 /// The most triples a full build reads into memory: about 6 GB at the 300 bytes a triple
 /// the build took at 10,000 articles (6.7 million triples). A larger graph (some 60,000
 /// articles and more) is built from the store's indexes, slower but in bounded memory.
@@ -211,10 +244,10 @@ pub struct Site {
     site_paths: Memo<Vec<String>>,
     /// The default graph, held in memory while a full build renders every page.
     snapshot: Memo<GraphSnapshot>,
-    /// The rows of the whole-store claim queries ([`model::PER_CLAIM_QUERIES`], in
-    /// that order), read once for every page that needs them, or patched by an
-    /// incremental build from the rows the last build kept.
-    claim_rows: [Memo<view::Rows>; 2],
+    /// The rows of the whole-store queries ([`KEPT_QUERIES`], in that order), read
+    /// once for every page that needs them, or patched by an incremental build from the
+    /// rows the last build kept.
+    kept_rows: [Memo<view::Rows>; KEPT_QUERIES.len()],
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -392,7 +425,7 @@ impl Site {
             query_runs: Memo::default(),
             site_paths: Memo::default(),
             snapshot: Memo::default(),
-            claim_rows: Default::default(),
+            kept_rows: Default::default(),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -560,7 +593,7 @@ impl Site {
         for listing in &self.listings {
             listing.forget();
         }
-        for rows in &self.claim_rows {
+        for rows in &self.kept_rows {
             rows.forget();
         }
     }
@@ -578,73 +611,80 @@ impl Site {
                 &index::entities(&english, &entities.rows, &entities.order)?,
                 &index::articles(&english, &articles.rows, &articles.order)?,
                 &index::documents(&english, &documents.rows, &documents.order)?,
-                &*self.whole_claim_rows(&english, "page-search-claims")?,
+                &*self.whole_rows(&english, "page-search-claims")?,
             )
         })
     }
 
-    /// The rows of the whole-store claim query `name` (one of
-    /// [`model::PER_CLAIM_QUERIES`]), as last read or patched, or read now.
-    fn whole_claim_rows(
-        &self,
-        src: &Source<'_>,
-        name: &str,
-    ) -> Result<Arc<view::Rows>, RenderError> {
-        let Some(i) = model::PER_CLAIM_QUERIES.iter().position(|q| *q == name) else {
+    /// The rows of the whole-store query `name` (one of [`KEPT_QUERIES`]), as last read
+    /// or patched, or read now.
+    fn whole_rows(&self, src: &Source<'_>, name: &str) -> Result<Arc<view::Rows>, RenderError> {
+        let Some(i) = KEPT_QUERIES.iter().position(|(q, _)| *q == name) else {
             return Ok(Arc::new(src.select(name, &[])?));
         };
-        self.claim_rows[i].get(&self.data_generation, || src.select(name, &[]))
+        self.kept_rows[i].get(&self.data_generation, || src.select(name, &[]))
     }
 
-    /// Takes the rows the last build kept (`kept`) for the whole-store claim queries,
-    /// with the rows of the claims among `dirty` (stems) read again: the rows a full
-    /// reading would give, for the cost of the claims a change reached. A query whose
-    /// rows cannot be patched is read whole when a page needs it. The claims read again.
-    fn patch_claim_rows(
+    /// Takes the rows the last build kept (`kept`) for the whole-store queries, with the
+    /// rows of the resources among `dirty` (stems) read again: the rows a full reading
+    /// would give, for the cost of what a change reached. A query whose rows cannot be
+    /// patched is read whole when a page needs it. The resources read again.
+    fn patch_kept_rows(
         &self,
         store: &GraphStore,
         kept: KeptRows,
         dirty: &HashSet<String>,
     ) -> Result<usize, RenderError> {
         let src = self.source(store);
-        let claims: Vec<oxigraph::model::Term> = dirty
-            .iter()
-            .filter(|stem| crate::publish::changes::kind_of(stem) == "claim")
-            .map(|stem| self.iris.resolve(stem).into())
-            .collect();
-        let replaced: HashSet<oxigraph::model::Term> = claims.iter().cloned().collect();
-        for (i, name) in model::PER_CLAIM_QUERIES.iter().enumerate() {
+        let mut read_again = HashSet::new();
+        for (i, (name, kind)) in KEPT_QUERIES.iter().enumerate() {
             let Some(table) = kept.tables.get(*name) else {
                 continue;
             };
-            let Some(fresh) = src.claim_rows_for(name, &claims) else {
-                continue;
+            let items: Vec<Term> = dirty
+                .iter()
+                .filter(|stem| kind.holds(stem))
+                .map(|stem| self.iris.resolve(stem).into())
+                .collect();
+            let replaced: HashSet<Term> = items.iter().cloned().collect();
+            let merged = match kind {
+                KeptKind::Claims => {
+                    let Some(fresh) = src.claim_rows_for(name, &items) else {
+                        continue;
+                    };
+                    model::merge_claim_rows(name, table, &replaced, fresh?.into_table())
+                }
+                KeptKind::Listing(listing) => {
+                    let mut fresh = Vec::new();
+                    for item in &items {
+                        let rows = src.select_for(name, listing.item(), item.clone())?;
+                        fresh.extend(rows.into_table().rows);
+                    }
+                    index::merge_listing_rows(*listing, table, &replaced, fresh)
+                }
             };
-            let fresh = fresh?.into_table();
-            if let Some(merged) = model::merge_claim_rows(name, table, &replaced, fresh) {
-                self.claim_rows[i].put(&self.data_generation, view::Rows::from_table(merged));
+            if let Some(merged) = merged {
+                read_again.extend(items);
+                self.kept_rows[i].put(&self.data_generation, view::Rows::from_table(merged));
             }
         }
-        Ok(claims.len())
+        Ok(read_again.len())
     }
 
-    /// The rows of the whole-store claim queries as this build read them, for the next
-    /// build to keep; `None` when a page did not need one of them.
-    fn claim_rows_to_keep(&self) -> Option<Vec<(&'static str, Arc<view::Rows>)>> {
-        model::PER_CLAIM_QUERIES
+    /// The rows of the whole-store queries as this build read them, for the next build
+    /// to keep; `None` when a page did not need one of them.
+    fn rows_to_keep(&self) -> Option<Vec<(&'static str, Arc<view::Rows>)>> {
+        KEPT_QUERIES
             .iter()
             .enumerate()
-            .map(|(i, name)| Some((*name, self.claim_rows[i].kept(&self.data_generation)?)))
+            .map(|(i, (name, _))| Some((*name, self.kept_rows[i].kept(&self.data_generation)?)))
             .collect()
     }
 
     /// The rows of `listing` in list order, as last read, or read now.
     fn ordered(&self, src: &Source<'_>, listing: Listing) -> Result<Arc<Ordered>, RenderError> {
         self.listings[listing as usize].get(&self.data_generation, || {
-            let rows = match listing {
-                Listing::Claims => self.whole_claim_rows(src, listing.query())?,
-                _ => Arc::new(src.select(listing.query(), &[])?),
-            };
+            let rows = self.whole_rows(src, listing.query())?;
             let order = index::listing_order(&rows, listing);
             let split: Vec<(&'static str, Vec<usize>)> = match listing {
                 Listing::Entities => index::ENTITY_LISTS
@@ -1272,12 +1312,12 @@ impl Site {
             }
             _ => None,
         };
-        let mut claim_rows_patched = None;
+        let mut rows_patched = None;
         if let (Ok(old), Ok(changes)) = (&old, &changes) {
             let patching = Instant::now();
             if let Some(kept) = KeptRows::load(out, &old.rows_stamp) {
-                let claims = self.patch_claim_rows(store, kept, &changes.dirty)?;
-                claim_rows_patched = Some((claims, patching.elapsed()));
+                let read_again = self.patch_kept_rows(store, kept, &changes.dirty)?;
+                rows_patched = Some((read_again, patching.elapsed()));
             }
         }
         let carry = match (&old, &changes) {
@@ -1325,7 +1365,7 @@ impl Site {
         }
         // The rows go first: a build cut off before its manifest leaves them under a
         // stamp that no manifest names.
-        match self.claim_rows_to_keep() {
+        match self.rows_to_keep() {
             Some(kept) => {
                 let stamp = kept_rows::new_stamp();
                 let tables: Vec<(&str, &catalog::Table)> = kept
@@ -1348,7 +1388,7 @@ impl Site {
         report.removed = remove.len();
         report.full = full.map(|r| r.to_string());
         report.snapshot = snapshot;
-        report.claim_rows_patched = claim_rows_patched;
+        report.rows_patched = rows_patched;
         report.elapsed = started.elapsed();
         Ok(report)
     }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{page_path, DateView, Link, Rows, Source, Status};
 use crate::publish::render::RenderError;
-use crate::read::catalog::{self, Limits, Outcome};
+use crate::read::catalog::{self, Limits, Outcome, Table};
 
 /// The entity list pages: file, title, and the entity kinds each holds.
 pub const ENTITY_LISTS: &[(&str, &str, &[&str])] = &[
@@ -129,6 +129,38 @@ pub fn listing_order(rows: &Rows, listing: Listing) -> Vec<usize> {
         .collect();
     order.sort_by(|a, b| a.0.cmp(&b.0));
     order.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `kept`, rows of `listing`'s saved query, with the rows of the resources `replaced`
+/// taken out and `fresh` (their rows now, the query's columns) put in, in list order:
+/// the rows a full reading gives (a resource's key is unique, so the order is too);
+/// `None` when `kept` holds other columns than the query's.
+pub fn merge_listing_rows(
+    listing: Listing,
+    kept: &Table,
+    replaced: &std::collections::HashSet<Term>,
+    fresh: Vec<Vec<Option<Term>>>,
+) -> Option<Table> {
+    let item = kept.column(listing.item())?;
+    if fresh.iter().any(|row| row.len() != kept.variables.len()) {
+        return None;
+    }
+    let mut rows: Vec<Vec<Option<Term>>> = kept
+        .rows
+        .iter()
+        .filter(|row| !row[item].as_ref().is_some_and(|t| replaced.contains(t)))
+        .cloned()
+        .collect();
+    rows.extend(fresh);
+    let merged = Rows::from_table(Table {
+        variables: kept.variables.clone(),
+        rows,
+    });
+    let order = listing_order(&merged, listing);
+    let mut table = merged.into_table();
+    let mut slots: Vec<Option<Vec<Option<Term>>>> = table.rows.drain(..).map(Some).collect();
+    table.rows = order.into_iter().filter_map(|r| slots[r].take()).collect();
+    Some(table)
 }
 
 /// Feeds every cell of rows `picked` of `rows` to `hasher`: what tells whether a list

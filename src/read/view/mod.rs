@@ -299,6 +299,28 @@ impl<'a> Source<'a> {
         Some(rows.map(|table| Rows { table }).map_err(RenderError::Store))
     }
 
+    /// The rows of the saved query `name` with its variable `variable` bound to `value`,
+    /// whether or not the query takes it as a parameter: a whole-store listing's rows
+    /// for one of its resources.
+    pub fn select_for(&self, name: &str, variable: &str, value: Term) -> Result<Rows, RenderError> {
+        let wrap = |cause: CatalogError| RenderError::Query {
+            query: name.to_owned(),
+            cause,
+        };
+        let query = self.catalog.get(name).map_err(wrap)?;
+        let bindings = [(Variable::new_unchecked(variable), value)];
+        let limits = Limits {
+            timeout: self.timeout,
+            max_rows: None,
+        };
+        match catalog::run(self.store, &query.text, &bindings, limits).map_err(wrap)? {
+            Outcome::Table(table) => Ok(Rows { table }),
+            _ => Err(wrap(CatalogError::Evaluation(
+                "a page query must be a SELECT query".into(),
+            ))),
+        }
+    }
+
     pub fn select(&self, name: &str, params: &[(&str, Term)]) -> Result<Rows, RenderError> {
         let wrap = |cause: CatalogError| RenderError::Query {
             query: name.to_owned(),
