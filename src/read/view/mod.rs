@@ -308,12 +308,29 @@ impl<'a> Source<'a> {
             cause,
         };
         let query = self.catalog.get(name).map_err(wrap)?;
-        let bindings = [(Variable::new_unchecked(variable), value)];
+        self.run_sparql(
+            name,
+            &query.text,
+            &[(Variable::new_unchecked(variable), value)],
+        )
+    }
+
+    /// Runs the text of saved query `name` on the engine with `bindings`.
+    fn run_sparql(
+        &self,
+        name: &str,
+        text: &str,
+        bindings: &[(Variable, Term)],
+    ) -> Result<Rows, RenderError> {
+        let wrap = |cause: CatalogError| RenderError::Query {
+            query: name.to_owned(),
+            cause,
+        };
         let limits = Limits {
             timeout: self.timeout,
             max_rows: None,
         };
-        match catalog::run(self.store, &query.text, &bindings, limits).map_err(wrap)? {
+        match catalog::run(self.store, text, bindings, limits).map_err(wrap)? {
             Outcome::Table(table) => Ok(Rows { table }),
             _ => Err(wrap(CatalogError::Evaluation(
                 "a page query must be a SELECT query".into(),
@@ -350,16 +367,7 @@ impl<'a> Source<'a> {
             .iter()
             .map(|(p, t)| (Variable::new_unchecked(*p), t.clone()))
             .collect();
-        let limits = Limits {
-            timeout: self.timeout,
-            max_rows: None,
-        };
-        match catalog::run(self.store, &query.text, &bindings, limits).map_err(wrap)? {
-            Outcome::Table(table) => Ok(Rows { table }),
-            _ => Err(wrap(CatalogError::Evaluation(
-                "a page query must be a SELECT query".into(),
-            ))),
-        }
+        self.run_sparql(name, &query.text, &bindings)
     }
 
     /// Rows the page read model computes with `read` for a page that needs less than a
