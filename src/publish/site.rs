@@ -917,7 +917,7 @@ impl Site {
         }
     }
 
-    /// A page of one of the lists (`claims.html`, `claims-2.html`, `companies.html`...);
+    /// A page of one of the lists (`claims.html`, `claims-from-a.c1.html`, `companies.html`...);
     /// `None` for any other path or a page past the list's end. Only the rows the page
     /// shows are turned into entries.
     fn list_content(
