@@ -945,8 +945,10 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
     let (mut reordered, mut differing) = (Vec::new(), Vec::new());
     for entry in walkdir(&local) {
         let rel = entry.strip_prefix(&local).unwrap();
-        if rel == std::path::Path::new(".claimgraph-build.json") {
-            // The build's record of its store, not a page.
+        if rel == std::path::Path::new(claimgraph::publish::manifest::MANIFEST_FILE)
+            || rel == std::path::Path::new(claimgraph::publish::kept_rows::KEPT_ROWS_FILE)
+        {
+            // The build's records for the next build (its store, its stamped rows), not pages.
             continue;
         }
         let theirs = std::fs::read(remote.join(rel))
