@@ -1,8 +1,8 @@
-//! The rows of the whole-store claim queries a build reads (the claims list's
-//! `page-claims`, the search index's `page-search-claims`: one or more rows for every
-//! claim of the store), kept in the site folder beside the manifest, so that an
-//! incremental build reads from the store only the rows of the claims a change reached
-//! ([`crate::read::model::claim_rows_for`]) and takes the others from here.
+//! The rows of the whole-store queries a build reads for the site's lists and search
+//! index (`page-entities`, `page-articles`, `page-documents`, `page-claims`,
+//! `page-search-claims`: a row or more for every resource of the store), kept in the site
+//! folder beside the manifest, so that an incremental build reads from the store only
+//! the rows of the resources a change reached and takes the others from here.
 //!
 //! Terms are kept in their N-Triples form. The file carries a stamp that the manifest
 //! written after it repeats: a build cut off between the two leaves a stamp no manifest
