@@ -373,7 +373,7 @@ fn incremental_build_with_small_pages_carries_or_recounts_every_list_and_entity_
     let entity_pages = |dir: &Path| {
         site_files(dir)
             .into_keys()
-            .filter(|p| p.starts_with("id/") && p.contains(".page-"))
+            .filter(|p| p.starts_with("id/") && p.contains(".from-"))
             .count()
     };
     assert!(
@@ -644,6 +644,79 @@ fn an_article_added_changes_only_the_list_pages_its_claims_fall_on() {
         changed * 2 < after.len(),
         "{changed} of {} claim list pages changed",
         after.len()
+    );
+    assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
+    drop(corpus.held_back);
+}
+
+#[test]
+fn an_article_added_rerenders_only_the_entity_pages_its_claims_fall_on() {
+    // An entity's later pages are cut by content and show their own cards only: an
+    // article naming a large entity re-renders the entity's first page (its summary
+    // counts every claim) and the later pages its claims fall on, not every page.
+    const SIZE: Option<usize> = Some(4);
+    let corpus = corpus(40, 67);
+    let store = GraphStore::in_memory(Iris::new(DEFAULT_BASE).unwrap()).unwrap();
+    import(&store, &[corpus.dir.path().to_owned()]);
+    let site = tempfile::tempdir().unwrap();
+    build_in_pages_of(&store, site.path(), SIZE);
+    let later_pages = |dir: &Path| -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+        site_files(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("id/") && p.contains(".from-"))
+            .map(|(p, bytes)| {
+                let written = std::fs::metadata(dir.join(&p)).unwrap().modified().unwrap();
+                (p, (bytes, written))
+            })
+            .collect()
+    };
+    let firsts = |dir: &Path| {
+        site_files(dir)
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("id/") && p.ends_with(".html") && !p.contains(".from-"))
+    };
+    let firsts_before: BTreeMap<String, Vec<u8>> = firsts(site.path()).collect();
+    let before = later_pages(site.path());
+
+    import(&store, std::slice::from_ref(&corpus.held_back_sheet));
+    let added = build_in_pages_of(&store, site.path(), SIZE);
+    assert_eq!(added.full, None);
+    let after = later_pages(site.path());
+    // The entities whose first page changed: those the article names.
+    let named: Vec<String> = firsts(site.path())
+        .filter(|(p, bytes)| {
+            !p.starts_with("id/claim/")
+                && !p.starts_with("id/article/")
+                && !p.starts_with("id/doc/")
+                && firsts_before.get(p) != Some(bytes)
+        })
+        .map(|(p, _)| p.trim_end_matches(".html").to_owned())
+        .collect();
+    let of_named = |p: &&String| named.iter().any(|stem| p.starts_with(&format!("{stem}.")));
+    let pages: Vec<&String> = after.keys().filter(of_named).collect();
+    let rewritten = pages
+        .iter()
+        .filter(|p| before.get(**p).map(|(_, t)| t) != Some(&after[**p].1))
+        .count();
+    let changed = pages
+        .iter()
+        .filter(|p| before.get(**p).map(|(b, _)| b) != Some(&after[**p].0))
+        .count();
+    println!(
+        "{} entities named; {} later pages of theirs, {changed} changed, {rewritten} rendered again",
+        named.len(),
+        pages.len()
+    );
+    assert!(
+        pages.len() > 20,
+        "the named entities have later pages: {}",
+        pages.len()
+    );
+    assert!(rewritten >= changed, "a changed page was not rendered");
+    assert!(
+        rewritten * 2 < pages.len(),
+        "{rewritten} of the named entities' {} later pages rendered again",
+        pages.len()
     );
     assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
     drop(corpus.held_back);

@@ -30,7 +30,7 @@ use crate::read::model;
 use crate::read::snapshot::GraphSnapshot;
 use crate::read::view::index::Listing;
 use crate::read::view::lang::Lang;
-use crate::read::view::paging::{self, Cuts, ListPager};
+use crate::read::view::paging::{self, AnchoredPages, ListPager};
 use crate::read::view::search::SearchIndex;
 use crate::read::view::{self, index, is_safe_resource_path, root_of, Source};
 use crate::store::GraphStore;
@@ -39,6 +39,10 @@ use crate::store::GraphStore;
 /// bytes per claim and relation: a few megabytes for the largest entity at 100k
 /// articles).
 const KEPT_ENTITY_DIGEST_BYTES: usize = 64 << 20;
+
+/// How many bytes of entity pagings a site keeps at most (about 130 bytes a page: some
+/// 10 MB at 100k articles).
+const KEPT_ENTITY_PAGING_BYTES: usize = 256 << 20;
 
 /// A rendered site path.
 pub struct Rendered {
@@ -124,6 +128,9 @@ struct Plan {
 enum PathRole<'p> {
     /// A page, RDF description or download of the resource with this stem.
     Resource(&'p str),
+    /// A later page of the claims or the relations listing of the entity with this
+    /// stem.
+    EntityList(&'p str),
     /// A page of a paginated list.
     List,
     /// A bundled file: changes only with the binary.
@@ -139,11 +146,15 @@ impl PathRole<'_> {
             return PathRole::Asset;
         }
         if path.starts_with("id/") {
-            // Stems are slugs without dots, so the stem ends at the last segment's first
-            // dot: `id/org/x.page-2.html` and `id/org/x.claims.csv` are `id/org/x`'s.
-            let segment = path.rfind('/').map_or(0, |i| i + 1);
-            let stem = path[segment..].find('.').map(|dot| &path[..segment + dot]);
-            return stem.map_or(PathRole::Other, PathRole::Resource);
+            // Stems are slugs without dots, so the stem ends at the first dot:
+            // `id/org/x.from-a.b.html` and `id/org/x.claims.csv` are `id/org/x`'s.
+            let Some(stem) = path.find('.').map(|dot| &path[..dot]) else {
+                return PathRole::Other;
+            };
+            return match paging::split_anchored_path(path).1 {
+                Some(_) => PathRole::EntityList(stem),
+                None => PathRole::Resource(stem),
+            };
         }
         let (first, _) = paging::split_anchored_path(path);
         let is_list = matches!(
@@ -235,6 +246,9 @@ pub struct Site {
     entity_digests: Kept<(Lang, String), view::entity::EntityDigest>,
     /// How many rows each entity's relations listing has.
     entity_relation_rows: Memo<HashMap<String, usize>>,
+    /// How the claims and relations listing of each entity with more than one page are
+    /// cut into pages, by entity IRI: a few bytes a page, kept until the data changes.
+    entity_pagings: Kept<String, view::entity::EntityPaging>,
     /// Every German label, for the German pages' links.
     german_labels: Memo<HashMap<String, String>>,
     /// The competency queries' example runs, for the queries page of both languages.
@@ -328,45 +342,7 @@ struct OrderedList {
     first: &'static str,
     /// The rows it shows, in list order.
     rows: Vec<usize>,
-    /// Each row's anchor (what a page it opens is named by), in the same order.
-    anchors: Vec<String>,
-    cuts: Cuts,
-    /// Each later page's anchor -> the page's index.
-    pages: HashMap<String, usize>,
-}
-
-impl OrderedList {
-    fn new(
-        first: &'static str,
-        rows: Vec<usize>,
-        anchors: Vec<String>,
-        page_size: usize,
-    ) -> OrderedList {
-        let cuts = Cuts::new(anchors.iter().map(String::as_str), page_size);
-        let pages = (1..cuts.pages())
-            .filter_map(|page| Some((anchors[cuts.start(page)?].clone(), page)))
-            .collect();
-        OrderedList {
-            first,
-            rows,
-            anchors,
-            cuts,
-            pages,
-        }
-    }
-
-    /// The anchor of the row that opens page `page`.
-    fn anchor(&self, page: usize) -> Option<&str> {
-        self.cuts.start(page).map(|i| self.anchors[i].as_str())
-    }
-
-    /// The site path of page `page`.
-    fn path(&self, page: usize) -> String {
-        match page {
-            0 => self.first.to_owned(),
-            page => paging::anchored_path(self.first, self.anchor(page)),
-        }
-    }
+    pages: AnchoredPages,
 }
 
 /// Which listing the list whose first page is `first` shows, its template and title.
@@ -381,6 +357,15 @@ fn list_of(first: &str) -> Option<(Listing, &'static str, &'static str)> {
             .map(|(_, title, _)| (Listing::Entities, "entities.html", *title)),
     }
 }
+
+/// A later page of an entity's claims or relations listing: the entity's paging, which
+/// of its lists, the page's index in it, and the entity.
+type EntityListPage = (
+    Arc<view::entity::EntityPaging>,
+    view::entity::EntityList,
+    usize,
+    NamedNode,
+);
 
 /// One page of a list: its listing's rows and which of them the page shows.
 struct ListPage {
@@ -397,7 +382,7 @@ impl ListPage {
     /// The rows the page shows, in order.
     fn picked(&self) -> &[usize] {
         let list = &self.ordered.lists[self.list];
-        &list.rows[list.cuts.range(self.page)]
+        &list.rows[list.pages.range(self.page)]
     }
 }
 
@@ -421,6 +406,7 @@ impl Site {
             entity_cards: Memo::default(),
             entity_digests: Kept::new(KEPT_ENTITY_DIGEST_BYTES),
             entity_relation_rows: Memo::default(),
+            entity_pagings: Kept::new(KEPT_ENTITY_PAGING_BYTES),
             german_labels: Memo::default(),
             query_runs: Memo::default(),
             site_paths: Memo::default(),
@@ -513,7 +499,7 @@ impl Site {
             Listing::Documents,
         ] {
             for list in &self.ordered(&src, listing)?.lists {
-                paths.extend((0..list.cuts.pages()).map(|page| list.path(page)));
+                paths.extend((0..list.pages.pages()).map(|page| list.pages.path(list.first, page)));
             }
         }
         paths.extend(
@@ -537,31 +523,16 @@ impl Site {
             let Some(stem) = first.strip_suffix(".html") else {
                 continue;
             };
-            let (claim_pages, relation_pages) = match carry {
+            match carry {
                 Some((old_paths, dirty)) if !dirty.contains(stem) => {
                     // Nothing that names the entity changed since the last build.
                     paths.extend(later_entity_paths(old_paths, stem).cloned());
-                    (1, 0)
                 }
-                Some(_) => (
-                    paging::page_count(index::entity_card_count(&src, iri)?, self.page_size),
-                    relation_page_count(
-                        index::entity_relation_row_count(&src, iri)?,
-                        self.page_size,
-                    ),
-                ),
-                None => (
-                    self.entity_pages(&src, iri)?,
-                    self.relation_pages(&src, iri)?,
-                ),
-            };
-            for n in 2..=claim_pages {
-                paths.push(paging::numbered_path(first, n));
-            }
-            // The entity's relations listing, when its first page leaves some out.
-            if let Some(relations) = view::entity::relations_path(first) {
-                for n in 1..=relation_pages {
-                    paths.push(paging::numbered_path(&relations, n));
+                _ => {
+                    if self.has_later_pages(&src, iri, carry.is_some())? {
+                        let iri = NamedNode::new_unchecked(iri);
+                        paths.extend(self.entity_paging(&src, &iri)?.later_paths(first));
+                    }
                 }
             }
             for ext in ENTITY_CLAIMS_EXTENSIONS {
@@ -586,6 +557,8 @@ impl Site {
         self.entity_digests
             .clear(self.data_generation.load(Ordering::SeqCst));
         self.entity_relation_rows.forget();
+        self.entity_pagings
+            .clear(self.data_generation.load(Ordering::SeqCst));
         self.german_labels.forget();
         self.query_runs.forget();
         self.site_paths.forget();
@@ -710,8 +683,12 @@ impl Site {
             let lists = split
                 .into_iter()
                 .map(|(first, picked)| {
-                    let anchors = picked.iter().map(|&r| anchor(r)).collect();
-                    OrderedList::new(first, picked, anchors, self.page_size)
+                    let anchors: Vec<String> = picked.iter().map(|&r| anchor(r)).collect();
+                    OrderedList {
+                        first,
+                        pages: AnchoredPages::new(&anchors, self.page_size),
+                        rows: picked,
+                    }
                 })
                 .collect();
             Ok(Ordered { rows, order, lists })
@@ -730,14 +707,10 @@ impl Site {
             return Ok(None);
         };
         let of_list = &ordered.lists[list];
-        let page = match anchor {
-            None => 0,
-            Some(anchor) => match of_list.pages.get(&anchor) {
-                Some(&page) => page,
-                None => return Ok(None),
-            },
+        let Some(page) = of_list.pages.page_of(anchor.as_deref()) else {
+            return Ok(None);
         };
-        let pager = ListPager::new(of_list.first, page, &of_list.cuts, |p| of_list.anchor(p));
+        let pager = of_list.pages.pager(of_list.first, page);
         Ok(pager.map(|pager| ListPage {
             listing,
             ordered: Arc::clone(&ordered),
@@ -773,27 +746,51 @@ impl Site {
         Ok(digest)
     }
 
-    /// How many pages the relations listing of entity `iri` has (none when its first
-    /// page lists every relation).
-    fn relation_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
-        let rows = self
-            .entity_relation_rows
-            .get(&self.data_generation, || view::entity::relation_counts(src))?;
-        Ok(relation_page_count(
-            rows.get(iri).copied().unwrap_or(0),
-            self.page_size,
-        ))
+    /// How the claims and relations listing of entity `iri` are cut into pages, as
+    /// last read, or read now (from its English digest: the cuts are the same in every
+    /// language).
+    fn entity_paging(
+        &self,
+        src: &Source<'_>,
+        iri: &NamedNode,
+    ) -> Result<Arc<view::entity::EntityPaging>, RenderError> {
+        let generation = self.data_generation.load(Ordering::SeqCst);
+        if let Some(kept) = self
+            .entity_pagings
+            .get(generation, &iri.as_str().to_owned())
+        {
+            return Ok(kept);
+        }
+        let english = self.source(src.store);
+        let paging = Arc::clone(&self.entity_digest(&english, iri)?.paging);
+        self.entity_pagings
+            .insert(generation, iri.as_str().to_owned(), Arc::clone(&paging));
+        Ok(paging)
     }
 
-    /// How many pages of claims the entity at site path `first_path` has.
-    fn entity_pages(&self, src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
-        let cards = self
-            .entity_cards
-            .get(&self.data_generation, || index::entity_card_counts(src))?;
-        Ok(paging::page_count(
-            cards.get(iri).copied().unwrap_or(0),
-            self.page_size,
-        ))
+    /// Whether entity `iri` has more pages than its first: more claim cards than a page
+    /// holds, or a relations listing. Counted over the whole store once, or (`one`) for
+    /// this entity alone.
+    fn has_later_pages(&self, src: &Source<'_>, iri: &str, one: bool) -> Result<bool, RenderError> {
+        let (cards, relation_rows) = match one {
+            true => (
+                index::entity_card_count(src, iri)?,
+                index::entity_relation_row_count(src, iri)?,
+            ),
+            false => {
+                let cards = self
+                    .entity_cards
+                    .get(&self.data_generation, || index::entity_card_counts(src))?;
+                let rows = self
+                    .entity_relation_rows
+                    .get(&self.data_generation, || view::entity::relation_counts(src))?;
+                (
+                    cards.get(iri).copied().unwrap_or(0),
+                    rows.get(iri).copied().unwrap_or(0),
+                )
+            }
+        };
+        Ok(cards > self.page_size || relation_rows > view::entity::RELATION_ROWS_ON_FIRST_PAGE)
     }
 
     /// The paths (without extension) of every entity, article, document and claim page.
@@ -934,8 +931,6 @@ impl Site {
             return Ok(None);
         };
         let (rows, picked) = (&list_page.ordered.rows, list_page.picked());
-        // A later page is titled by its first entry, as a dictionary's page by its
-        // first word: its number would change whenever a page before it splits.
         let (entries, opening) = match list_page.listing {
             Listing::Entities => {
                 let entries = index::entities(src, rows, picked)?;
@@ -960,13 +955,7 @@ impl Site {
         };
         let title = match (list_page.page, opening) {
             (0, _) | (_, None) => lang.tr(title).to_owned(),
-            (_, Some(opening)) => {
-                let opening = view::text::shorten(&opening, TITLE_OPENING_CHARS);
-                match lang {
-                    Lang::En => format!("{} from “{opening}”", lang.tr(title)),
-                    Lang::De => format!("{} ab „{opening}“", lang.tr(title)),
-                }
-            }
+            (_, Some(opening)) => from_title(lang, title, &opening),
         };
         let pager = list_page.pager;
         Ok(Some(Content::Template {
@@ -1018,10 +1007,11 @@ impl Site {
         {
             return self.entity_claims(store, stem, format);
         }
-        // Page `number` of an entity's claims; every other resource has one page.
-        let (first, number) = paging::split_numbered_path(path);
+        // A later page of an entity's claims or relations listing is named by the
+        // item that opens it; every other resource has one page.
+        let (first, anchor) = paging::split_anchored_path(path);
         if let Some(stem) = first.strip_suffix(view::entity::RELATIONS_SUFFIX) {
-            return self.relations_content(src, full_path, stem, number);
+            return self.relations_content(src, full_path, stem, anchor.as_deref());
         }
         let Some((stem, ext)) = first.rsplit_once('.') else {
             return Ok(None);
@@ -1042,7 +1032,7 @@ impl Site {
             ),
             "html" => {
                 let kind = stem.split('/').nth(1).unwrap_or_default();
-                if number > 1 && matches!(kind, "article" | "claim" | "doc") {
+                if anchor.is_some() && matches!(kind, "article" | "claim" | "doc") {
                     return Ok(None);
                 }
                 let mut cite = None;
@@ -1077,17 +1067,23 @@ impl Site {
                     _ => match view::entity::entity_page(
                         src,
                         &iri,
-                        number,
+                        anchor.as_deref(),
                         Some(self.entity_digest(src, &iri)?.as_ref()),
                     )? {
-                        Some(p) => (
-                            "entity.html",
-                            match number {
-                                1 => p.label.clone(),
-                                n => format!("{} ({} {n})", p.label, src.lang.tr("page")),
-                            },
-                            minijinja::Value::from_serialize(&p),
-                        ),
+                        Some(p) => {
+                            let opening = p.groups.first().and_then(|g| g.claims.first());
+                            let title = match (p.later, opening) {
+                                (true, Some(card)) => {
+                                    format!(
+                                        "{}: {}",
+                                        p.label,
+                                        from_title(src.lang, "Claims", &card.statement)
+                                    )
+                                }
+                                _ => p.label.clone(),
+                            };
+                            ("entity.html", title, minijinja::Value::from_serialize(&p))
+                        }
                         None => return Ok(None),
                     },
                 };
@@ -1125,13 +1121,13 @@ impl Site {
         }
     }
 
-    /// Page `number` of the relations listing of the entity at `stem`.
+    /// The page of the relations listing of the entity at `stem` that `anchor` names.
     fn relations_content(
         &self,
         src: &Source<'_>,
         full_path: &str,
         stem: &str,
-        number: usize,
+        anchor: Option<&str>,
     ) -> Result<Option<Content>, RenderError> {
         if !is_safe_resource_path(stem) || stem.starts_with("id/claim/") {
             return Ok(None);
@@ -1141,17 +1137,19 @@ impl Site {
             return Ok(None);
         }
         let digest = self.entity_digest(src, &iri)?;
-        let Some(page) = view::entity::relations_page(src, &iri, number, Some(&digest))? else {
+        let Some(page) = view::entity::relations_page(src, &iri, anchor, Some(&digest))? else {
             return Ok(None);
         };
-        let title = match number {
-            1 => format!("{}: {}", page.label, src.lang.tr("Claimed relations")),
-            n => format!(
-                "{}: {} ({} {n})",
-                page.label,
-                src.lang.tr("Claimed relations"),
-                src.lang.tr("page")
-            ),
+        let title = match page.rows.first().filter(|_| anchor.is_some()) {
+            None => format!("{}: {}", page.label, src.lang.tr("Claimed relations")),
+            Some(row) => {
+                let opening = format!("{} {}", row.relation, row.other.label);
+                format!(
+                    "{}: {}",
+                    page.label,
+                    from_title(src.lang, "Claimed relations", &opening)
+                )
+            }
         };
         let page = minijinja::Value::from_serialize(&page);
         Ok(Some(Content::Template {
@@ -1328,7 +1326,14 @@ impl Site {
         paths.sort();
         paths.dedup();
         let paths = self.site_paths.put(&self.data_generation, paths);
-        let lists = self.list_digests(store, &paths)?;
+        let lists = self.list_digests(
+            store,
+            &paths,
+            match (&old, &changes) {
+                (Ok(old), Ok(changes)) => Some((old, &changes.dirty)),
+                _ => None,
+            },
+        )?;
         let plan = match (old, changes) {
             (Ok(old), Ok(changes)) => {
                 Ok(self.plan_incremental(store, &old, changes, &lists, &paths, &pending)?)
@@ -1465,6 +1470,11 @@ impl Site {
                 || pending.contains(p.as_str())
                 || match PathRole::of(p) {
                     PathRole::Resource(stem) => dirty.contains(stem),
+                    PathRole::EntityList(stem) => {
+                        dirty.contains(stem)
+                            && (lists.get(p) != old.lists.get(p)
+                                || self.entity_page_shows(store, p, &dirty)?)
+                    }
                     PathRole::List => {
                         lists.get(p) != old.lists.get(p)
                             || self.list_page_shows(store, p, &dirty)?
@@ -1497,21 +1507,35 @@ impl Site {
     /// A digest of what each list page among `paths` shows (its rows and its pager), so
     /// an incremental build renders only the list pages whose entries or pager moved.
     /// The digest is of the rows, which are the same in both languages: no page's
-    /// entries are made to tell whether it changed.
+    /// entries are made to tell whether it changed. The later pages of an entity that
+    /// nothing changed since the last build (`carry`: its manifest and the stems the
+    /// changes reach) keep the digests the last build recorded.
     fn list_digests(
         &self,
         store: &GraphStore,
         paths: &[String],
+        carry: Option<(&Manifest, &HashSet<String>)>,
     ) -> Result<HashMap<String, u64>, RenderError> {
         use std::hash::{Hash, Hasher};
         let src = self.source(store);
         let mut digests = HashMap::new();
         let mut of_page: HashMap<&str, u64> = HashMap::new();
         for path in paths {
-            if PathRole::of(path) != PathRole::List {
-                continue;
-            }
             let (_, inner) = Lang::of_path(path);
+            match PathRole::of(path) {
+                PathRole::List => {}
+                PathRole::EntityList(stem) => {
+                    let digest = match carry {
+                        Some((old, dirty)) if !dirty.contains(stem) => old.lists.get(path).copied(),
+                        _ => self
+                            .entity_list_page(&src, inner)?
+                            .and_then(|(paging, list, page, _)| paging.page_digest(list, page)),
+                    };
+                    digests.extend(digest.map(|d| (path.clone(), d)));
+                    continue;
+                }
+                _ => continue,
+            }
             let digest = match of_page.get(inner) {
                 Some(digest) => *digest,
                 None => {
@@ -1531,6 +1555,56 @@ impl Site {
             digests.insert(path.clone(), digest);
         }
         Ok(digests)
+    }
+
+    /// The later page of an entity's claims or relations listing at `path` (a path within
+    /// a language tree): the entity's paging, which of its lists, the page's index in it
+    /// and the entity; `None` for any other path.
+    fn entity_list_page(
+        &self,
+        src: &Source<'_>,
+        path: &str,
+    ) -> Result<Option<EntityListPage>, RenderError> {
+        let (first, anchor) = paging::split_anchored_path(path);
+        let Some(anchor) = anchor else {
+            return Ok(None);
+        };
+        let (stem, list) = match first.strip_suffix(view::entity::RELATIONS_SUFFIX) {
+            Some(stem) => (stem, view::entity::EntityList::Relations),
+            None => match first.strip_suffix(".html") {
+                Some(stem) => (stem, view::entity::EntityList::Claims),
+                None => return Ok(None),
+            },
+        };
+        if !is_safe_resource_path(stem) {
+            return Ok(None);
+        }
+        let iri = self.iris.resolve(stem);
+        let paging = self.entity_paging(src, &iri)?;
+        Ok(paging
+            .page_of(list, Some(&anchor))
+            .map(|page| (paging, list, page, iri)))
+    }
+
+    /// Whether the later entity page `path` shows a claim among `dirty` (stems): a card
+    /// shows more of its claim than the entity's claim index holds (its trail, its
+    /// answers in their words).
+    fn entity_page_shows(
+        &self,
+        store: &GraphStore,
+        path: &str,
+        dirty: &HashSet<String>,
+    ) -> Result<bool, RenderError> {
+        let src = self.source(store);
+        let (_, inner) = Lang::of_path(path);
+        let Some((_, list, page, iri)) = self.entity_list_page(&src, inner)? else {
+            return Ok(false);
+        };
+        let digest = self.entity_digest(&src, &iri)?;
+        Ok(digest.claims_on_page(&src, list, page).iter().any(|href| {
+            href.strip_suffix(".html")
+                .is_some_and(|stem| dirty.contains(stem))
+        }))
     }
 
     /// Whether list page `path` shows a resource among `dirty` (stems): an entry may
@@ -1635,12 +1709,14 @@ impl Site {
     }
 }
 
-/// How many pages the relations listing of an entity with `rows` claims of relations
-/// has: none when its first page lists them all.
-fn relation_page_count(rows: usize, page_size: usize) -> usize {
-    match rows {
-        n if n > view::entity::RELATION_ROWS_ON_FIRST_PAGE => paging::page_count(n, page_size),
-        _ => 0,
+/// The title of a later page of list `title`, named by its first entry, as a
+/// dictionary's page by its first word (its number would change whenever a page before it
+/// splits): "Claims from “…”".
+fn from_title(lang: Lang, title: &str, opening: &str) -> String {
+    let opening = view::text::shorten(opening, TITLE_OPENING_CHARS);
+    match lang {
+        Lang::En => format!("{} from “{opening}”", lang.tr(title)),
+        Lang::De => format!("{} ab „{opening}“", lang.tr(title)),
     }
 }
 
@@ -1655,7 +1731,7 @@ fn later_entity_paths<'p>(sorted: &'p [String], stem: &str) -> impl Iterator<Ite
         .count();
     sorted[start..start + within].iter().filter(move |p| {
         let rest = &p[prefix.len()..];
-        rest.starts_with("page-") || rest.starts_with("relations")
+        rest.starts_with("from-") || rest.starts_with("relations")
     })
 }
 

@@ -3,11 +3,14 @@
 //! part in grouped by its role, each with its trail from claimant to article and the
 //! answers it drew (who denied, declined or corrected, in their words), the relations
 //! claims state between it and others (diagram and table, each with claimant and
-//! status), and a timeline of the dated claims. The claims are paginated
-//! ([`super::paging`]): each page holds at most 100 cards, the summary counts them all.
-//! An entity with more than [`RELATION_ROWS_ON_FIRST_PAGE`] claims of relations shows
-//! the relations with the most claims, each with its claims counted by status, and links
-//! its relations listing ([`relations_page`]: one row per claim of a relation, paginated).
+//! status), and a timeline of the dated claims. The claims are cut into pages by content
+//! ([`super::paging`], [`EntityPaging`]): each page holds at most 100 cards. Only the first
+//! page shows what is counted over all of them (the summary, the relations, the totals);
+//! a later page shows its own cards, so an import changes the pages its claims fall on,
+//! not every page of a large entity. An entity with more than
+//! [`RELATION_ROWS_ON_FIRST_PAGE`] claims of relations shows the relations with the most
+//! claims, each with its claims counted by status, and links its relations listing
+//! ([`relations_page`]: one row per claim of a relation, cut into pages the same way).
 //!
 //! Data: `page-entity` (description), `entity-claims` (competency question 2: the claims
 //! with role, date, quote and status), `page-entity-answers` (the responses and
@@ -22,6 +25,7 @@
 //! costs its cards, not the entity's claims.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use oxigraph::model::{NamedNode, Term};
@@ -30,7 +34,7 @@ use serde::Serialize;
 use super::claim::{relay_chain, trail, ChainStep, TrailStep};
 use super::diagram::{self, Diagram, Relation, RelationClaim};
 use super::lang::Lang;
-use super::paging::Pager;
+use super::paging::{AnchoredPages, ListPager};
 use super::status::{answers_of_rows, legend, tally, LegendEntry};
 use super::{
     external_url, page_path, Answer, DateView, ExternalUrl, KindView, Link, Rows, Source, Status,
@@ -53,7 +57,7 @@ pub struct EntityPage {
     pub wikidata: Option<ExternalUrl>,
     pub wikidata_id: Option<String>,
     pub description: Option<String>,
-    pub claim_count: usize,
+    /// The first page's: over all the entity's claims.
     pub summary: Vec<SummaryLine>,
     pub memberships: Vec<Membership>,
     pub groups: Vec<ClaimGroup>,
@@ -75,7 +79,12 @@ pub struct EntityPage {
     pub undated: usize,
     pub legend: Vec<LegendEntry>,
     /// Where this page stands among the entity's pages of claims.
-    pub pager: Pager,
+    pub pager: ListPager,
+    /// A later page: it shows its own cards only, and links the first page for the
+    /// summary and relations.
+    pub later: bool,
+    /// The entity's first page, from a later page.
+    pub first_href: Option<String>,
 }
 
 /// One line of the summary box: "Claims about Alibaba: allegation (3); denied by Alibaba (3)".
@@ -99,8 +108,8 @@ pub struct Membership {
 pub struct ClaimGroup {
     pub role: String,
     pub heading: String,
-    /// The entity's claims in this role, on all its pages.
-    pub total: usize,
+    /// The entity's claims in this role, on all its pages (on the first page only).
+    pub total: Option<usize>,
     /// The cards of this role on this page.
     pub claims: Vec<ClaimCard>,
 }
@@ -160,18 +169,20 @@ pub fn claim_index(src: &Source<'_>, iri: &NamedNode) -> Result<Rows, RenderErro
 /// on, and every relation with the status of each claim behind it.
 pub struct EntityDigest {
     pub lang: Lang,
+    iri: String,
     /// [`claim_index`], shared with the digest in the other language.
     pub index: Arc<Rows>,
     label: String,
     summary: Vec<SummaryLine>,
     /// How many cards each role has, in page order.
     role_totals: Vec<(String, usize)>,
-    claim_count: usize,
     legend: Vec<LegendEntry>,
     memberships: Vec<Membership>,
     /// Every relation, most claims first.
     relations: Vec<Relation>,
     diagram: Option<Diagram>,
+    /// How its claims and relations listing are cut into pages.
+    pub paging: Arc<EntityPaging>,
 }
 
 impl EntityDigest {
@@ -203,8 +214,181 @@ impl Weighed for EntityDigest {
             .iter()
             .map(|l| 100 + (l.kinds.len() + l.statuses.len()) * 200)
             .sum();
-        index + relations + summary + 4096
+        index + relations + summary + self.paging.bytes() + 4096
     }
+}
+
+/// Which of an entity's lists a page belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityList {
+    /// Its claims: the entity's own page and the later pages.
+    Claims,
+    /// Its relations listing.
+    Relations,
+}
+
+/// How an entity's claims and its relations listing are cut into pages by content, and
+/// a digest of what each page shows of them (its pager and the rows behind its cards):
+/// what a site lists the entity's pages by and an incremental build tells a changed
+/// page by. The same in every language.
+#[derive(Debug, Clone, Default)]
+pub struct EntityPaging {
+    pub claims: AnchoredPages,
+    claim_digests: Vec<u64>,
+    /// `None` when the first page lists every relation itself.
+    pub relations: Option<AnchoredPages>,
+    relation_digests: Vec<u64>,
+}
+
+impl EntityPaging {
+    fn new(
+        src: &Source<'_>,
+        first_path: &str,
+        index: &Rows,
+        items: &[ClaimItem<'_>],
+        relations: &[Relation],
+    ) -> EntityPaging {
+        let anchors: Vec<String> = items
+            .iter()
+            .map(|item| format!("{}.{}", item.role, claim_anchor(src, item.claim)))
+            .collect();
+        let claims = AnchoredPages::new(&anchors, src.page_size);
+        let claim_digests = (0..claims.pages())
+            .map(|page| {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                claims.pager(first_path, page).hash(&mut hasher);
+                let rows: Vec<usize> = items[claims.range(page)].iter().map(|i| i.row).collect();
+                super::index::rows_digest(index, &rows, &mut hasher);
+                hasher.finish()
+            })
+            .collect();
+        let rows = relation_rows(relations);
+        let (relations, relation_digests) = match relations_path(first_path) {
+            Some(listing) if rows.len() > RELATION_ROWS_ON_FIRST_PAGE => {
+                // A claim stating two relations with the entity has a row for each.
+                let mut seen: HashMap<String, usize> = HashMap::new();
+                let anchors: Vec<String> = rows
+                    .iter()
+                    .map(|row| {
+                        let claim = row.claim.href.as_deref().unwrap_or_default();
+                        let claim = claim.strip_prefix("id/claim/").unwrap_or(claim);
+                        let claim = claim
+                            .strip_suffix(".html")
+                            .unwrap_or(claim)
+                            .replace('/', ".");
+                        let n = seen.entry(claim.clone()).or_default();
+                        *n += 1;
+                        match *n {
+                            1 => claim,
+                            n => format!("{claim}.{n}"),
+                        }
+                    })
+                    .collect();
+                let pages = AnchoredPages::new(&anchors, src.page_size);
+                let digests = (0..pages.pages())
+                    .map(|page| {
+                        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                        pages.pager(&listing, page).hash(&mut hasher);
+                        serde_json::to_vec(&rows[pages.range(page)])
+                            .unwrap_or_default()
+                            .hash(&mut hasher);
+                        hasher.finish()
+                    })
+                    .collect();
+                (Some(pages), digests)
+            }
+            _ => (None, Vec::new()),
+        };
+        EntityPaging {
+            claims,
+            claim_digests,
+            relations,
+            relation_digests,
+        }
+    }
+
+    /// The site paths of the entity's later pages of claims and of its relations
+    /// listing, for the entity whose first page is `first_path`.
+    pub fn later_paths(&self, first_path: &str) -> Vec<String> {
+        let mut paths: Vec<String> = (1..self.claims.pages())
+            .map(|page| self.claims.path(first_path, page))
+            .collect();
+        if let (Some(pages), Some(listing)) = (&self.relations, relations_path(first_path)) {
+            paths.extend((0..pages.pages()).map(|page| pages.path(&listing, page)));
+        }
+        paths
+    }
+
+    /// The page of `list` that an address's anchor names (`None`: the first page).
+    pub fn page_of(&self, list: EntityList, anchor: Option<&str>) -> Option<usize> {
+        self.pages(list)?.page_of(anchor)
+    }
+
+    /// A digest of what page `page` of `list` shows of the entity's claims.
+    pub fn page_digest(&self, list: EntityList, page: usize) -> Option<u64> {
+        match list {
+            EntityList::Claims => self.claim_digests.get(page).copied(),
+            EntityList::Relations => self.relation_digests.get(page).copied(),
+        }
+    }
+
+    fn pages(&self, list: EntityList) -> Option<&AnchoredPages> {
+        match list {
+            EntityList::Claims => Some(&self.claims),
+            EntityList::Relations => self.relations.as_ref(),
+        }
+    }
+}
+
+impl Weighed for EntityPaging {
+    fn bytes(&self) -> usize {
+        let pages = self.claims.pages() + self.relations.as_ref().map_or(0, |r| r.pages());
+        256 + pages * 128
+    }
+}
+
+/// What names a claim in an address: its path below `id/claim/`, dots for slashes
+/// (`ARTICLE.CLAIM`; slugs hold no dots).
+fn claim_anchor(src: &Source<'_>, claim: &str) -> String {
+    let path = src.iris.path_of(claim).unwrap_or(claim);
+    path.strip_prefix("id/claim/")
+        .unwrap_or(path)
+        .replace('/', ".")
+}
+
+impl EntityDigest {
+    /// The site paths of the claims page `page` of `list` shows.
+    pub fn claims_on_page(&self, src: &Source<'_>, list: EntityList, page: usize) -> Vec<String> {
+        let Some(pages) = self.paging.pages(list) else {
+            return Vec::new();
+        };
+        match list {
+            EntityList::Claims => claim_items(&self.index, &self.iri)[pages.range(page)]
+                .iter()
+                .filter_map(|item| page_path(src.iris, item.claim))
+                .collect(),
+            EntityList::Relations => relation_rows(&self.relations)[pages.range(page)]
+                .iter()
+                .filter_map(|row| row.claim.href.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Every claim of a relation, one row each, in the order of the first page's summary
+/// (relations with the most claims first).
+fn relation_rows(relations: &[Relation]) -> Vec<RelationRow> {
+    relations
+        .iter()
+        .flat_map(|r| {
+            r.claims.iter().map(|c| RelationRow {
+                outgoing: r.outgoing,
+                relation: r.relation.clone(),
+                other: r.other.clone(),
+                claim: c.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The relations a first page lists whole: up to this many claims of relations, the
@@ -281,23 +465,18 @@ pub fn entity_digest(
 
     // The summary counts the claims of all pages by kind and status.
     let mut tallies: Vec<ClaimGroup> = Vec::new();
-    let mut all_claims: HashSet<&str> = HashSet::new();
     let mut statuses: Vec<Status> = Vec::new();
     for (item, (kind, status)) in items.iter().zip(counted) {
-        all_claims.insert(item.claim);
         let claim_answers = answers.get(item.claim).map(Vec::as_slice).unwrap_or(&[]);
         let status = src.status(status.as_deref(), &kind, claim_answers)?;
         statuses.extend(status.clone());
         let tally = tally_card(kind, status);
         match tallies.iter_mut().find(|g| g.role == item.role) {
-            Some(g) => {
-                g.total += 1;
-                g.claims.push(tally);
-            }
+            Some(g) => g.claims.push(tally),
             None => tallies.push(ClaimGroup {
                 heading: String::new(),
                 role: item.role.clone(),
-                total: 1,
+                total: None,
                 claims: vec![tally],
             }),
         }
@@ -333,14 +512,26 @@ pub fn entity_digest(
         d.hidden = others.len() - drawn.len();
         d.summary = diagram::summary(lang, &label, others.len(), d.hidden);
     }
+    let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
+    let paging = Arc::new(EntityPaging::new(
+        src,
+        &first_path,
+        &index,
+        &items,
+        &relations,
+    ));
     Ok(EntityDigest {
         lang,
+        iri: iri.as_str().to_owned(),
+        paging,
         summary: tallies
             .iter()
             .map(|g| summary_line(g, &label, lang))
             .collect(),
-        role_totals: tallies.iter().map(|g| (g.role.clone(), g.total)).collect(),
-        claim_count: all_claims.len(),
+        role_totals: tallies
+            .iter()
+            .map(|g| (g.role.clone(), g.claims.len()))
+            .collect(),
         legend,
         memberships: memberships(&relations),
         relations,
@@ -371,18 +562,19 @@ fn entity_label(
     (label, other_label)
 }
 
-/// Builds page `number` (from 1) of the entity `iri`: its description and summary over
-/// all its claims, and the claim cards of that page ([`PAGE_SIZE`] at most, by role,
-/// then by date and IRI); `None` when the store holds no such entity or its claims do
-/// not fill that page. Only the cards shown are built (their trails and relay chains are
-/// the costly part); the summary, legend and relations come from the entity's
-/// [`EntityDigest`] (`digest` when the caller kept it, else read here), and the
-/// relations are on the first page: whole when they are few, else summarised with a
-/// link to the listing ([`relations_page`]).
+/// Builds the page of the entity `iri` whose address has `anchor` (`None`: its first
+/// page): its description, and the claim cards of that page (by role, then by date and
+/// IRI, cut by [`EntityPaging`]); the first page adds the summary over all its claims and
+/// the relations. `None` when the store holds no such entity or no page has that anchor.
+/// Only the cards shown are built (their trails and relay chains are the costly part);
+/// the summary, legend and relations come from the entity's [`EntityDigest`] (`digest`
+/// when the caller kept it, else read here), and the relations are on the first page:
+/// whole when they are few, else summarised with a link to the listing
+/// ([`relations_page`]).
 pub fn entity_page(
     src: &Source<'_>,
     iri: &NamedNode,
-    number: usize,
+    anchor: Option<&str>,
     digest: Option<&EntityDigest>,
 ) -> Result<Option<EntityPage>, RenderError> {
     let lang = src.lang;
@@ -416,10 +608,15 @@ pub fn entity_page(
     let index = digest.index.as_ref();
     let items = claim_items(index, iri.as_str());
     let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
-    let Some(pager) = Pager::new(&first_path, number, items.len(), src.page_size) else {
+    let paging = &digest.paging.claims;
+    let Some(page) = paging.page_of(anchor) else {
         return Ok(None);
     };
-    let shown = &items[pager.range()];
+    let Some(pager) = paging.pager(&first_path, page) else {
+        return Ok(None);
+    };
+    let later = page > 0;
+    let shown = &items[paging.range(page)];
 
     // The whole rows of the cards this page shows, and nothing of the others.
     let only: HashSet<RoleClaim> = shown
@@ -579,8 +776,8 @@ pub fn entity_page(
                 total: digest
                     .role_totals
                     .iter()
-                    .find(|(r, _)| r == role)
-                    .map_or(0, |(_, total)| *total),
+                    .find(|(r, _)| r == role && !later)
+                    .map(|(_, total)| *total),
                 claims: vec![card],
             }),
         }
@@ -598,8 +795,8 @@ pub fn entity_page(
     // The relations are the whole entity's, shown once: on its first page.
     let relation_rows = digest.relation_rows();
     let relations_complete = relation_rows <= RELATION_ROWS_ON_FIRST_PAGE;
-    let relations: Vec<RelationSummary> = match pager.number {
-        1 => digest
+    let relations: Vec<RelationSummary> = match later {
+        false => digest
             .relations
             .iter()
             .take(match relations_complete {
@@ -613,6 +810,17 @@ pub fn entity_page(
     let relations_href = (!relations_complete)
         .then(|| relations_path(&first_path))
         .flatten();
+    // A later page's legend explains the badges it shows; the first page's, those of
+    // its summary too.
+    let legend = match later {
+        true => super::status::legend(
+            groups
+                .iter()
+                .flat_map(|g| &g.claims)
+                .filter_map(|c| c.status.as_ref()),
+        ),
+        false => digest.legend.clone(),
+    };
     Ok(Some(EntityPage {
         iri: iri.as_str().to_owned(),
         other_label,
@@ -633,23 +841,28 @@ pub fn entity_page(
             )
         })),
         description: about.str(first, "description"),
-        claim_count: digest.claim_count,
-        summary: digest.summary.clone(),
-        memberships: digest.memberships.clone(),
+        summary: match later {
+            true => Vec::new(),
+            false => digest.summary.clone(),
+        },
+        memberships: match later {
+            true => Vec::new(),
+            false => digest.memberships.clone(),
+        },
         groups,
         relations,
         relations_complete,
         relation_count: digest.relations.len(),
         relation_rows,
         relations_href,
-        diagram: (pager.number == 1)
-            .then(|| digest.diagram.clone())
-            .flatten(),
+        diagram: (!later).then(|| digest.diagram.clone()).flatten(),
         timeline: timeline.into_iter().map(|(_, _, t)| t).collect(),
         undated: undated.len(),
-        legend: digest.legend.clone(),
+        legend,
         label,
         pager,
+        later,
+        first_href: later.then_some(first_path),
     }))
 }
 
@@ -896,8 +1109,8 @@ fn relation_summary(lang: Lang, r: &Relation, whole: bool) -> RelationSummary {
 }
 
 /// The site path of the first page of the relations listing of the entity whose page
-/// is `entity_path` (`id/list/x.html` -> `id/list/x.relations.html`; its page 2 is
-/// `id/list/x.relations.page-2.html`, see [`super::paging::numbered_path`]).
+/// is `entity_path` (`id/list/x.html` -> `id/list/x.relations.html`; its later pages are
+/// `id/list/x.relations.from-ANCHOR.html`, see [`super::paging::anchored_path`]).
 pub fn relations_path(entity_path: &str) -> Option<String> {
     entity_path
         .strip_suffix(".html")
@@ -923,10 +1136,11 @@ pub struct RelationsPage {
     /// The entity's own (first) page.
     pub entity_href: Option<String>,
     pub rows: Vec<RelationRow>,
-    /// How many relations (direction, relation and other entity) the rows fall in.
-    pub relation_count: usize,
+    /// How many relations (direction, relation and other entity) the rows of all pages
+    /// fall in (on the first page only).
+    pub relation_count: Option<usize>,
     pub legend: Vec<LegendEntry>,
-    pub pager: Pager,
+    pub pager: ListPager,
 }
 
 /// One claim of a relation: who claims the entity is linked how with whom, and where
@@ -939,14 +1153,15 @@ pub struct RelationRow {
     pub claim: RelationClaim,
 }
 
-/// Page `number` (from 1) of the relations listing of entity `iri`, in the order of the
-/// first page's summary (relations with the most claims first), [`Source::page_size`]
-/// rows a page; `None` when the store holds no such entity, the entity's first page
-/// lists every relation itself (no listing), or the listing has no such page.
+/// The page of the relations listing of entity `iri` whose address has `anchor`
+/// (`None`: its first page), in the order of the first page's summary (relations with
+/// the most claims first), cut by [`EntityPaging`]; `None` when the store holds no such
+/// entity, the entity's first page lists every relation itself (no listing), or no page
+/// has that anchor.
 pub fn relations_page(
     src: &Source<'_>,
     iri: &NamedNode,
-    number: usize,
+    anchor: Option<&str>,
     digest: Option<&EntityDigest>,
 ) -> Result<Option<RelationsPage>, RenderError> {
     let read;
@@ -961,38 +1176,27 @@ pub fn relations_page(
             &read
         }
     };
-    let total = digest.relation_rows();
-    if total <= RELATION_ROWS_ON_FIRST_PAGE {
+    let Some(paging) = digest.paging.relations.as_ref() else {
         return Ok(None);
-    }
+    };
     let entity_path = page_path(src.iris, iri.as_str());
     let Some(first_path) = entity_path.as_deref().and_then(relations_path) else {
         return Ok(None);
     };
-    let Some(pager) = Pager::new(&first_path, number, total, src.page_size) else {
+    let Some(page) = paging.page_of(anchor) else {
         return Ok(None);
     };
-    let rows: Vec<RelationRow> = digest
-        .relations
-        .iter()
-        .flat_map(|r| {
-            r.claims.iter().map(|c| RelationRow {
-                outgoing: r.outgoing,
-                relation: r.relation.clone(),
-                other: r.other.clone(),
-                claim: c.clone(),
-            })
-        })
-        .skip(pager.range().start)
-        .take(pager.range().len())
-        .collect();
+    let Some(pager) = paging.pager(&first_path, page) else {
+        return Ok(None);
+    };
+    let rows = relation_rows(&digest.relations)[paging.range(page)].to_vec();
     Ok(Some(RelationsPage {
         iri: iri.as_str().to_owned(),
         label: digest.label.clone(),
         entity_href: entity_path,
         legend: legend(rows.iter().filter_map(|r| r.claim.status.as_ref())),
         rows,
-        relation_count: digest.relations.len(),
+        relation_count: (page == 0).then_some(digest.relations.len()),
         pager,
     }))
 }

@@ -403,6 +403,11 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("Next page", "Nächste Seite"),
     ("First page", "Erste Seite"),
     ("on this page", "auf dieser Seite"),
+    ("More claims involving", "Weitere Behauptungen zu"),
+    (
+        "Its first page sums up all of them and shows the relations claims state.",
+        "Die erste Seite fasst alle zusammen und zeigt die behaupteten Beziehungen.",
+    ),
     ("and", "und"),
     ("more claims", "weitere Behauptungen"),
     ("The relations with the most claims", "Die Beziehungen mit den meisten Behauptungen"),

@@ -1,23 +1,23 @@
 //! Pagination: every list that grows with the corpus is cut into pages of at most
-//! [`PAGE_SIZE`] items with stable addresses; [`Pager`] and [`ListPager`] are the view
-//! models of the links between them.
+//! [`PAGE_SIZE`] items with stable addresses; [`ListPager`] is the view model of the
+//! links between them.
 //!
-//! An entity's claims are numbered pages: page 1 keeps the resource's own address and
-//! page `n` of `id/org/hikvision.html` is `id/org/hikvision.page-n.html` (a dot never
-//! occurs in a resource slug, so no resource's own page can be mistaken for another's
-//! later page).
-//!
-//! The site's lists (claims, articles, documents, the entity lists) grow by every import,
-//! anywhere in their order, and numbered pages would all shift after the first new item.
-//! So they are cut where their content says ([`Cuts`], content-defined chunking): an item
-//! opens a page when a hash of its anchor (its slug) says so, or when the page it would
-//! join is full. Adding or removing an item changes the page it falls on (and, when it
-//! opens or closes a page, its neighbours' links), never the pages after it. A later page
-//! is named by the item that opens it, `claims-from-SLUG.html`, so its address holds as
-//! long as that item does; only the first page announces the list's total.
+//! Lists (the site's claims, articles, documents and entity lists, an entity's claims
+//! and its relations listing) grow by every import, anywhere in their order, and
+//! numbered pages would all shift after the first new item. So they are cut where their
+//! content says ([`Cuts`], content-defined chunking): an item opens a page when a hash of
+//! its anchor (its slug) says so, or when the page it would join is full. Adding or
+//! removing an item changes the page it falls on (and, when it opens or closes a page,
+//! its neighbours' links), never the pages after it. A later page is named by the item
+//! that opens it, so its address holds as long as that item does: `claims-from-SLUG.html`
+//! for a site list, `id/org/hikvision.from-ANCHOR.html` for an entity's claims (a dot
+//! never occurs in a resource slug, so no resource's own page can be mistaken for
+//! another's later page). Only the first page announces the list's total.
 //!
 //! The static site writes these files and the server answers the same paths, through
 //! the same [`crate::publish::site::Site::render`].
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -25,134 +25,11 @@ use serde::Serialize;
 /// [`crate::publish::site::Site::with_page_size`]).
 pub const PAGE_SIZE: usize = 100;
 
-/// How many page numbers either side of the current one the pager links to directly.
-const NEARBY: usize = 2;
-
-/// The links between the pages of one list, for the page `number`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Pager {
-    /// This page's number, from 1.
-    pub number: usize,
-    /// The most items a page of this list shows.
-    pub size: usize,
-    pub pages: usize,
-    /// Items in the whole list.
-    pub total: usize,
-    /// The first and last item on this page, counted from 1 (0 and 0 for an empty list).
-    pub first_item: usize,
-    pub last_item: usize,
-    /// Site paths (relative to the language's root) of the previous and next page.
-    pub prev: Option<String>,
-    pub next: Option<String>,
-    /// The first page, the last page and the pages near this one, in order.
-    pub links: Vec<PageLink>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PageLink {
-    pub number: usize,
-    pub href: String,
-    pub current: bool,
-    /// Page numbers are left out before this one.
-    pub gap_before: bool,
-}
-
-impl Pager {
-    /// The pager of page `number` of a list of `total` items, `size` a page, whose
-    /// first page is at `first_path`; `None` when the list has no such page (page 1
-    /// always exists).
-    pub fn new(first_path: &str, number: usize, total: usize, size: usize) -> Option<Pager> {
-        let size = size.max(1);
-        let pages = page_count(total, size);
-        if number == 0 || number > pages {
-            return None;
-        }
-        let (first_item, last_item) = match total {
-            0 => (0, 0),
-            _ => ((number - 1) * size + 1, (number * size).min(total)),
-        };
-        let href = |n: usize| numbered_path(first_path, n);
-        let mut links = Vec::new();
-        let mut previous_shown = 0;
-        for n in 1..=pages {
-            let near = n + NEARBY >= number && n <= number + NEARBY;
-            if n == 1 || n == pages || near {
-                links.push(PageLink {
-                    number: n,
-                    href: href(n),
-                    current: n == number,
-                    gap_before: n > previous_shown + 1,
-                });
-                previous_shown = n;
-            }
-        }
-        Some(Pager {
-            number,
-            size,
-            pages,
-            total,
-            first_item,
-            last_item,
-            prev: (number > 1).then(|| href(number - 1)),
-            next: (number < pages).then(|| href(number + 1)),
-            links,
-        })
-    }
-
-    /// The range of item indexes (from 0) this page shows.
-    pub fn range(&self) -> std::ops::Range<usize> {
-        (self.number - 1) * self.size..(self.number * self.size).min(self.total)
-    }
-}
-
-/// How many pages of `size` items a list of `total` items fills (an empty list has
-/// its one page).
-pub fn page_count(total: usize, size: usize) -> usize {
-    total.div_ceil(size.max(1)).max(1)
-}
-
-/// The site path of page `number` of the list whose first page is `first_path`.
-pub fn numbered_path(first_path: &str, number: usize) -> String {
-    if number <= 1 {
-        return first_path.to_owned();
-    }
-    let stem = first_path.strip_suffix(".html").unwrap_or(first_path);
-    if stem.starts_with("id/") {
-        format!("{stem}.page-{number}.html")
-    } else {
-        format!("{stem}-{number}.html")
-    }
-}
-
-/// The first page's path and the page number of site path `path` (a path within a
-/// language tree): `claims-3.html` is (`claims.html`, 3), `id/org/x.page-2.html` is
-/// (`id/org/x.html`, 2), and any other path is its own page 1. Page numbers are written
-/// without leading zeros and from 2, so every page has exactly one path.
-pub fn split_numbered_path(path: &str) -> (String, usize) {
-    let Some(stem) = path.strip_suffix(".html") else {
-        return (path.to_owned(), 1);
-    };
-    let separator = if stem.starts_with("id/") {
-        ".page-"
-    } else {
-        "-"
-    };
-    if let Some((first, digits)) = stem.rsplit_once(separator) {
-        let canonical = !digits.is_empty()
-            && !digits.starts_with('0')
-            && digits.len() <= 9
-            && digits.chars().all(|c| c.is_ascii_digit());
-        if let Some(n) = canonical.then(|| digits.parse::<usize>().ok()).flatten() {
-            if n >= 2 && !first.is_empty() {
-                return (format!("{first}.html"), n);
-            }
-        }
-    }
-    (path.to_owned(), 1)
-}
-
-/// What a later page's address puts between its list's name and its anchor.
+/// What a later page's address puts between its list's name and its anchor: in a site
+/// list's (`claims-from-x.html`)...
 const ANCHOR_SEPARATOR: &str = "-from-";
+/// ...and in a resource's (`id/org/x.from-y.html`, `id/org/x.relations.from-y.html`).
+const RESOURCE_ANCHOR_SEPARATOR: &str = ".from-";
 
 /// Where the pages of a list start, cut by content ([`Cuts::new`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,7 +44,8 @@ impl Cuts {
     /// `size` items. An item opens a page when its anchor's hash falls in one of `size / 2`
     /// buckets (pages hold about half of `size` on average) or when the page before it
     /// is full; so where a page starts depends on the items around it, not on how many
-    /// come before. The first item always opens the first page.
+    /// come before. The first item always opens the first page, and a list that fits on
+    /// one page is never cut (a small entity's claims stay together).
     pub fn new<'a>(anchors: impl IntoIterator<Item = &'a str>, size: usize) -> Cuts {
         let size = size.max(1);
         let spread = (size / 2).max(1) as u64;
@@ -182,6 +60,9 @@ impl Cuts {
             if on_page >= size || anchor_hash(anchor).is_multiple_of(spread) {
                 starts.push(i);
             }
+        }
+        if len <= size {
+            starts.truncate(1);
         }
         Cuts { starts, len }
     }
@@ -218,23 +99,112 @@ pub fn anchored_path(first_path: &str, anchor: Option<&str>) -> String {
         None => first_path.to_owned(),
         Some(anchor) => {
             let stem = first_path.strip_suffix(".html").unwrap_or(first_path);
-            format!("{stem}{ANCHOR_SEPARATOR}{anchor}.html")
+            let separator = match stem.starts_with("id/") {
+                true => RESOURCE_ANCHOR_SEPARATOR,
+                false => ANCHOR_SEPARATOR,
+            };
+            format!("{stem}{separator}{anchor}.html")
         }
     }
 }
 
 /// The first page's path and the anchor of site path `path` (a path within a language
-/// tree): `claims-from-x.html` is (`claims.html`, `Some("x")`), any other path its own
-/// first page. List names never hold the separator, so its first occurrence splits.
+/// tree): `claims-from-x.html` is (`claims.html`, `Some("x")`), `id/org/x.from-y.html`
+/// is (`id/org/x.html`, `Some("y")`), any other path its own first page. Neither list
+/// names nor resource stems hold their separator, so its first occurrence splits.
 pub fn split_anchored_path(path: &str) -> (String, Option<String>) {
     let Some(stem) = path.strip_suffix(".html") else {
         return (path.to_owned(), None);
     };
-    match stem.split_once(ANCHOR_SEPARATOR) {
-        Some((list, anchor)) if !list.is_empty() && !anchor.is_empty() && !list.contains('/') => {
+    let of_resource = stem.starts_with("id/");
+    let separator = match of_resource {
+        true => RESOURCE_ANCHOR_SEPARATOR,
+        false => ANCHOR_SEPARATOR,
+    };
+    match stem.split_once(separator) {
+        Some((list, anchor))
+            if !list.is_empty() && !anchor.is_empty() && (of_resource || !list.contains('/')) =>
+        {
             (format!("{list}.html"), Some(anchor.to_owned()))
         }
         _ => (path.to_owned(), None),
+    }
+}
+
+/// A list cut by content ([`Cuts`]) and the anchors its later pages are named by.
+#[derive(Debug, Clone, Default)]
+pub struct AnchoredPages {
+    cuts: Cuts,
+    /// The anchor of the item that opens each page ("" for the first page).
+    openers: Vec<String>,
+    /// Each later page's anchor -> the page's index.
+    pages: HashMap<String, usize>,
+}
+
+impl AnchoredPages {
+    /// Cuts the list whose items have these `anchors`, in list order, into pages of at
+    /// most `size` items.
+    pub fn new(anchors: &[String], size: usize) -> AnchoredPages {
+        let cuts = Cuts::new(anchors.iter().map(String::as_str), size);
+        let openers: Vec<String> = (0..cuts.pages())
+            .map(|page| match (page, cuts.start(page)) {
+                (0, _) | (_, None) => String::new(),
+                (_, Some(i)) => anchors[i].clone(),
+            })
+            .collect();
+        let pages = openers.iter().cloned().zip(0..).skip(1).collect();
+        AnchoredPages {
+            cuts,
+            openers,
+            pages,
+        }
+    }
+
+    /// How many pages (an empty list has its one page).
+    pub fn pages(&self) -> usize {
+        self.cuts.pages()
+    }
+
+    /// Items in the whole list.
+    pub fn len(&self) -> usize {
+        self.cuts.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cuts.len == 0
+    }
+
+    /// The items (indexes into the list) of page `page`, counted from 0.
+    pub fn range(&self, page: usize) -> std::ops::Range<usize> {
+        self.cuts.range(page)
+    }
+
+    /// The page an address's anchor names: `None` (no anchor) is the first page; an
+    /// anchor that opens no page names none.
+    pub fn page_of(&self, anchor: Option<&str>) -> Option<usize> {
+        match anchor {
+            None => Some(0),
+            Some(anchor) => self.pages.get(anchor).copied(),
+        }
+    }
+
+    /// The anchor of the item that opens page `page` (none for the first page).
+    pub fn opener(&self, page: usize) -> Option<&str> {
+        self.openers
+            .get(page)
+            .filter(|_| page > 0)
+            .map(String::as_str)
+    }
+
+    /// The site path of page `page` of the list whose first page is `first_path`.
+    pub fn path(&self, first_path: &str, page: usize) -> String {
+        anchored_path(first_path, self.opener(page))
+    }
+
+    /// The pager of page `page` of the list whose first page is `first_path`; `None`
+    /// past the end.
+    pub fn pager(&self, first_path: &str, page: usize) -> Option<ListPager> {
+        ListPager::new(first_path, page, &self.cuts, |p| self.opener(p))
     }
 }
 
@@ -283,59 +253,6 @@ impl ListPager {
 mod tests {
     use super::*;
 
-    #[test]
-    fn page_paths_round_trip_and_page_one_keeps_the_list_address() {
-        for (first, n, path) in [
-            ("claims.html", 1, "claims.html"),
-            ("claims.html", 2, "claims-2.html"),
-            ("government-bodies.html", 12, "government-bodies-12.html"),
-            ("id/org/hikvision.html", 1, "id/org/hikvision.html"),
-            ("id/org/hikvision.html", 3, "id/org/hikvision.page-3.html"),
-        ] {
-            assert_eq!(numbered_path(first, n), path);
-            assert_eq!(split_numbered_path(path), (first.to_owned(), n));
-        }
-        // Not page numbers: a slug ending in digits, a zero, a leading zero, page 1.
-        for path in [
-            "id/org/acme-2.html",
-            "claims-0.html",
-            "claims-02.html",
-            "claims-1.html",
-            "id/org/x.page-1.html",
-            "-2.html",
-        ] {
-            assert_eq!(split_numbered_path(path), (path.to_owned(), 1), "{path}");
-        }
-    }
-
-    #[test]
-    fn pagers_link_every_page_once_and_stop_at_the_ends() {
-        assert_eq!(page_count(0, PAGE_SIZE), 1);
-        assert_eq!(page_count(100, PAGE_SIZE), 1);
-        assert_eq!(page_count(101, PAGE_SIZE), 2);
-        let only = Pager::new("claims.html", 1, 0, PAGE_SIZE).unwrap();
-        assert_eq!((only.first_item, only.last_item), (0, 0));
-        assert_eq!(only.range(), 0..0);
-        assert!(Pager::new("claims.html", 2, 100, PAGE_SIZE).is_none());
-        assert!(Pager::new("claims.html", 0, 100, PAGE_SIZE).is_none());
-        let last = Pager::new("claims.html", 3, 250, PAGE_SIZE).unwrap();
-        assert_eq!((last.first_item, last.last_item), (201, 250));
-        assert_eq!(last.range(), 200..250);
-        assert_eq!(last.prev.as_deref(), Some("claims-2.html"));
-        assert_eq!(last.next, None);
-        let middle = Pager::new("claims.html", 10, 2000, PAGE_SIZE).unwrap();
-        let small = Pager::new("claims.html", 2, 25, 10).unwrap();
-        assert_eq!(
-            (small.first_item, small.last_item, small.pages),
-            (11, 20, 3)
-        );
-        let numbers: Vec<usize> = middle.links.iter().map(|l| l.number).collect();
-        assert_eq!(numbers, [1, 8, 9, 10, 11, 12, 20]);
-        assert!(middle.links[1].gap_before && middle.links[6].gap_before);
-        assert!(middle.links[3].current);
-        assert_eq!(middle.next.as_deref(), Some("claims-11.html"));
-    }
-
     fn slugs(n: usize) -> Vec<String> {
         (0..n).map(|i| format!("item-{i:05}")).collect()
     }
@@ -351,11 +268,21 @@ mod tests {
     fn content_cut_pages_hold_every_item_once_and_at_most_a_page() {
         assert_eq!(Cuts::new([], PAGE_SIZE).pages(), 1);
         assert_eq!(Cuts::new([], PAGE_SIZE).range(0), 0..0);
-        for (n, size) in [(1, 100), (5000, 100), (300, 10), (50, 1), (50, 2)] {
+        for (n, size) in [
+            (1, 100),
+            (100, 100),
+            (5000, 100),
+            (300, 10),
+            (50, 1),
+            (50, 2),
+        ] {
             let anchors = slugs(n);
             let pages = pages_of(&anchors, size);
             assert!(pages.iter().all(|p| !p.is_empty() && p.len() <= size));
             assert_eq!(pages.concat(), anchors, "every item once, in order");
+            if n <= size {
+                assert_eq!(pages.len(), 1, "a list that fits is one page");
+            }
             if n == 5000 {
                 // About half a page each on average, not one item each.
                 assert!((60..=200).contains(&pages.len()), "{} pages", pages.len());
@@ -391,6 +318,16 @@ mod tests {
                 Some("gov-ministry-from-y"),
                 "government-bodies-from-gov-ministry-from-y.html",
             ),
+            (
+                "id/org/x.html",
+                Some("subject.a-from-b.c1"),
+                "id/org/x.from-subject.a-from-b.c1.html",
+            ),
+            (
+                "id/list/x.relations.html",
+                Some("a.from-b.c1"),
+                "id/list/x.relations.from-a.from-b.c1.html",
+            ),
         ] {
             assert_eq!(anchored_path(first, anchor), path);
             assert_eq!(
@@ -403,6 +340,8 @@ mod tests {
             "-from-x.html",
             "claims-from-.html",
             "id/org/a-from-b.html",
+            "id/org/a.from-.html",
+            "id/org/a.page-2.html",
         ] {
             assert_eq!(split_anchored_path(path), (path.to_owned(), None), "{path}");
         }
