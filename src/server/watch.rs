@@ -131,6 +131,10 @@ impl Watcher {
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(interval);
             for path in self.poll() {
+                // Told before as well as after: a build that reads the store while the
+                // import writes must not count as current once it ends (it may hold
+                // none, or part, of the article).
+                changed();
                 let imported = import_sheet_live(store, &path);
                 if imported.is_ok() {
                     changed();

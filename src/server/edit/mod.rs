@@ -632,6 +632,9 @@ async fn save_review(
     }
     let worker = Arc::clone(&edit);
     let article = id.clone();
+    // Before as well as after the import (see `watch`): no build read while it writes
+    // counts as current.
+    state.store_changed();
     let saved = state
         .blocking(move |state| save_blocking(state, &worker, &article, &form, &session))
         .await?;
