@@ -132,6 +132,7 @@ pub fn draft(text: &str, info: ArticleInfo, dict: &Dictionary, rules: &LanguageR
         label_end: None,
         turn: None,
         titled: Vec::new(),
+        statement: None,
     }
     .run()
 }
@@ -164,6 +165,8 @@ struct Drafter<'a> {
     /// (title, person id) for each person named after a title, in order: "the minister"
     /// refers back to the last one with that title.
     titled: Vec<(String, String)>,
+    /// The statement the introduction announced: (where it starts, its author, its document).
+    statement: Option<(usize, Who, Option<String>)>,
 }
 
 /// A claimant and how it was found.
@@ -282,6 +285,25 @@ impl Drafter<'_> {
                 document = last_document.clone();
             }
 
+            // "Nachfolgend veröffentlichen wir die Erklärung von X", "Wir haben es übersetzt", a
+            // title "Statement von X": the statement printed after the introduction is X's.
+            if self.statement.is_none() && index <= 3 && !in_quotation {
+                self.statement = self
+                    .announced_statement(
+                        index,
+                        (&words, &refs),
+                        document.as_deref(),
+                        last_document.as_deref(),
+                    )
+                    .map(|(who, doc)| {
+                        // The statement starts with the paragraph after the introduction.
+                        let end = self.text[span.end..]
+                            .find('\n')
+                            .map_or(self.text.len(), |k| span.end + k);
+                        (end, who, doc)
+                    });
+            }
+
             // Sentences that only attribute the sentence before ("Dies berichtete die FT ...").
             if let Some((_, end)) = self.rules.attributions.iter().find_map(|p| p.find(&words)) {
                 let who = self
@@ -394,6 +416,16 @@ impl Drafter<'_> {
             .filter(|(_, start, _)| {
                 !(start.saturating_sub(2)..*start)
                     .any(|k| self.rules.negations.contains(&words[k].lower))
+            })
+            // "to deny interview requests", "denied the motion": a refusal of a request, no
+            // denial of a claim.
+            .filter(|(rule, _, end)| {
+                rule.kind != ClaimKind::Denial
+                    || !words
+                        .iter()
+                        .skip(end + 1)
+                        .take(4)
+                        .any(|w| self.rules.denied_objects.contains(&w.lower))
             });
             if let Some((rule, start, _)) = response {
                 // "X had reported that ..., but Y has denied this": X's claim, then Y's answer.
@@ -481,10 +513,17 @@ impl Drafter<'_> {
                     made = true;
                 }
             }
+            // Inside a statement the introduction announced, a guess from context
+            // ("angeblich", a subjunctive) is the statement's own wording: its author's.
+            let in_statement = self
+                .statement
+                .as_ref()
+                .is_some_and(|(at, _, _)| span.start >= *at);
             // Reporting constructions.
             if !made {
                 if let Some((rule, start, end)) =
                     best_match(&self.rules.claims, &self.rules.claim_cues, &words, &quoted)
+                        .filter(|(r, _, _)| !(in_statement && r.claimant == ClaimantSide::Context))
                 {
                     let w = match rule.claimant {
                         // "He said ...": whoever the sentences before quote.
@@ -788,6 +827,23 @@ impl Drafter<'_> {
                     made = true;
                 }
             }
+            // The statement an introduction announced: each sentence of it that states
+            // something (no thanks, greetings or feelings) is its author's.
+            if !made {
+                if let Some((at, author, doc)) = self.statement.clone() {
+                    let courtesy = self
+                        .rules
+                        .courtesy
+                        .as_ref()
+                        .is_some_and(|p| p.find(&words).is_some());
+                    if span.start >= at && !courtesy {
+                        let rule =
+                            self.synthetic_rule("statement-body", ClaimKind::Assertion, 0.55);
+                        self.push_claim(index, span.clone(), &rule, author, &words, &refs, doc);
+                        made = true;
+                    }
+                }
+            }
             // Sentences that state a relation, an official action or a threat without a
             // reporting verb: whoever is being quoted around them says it.
             if !made && !refs.is_empty() {
@@ -857,6 +913,69 @@ impl Drafter<'_> {
         self.drop_unconfident();
         self.rename_claims();
         self.draft
+    }
+
+    /// The author and document of a statement an introduction announces: a statement
+    /// named in a sentence carrying the rules' `statement_intro` cue and no reporting verb
+    /// ("Nachfolgend veröffentlichen wir die Erklärung von X", "X begrüßte das Verbot in
+    /// seiner Erklärung"; "Wir haben es übersetzt": the statement named before), or in a
+    /// title opening with the statement ("Statement von Botschafter X").
+    fn announced_statement(
+        &mut self,
+        index: usize,
+        (words, refs): (&[Token], &[Ref]),
+        document: Option<&str>,
+        last_document: Option<&str>,
+    ) -> Option<(Who, Option<String>)> {
+        let statement = |d: Option<&str>| {
+            self.draft
+                .documents
+                .iter()
+                .find(|x| Some(x.id.as_str()) == d && x.kind == DocumentKind::Statement)
+                .map(|x| (x.id.clone(), x.author.clone(), x.cue.clone()))
+        };
+        let intro = self
+            .rules
+            .statement_intro
+            .as_ref()
+            .is_some_and(|p| p.find(words).is_some())
+            && self.rules.claim_cues.find(words).is_none();
+        let title = index == 0
+            && self.rules.documents.iter().any(|(p, k)| {
+                *k == DocumentKind::Statement && p.find(words).is_some_and(|(s, _)| s == 0)
+            });
+        let (id, author, cue) = if intro {
+            statement(document).or_else(|| statement(last_document))
+        } else if title {
+            statement(document)
+        } else {
+            None
+        }?;
+        // "die Erklärung von US-Präsident Barack Obama": the country glued to the title is
+        // not the author; the person the sentence names is, and the statement is theirs.
+        let (author, id) = match self.kind_of(&author) {
+            Some(
+                EntityKind::Person
+                | EntityKind::Government
+                | EntityKind::Organization
+                | EntityKind::Company,
+            ) => (author, id),
+            Some(EntityKind::Country) => {
+                let person = refs.iter().find(|r| r.kind == EntityKind::Person)?;
+                let (p, candidate) = (person.id.clone(), person.candidate);
+                let id = self.document(&p, DocumentKind::Statement, &cue, candidate);
+                (p, id)
+            }
+            _ => return None,
+        };
+        Some((
+            Who {
+                id: author,
+                reason: format!("author of the statement the introduction announces ({cue})"),
+                factor: 1.0,
+            },
+            Some(id),
+        ))
     }
 
     /// A rule the drafter applies by itself (no pattern in the rule files), named by language.
@@ -1108,6 +1227,14 @@ impl Drafter<'_> {
                 if particle_run {
                     j += particles + 1;
                 } else if (name_word && matches!(gap, " " | "-" | " & ")) || hyphen_part {
+                    j += 1;
+                } else if name_word
+                    && gap == ". "
+                    && words[j - 1].capitalised
+                    && words[j - 1].lower.chars().count() == 1
+                    && j - 1 > i
+                {
+                    // "Michael R. Pompeo": an initial inside a name.
                     j += 1;
                 } else {
                     break;
@@ -1502,6 +1629,17 @@ impl Drafter<'_> {
                     && adjacent
                     && (r.words.start == e + 1
                         || (genitive && r.words.start > e + 1 && r.words.start <= e + 3))
+            });
+            // "die Erklärung von US-Präsident Barack Obama": the country glued to the title
+            // is the person's.
+            let named_after = named_after.map(|r| {
+                refs.iter()
+                    .find(|p| {
+                        r.kind == EntityKind::Country
+                            && p.kind == EntityKind::Person
+                            && p.words.start == r.words.end + 1
+                    })
+                    .unwrap_or(r)
             });
             let own =
                 (s.saturating_sub(3)..s).any(|i| INDEFINITE.contains(&words[i].lower.as_str()));
@@ -2058,10 +2196,18 @@ fn best_match_where<'r>(
     let mut best: Option<(&ClaimRule, usize, usize)> = None;
     for r in rules {
         if let Some((s, e)) = r.pattern.find_where(words, may_start) {
+            // A verb naming its speaker beats a guess from context ("angeblich", a
+            // subjunctive) anywhere in the sentence: "Auf die Frage, was ... seien,
+            // antwortete Kerry" is Kerry's answer.
+            let named = |r: &ClaimRule| r.claimant != ClaimantSide::Context;
             let better = match best {
                 None => true,
                 Some((b, bs, be)) => {
-                    s < bs || (s == bs && (e > be || (e == be && r.confidence > b.confidence)))
+                    (named(r) && !named(b))
+                        || (named(r) == named(b)
+                            && (s < bs
+                                || (s == bs
+                                    && (e > be || (e == be && r.confidence > b.confidence)))))
                 }
             };
             if better {
@@ -2120,6 +2266,14 @@ fn subject(
             {
                 next
             }
+            // "lobte US-Außenminister Kerry": the country glued to a title is the person's.
+            Some(next)
+                if refs[k].kind == EntityKind::Country
+                    && next.kind == EntityKind::Person
+                    && next.words.start == refs[k].words.end + 1 =>
+            {
+                next
+            }
             _ => &refs[k],
         });
     // "a survivor, who said": the verb's subject is the relative clause's antecedent; when
@@ -2138,6 +2292,20 @@ fn subject(
             .iter()
             .find(|r| r.words.end == k && can_speak(r))
             .map(|r| who(r, "the antecedent of the relative clause", 1.0));
+    }
+    // German "Wie Präsident Biden beim Treffen des Rates sagte": a verb-final clause opened
+    // by "wie" has its subject first, before names governed by a preposition.
+    if german {
+        let opener = (scope.start..start).rev().find(|&k| {
+            words[k].lower == "wie"
+                && (k == 0 || text[words[k - 1].span.end..words[k].span.start].contains(','))
+        });
+        if let Some(r) = opener.and_then(|k| {
+            refs.iter()
+                .find(|r| r.words.start > k && r.words.end <= start && can_speak(r))
+        }) {
+            return Some(who(r, "subject of the clause opened by 'wie'", 1.0));
+        }
     }
     // '"...," said X': a quotation closes right before the verb.
     let quoted_before = after_comma

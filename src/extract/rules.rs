@@ -371,6 +371,12 @@ struct RawRules {
     question_labels: Vec<String>,
     #[serde(default)]
     conditions: Vec<String>,
+    #[serde(default)]
+    denied_objects: Vec<String>,
+    #[serde(default)]
+    statement_intro: Option<String>,
+    #[serde(default)]
+    courtesy: Option<String>,
 }
 
 /// Words that tell the kind of a proposed new entity.
@@ -527,6 +533,13 @@ pub struct LanguageRules {
     /// Claims drafted with a lower confidence are left out: on the development half they
     /// were wrong as often as right, and a wrong draft costs a reviewer more than a missed one.
     pub min_confidence: f64,
+    /// What is refused rather than denied: "deny interview requests", "denied the motion".
+    pub denied_objects: WordSet,
+    /// An introduction announcing a statement printed after it ("Nachfolgend
+    /// veröffentlichen wir die Erklärung von X"): the sentences after it are X's.
+    pub statement_intro: Option<Pattern>,
+    /// Thanks, greetings and feelings in such a statement: no claim.
+    pub courtesy: Option<Pattern>,
     /// Every claim rule's pattern in one: a sentence it does not match has no reporting
     /// cue, found with one pass over its words instead of one per rule.
     pub claim_cues: Pattern,
@@ -726,6 +739,17 @@ impl LanguageRules {
             source_nouns: lower(raw.source_nouns),
             negations: lower(raw.negations),
             min_confidence: raw.min_confidence,
+            denied_objects: lower(raw.denied_objects),
+            statement_intro: raw
+                .statement_intro
+                .as_deref()
+                .map(|p| pat("statement_intro", p))
+                .transpose()?,
+            courtesy: raw
+                .courtesy
+                .as_deref()
+                .map(|p| pat("courtesy", p))
+                .transpose()?,
             claim_cues: Pattern::union([]),
             response_cues: Pattern::union([]),
             anaphora_cues: Pattern::union([]),
