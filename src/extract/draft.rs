@@ -961,8 +961,10 @@ impl Drafter<'_> {
                 | EntityKind::Company,
             ) => (author, id),
             Some(EntityKind::Country) => {
-                let person = refs.iter().find(|r| r.kind == EntityKind::Person)?;
-                let (p, candidate) = (person.id.clone(), person.candidate);
+                let (p, candidate) = refs
+                    .iter()
+                    .find(|r| r.kind == EntityKind::Person)
+                    .map(|r| (r.id.clone(), r.candidate))?;
                 let id = self.document(&p, DocumentKind::Statement, &cue, candidate);
                 (p, id)
             }
