@@ -2198,18 +2198,10 @@ fn best_match_where<'r>(
     let mut best: Option<(&ClaimRule, usize, usize)> = None;
     for r in rules {
         if let Some((s, e)) = r.pattern.find_where(words, may_start) {
-            // A verb naming its speaker beats a guess from context ("angeblich", a
-            // subjunctive) anywhere in the sentence: "Auf die Frage, was ... seien,
-            // antwortete Kerry" is Kerry's answer.
-            let named = |r: &ClaimRule| r.claimant != ClaimantSide::Context;
             let better = match best {
                 None => true,
                 Some((b, bs, be)) => {
-                    (named(r) && !named(b))
-                        || (named(r) == named(b)
-                            && (s < bs
-                                || (s == bs
-                                    && (e > be || (e == be && r.confidence > b.confidence)))))
+                    s < bs || (s == bs && (e > be || (e == be && r.confidence > b.confidence)))
                 }
             };
             if better {
