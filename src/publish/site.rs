@@ -1465,6 +1465,7 @@ impl Site {
         let before: HashSet<&str> = old.paths.iter().map(String::as_str).collect();
         let pending: HashSet<&str> = pending.iter().map(String::as_str).collect();
         let mut render: Vec<String> = Vec::new();
+        let mut showing_dirty = HashMap::new();
         for p in paths {
             let changed = !before.contains(p.as_str())
                 || pending.contains(p.as_str())
@@ -1473,7 +1474,7 @@ impl Site {
                     PathRole::EntityList(stem) => {
                         dirty.contains(stem)
                             && (lists.get(p) != old.lists.get(p)
-                                || self.entity_page_shows(store, p, &dirty)?)
+                                || self.entity_page_shows(store, p, &dirty, &mut showing_dirty)?)
                     }
                     PathRole::List => {
                         lists.get(p) != old.lists.get(p)
@@ -1588,23 +1589,30 @@ impl Site {
 
     /// Whether the later entity page `path` shows a claim among `dirty` (stems): a card
     /// shows more of its claim than the entity's claim index holds (its trail, its
-    /// answers in their words).
+    /// answers in their words). `found` keeps, per entity and list, the pages that do,
+    /// so an entity's digest is read once for all its pages.
     fn entity_page_shows(
         &self,
         store: &GraphStore,
         path: &str,
         dirty: &HashSet<String>,
+        found: &mut HashMap<(String, view::entity::EntityList), HashSet<usize>>,
     ) -> Result<bool, RenderError> {
         let src = self.source(store);
         let (_, inner) = Lang::of_path(path);
         let Some((_, list, page, iri)) = self.entity_list_page(&src, inner)? else {
             return Ok(false);
         };
-        let digest = self.entity_digest(&src, &iri)?;
-        Ok(digest.claims_on_page(&src, list, page).iter().any(|href| {
-            href.strip_suffix(".html")
-                .is_some_and(|stem| dirty.contains(stem))
-        }))
+        let key = (iri.as_str().to_owned(), list);
+        if !found.contains_key(&key) {
+            let digest = self.entity_digest(&src, &iri)?;
+            let pages = digest.pages_showing(&src, list, |href| {
+                href.strip_suffix(".html")
+                    .is_some_and(|stem| dirty.contains(stem))
+            });
+            found.insert(key.clone(), pages.into_iter().collect());
+        }
+        Ok(found[&key].contains(&page))
     }
 
     /// Whether list page `path` shows a resource among `dirty` (stems): an entry may

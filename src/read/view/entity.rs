@@ -219,7 +219,7 @@ impl Weighed for EntityDigest {
 }
 
 /// Which of an entity's lists a page belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityList {
     /// Its claims: the entity's own page and the later pages.
     Claims,
@@ -357,21 +357,38 @@ fn claim_anchor(src: &Source<'_>, claim: &str) -> String {
 }
 
 impl EntityDigest {
-    /// The site paths of the claims page `page` of `list` shows.
-    pub fn claims_on_page(&self, src: &Source<'_>, list: EntityList, page: usize) -> Vec<String> {
+    /// The pages of `list` that show a claim for which `shown` holds (given its site
+    /// path), in order: what an incremental build renders again when those claims
+    /// changed.
+    pub fn pages_showing(
+        &self,
+        src: &Source<'_>,
+        list: EntityList,
+        shown: impl Fn(&str) -> bool,
+    ) -> Vec<usize> {
         let Some(pages) = self.paging.pages(list) else {
             return Vec::new();
         };
-        match list {
-            EntityList::Claims => claim_items(&self.index, &self.iri)[pages.range(page)]
+        let hrefs: Vec<Option<String>> = match list {
+            EntityList::Claims => claim_items(&self.index, &self.iri)
                 .iter()
-                .filter_map(|item| page_path(src.iris, item.claim))
+                .map(|item| page_path(src.iris, item.claim))
                 .collect(),
-            EntityList::Relations => relation_rows(&self.relations)[pages.range(page)]
-                .iter()
-                .filter_map(|row| row.claim.href.clone())
+            EntityList::Relations => relation_rows(&self.relations)
+                .into_iter()
+                .map(|row| row.claim.href)
                 .collect(),
-        }
+        };
+        (0..pages.pages())
+            .filter(|&page| {
+                hrefs
+                    .get(pages.range(page))
+                    .unwrap_or_default()
+                    .iter()
+                    .flatten()
+                    .any(|href| shown(href))
+            })
+            .collect()
     }
 }
 
