@@ -270,12 +270,8 @@ impl EntityPaging {
                 let anchors: Vec<String> = rows
                     .iter()
                     .map(|row| {
-                        let claim = row.claim.href.as_deref().unwrap_or_default();
-                        let claim = claim.strip_prefix("id/claim/").unwrap_or(claim);
-                        let claim = claim
-                            .strip_suffix(".html")
-                            .unwrap_or(claim)
-                            .replace('/', ".");
+                        let href = row.claim.href.as_deref().unwrap_or_default();
+                        let claim = anchor_of_path(href.strip_suffix(".html").unwrap_or(href));
                         let n = seen.entry(claim.clone()).or_default();
                         *n += 1;
                         match *n {
@@ -350,7 +346,11 @@ impl Weighed for EntityPaging {
 /// What names a claim in an address: its path below `id/claim/`, dots for slashes
 /// (`ARTICLE.CLAIM`; slugs hold no dots).
 fn claim_anchor(src: &Source<'_>, claim: &str) -> String {
-    let path = src.iris.path_of(claim).unwrap_or(claim);
+    anchor_of_path(src.iris.path_of(claim).unwrap_or(claim))
+}
+
+/// [`claim_anchor`] from the claim's path (`id/claim/ARTICLE/CLAIM`).
+fn anchor_of_path(path: &str) -> String {
     path.strip_prefix("id/claim/")
         .unwrap_or(path)
         .replace('/', ".")
