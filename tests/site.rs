@@ -1079,7 +1079,7 @@ fn relations_listings_reach_every_claim_of_a_relation_once_from_their_first_page
 #[test]
 fn a_large_entitys_page_reads_the_rows_of_only_the_claims_it_shows() {
     use claimgraph::model::vocab::cg;
-    use claimgraph::read::view::entity::{entity_digest, entity_page};
+    use claimgraph::read::view::entity::{entity_digest, entity_page, entity_rows};
     let store = paging_store();
     let site = Site::new(store.iris().clone())
         .unwrap()
@@ -1091,7 +1091,8 @@ fn a_large_entitys_page_reads_the_rows_of_only_the_claims_it_shows() {
         .unwrap();
     let iri = store.iris().resolve(largest.trim_end_matches(".html"));
     let reading = site.source(store);
-    let digest = entity_digest(&reading, &iri, None).unwrap();
+    let digest =
+        entity_digest(&reading, &iri, &entity_rows(&reading, &iri).unwrap(), None).unwrap();
     let claims = digest.index.len();
     assert!(claims > 4 * SMALL_PAGES, "{largest}: {claims} claims");
     // Reading the digest reads every claim's quote (the index checks each has one).

@@ -449,6 +449,24 @@ impl Site {
         .with_snapshot(self.snapshot.kept(&self.data_generation))
     }
 
+    /// [`Site::source`] for pages in `lang`; a German one knows every German label.
+    fn lang_source<'a>(
+        &'a self,
+        store: &'a GraphStore,
+        lang: Lang,
+    ) -> Result<Source<'a>, RenderError> {
+        let src = self.source(store).in_lang(lang);
+        Ok(match lang {
+            Lang::En => src,
+            Lang::De => {
+                let labels = self
+                    .german_labels
+                    .get(&self.data_generation, || view::german_labels(&src))?;
+                src.with_german_labels(labels)
+            }
+        })
+    }
+
     /// The template context every page shares: its roots, its language and the address
     /// of the same page in the other language.
     fn page_context(
@@ -528,12 +546,13 @@ impl Site {
                     // Nothing that names the entity changed since the last build.
                     paths.extend(later_entity_paths(old_paths, stem).cloned());
                 }
-                _ => {
-                    if self.has_later_pages(&src, iri, carry.is_some())? {
-                        let iri = NamedNode::new_unchecked(iri);
-                        paths.extend(self.entity_paging(&src, &iri)?.later_paths(first));
-                    }
+                // A changed entity's first page reads its digest anyway: its paging
+                // comes from there, with no count read before.
+                _ if carry.is_some() || self.has_later_pages(&src, iri)? => {
+                    let iri = NamedNode::new_unchecked(iri);
+                    paths.extend(self.entity_paging(&src, &iri)?.later_paths(first));
                 }
+                _ => {}
             }
             for ext in ENTITY_CLAIMS_EXTENSIONS {
                 paths.push(format!("{stem}{ext}"));
@@ -720,30 +739,48 @@ impl Site {
         }))
     }
 
-    /// The digest of entity `iri` in the source's language, kept when it spans pages
-    /// ([`view::entity::EntityDigest::spans_pages`]); the other language's digest lends
-    /// its claim index.
+    /// The digest of entity `iri` in the source's language. One that spans pages
+    /// ([`view::entity::EntityDigest::spans_pages`]) is read for both languages at once,
+    /// from one reading of the store, and both are kept.
     fn entity_digest(
         &self,
         src: &Source<'_>,
         iri: &NamedNode,
     ) -> Result<Arc<view::entity::EntityDigest>, RenderError> {
+        use view::entity::{entity_digest, entity_rows};
         let generation = self.data_generation.load(Ordering::SeqCst);
         let key = |lang: Lang| (lang, iri.as_str().to_owned());
         if let Some(kept) = self.entity_digests.get(generation, &key(src.lang)) {
             return Ok(kept);
         }
-        let other = src.lang.other();
-        let index = self
-            .entity_digests
-            .get(generation, &key(other))
-            .map(|d| Arc::clone(&d.index));
-        let digest = Arc::new(view::entity::entity_digest(src, iri, index)?);
-        if digest.spans_pages(self.page_size) {
-            self.entity_digests
-                .insert(generation, key(src.lang), Arc::clone(&digest));
+        let rows = entity_rows(src, iri)?;
+        // The English digest first: the German one takes its paging.
+        let english = Arc::new(entity_digest(
+            &self.lang_source(src.store, Lang::En)?,
+            iri,
+            &rows,
+            None,
+        )?);
+        let kept = english.spans_pages(self.page_size);
+        if !kept && src.lang == Lang::En {
+            return Ok(english);
         }
-        Ok(digest)
+        let german = Arc::new(entity_digest(
+            &self.lang_source(src.store, Lang::De)?,
+            iri,
+            &rows,
+            Some(&english),
+        )?);
+        if kept {
+            for digest in [&english, &german] {
+                self.entity_digests
+                    .insert(generation, key(digest.lang), Arc::clone(digest));
+            }
+        }
+        Ok(match src.lang {
+            Lang::En => english,
+            Lang::De => german,
+        })
     }
 
     /// How the claims and relations listing of entity `iri` are cut into pages, as
@@ -769,27 +806,16 @@ impl Site {
     }
 
     /// Whether entity `iri` has more pages than its first: more claim cards than a page
-    /// holds, or a relations listing. Counted over the whole store once, or (`one`) for
-    /// this entity alone.
-    fn has_later_pages(&self, src: &Source<'_>, iri: &str, one: bool) -> Result<bool, RenderError> {
-        let (cards, relation_rows) = match one {
-            true => (
-                index::entity_card_count(src, iri)?,
-                index::entity_relation_row_count(src, iri)?,
-            ),
-            false => {
-                let cards = self
-                    .entity_cards
-                    .get(&self.data_generation, || index::entity_card_counts(src))?;
-                let rows = self
-                    .entity_relation_rows
-                    .get(&self.data_generation, || view::entity::relation_counts(src))?;
-                (
-                    cards.get(iri).copied().unwrap_or(0),
-                    rows.get(iri).copied().unwrap_or(0),
-                )
-            }
-        };
+    /// holds, or a relations listing (counted over the whole store once).
+    fn has_later_pages(&self, src: &Source<'_>, iri: &str) -> Result<bool, RenderError> {
+        let cards = self
+            .entity_cards
+            .get(&self.data_generation, || index::entity_card_counts(src))?;
+        let relation_rows = self
+            .entity_relation_rows
+            .get(&self.data_generation, || view::entity::relation_counts(src))?;
+        let cards = cards.get(iri).copied().unwrap_or(0);
+        let relation_rows = relation_rows.get(iri).copied().unwrap_or(0);
         Ok(cards > self.page_size || relation_rows > view::entity::RELATION_ROWS_ON_FIRST_PAGE)
     }
 
@@ -828,13 +854,7 @@ impl Site {
         if lang != Lang::En && !has_german_page(path) {
             return Ok(None);
         }
-        let mut src = self.source(store).in_lang(lang);
-        if lang == Lang::De {
-            let labels = self
-                .german_labels
-                .get(&self.data_generation, || view::german_labels(&src))?;
-            src = src.with_german_labels(labels);
-        }
+        let src = self.lang_source(store, lang)?;
         let page = |template: &'static str,
                     title: &str,
                     page: minijinja::Value|

@@ -19,8 +19,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
-    NamedOrBlankNodeRef, Quad, Term, TermRef,
+    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef,
 };
 
 use crate::model::vocab::{self, cg, oa, owl, rdf, rdfs, schema, skos};
@@ -1040,80 +1039,6 @@ fn card_roles(
         }
     }
     Ok(roles)
-}
-
-/// How many claim cards the pages of `entity` hold: its row of
-/// `page-entity-claim-counts` (0 when it has none), read from the claims that name it
-/// rather than from every claim, for a build that counts only the entities a change
-/// reached.
-pub fn entity_card_count(
-    facts: &Facts<'_>,
-    schema: &Schema,
-    entity: &Term,
-) -> Result<usize, StoreError> {
-    let mut claims: HashSet<Term> = HashSet::new();
-    for predicate in [cg::ABOUT, cg::CLAIMANT, schema::MENTIONS] {
-        claims.extend(facts.subjects(predicate, entity)?);
-    }
-    let mut cards = 0;
-    for claim in &claims {
-        if facts.kinds(schema, claim)?.is_empty() {
-            continue;
-        }
-        cards += card_roles(facts, claim)?
-            .iter()
-            .filter(|(named, _)| named == entity)
-            .count();
-    }
-    Ok(cards)
-}
-
-/// How many rows the relations listing of `entity` has: its row of
-/// `page-entity-relation-counts` (0 when it has none), one per (direction, relation,
-/// other entity, claim) that a claim's proposition (a claim with a claimant) states,
-/// read from the propositions that name the entity.
-pub fn entity_relation_row_count(facts: &Facts<'_>, entity: &Term) -> Result<usize, StoreError> {
-    let Term::NamedNode(node) = entity else {
-        return Ok(0);
-    };
-    let mut rows: HashSet<(bool, NamedNode, NamedNode, Term)> = HashSet::new();
-    let mut add = |quad: Quad, outgoing: bool| -> Result<(), StoreError> {
-        let GraphName::NamedNode(graph) = &quad.graph_name else {
-            return Ok(());
-        };
-        let other = match outgoing {
-            true => match quad.object {
-                Term::NamedNode(other) => other,
-                _ => return Ok(()),
-            },
-            false => match quad.subject {
-                NamedOrBlankNode::NamedNode(other) => other,
-                _ => return Ok(()),
-            },
-        };
-        if other == *node {
-            return Ok(());
-        }
-        for claim in facts.subjects(cg::HAS_PROPOSITION, &graph.clone().into())? {
-            if !facts.objects(&claim, cg::CLAIMANT)?.is_empty() {
-                rows.insert((outgoing, quad.predicate.clone(), other.clone(), claim));
-            }
-        }
-        Ok(())
-    };
-    for quad in facts
-        .store
-        .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
-    {
-        add(quad?, true)?;
-    }
-    for quad in facts
-        .store
-        .quads_for_pattern(None, None, Some(entity.as_ref()), None)
-    {
-        add(quad?, false)?;
-    }
-    Ok(rows.len())
 }
 
 /// `queries/page-search-claims.rq`: every claim with what the search index holds of it

@@ -162,6 +162,19 @@ pub fn claim_index(src: &Source<'_>, iri: &NamedNode) -> Result<Rows, RenderErro
     src.read_model(|facts, schema| model::entity_claim_index(facts, schema, iri.clone().into()))
 }
 
+/// What an entity's digest reads from the store: the same rows in every language, read
+/// once for the digests of both ([`entity_rows`]).
+pub struct EntityRows {
+    /// [`claim_index`]: what orders the cards, kept with the digests.
+    pub index: Arc<Rows>,
+    /// `page-entity`: its labels.
+    about: Rows,
+    /// `page-entity-relations`: every relation and the claim behind it.
+    relations: Rows,
+    /// `page-entity-answers` of the claims whose status phrase names who answered.
+    answers: Rows,
+}
+
 /// What every page of an entity in one language shows of all its claims and relations,
 /// read once ([`entity_digest`]) and kept by the site for the entity's other pages and its
 /// relations listing until the data changes: the index of its claims (what orders the
@@ -431,54 +444,30 @@ pub struct RelationSummary {
     pub statuses: Vec<(Status, usize)>,
 }
 
-/// Reads the [`EntityDigest`] of entity `iri` in the source's language; `index` is its
-/// [`claim_index`] when the caller kept one (from the other language's digest).
+/// The [`EntityDigest`] of entity `iri` in the source's language, from its `rows`
+/// ([`entity_rows`]). The German digest takes the English one's paging as it is
+/// (`english`): the cuts are the same in every language, and a site compares the
+/// English page digests.
 pub fn entity_digest(
     src: &Source<'_>,
     iri: &NamedNode,
-    index: Option<Arc<Rows>>,
+    rows: &EntityRows,
+    english: Option<&EntityDigest>,
 ) -> Result<EntityDigest, RenderError> {
     let lang = src.lang;
-    let param: Term = iri.clone().into();
-    let about = src.select("page-entity", &[("entity", param.clone())])?;
-    let label = about
+    let label = rows
+        .about
         .first()
-        .map(|first| entity_label(&about, first, iri, lang).0)
+        .map(|first| entity_label(&rows.about, first, iri, lang).0)
         .unwrap_or_default();
-    let index = match index {
-        Some(kept) => kept,
-        None => Arc::new(claim_index(src, iri)?),
-    };
-    let items = claim_items(&index, iri.as_str());
-    let relation_rows = src.select("page-entity-relations", &[("entity", param.clone())])?;
-
-    // The answers the status phrases need (who denied, who declined, how many
-    // origins), of the claims counted and of the claims behind relations; none of
-    // them is shown, so no answer's article is looked up.
-    let mut wanted: HashSet<Term> = HashSet::new();
+    let index = &rows.index;
+    let items = claim_items(index, iri.as_str());
     let mut counted: Vec<(KindView, Option<String>)> = Vec::with_capacity(items.len());
     for item in &items {
         let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
-        let status = index.str(item.row, "status");
-        if src.status_needs_answers(status.as_deref(), &kind)? {
-            wanted.insert(named(item.claim));
-        }
-        counted.push((kind, status));
+        counted.push((kind, index.str(item.row, "status")));
     }
-    for r in relation_rows.iter() {
-        if let Some(claim) = relation_rows.iri(r, "claim") {
-            if src.status_needs_answers(relation_rows.iri(r, "status"), &no_kind())? {
-                wanted.insert(named(claim));
-            }
-        }
-    }
-    let answers = answers_of_rows(
-        src,
-        &src.read_model(|facts, schema| {
-            model::entity_answers_of(facts, schema, param.clone(), &wanted)
-        })?,
-        Some(&HashSet::new()),
-    )?;
+    let answers = answers_of_rows(src, &rows.answers, Some(&HashSet::new()))?;
 
     // The summary counts the claims of all pages by kind and status.
     let mut tallies: Vec<ClaimGroup> = Vec::new();
@@ -498,7 +487,7 @@ pub fn entity_digest(
             }),
         }
     }
-    let relations = relations(src, &relation_rows, &answers)?;
+    let relations = relations(src, &rows.relations, &answers)?;
     let legend = legend(
         statuses.iter().chain(
             relations
@@ -529,14 +518,19 @@ pub fn entity_digest(
         d.hidden = others.len() - drawn.len();
         d.summary = diagram::summary(lang, &label, others.len(), d.hidden);
     }
-    let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
-    let paging = Arc::new(EntityPaging::new(
-        src,
-        &first_path,
-        &index,
-        &items,
-        &relations,
-    ));
+    let paging = match english.filter(|english| english.lang == Lang::En) {
+        Some(english) => Arc::clone(&english.paging),
+        None => {
+            let first_path = page_path(src.iris, iri.as_str()).unwrap_or_default();
+            Arc::new(EntityPaging::new(
+                src,
+                &first_path,
+                index,
+                &items,
+                &relations,
+            ))
+        }
+    };
     Ok(EntityDigest {
         lang,
         iri: iri.as_str().to_owned(),
@@ -554,7 +548,41 @@ pub fn entity_digest(
         relations,
         diagram,
         label,
-        index,
+        index: Arc::clone(index),
+    })
+}
+
+/// Reads what [`entity_digest`] needs of entity `iri` from the store, in any language.
+pub fn entity_rows(src: &Source<'_>, iri: &NamedNode) -> Result<EntityRows, RenderError> {
+    let param: Term = iri.clone().into();
+    let about = src.select("page-entity", &[("entity", param.clone())])?;
+    let index = claim_index(src, iri)?;
+    let relations = src.select("page-entity-relations", &[("entity", param.clone())])?;
+    // The answers the status phrases need (who denied, who declined, how many
+    // origins), of the claims counted and of the claims behind relations; none of
+    // them is shown, so no answer's article is looked up.
+    let mut wanted: HashSet<Term> = HashSet::new();
+    for item in claim_items(&index, iri.as_str()) {
+        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
+        if src.status_needs_answers(index.str(item.row, "status").as_deref(), &kind)? {
+            wanted.insert(named(item.claim));
+        }
+    }
+    for r in relations.iter() {
+        if let Some(claim) = relations.iri(r, "claim") {
+            if src.status_needs_answers(relations.iri(r, "status"), &no_kind())? {
+                wanted.insert(named(claim));
+            }
+        }
+    }
+    let answers = src.read_model(|facts, schema| {
+        model::entity_answers_of(facts, schema, param.clone(), &wanted)
+    })?;
+    Ok(EntityRows {
+        index: Arc::new(index),
+        about,
+        relations,
+        answers,
     })
 }
 
@@ -616,7 +644,7 @@ pub fn entity_page(
     let digest = match digest.filter(|d| d.lang == lang) {
         Some(kept) => kept,
         None => {
-            read = entity_digest(src, iri, None)?;
+            read = entity_digest(src, iri, &entity_rows(src, iri)?, None)?;
             &read
         }
     };
@@ -1189,7 +1217,7 @@ pub fn relations_page(
             if about.is_empty() {
                 return Ok(None);
             }
-            read = entity_digest(src, iri, None)?;
+            read = entity_digest(src, iri, &entity_rows(src, iri)?, None)?;
             &read
         }
     };

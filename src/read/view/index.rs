@@ -219,44 +219,6 @@ pub fn entity_card_counts(src: &Source<'_>) -> Result<HashMap<String, usize>, Re
     counts_by_entity(src, "page-entity-claim-counts", "cards")
 }
 
-/// How many claim cards the pages of entity `iri` hold: its count of
-/// [`entity_card_counts`], read from the claims that name it alone.
-pub fn entity_card_count(src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
-    let entity = Term::from(oxigraph::model::NamedNode::new_unchecked(iri));
-    count_of(src.read_model(|facts, schema| {
-        let cards = crate::read::model::entity_card_count(facts, schema, &entity)?;
-        Ok(count_table(cards))
-    })?)
-}
-
-/// How many rows the relations listing of entity `iri` has: its count of
-/// `page-entity-relation-counts`, read from the propositions that name it alone.
-pub fn entity_relation_row_count(src: &Source<'_>, iri: &str) -> Result<usize, RenderError> {
-    let entity = Term::from(oxigraph::model::NamedNode::new_unchecked(iri));
-    count_of(src.read_model(|facts, _| {
-        let rows = crate::read::model::entity_relation_row_count(facts, &entity)?;
-        Ok(count_table(rows))
-    })?)
-}
-
-/// A one-cell table holding `count` (what [`Source::read_model`] hands back).
-fn count_table(count: usize) -> catalog::Table {
-    catalog::Table {
-        variables: vec!["count".to_owned()],
-        rows: vec![vec![Some(
-            oxigraph::model::Literal::from(count as i64).into(),
-        )]],
-    }
-}
-
-fn count_of(rows: Rows) -> Result<usize, RenderError> {
-    Ok(rows
-        .first()
-        .and_then(|r| rows.int(r, "count"))
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(0))
-}
-
 /// A saved query's `?entity` rows as a map from the entity's IRI to its `column` count.
 pub(super) fn counts_by_entity(
     src: &Source<'_>,
