@@ -1845,6 +1845,17 @@ impl Drafter<'_> {
                 kind = k;
             }
         }
+        // "Prosecutors say the group were tasked with ...", "Hisbollah plant Anschläge": a
+        // statement naming a wrongdoing accuses someone, whatever verb reports it.
+        if kind == ClaimKind::Assertion
+            && self
+                .rules
+                .accusations
+                .as_ref()
+                .is_some_and(|p| p.find(words).is_some())
+        {
+            kind = ClaimKind::Allegation;
+        }
         // "hat angekündigt, im Falle eines Sieges ... nicht zu nominieren": an act announced
         // on a condition is a threat.
         if rule.kind == ClaimKind::OfficialAction

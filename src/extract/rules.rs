@@ -377,6 +377,8 @@ struct RawRules {
     statement_intro: Option<String>,
     #[serde(default)]
     courtesy: Option<String>,
+    #[serde(default)]
+    accusations: Option<String>,
 }
 
 /// Words that tell the kind of a proposed new entity.
@@ -540,6 +542,9 @@ pub struct LanguageRules {
     pub statement_intro: Option<Pattern>,
     /// Thanks, greetings and feelings in such a statement: no claim.
     pub courtesy: Option<Pattern>,
+    /// Words of wrongdoing ("terrorist", "plot", "a lie"): a statement reported with a
+    /// plain reporting verb that carries one accuses someone, and is an allegation.
+    pub accusations: Option<Pattern>,
     /// Every claim rule's pattern in one: a sentence it does not match has no reporting
     /// cue, found with one pass over its words instead of one per rule.
     pub claim_cues: Pattern,
@@ -749,6 +754,11 @@ impl LanguageRules {
                 .courtesy
                 .as_deref()
                 .map(|p| pat("courtesy", p))
+                .transpose()?,
+            accusations: raw
+                .accusations
+                .as_deref()
+                .map(|p| pat("accusations", p))
                 .transpose()?,
             claim_cues: Pattern::union([]),
             response_cues: Pattern::union([]),
