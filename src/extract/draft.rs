@@ -1626,10 +1626,14 @@ impl Drafter<'_> {
             let adjacent = words
                 .get(e + 1)
                 .is_some_and(|n| self.text[words[e].span.end..n.span.start].trim().is_empty());
+            // English names a document's author with a preposition ("a statement by X");
+            // a name right after the noun is its object, or the noun an adjective ("the
+            // ruling ZANU-PF party"). German may ("die Erklärung Obamas").
+            let bare_author = self.rules.language == "de";
             let named_after = refs.iter().find(|r| {
                 can_speak(r)
                     && adjacent
-                    && (r.words.start == e + 1
+                    && ((bare_author && r.words.start == e + 1)
                         || (genitive && r.words.start > e + 1 && r.words.start <= e + 3))
             });
             // "die Erklärung von US-Präsident Barack Obama": the country glued to the title
