@@ -233,6 +233,16 @@ impl Drafter<'_> {
             // Nor a place's name after "in": "the British embassy in Zimbabwe said" is the
             // embassy's (unnamed) word, not Zimbabwe's.
             let located = |r: &Ref| r.words.start > 0 && words[r.words.start - 1].lower == "in";
+            // Nor a country qualifying an office or a title nobody names: "the U.S. embassy
+            // said", "Zimbabwe's police chief said" are not the government's words ("the
+            // U.S. government" is; a name after the title is the speaker).
+            let qualifies_office = |r: &Ref| {
+                r.kind == EntityKind::Country
+                    && words.get(r.words.end).is_some_and(|w| {
+                        self.rules.country_offices.contains(&w.lower)
+                            || self.is_person_title(&w.lower)
+                    })
+            };
             let speakers: Vec<Ref> = refs
                 .iter()
                 .filter(|r| {
@@ -240,6 +250,7 @@ impl Drafter<'_> {
                         && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
                         && !affiliation(r)
                         && !located(r)
+                        && !qualifies_office(r)
                 })
                 .cloned()
                 .collect();

@@ -374,6 +374,8 @@ struct RawRules {
     #[serde(default)]
     denied_objects: Vec<String>,
     #[serde(default)]
+    country_offices: Vec<String>,
+    #[serde(default)]
     statement_intro: Option<String>,
     #[serde(default)]
     courtesy: Option<String>,
@@ -537,6 +539,9 @@ pub struct LanguageRules {
     pub min_confidence: f64,
     /// What is refused rather than denied: "deny interview requests", "denied the motion".
     pub denied_objects: WordSet,
+    /// Offices a country's name may qualify ("the U.S. embassy", "Zimbabwe's police"): the
+    /// office speaks there, not the country's government.
+    pub country_offices: WordSet,
     /// An introduction announcing a statement printed after it ("Nachfolgend
     /// veröffentlichen wir die Erklärung von X"): the sentences after it are X's.
     pub statement_intro: Option<Pattern>,
@@ -745,6 +750,7 @@ impl LanguageRules {
             negations: lower(raw.negations),
             min_confidence: raw.min_confidence,
             denied_objects: lower(raw.denied_objects),
+            country_offices: lower(raw.country_offices),
             statement_intro: raw
                 .statement_intro
                 .as_deref()
