@@ -1363,6 +1363,25 @@ impl Drafter<'_> {
         lower.iter().all(|w| cw.demonyms.contains(*w))
     }
 
+    /// Where a country named right before word `i` (one space between) starts in the text.
+    fn country_before(&self, words: &[Token], i: usize) -> Option<usize> {
+        let from = i.saturating_sub(3);
+        // "U.S. State Department": the abbreviation's dot is no gap.
+        if i == 0
+            || self.text[words[i - 1].span.end..words[i].span.start].trim_start_matches('.') != " "
+        {
+            return None;
+        }
+        self.dict
+            .find(self.text, &words[from..i])
+            .into_iter()
+            .find(|m| {
+                from + m.words.end == i
+                    && self.dict.entries()[m.entry].kind == EntityKind::Country
+            })
+            .map(|m| m.span.start)
+    }
+
     /// German: whether the first word of the capitalised run `i..j` is a common noun
     /// governing the name after it rather than part of it: a compound ending in a class
     /// noun ("Terrorgruppe"), or a word that is not an adjective's form, right after an
@@ -1608,6 +1627,12 @@ impl Drafter<'_> {
             {
                 self.text[words[owner].span.start..run[run.len() - 1].span.end].to_owned()
             }
+            // "U.S. State Department", "British Foreign Office": so with the country before it.
+            _ if kind == EntityKind::Government && !german => self
+                .country_before(words, i)
+                .map_or(label, |from| {
+                    self.text[from..run[run.len() - 1].span.end].to_owned()
+                }),
             _ => label,
         };
         let id = slug(&label);
