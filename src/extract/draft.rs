@@ -561,7 +561,11 @@ impl Drafter<'_> {
                                 .as_ref()
                                 .filter(|(s, _)| *s + 1 == index && PERSONAL.contains(&pronoun))
                                 .map(|(_, id)| id.clone());
-                            let context = self.context(index);
+                            // "he", "she", "er" speak for a person, never for a newspaper
+                            // or a ministry quoted before.
+                            let context = self.context(index).filter(|c| {
+                                !ONE_PERSON.contains(&pronoun) || self.may_be_person(&c.id)
+                            });
                             let quoted_before = context.as_ref().is_some_and(|c| {
                                 self.claims_before(index).any(|d| d.claimant == c.id)
                             });
@@ -1565,7 +1569,10 @@ impl Drafter<'_> {
             .noun_endings
             .iter()
             .any(|e| last.lower.ends_with(e.as_str()))
-            && !last.marked;
+            && !last.marked
+            // "Nach Angaben der „Netzeitung“": a source a cue names in quotation marks is a
+            // title, whatever it ends with.
+            && !(run.len() == 1 && after_source);
         if !looks_like_name || (german && (hyphen_compound || noun_ending)) {
             return None;
         }
@@ -1867,6 +1874,20 @@ impl Drafter<'_> {
             .rev()
             .take_while(move |c| c.sentence + 1 >= index)
             .filter(move |c| c.sentence + 1 == index)
+    }
+
+    /// Whether an entity may be a person: a known or proposed person, or a proposed German
+    /// name of two words (those are proposed as organisations, a guess of kind only).
+    fn may_be_person(&self, id: &str) -> bool {
+        match self.kind_of(id) {
+            Some(EntityKind::Person) => true,
+            Some(EntityKind::Organization) => {
+                self.candidate_index.contains_key(id)
+                    && self.rules.language == "de"
+                    && id.matches('-').count() == 1
+            }
+            _ => false,
+        }
     }
 
     /// The kind of a known or proposed entity.
@@ -2450,6 +2471,8 @@ const AUXILIARIES: [&str; 7] = ["has", "had", "have", "also", "then", "later", "
 const FIRST_PERSON: [&str; 4] = ["we", "i", "wir", "ich"];
 /// Pronouns that refer to one person ("they" and "it" may refer to a body).
 const PERSONAL: [&str; 4] = ["he", "she", "er", "sie"];
+/// Pronouns that refer to a person only (German "sie" may be a body or many).
+const ONE_PERSON: [&str; 3] = ["he", "she", "er"];
 /// Government anaphora that may refer to any government body.
 const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
 /// German articles and prepositions fused with one: the noun they open is a common noun.
