@@ -1386,30 +1386,6 @@ impl Drafter<'_> {
             .map(|m| m.span.start)
     }
 
-    /// German: whether the first word of the capitalised run `i..j` is a common noun
-    /// governing the name after it rather than part of it: a compound ending in a class
-    /// noun ("Terrorgruppe"), or a word that is not an adjective's form, right after an
-    /// article or a lower-case adjective, when the run ends in a genitive "s".
-    fn common_noun_before_name(&self, words: &[Token], i: usize, j: usize) -> bool {
-        let first = &words[i].lower;
-        let compound = self.rules.candidate.class_nouns.iter().any(|noun| {
-            first.len() > noun.len() + 2 && first.ends_with(noun.as_str())
-        });
-        let adjective_form = ["e", "en", "er", "es", "em"]
-            .iter()
-            .any(|ending| first.ends_with(ending));
-        let opened = i > 0 && {
-            let before = &words[i - 1];
-            GERMAN_DETERMINERS.contains(&before.lower.as_str())
-                || (!before.capitalised
-                    && ["e", "en", "er", "es", "em"]
-                        .iter()
-                        .any(|ending| before.lower.ends_with(ending)))
-        };
-        let genitive = words[j - 1].lower.ends_with('s') && j - i >= 2;
-        compound || (opened && genitive && !adjective_form)
-    }
-
     /// A proposed company already known under a name that is this one plus or minus company
     /// words ("Group", "Inc").
     fn same_company(&self, id: &str) -> Option<String> {
@@ -1479,15 +1455,6 @@ impl Drafter<'_> {
             .unwrap_or(j);
         // "die drei Parteien Občanská ...": a common noun before a name is no part of it.
         let i = if j - i >= 2 && cw.class_nouns.contains(&words[i].lower) {
-            i + 1
-        } else {
-            i
-        };
-        // German: so is a compound of one ("Terrorgruppe Hisbollah"), and a noun an article
-        // or an adjective opens, before a genitive ("vom Tod George Floyds", "der Agenda
-        // Irans", "die Freiheit Westeuropas"); an adjective is part of the name ("des
-        // Europäischen Rates").
-        let i = if german && j - i >= 2 && self.common_noun_before_name(words, i, j) {
             i + 1
         } else {
             i
@@ -2475,11 +2442,6 @@ const PERSONAL: [&str; 4] = ["he", "she", "er", "sie"];
 const ONE_PERSON: [&str; 3] = ["he", "she", "er"];
 /// Government anaphora that may refer to any government body.
 const GENERIC_GOVERNMENT: [&str; 2] = ["government", "regierung"];
-/// German articles and prepositions fused with one: the noun they open is a common noun.
-const GERMAN_DETERMINERS: [&str; 16] = [
-    "der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen",
-    "vom", "zum", "zur", "beim",
-];
 /// German prepositions: a name governed by one ("gegenüber der Zeitung") is no subject.
 const PREPOSITIONS_DE: [&str; 12] = [
     "gegenüber",
