@@ -1380,8 +1380,7 @@ impl Drafter<'_> {
             .find(self.text, &words[from..i])
             .into_iter()
             .find(|m| {
-                from + m.words.end == i
-                    && self.dict.entries()[m.entry].kind == EntityKind::Country
+                from + m.words.end == i && self.dict.entries()[m.entry].kind == EntityKind::Country
             })
             .map(|m| m.span.start)
     }
@@ -1602,11 +1601,11 @@ impl Drafter<'_> {
                 self.text[words[owner].span.start..run[run.len() - 1].span.end].to_owned()
             }
             // "U.S. State Department", "British Foreign Office": so with the country before it.
-            _ if kind == EntityKind::Government && !german => self
-                .country_before(words, i)
-                .map_or(label, |from| {
+            _ if kind == EntityKind::Government && !german => {
+                self.country_before(words, i).map_or(label, |from| {
                     self.text[from..run[run.len() - 1].span.end].to_owned()
-                }),
+                })
+            }
             _ => label,
         };
         let id = slug(&label);
