@@ -1513,3 +1513,37 @@ fn alleged_before_a_noun_is_no_reporting_verb() {
     let d = drafted("Amazon alleged that Google hosts Hikvision.", "en");
     assert_eq!(claimants(&d), vec![("amazon".into(), "allegation".into())]);
 }
+
+// Issue 13, seventh round: classes of wrong drafts on the development half.
+
+#[test]
+fn a_reported_wrongdoing_is_an_allegation() {
+    let d = drafted("Google said Microsoft lied about its servers.", "en");
+    assert_eq!(claimants(&d), vec![("google".into(), "allegation".into())]);
+    // A wrongdoing named in passing accuses nobody.
+    let d = drafted(
+        "Google said the criminal code has servers in Ireland.",
+        "en",
+    );
+    assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
+}
+
+#[test]
+fn a_country_qualifying_an_office_is_not_the_speaker() {
+    let d = drafted(
+        "The U.S. embassy in Berlin said the servers are in Ireland.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(!who.iter().any(|(c, _)| c.starts_with("us")), "{who:?}");
+}
+
+#[test]
+fn an_english_document_takes_its_author_through_a_preposition() {
+    let d = drafted(
+        "Google said members of the ruling Amazon Party have servers in Ireland.",
+        "en",
+    );
+    assert!(d.documents.is_empty(), "{:?}", d.documents);
+    assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
+}
