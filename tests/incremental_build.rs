@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use claimgraph::model::graph::{Contribution, Iris, DEFAULT_BASE};
-use claimgraph::publish::kept_rows::{KeptRows, KEPT_ROWS_FILE};
-use claimgraph::publish::manifest::{Manifest, Pending, MANIFEST_FILE, PENDING_FILE};
+use claimgraph::publish::kept_rows::{load_entity, KeptRows};
+use claimgraph::publish::manifest::{
+    is_build_record, Manifest, Pending, MANIFEST_FILE, PENDING_FILE,
+};
 use claimgraph::publish::site::{BuildOptions, BuildReport, Site};
 use claimgraph::read::view::{self, index};
 use claimgraph::store::GraphStore;
@@ -75,7 +77,7 @@ fn site_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .unwrap()
                     .to_string_lossy()
                     .replace('\\', "/");
-                if ![MANIFEST_FILE, PENDING_FILE, KEPT_ROWS_FILE].contains(&rel.as_str()) {
+                if !is_build_record(&rel) {
                     out.insert(rel, std::fs::read(&p).unwrap());
                 }
             }
@@ -113,6 +115,39 @@ fn assert_same_as_full_build_in_pages_of(
             .tables
     };
     let (kept_full, kept_incremental) = (kept(full.path()), kept(site));
+    // So must the rows kept of each large entity, and of the same entities.
+    let kept_entities = |dir: &Path| {
+        let manifest: Manifest =
+            serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+        manifest
+            .entity_rows
+            .iter()
+            .map(|(stem, stamp)| {
+                let tables = load_entity(dir, stem, stamp)
+                    .unwrap_or_else(|| panic!("{stem}: no rows kept under its stamp"));
+                (stem.clone(), tables)
+            })
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (entities_full, entities_incremental) = (kept_entities(full.path()), kept_entities(site));
+    assert_eq!(
+        entities_full.keys().collect::<Vec<_>>(),
+        entities_incremental.keys().collect::<Vec<_>>(),
+        "the entities whose rows are kept"
+    );
+    for (stem, tables) in &entities_full {
+        let patched = &entities_incremental[stem];
+        assert_eq!(
+            tables.keys().collect::<Vec<_>>(),
+            patched.keys().collect::<Vec<_>>()
+        );
+        for (name, table) in tables {
+            assert!(
+                table.variables == patched[name].variables && table.rows == patched[name].rows,
+                "{stem} {name}: the kept rows differ from a full reading"
+            );
+        }
+    }
     assert_eq!(
         kept_full.keys().collect::<Vec<_>>(),
         kept_incremental.keys().collect::<Vec<_>>()
@@ -311,6 +346,8 @@ fn incremental_build_equals_a_full_build_after_adding_changing_and_deleting_arti
     let added = build(&store, site.path());
     assert_eq!(added.full, None, "an article added builds incrementally");
     assert!(added.rows_patched.is_some(), "rows patched");
+    let (_, _, downloads) = added.entities_kept;
+    assert!(downloads > 0, "claims downloads patched: {added:?}");
     assert_same_as_full_build(&store, site.path());
     let added_article = site.path().join("id/article/synthetic-0000011.html");
     assert!(added_article.exists(), "the new article's page was written");
@@ -395,6 +432,10 @@ fn incremental_build_with_small_pages_carries_or_recounts_every_list_and_entity_
     let removed = build_in_pages_of(&store, site.path(), SIZE);
     assert_eq!(removed.full, None);
     assert!(removed.removed > 0, "{removed:?}");
+    assert!(
+        removed.entities_kept.1 > 0,
+        "large entities' rows patched: {removed:?}"
+    );
     assert_same_as_full_build_in_pages_of(&store, site.path(), SIZE);
     drop(corpus.held_back);
 }
@@ -713,6 +754,13 @@ fn an_article_added_rerenders_only_the_entity_pages_its_claims_fall_on() {
         pages.len()
     );
     assert!(rewritten >= changed, "a changed page was not rendered");
+    // The named large entities' rows were patched from those the first build kept,
+    // not read whole; the comparison below holds them to a whole reading.
+    let (kept, patched, _) = added.entities_kept;
+    assert!(
+        patched > 0 && patched <= kept,
+        "large entities' rows patched: {added:?}"
+    );
     assert!(
         rewritten * 2 < pages.len(),
         "{rewritten} of the named entities' {} later pages rendered again",

@@ -945,8 +945,7 @@ fn site_built_from_virtuoso_has_the_embedded_stores_pages() {
     let (mut reordered, mut differing) = (Vec::new(), Vec::new());
     for entry in walkdir(&local) {
         let rel = entry.strip_prefix(&local).unwrap();
-        if rel == std::path::Path::new(claimgraph::publish::manifest::MANIFEST_FILE)
-            || rel == std::path::Path::new(claimgraph::publish::kept_rows::KEPT_ROWS_FILE)
+        if claimgraph::publish::manifest::is_build_record(&rel.to_string_lossy().replace('\\', "/"))
         {
             // The build's records for the next build (its store, its stamped rows), not pages.
             continue;

@@ -129,10 +129,7 @@ fn seed_site_has_a_page_for_every_entity_claim_article_and_document() {
     // next build).
     let site_files = all
         .iter()
-        .filter(|f| {
-            *f != claimgraph::publish::manifest::MANIFEST_FILE
-                && *f != claimgraph::publish::kept_rows::KEPT_ROWS_FILE
-        })
+        .filter(|f| !claimgraph::publish::manifest::is_build_record(f))
         .count();
     assert_eq!(report.files, site_files);
 

@@ -582,6 +582,15 @@ fn run(cli: Cli) -> Result<()> {
                     took.as_secs_f64()
                 );
             }
+            let (kept, patched, downloads) = report.entities_kept;
+            if patched + downloads > 0 {
+                println!(
+                    "patched the rows of {patched} large entities and the claims downloads of {downloads} entities from the last build's with the claims the changes reached"
+                );
+            }
+            if kept > 0 {
+                println!("kept the rows of {kept} large entities for the next build");
+            }
             Ok(())
         }
         Command::Export {

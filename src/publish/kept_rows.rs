@@ -4,17 +4,26 @@
 //! folder beside the manifest, so that an incremental build reads from the store only
 //! the rows of the resources a change reached and takes the others from here.
 //!
+//! The rows an entity's pages are made of ([`crate::read::view::entity::EntityRows`]:
+//! the index of its claims, its relations and their answers) are kept the same way, one
+//! file per entity with more than one page, so that an incremental build
+//! patches a large entity's rows with those of the claims a change reached instead of
+//! reading every claim it takes part in ([`EntityKeeping`]).
+//!
 //! Terms are kept in their N-Triples form. The file carries a stamp that the manifest
 //! written after it repeats: a build cut off between the two leaves a stamp no manifest
 //! names, and the rows are read from the store again.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use oxigraph::model::Term;
 use serde::{Deserialize, Serialize};
 
+use crate::publish::manifest::Manifest;
 use crate::publish::render::RenderError;
 use crate::read::catalog::Table;
 
@@ -73,7 +82,11 @@ impl KeptRows {
     /// The rows kept in `out` with the stamp `stamp` (the last finished build's);
     /// `None` when there are none, another build's, or any term fails to parse.
     pub fn load(out: &Path, stamp: &str) -> Option<KeptRows> {
-        let bytes = std::fs::read(out.join(KEPT_ROWS_FILE)).ok()?;
+        Self::load_file(&out.join(KEPT_ROWS_FILE), stamp)
+    }
+
+    fn load_file(path: &Path, stamp: &str) -> Option<KeptRows> {
+        let bytes = std::fs::read(path).ok()?;
         let stored: Stored = serde_json::from_slice(&bytes).ok()?;
         if stamp.is_empty() || stored.stamp != stamp {
             return None;
@@ -104,22 +117,10 @@ impl KeptRows {
     /// Writes `tables` (query name, rows) into `out` under `stamp`, in one step (a
     /// temporary file renamed).
     pub fn save(out: &Path, stamp: &str, tables: &[(&str, &Table)]) -> Result<(), RenderError> {
-        let stored = StoredOut {
-            stamp,
-            tables: tables
-                .iter()
-                .map(|(name, table)| {
-                    let table = TableOut {
-                        variables: &table.variables,
-                        rows: RowsOut(&table.rows),
-                    };
-                    (*name, table)
-                })
-                .collect(),
-        };
         let path = out.join(KEPT_ROWS_FILE);
         crate::publish::manifest::write_atomically_with(&path, |file| {
-            serde_json::to_writer(InertJson(file), &stored).map_err(std::io::Error::other)
+            serde_json::to_writer(InertJson(file), &stored_out(stamp, tables))
+                .map_err(std::io::Error::other)
         })
     }
 
@@ -127,6 +128,95 @@ impl KeptRows {
     pub fn remove(out: &Path) -> Result<(), RenderError> {
         crate::publish::manifest::remove_if_present(&out.join(KEPT_ROWS_FILE))
     }
+}
+
+fn stored_out<'a>(stamp: &'a str, tables: &'a [(&'a str, &'a Table)]) -> StoredOut<'a> {
+    StoredOut {
+        stamp,
+        tables: tables
+            .iter()
+            .map(|(name, table)| {
+                let table = TableOut {
+                    variables: &table.variables,
+                    rows: RowsOut(&table.rows),
+                };
+                (*name, table)
+            })
+            .collect(),
+    }
+}
+
+/// The folder in the site folder that holds the kept rows of each large entity.
+pub const KEPT_ENTITIES_DIR: &str = ".claimgraph-entities";
+
+/// The file of the entity whose page stem is `stem` (`id/org/x`; stems hold no dots).
+fn entity_file(out: &Path, stem: &str) -> std::path::PathBuf {
+    out.join(KEPT_ENTITIES_DIR)
+        .join(format!("{}.json", stem.replace('/', ".")))
+}
+
+/// The tables of the entity with page stem `stem`, kept in `out` under `stamp`; `None`
+/// when there are none, another build's, or any term fails to parse.
+pub fn load_entity(out: &Path, stem: &str, stamp: &str) -> Option<BTreeMap<String, Table>> {
+    KeptRows::load_file(&entity_file(out, stem), stamp).map(|kept| kept.tables)
+}
+
+/// Keeps `tables` (name, rows) of the entity with page stem `stem` in `out` under
+/// `stamp`, through a temporary file of its own renamed into place. Not
+/// synced: the manifest names the stamp, and a file lost or cut short by a crash fails to
+/// parse or carries another stamp, so the entity is read from the store again.
+fn save_entity(
+    out: &Path,
+    stem: &str,
+    stamp: &str,
+    tables: &[(&str, &Table)],
+) -> Result<(), RenderError> {
+    let path = entity_file(out, stem);
+    let io = |path: &Path, source| RenderError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    static WRITING: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITING.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = path.with_extension(format!("partial-{n}"));
+    let write = || -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        serde_json::to_writer(InertJson(&mut file), &stored_out(stamp, tables))
+            .map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut file)
+    };
+    write().map_err(|e| io(&partial, e))?;
+    std::fs::rename(&partial, &path).map_err(|e| io(&path, e))
+}
+
+/// Removes from `out` the kept rows of every entity whose stem is not in `keep`, and any
+/// temporary file a build left.
+fn remove_entities_but(out: &Path, keep: &BTreeMap<String, String>) -> Result<(), RenderError> {
+    let dir = out.join(KEPT_ENTITIES_DIR);
+    let kept: std::collections::HashSet<String> = keep
+        .keys()
+        .map(|stem| format!("{}.json", stem.replace('/', ".")))
+        .collect();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(RenderError::Io {
+                path: dir.display().to_string(),
+                source,
+            })
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !kept.contains(&name) {
+            crate::publish::manifest::remove_if_present(&entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes JSON with `<`, `>` and `&` spelled as escapes (in JSON they occur only inside
@@ -164,6 +254,156 @@ pub fn new_stamp() -> String {
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     format!("{nanos}-{}", std::process::id())
+}
+
+/// What one build keeps of each large entity's rows for the next build, and what an
+/// incremental build patches the last build's with.
+pub struct EntityKeeping {
+    out: PathBuf,
+    /// This build's stamp.
+    stamp: String,
+    /// Stem -> stamp of the rows the last finished build kept (empty in a full build).
+    earlier: BTreeMap<String, String>,
+    /// The stems among `earlier` that the changes reach: their rows are kept again or
+    /// not at all.
+    reached: HashSet<String>,
+    /// The claims whose rows may have changed since the last build: those among the
+    /// stems the changes reach.
+    changed: HashSet<Term>,
+    /// The entities' downloads (`.claims.json` paths) as the last finished build wrote
+    /// them (none an interrupted build may have touched since); empty in a full build.
+    downloads: HashSet<String>,
+    /// Stem -> stamp of the rows this build kept.
+    kept: Mutex<BTreeMap<String, String>>,
+    /// How many entities' rows and downloads this build patched from the last build's.
+    patched: AtomicUsize,
+    downloads_patched: AtomicUsize,
+}
+
+impl EntityKeeping {
+    /// Keeping for a full build into `out`: nothing earlier is patched.
+    pub fn full(out: &Path) -> EntityKeeping {
+        EntityKeeping {
+            out: out.to_owned(),
+            stamp: new_stamp(),
+            earlier: BTreeMap::new(),
+            reached: HashSet::new(),
+            changed: HashSet::new(),
+            downloads: HashSet::new(),
+            kept: Mutex::new(BTreeMap::new()),
+            patched: AtomicUsize::new(0),
+            downloads_patched: AtomicUsize::new(0),
+        }
+    }
+
+    /// Keeping for an incremental build into `out` after the build `old` describes:
+    /// `dirty` are the stems the changes reach, `resolve` makes a claim's stem its IRI,
+    /// `pending` are the paths an interrupted build may have touched since.
+    pub fn incremental(
+        out: &Path,
+        old: &Manifest,
+        dirty: &HashSet<String>,
+        resolve: impl Fn(&str) -> Term,
+        pending: &[String],
+        download_extension: &str,
+    ) -> EntityKeeping {
+        let pending: HashSet<&str> = pending.iter().map(String::as_str).collect();
+        EntityKeeping {
+            earlier: old.entity_rows.clone(),
+            reached: old
+                .entity_rows
+                .keys()
+                .filter(|stem| dirty.contains(*stem))
+                .cloned()
+                .collect(),
+            changed: dirty
+                .iter()
+                .filter(|stem| crate::publish::changes::kind_of(stem) == "claim")
+                .map(|stem| resolve(stem))
+                .collect(),
+            downloads: old
+                .paths
+                .iter()
+                .filter(|p| p.ends_with(download_extension) && !pending.contains(p.as_str()))
+                .cloned()
+                .collect(),
+            ..EntityKeeping::full(out)
+        }
+    }
+
+    /// The claims whose rows may have changed since the last build.
+    pub fn changed(&self) -> &HashSet<Term> {
+        &self.changed
+    }
+
+    /// The tables kept for the entity with page stem `stem`, and whether they are the
+    /// last build's (to be patched with the rows of [`Self::changed`]) rather than
+    /// this build's own.
+    pub fn rows(&self, stem: &str) -> Option<(BTreeMap<String, Table>, bool)> {
+        if self.kept.lock().expect("keeping lock").contains_key(stem) {
+            return Some((load_entity(&self.out, stem, &self.stamp)?, false));
+        }
+        Some((load_entity(&self.out, stem, self.earlier.get(stem)?)?, true))
+    }
+
+    /// Keeps `tables` of the entity with page stem `stem` for the next build.
+    pub fn keep(&self, stem: &str, tables: &[(&str, &Table)]) -> Result<(), RenderError> {
+        save_entity(&self.out, stem, &self.stamp, tables)?;
+        self.kept
+            .lock()
+            .expect("keeping lock")
+            .insert(stem.to_owned(), self.stamp.clone());
+        Ok(())
+    }
+
+    /// The download at `path` as the last build wrote it, read back into its rows.
+    pub fn earlier_download(&self, path: &str) -> Option<Table> {
+        if !self.downloads.contains(path) {
+            return None;
+        }
+        let bytes = std::fs::read(self.out.join(path)).ok()?;
+        match crate::read::catalog::outcome_from_json(&bytes).ok()? {
+            crate::read::catalog::Outcome::Table(table) => Some(table),
+            _ => None,
+        }
+    }
+
+    /// Counts an entity whose rows were patched from the last build's.
+    pub fn count_patched(&self) {
+        self.patched.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts an entity's download patched from the last build's.
+    pub fn count_download_patched(&self) {
+        self.downloads_patched.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many entities' rows were kept for the next build, how many of them were
+    /// patched from the last build's, and how many downloads were patched.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.kept.lock().expect("keeping lock").len(),
+            self.patched.load(Ordering::Relaxed),
+            self.downloads_patched.load(Ordering::Relaxed),
+        )
+    }
+
+    /// What the next build finds kept (stem -> stamp): the rows this build kept, and
+    /// those the last build kept of entities the changes did not reach that still have
+    /// pages (`has_page`). The files of every other entity are removed.
+    pub fn finish(
+        &self,
+        has_page: impl Fn(&str) -> bool,
+    ) -> Result<BTreeMap<String, String>, RenderError> {
+        let mut kept = std::mem::take(&mut *self.kept.lock().expect("keeping lock"));
+        for (stem, stamp) in &self.earlier {
+            if !kept.contains_key(stem) && !self.reached.contains(stem) && has_page(stem) {
+                kept.insert(stem.clone(), stamp.clone());
+            }
+        }
+        remove_entities_but(&self.out, &kept)?;
+        Ok(kept)
+    }
 }
 
 #[cfg(test)]

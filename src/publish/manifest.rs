@@ -24,6 +24,16 @@ pub const PENDING_FILE: &str = ".claimgraph-build-pending";
 /// Moved on whenever the manifest's meaning changes; another version means a full build.
 const FORMAT: u32 = 1;
 
+/// Whether `path` (relative to a site folder, `/` between names) is one of the build's
+/// records for the next build (manifest, pending file, kept rows), not part of the site.
+pub fn is_build_record(path: &str) -> bool {
+    use crate::publish::kept_rows::{KEPT_ENTITIES_DIR, KEPT_ROWS_FILE};
+    [MANIFEST_FILE, PENDING_FILE, KEPT_ROWS_FILE].contains(&path)
+        || path
+            .strip_prefix(KEPT_ENTITIES_DIR)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// What one build rendered, and from what.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Manifest {
@@ -49,6 +59,10 @@ pub struct Manifest {
     /// The stamp of the rows this build kept beside it ([`crate::publish::kept_rows`]).
     #[serde(default)]
     pub rows_stamp: String,
+    /// Entity stem -> the stamp of the rows kept for it
+    /// ([`crate::publish::kept_rows::EntityKeeping`]).
+    #[serde(default)]
+    pub entity_rows: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::model::graph::Iris;
 use crate::publish::changes::{Footprints, StoreState};
-use crate::publish::kept_rows::{self, KeptRows};
+use crate::publish::kept_rows::{self, EntityKeeping, KeptRows};
 use crate::publish::manifest::{FullReason, Manifest, Pending};
 use crate::publish::render::{RenderError, Renderer};
 use crate::read::catalog::{self, Catalog};
@@ -92,6 +92,10 @@ pub struct BuildReport {
     /// rest taken from the last build's ([`crate::publish::kept_rows`]), and how long
     /// that took (`None`: read whole, when pages needed them).
     pub rows_patched: Option<(usize, Duration)>,
+    /// The large entities whose rows this build kept for the next one, how many of
+    /// them it patched from the last build's rather than read whole, and how many
+    /// entities' claims downloads it patched.
+    pub entities_kept: (usize, usize, usize),
     pub elapsed: Duration,
 }
 
@@ -262,6 +266,10 @@ pub struct Site {
     /// once for every page that needs them, or patched by an incremental build from the
     /// rows the last build kept.
     kept_rows: [Memo<view::Rows>; KEPT_QUERIES.len()],
+    /// What the build under way keeps of each large entity's rows for the next one, and
+    /// patches the last build's with; `None` outside a build (the server reads the
+    /// store).
+    entity_keeping: Mutex<Option<Arc<EntityKeeping>>>,
     /// Moved on by every [`Site::data_changed`].
     data_generation: AtomicU64,
     /// The most items a page of a list shows.
@@ -412,6 +420,7 @@ impl Site {
             site_paths: Memo::default(),
             snapshot: Memo::default(),
             kept_rows: Default::default(),
+            entity_keeping: Mutex::new(None),
             data_generation: AtomicU64::new(0),
             page_size: paging::PAGE_SIZE,
         })
@@ -747,13 +756,23 @@ impl Site {
         src: &Source<'_>,
         iri: &NamedNode,
     ) -> Result<Arc<view::entity::EntityDigest>, RenderError> {
-        use view::entity::{entity_digest, entity_rows};
+        use view::entity::entity_digest;
         let generation = self.data_generation.load(Ordering::SeqCst);
         let key = |lang: Lang| (lang, iri.as_str().to_owned());
         if let Some(kept) = self.entity_digests.get(generation, &key(src.lang)) {
             return Ok(kept);
         }
-        let rows = entity_rows(src, iri)?;
+        let keeping = self.entity_keeping.lock().expect("keeping lock").clone();
+        let stem = view::page_path(src.iris, iri.as_str())
+            .and_then(|path| path.strip_suffix(".html").map(str::to_owned));
+        let rows = match (&keeping, &stem) {
+            (Some(keeping), Some(stem)) => self.entity_rows_patched(src, iri, keeping, stem)?,
+            _ => None,
+        };
+        let rows = match rows {
+            Some(rows) => rows,
+            None => view::entity::entity_rows(src, iri)?,
+        };
         // The English digest first: the German one takes its paging.
         let english = Arc::new(entity_digest(
             &self.lang_source(src.store, Lang::En)?,
@@ -762,6 +781,9 @@ impl Site {
             None,
         )?);
         let kept = english.spans_pages(self.page_size);
+        if let (true, Some(keeping), Some(stem)) = (kept, &keeping, &stem) {
+            keeping.keep(stem, &rows.kept_tables())?;
+        }
         if !kept && src.lang == Lang::En {
             return Ok(english);
         }
@@ -781,6 +803,32 @@ impl Site {
             Lang::En => english,
             Lang::De => german,
         })
+    }
+
+    /// The rows of entity `iri` (page stem `stem`) as this build kept them, or as the
+    /// last build kept them patched with those of the claims the changes since reached;
+    /// `None` when neither kept any.
+    fn entity_rows_patched(
+        &self,
+        src: &Source<'_>,
+        iri: &NamedNode,
+        keeping: &EntityKeeping,
+        stem: &str,
+    ) -> Result<Option<view::entity::EntityRows>, RenderError> {
+        let Some((tables, earlier)) = keeping.rows(stem) else {
+            return Ok(None);
+        };
+        let unchanged = HashSet::new();
+        let changed = if earlier {
+            keeping.changed()
+        } else {
+            &unchanged
+        };
+        let rows = view::entity::patched_entity_rows(src, iri, tables, changed)?;
+        if earlier && rows.is_some() {
+            keeping.count_patched();
+        }
+        Ok(rows)
     }
 
     /// How the claims and relations listing of entity `iri` are cut into pages, as
@@ -1208,11 +1256,29 @@ impl Site {
         if !store.describes(&iri)? {
             return Ok(None);
         }
+        let src = self.source(store);
+        // An incremental build patches the rows the last build wrote with those of the
+        // claims the changes reached: a large entity's download is not read whole again.
+        let keeping = self.entity_keeping.lock().expect("keeping lock").clone();
+        let download = format!("{stem}{}", ENTITY_CLAIMS_EXTENSIONS[1]);
+        if let Some((keeping, earlier)) =
+            keeping.and_then(|k| k.earlier_download(&download).map(|table| (k, table)))
+        {
+            let changed = keeping.changed();
+            let roles = model::in_any_role(changed);
+            let param: Term = iri.clone().into();
+            let fresh = src.read_facts(|facts, schema| {
+                model::entity_claims_of(facts, schema, param, &roles)
+            })?;
+            if let Some(rows) = model::merge_entity_rows("entity-claims", &earlier, changed, fresh)
+            {
+                keeping.count_download_patched();
+                return Ok(Some(catalog::Outcome::Table(rows)));
+            }
+        }
         // The read model answers `entity-claims` with the saved query's rows, in its
         // order, without the engine planning the query for every entity.
-        let rows = self
-            .source(store)
-            .select("entity-claims", &[("entity", iri.into())])?;
+        let rows = src.select("entity-claims", &[("entity", iri.into())])?;
         Ok(Some(catalog::Outcome::Table(rows.into_table())))
     }
 
@@ -1266,6 +1332,7 @@ impl Site {
         let built = self.build_unless_current(store, out, options);
         // The snapshot is as large as the graph: it lives for one build only.
         self.snapshot.forget();
+        *self.entity_keeping.lock().expect("keeping lock") = None;
         built
     }
 
@@ -1338,6 +1405,18 @@ impl Site {
                 rows_patched = Some((read_again, patching.elapsed()));
             }
         }
+        let keeping = Arc::new(match (&old, &changes) {
+            (Ok(old), Ok(changes)) => EntityKeeping::incremental(
+                out,
+                old,
+                &changes.dirty,
+                |stem| self.iris.resolve(stem).into(),
+                &pending,
+                ENTITY_CLAIMS_EXTENSIONS[1],
+            ),
+            _ => EntityKeeping::full(out),
+        });
+        *self.entity_keeping.lock().expect("keeping lock") = Some(Arc::clone(&keeping));
         let carry = match (&old, &changes) {
             (Ok(old), Ok(changes)) => Some((old.paths.as_slice(), &changes.dirty)),
             _ => None,
@@ -1402,6 +1481,9 @@ impl Site {
             }
             None => KeptRows::remove(out)?,
         }
+        report.entities_kept = keeping.counts();
+        manifest.entity_rows =
+            keeping.finish(|stem| paths.binary_search(&format!("{stem}.html")).is_ok())?;
         manifest.paths = paths.to_vec();
         manifest.lists = lists;
         manifest.record(state, named);

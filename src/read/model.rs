@@ -641,17 +641,23 @@ impl Solutions {
             .iter()
             .filter_map(|o| select.iter().position(|s| s == o))
             .collect();
-        rows.sort_by(|a, b| {
-            keys.iter()
-                .map(|&k| sparql_order(a[k].as_ref(), b[k].as_ref()))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
-        });
+        sort_rows(&mut rows, &keys);
         Table {
             variables: select.iter().map(|s| (*s).to_owned()).collect(),
             rows,
         }
     }
+}
+
+/// Sorts `rows` by the columns `keys` in SPARQL's order of terms; the sort is stable, so
+/// ties keep their order.
+fn sort_rows(rows: &mut [Vec<Option<Term>>], keys: &[usize]) {
+    rows.sort_by(|a, b| {
+        keys.iter()
+            .map(|&k| sparql_order(a[k].as_ref(), b[k].as_ref()))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    });
 }
 
 /// SPARQL's ORDER BY on terms: unbound, blank nodes, IRIs, then literals (by value).
@@ -934,19 +940,7 @@ pub fn merge_claim_rows(
     if kept.variables != columns || fresh.variables != columns {
         return None;
     }
-    let column = kept.column("claim");
-    let mut merged = Solutions::empty(columns);
-    merged.rows = kept
-        .rows
-        .iter()
-        .filter(|row| {
-            let claim = column.and_then(|c| row[c].as_ref());
-            !claim.is_some_and(|c| replaced.contains(c))
-        })
-        .cloned()
-        .collect();
-    merged.rows.extend(fresh.rows);
-    Some(merged.finish(columns, false, order))
+    merge_by_claim(kept, replaced, fresh, order)
 }
 
 const CLAIMS_PER_CHUNK: usize = 2_000;
@@ -1900,9 +1894,41 @@ pub fn entity_claim_index(
     schema: &Schema,
     entity: Term,
 ) -> Result<Table, StoreError> {
+    claim_index_rows(facts, schema, entity, None)
+}
+
+/// The rows of [`entity_claim_index`] for the roles and claims in `only`: the same rows,
+/// in the same order, as the whole index has for them.
+pub fn entity_claim_index_of(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    only: &HashSet<RoleClaim>,
+) -> Result<Table, StoreError> {
+    claim_index_rows(facts, schema, entity, Some(only))
+}
+
+/// The roles an entity can take in a claim, as `entity-claims` binds `?role`.
+const ROLES: [&str; 4] = ["subject", "claimant", "responding", "mentioned"];
+
+/// Every role with each of `claims`: what reads the rows of some claims of an entity
+/// ([`entity_claim_index_of`], [`entity_claims_of`]) whatever role it has in them.
+pub fn in_any_role(claims: &HashSet<Term>) -> HashSet<RoleClaim> {
+    claims
+        .iter()
+        .flat_map(|claim| ROLES.map(|role| (role.to_owned(), claim.clone())))
+        .collect()
+}
+
+fn claim_index_rows(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    only: Option<&HashSet<RoleClaim>>,
+) -> Result<Table, StoreError> {
     let mut s = Solutions::start("entity", entity);
     s.join(&["role", "claim"], true, |r| {
-        entity_roles(facts, r.bound("entity"))
+        entity_roles_of(facts, r.bound("entity"), only)
     })?;
     s.keep(|r| Ok(!facts.objects(r.bound("claim"), cg::STATEMENT)?.is_empty()))?;
     s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
@@ -1934,9 +1960,12 @@ pub fn entity_claim_index(
             "sortKey",
         ],
         true,
-        &["role", "sortKey", "claim"],
+        ENTITY_CLAIMS_ORDER,
     ))
 }
+
+/// The order of `entity-claims` and of the index of an entity's claims.
+const ENTITY_CLAIMS_ORDER: &[&str] = &["role", "sortKey", "claim"];
 
 /// The rows of `entity-claims` for the roles and claims in `only`: the same rows, in
 /// the same order, as the whole query has for them.
@@ -2056,7 +2085,7 @@ fn entity_claim_rows(
             "sortKey",
         ],
         true,
-        &["role", "sortKey", "claim"],
+        ENTITY_CLAIMS_ORDER,
     ))
 }
 
@@ -2148,9 +2177,12 @@ fn answer_rows(
             "bySubject",
         ],
         true,
-        &["claim", "direction", "other"],
+        ANSWERS_ORDER,
     ))
 }
+
+/// The order of `page-entity-answers` and `page-article-answers`.
+const ANSWERS_ORDER: &[&str] = &["claim", "direction", "other"];
 
 /// `queries/page-entity-relations.rq`.
 fn entity_relation_rows(
@@ -2161,12 +2193,86 @@ fn entity_relation_rows(
     let Term::NamedNode(node) = &entity else {
         return Ok(Solutions::empty(&[]).finish(&ENTITY_RELATION_VARS, true, &[]));
     };
+    let quads = facts
+        .store
+        .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
+        .map(|q| q.map(|q| (q, "out")))
+        .chain(
+            facts
+                .store
+                .quads_for_pattern(None, None, Some(node.as_ref().into()), None)
+                .map(|q| q.map(|q| (q, "in"))),
+        );
+    relation_rows_of_quads(facts, schema, &entity, quads, None)
+}
+
+/// The rows of `page-entity-relations` for the claims `claims`: the same rows, in the
+/// same order, as the whole query has for them; `None` when one of them has more than
+/// one proposition (the whole query orders their rows by how the store orders quads
+/// across graphs, which a reading graph by graph does not see).
+pub fn entity_relations_of(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: Term,
+    claims: &HashSet<Term>,
+) -> Result<Option<Table>, StoreError> {
+    let Term::NamedNode(node) = &entity else {
+        return Ok(Some(Solutions::empty(&[]).finish(
+            &ENTITY_RELATION_VARS,
+            true,
+            &[],
+        )));
+    };
+    let mut graphs: Vec<NamedNode> = Vec::new();
+    for claim in claims {
+        let propositions = facts.objects(claim, cg::HAS_PROPOSITION)?;
+        if propositions.len() > 1 {
+            return Ok(None);
+        }
+        for graph in propositions {
+            if let Term::NamedNode(graph) = graph {
+                if !graphs.contains(&graph) {
+                    graphs.push(graph);
+                }
+            }
+        }
+    }
+    // Within one graph the store yields the quads in the order the whole reading meets
+    // them: by predicate and object (out), by subject and predicate (in).
+    let mut quads = Vec::new();
+    for direction in ["out", "in"] {
+        for graph in &graphs {
+            let (subject, object) = match direction {
+                "out" => (Some(node.as_ref().into()), None),
+                _ => (None, Some(node.as_ref().into())),
+            };
+            for q in
+                facts
+                    .store
+                    .quads_for_pattern(subject, None, object, Some(graph.as_ref().into()))
+            {
+                quads.push(q.map(|q| (q, direction)));
+            }
+        }
+    }
+    relation_rows_of_quads(facts, schema, &entity, quads.into_iter(), Some(claims)).map(Some)
+}
+
+/// The rows of `page-entity-relations` from the quads naming `entity` (with their
+/// direction), for the claims in `only` when given.
+fn relation_rows_of_quads(
+    facts: &Facts<'_>,
+    schema: &Schema,
+    entity: &Term,
+    quads: impl Iterator<Item = Result<(oxigraph::model::Quad, &'static str), StoreError>>,
+    only: Option<&HashSet<Term>>,
+) -> Result<Table, StoreError> {
     let mut s = Solutions::empty(&["entity", "direction", "relation", "other", "graph"]);
     let mut push = |q: oxigraph::model::Quad, direction: &str, other: Term| {
         if let (oxigraph::model::GraphName::NamedNode(g), Term::NamedNode(_)) =
             (&q.graph_name, &other)
         {
-            if other != entity {
+            if &other != entity {
                 s.rows.push(vec![
                     Some(entity.clone()),
                     Some(string(direction)),
@@ -2177,24 +2283,20 @@ fn entity_relation_rows(
             }
         }
     };
-    for q in facts
-        .store
-        .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
-    {
-        let q = q?;
-        let other = q.object.clone();
-        push(q, "out", other);
-    }
-    for q in facts
-        .store
-        .quads_for_pattern(None, None, Some(node.as_ref().into()), None)
-    {
-        let q = q?;
-        let other: Term = q.subject.clone().into();
-        push(q, "in", other);
+    for q in quads {
+        let (q, direction) = q?;
+        let other: Term = match direction {
+            "out" => q.object.clone(),
+            _ => q.subject.clone().into(),
+        };
+        push(q, direction, other);
     }
     s.join_one("claim", true, |r| {
-        facts.subjects(cg::HAS_PROPOSITION, r.bound("graph"))
+        let claims = facts.subjects(cg::HAS_PROPOSITION, r.bound("graph"))?;
+        Ok(match only {
+            Some(only) => claims.into_iter().filter(|c| only.contains(c)).collect(),
+            None => claims,
+        })
     })?;
     s.property(facts, "claim", cg::CLAIMANT, "claimant", true)?;
     s.join_one("relationLabel", false, |r| {
@@ -2213,11 +2315,68 @@ fn entity_relation_rows(
             Some(Term::NamedNode(p)) if schema.listings.contains(p.as_str())
         )))
     });
-    Ok(s.finish(
-        &ENTITY_RELATION_VARS,
-        true,
-        &["otherLabel", "relationLabel", "claim"],
-    ))
+    Ok(s.finish(&ENTITY_RELATION_VARS, true, ENTITY_RELATIONS_ORDER))
+}
+
+/// The order of `page-entity-relations`.
+const ENTITY_RELATIONS_ORDER: &[&str] = &["otherLabel", "relationLabel", "claim"];
+
+/// The tables of an entity's rows that an incremental build patches claim by claim:
+/// the query (or [`ENTITY_CLAIM_INDEX`]) and its ORDER BY.
+const ENTITY_TABLE_ORDERS: [(&str, &[&str]); 4] = [
+    (ENTITY_CLAIM_INDEX, ENTITY_CLAIMS_ORDER),
+    ("entity-claims", ENTITY_CLAIMS_ORDER),
+    ("page-entity-answers", ANSWERS_ORDER),
+    ("page-entity-relations", ENTITY_RELATIONS_ORDER),
+];
+
+/// What [`entity_claim_index`]'s rows are called among an entity's tables.
+pub const ENTITY_CLAIM_INDEX: &str = "entity-claim-index";
+
+/// `kept`, the rows of one of an entity's tables (`name`: `entity-claims`,
+/// `page-entity-answers`, `page-entity-relations` or [`ENTITY_CLAIM_INDEX`]) as an earlier
+/// reading gave them, with the rows of the claims `replaced` taken out and `fresh`
+/// (their rows now, read for those claims alone) put in, in the table's order: the rows
+/// a whole reading gives now, when no other claim's rows changed. `None` for another
+/// table, or when the columns differ.
+pub fn merge_entity_rows(
+    name: &str,
+    kept: &Table,
+    replaced: &HashSet<Term>,
+    fresh: Table,
+) -> Option<Table> {
+    let (_, order) = ENTITY_TABLE_ORDERS.iter().find(|(n, _)| *n == name)?;
+    if kept.variables != fresh.variables {
+        return None;
+    }
+    merge_by_claim(kept, replaced, fresh, order)
+}
+
+/// `kept` without the rows whose `claim` is among `replaced`, with `fresh` added, sorted
+/// by `order`. Every table merged orders by the claim (after the keys that come before
+/// it), so rows of different claims never tie, and the sort is stable, so the rows of one
+/// claim keep the order they were read in, as in a whole reading. No row is in both
+/// (`fresh` holds only the claims taken out), so a DISTINCT query's rows stay distinct.
+fn merge_by_claim(
+    kept: &Table,
+    replaced: &HashSet<Term>,
+    fresh: Table,
+    order: &[&str],
+) -> Option<Table> {
+    let column = kept.column("claim")?;
+    let mut rows: Vec<Vec<Option<Term>>> = kept
+        .rows
+        .iter()
+        .filter(|row| !row[column].as_ref().is_some_and(|c| replaced.contains(c)))
+        .cloned()
+        .chain(fresh.rows)
+        .collect();
+    let keys: Vec<usize> = order.iter().filter_map(|o| kept.column(o)).collect();
+    sort_rows(&mut rows, &keys);
+    Some(Table {
+        variables: kept.variables.clone(),
+        rows,
+    })
 }
 
 const ENTITY_RELATION_VARS: [&str; 11] = [

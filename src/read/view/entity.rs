@@ -558,23 +558,7 @@ pub fn entity_rows(src: &Source<'_>, iri: &NamedNode) -> Result<EntityRows, Rend
     let about = src.select("page-entity", &[("entity", param.clone())])?;
     let index = claim_index(src, iri)?;
     let relations = src.select("page-entity-relations", &[("entity", param.clone())])?;
-    // The answers the status phrases need (who denied, who declined, how many
-    // origins), of the claims counted and of the claims behind relations; none of
-    // them is shown, so no answer's article is looked up.
-    let mut wanted: HashSet<Term> = HashSet::new();
-    for item in claim_items(&index, iri.as_str()) {
-        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
-        if src.status_needs_answers(index.str(item.row, "status").as_deref(), &kind)? {
-            wanted.insert(named(item.claim));
-        }
-    }
-    for r in relations.iter() {
-        if let Some(claim) = relations.iri(r, "claim") {
-            if src.status_needs_answers(relations.iri(r, "status"), &no_kind())? {
-                wanted.insert(named(claim));
-            }
-        }
-    }
+    let wanted = answers_wanted(src, iri, &index, &relations, None)?;
     let answers = src.read_model(|facts, schema| {
         model::entity_answers_of(facts, schema, param.clone(), &wanted)
     })?;
@@ -584,6 +568,116 @@ pub fn entity_rows(src: &Source<'_>, iri: &NamedNode) -> Result<EntityRows, Rend
         relations,
         answers,
     })
+}
+
+impl EntityRows {
+    /// The tables of these rows that a build keeps for the next one to patch
+    /// ([`patched_entity_rows`]), by name; the entity's own description is read anew.
+    pub fn kept_tables(&self) -> [(&'static str, &crate::read::catalog::Table); 3] {
+        [
+            (model::ENTITY_CLAIM_INDEX, self.index.table()),
+            ("page-entity-relations", self.relations.table()),
+            ("page-entity-answers", self.answers.table()),
+        ]
+    }
+}
+
+/// What [`entity_rows`] reads now, from `kept` (its [`EntityRows::kept_tables`] as an
+/// earlier reading gave them) with the rows of the claims `changed` read again: the same
+/// rows for the cost of the changed claims, when no other claim's rows changed since
+/// that reading. `None` when a table is missing or cannot be patched.
+pub fn patched_entity_rows(
+    src: &Source<'_>,
+    iri: &NamedNode,
+    mut kept: BTreeMap<String, crate::read::catalog::Table>,
+    changed: &HashSet<Term>,
+) -> Result<Option<EntityRows>, RenderError> {
+    let param: Term = iri.clone().into();
+    let (Some(index), Some(relations), Some(answers)) = (
+        kept.remove(model::ENTITY_CLAIM_INDEX),
+        kept.remove("page-entity-relations"),
+        kept.remove("page-entity-answers"),
+    ) else {
+        return Ok(None);
+    };
+    let roles = model::in_any_role(changed);
+    let fresh_index = src.read_model(|facts, schema| {
+        model::entity_claim_index_of(facts, schema, param.clone(), &roles)
+    })?;
+    let Some(index) = model::merge_entity_rows(
+        model::ENTITY_CLAIM_INDEX,
+        &index,
+        changed,
+        fresh_index.into_table(),
+    ) else {
+        return Ok(None);
+    };
+    let Some(fresh_relations) = src.read_facts(|facts, schema| {
+        model::entity_relations_of(facts, schema, param.clone(), changed)
+    })?
+    else {
+        return Ok(None);
+    };
+    let Some(relations) = model::merge_entity_rows(
+        "page-entity-relations",
+        &relations,
+        changed,
+        fresh_relations,
+    ) else {
+        return Ok(None);
+    };
+    let (index, relations) = (Rows::from_table(index), Rows::from_table(relations));
+    let wanted = answers_wanted(src, iri, &index, &relations, Some(changed))?;
+    let fresh_answers = src.read_model(|facts, schema| {
+        model::entity_answers_of(facts, schema, param.clone(), &wanted)
+    })?;
+    let Some(answers) = model::merge_entity_rows(
+        "page-entity-answers",
+        &answers,
+        changed,
+        fresh_answers.into_table(),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(EntityRows {
+        index: Arc::new(index),
+        about: src.select("page-entity", &[("entity", param)])?,
+        relations,
+        answers: Rows::from_table(answers),
+    }))
+}
+
+/// The claims among `index` and `relations` (among `only` when given) whose status
+/// phrase names who answered (who denied, who declined, how many origins): the answers
+/// a digest reads. None of them is shown, so no answer's article is looked up.
+fn answers_wanted(
+    src: &Source<'_>,
+    iri: &NamedNode,
+    index: &Rows,
+    relations: &Rows,
+    only: Option<&HashSet<Term>>,
+) -> Result<HashSet<Term>, RenderError> {
+    let mut wanted: HashSet<Term> = HashSet::new();
+    let asked = |claim: &Term| only.is_none_or(|only| only.contains(claim));
+    for item in claim_items(index, iri.as_str()) {
+        let claim = named(item.claim);
+        if !asked(&claim) {
+            continue;
+        }
+        let kind = src.kind(&index.str(item.row, "kind").unwrap_or_default())?;
+        if src.status_needs_answers(index.str(item.row, "status").as_deref(), &kind)? {
+            wanted.insert(claim);
+        }
+    }
+    for r in relations.iter() {
+        if let Some(claim) = relations.iri(r, "claim") {
+            let claim = named(claim);
+            if asked(&claim) && src.status_needs_answers(relations.iri(r, "status"), &no_kind())? {
+                wanted.insert(claim);
+            }
+        }
+    }
+    Ok(wanted)
 }
 
 /// The entity's label in the page's language and its other label, from `page-entity`.

@@ -382,6 +382,15 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// What `read` computes from the read model: [`Source::read_model`] for any value.
+    pub fn read_facts<T>(
+        &self,
+        read: impl FnOnce(&model::Facts<'a>, &Schema) -> Result<T, crate::store::StoreError>,
+    ) -> Result<T, RenderError> {
+        let schema = &self.vocabulary()?.schema;
+        read(&self.facts, schema).map_err(RenderError::Store)
+    }
+
     /// How many distinct subjects this source read `predicate` of (see
     /// [`model::Facts::subjects_read`]).
     pub fn subjects_read(&self, predicate: oxigraph::model::NamedNodeRef<'_>) -> usize {
