@@ -475,3 +475,117 @@ fn an_entity_page_reads_the_rows_of_only_the_claims_it_shows() {
     }
     assert!(with_claims > 20, "only {with_claims} entities with claims");
 }
+
+/// An incremental build patches a large entity's kept tables: the rows of the claims a
+/// change reached are read for those claims alone and merged into the rest in the
+/// table's order. For every entity and every one of its tables, taking some claims'
+/// rows out of the whole reading and merging their restricted reading back in gives the
+/// whole reading again, row for row; claims the entity has no part in add nothing.
+#[test]
+fn an_entitys_tables_patched_with_some_claims_read_again_are_its_whole_tables() {
+    use claimgraph::read::model::{
+        entity_answers_of, entity_claim_index, entity_claim_index_of, entity_claims_of,
+        entity_relations_of, in_any_role, merge_entity_rows, ENTITY_CLAIM_INDEX,
+    };
+    use std::collections::HashSet;
+    let store = generated_store(30, 7);
+    let schema = Schema::read(&store).unwrap();
+    let entities = iris(
+        &store,
+        "{ ?x a cg:Entity } UNION { ?c cg:claimant ?x } UNION { ?c schema:mentions ?x }",
+    );
+    let every_claim = iris(&store, "?x a cg:Claim");
+    let (mut patched, mut with_relations) = (0, 0);
+    for entity in &entities {
+        let facts = Facts::new(&store);
+        let params = [("entity", entity.clone())];
+        let whole = |name: &str| {
+            native_rows(&facts, &schema, name, &params)
+                .unwrap()
+                .unwrap()
+        };
+        let tables = [
+            (
+                ENTITY_CLAIM_INDEX,
+                entity_claim_index(&facts, &schema, entity.clone()).unwrap(),
+            ),
+            ("entity-claims", whole("entity-claims")),
+            ("page-entity-relations", whole("page-entity-relations")),
+            ("page-entity-answers", whole("page-entity-answers")),
+        ];
+        let mut seen = HashSet::new();
+        let claims: Vec<Term> = tables
+            .iter()
+            .flat_map(|(_, t)| {
+                let c = t.column("claim").unwrap();
+                t.rows.iter().filter_map(move |r| r[c].clone())
+            })
+            .filter(|claim| seen.insert(claim.clone()))
+            .collect();
+        if claims.is_empty() {
+            continue;
+        }
+        // Every third claim of the entity's, and a few of other entities'.
+        let changed: HashSet<Term> = claims
+            .iter()
+            .step_by(3)
+            .chain(every_claim.iter().step_by(17))
+            .cloned()
+            .collect();
+        for (name, table) in &tables {
+            let c = table.column("claim").unwrap();
+            let mut kept = table.clone();
+            kept.rows
+                .retain(|r| !r[c].as_ref().is_some_and(|t| changed.contains(t)));
+            let fresh = match *name {
+                ENTITY_CLAIM_INDEX => {
+                    entity_claim_index_of(&facts, &schema, entity.clone(), &in_any_role(&changed))
+                        .unwrap()
+                }
+                "entity-claims" => {
+                    entity_claims_of(&facts, &schema, entity.clone(), &in_any_role(&changed))
+                        .unwrap()
+                }
+                "page-entity-relations" => {
+                    match entity_relations_of(&facts, &schema, entity.clone(), &changed).unwrap() {
+                        Some(fresh) => fresh,
+                        None => panic!("{entity}: a generated claim has one proposition"),
+                    }
+                }
+                _ => {
+                    // The answers a digest reads are those of the claims it asks for.
+                    let asked: HashSet<Term> = table
+                        .rows
+                        .iter()
+                        .filter_map(|r| r[c].clone())
+                        .filter(|t| changed.contains(t))
+                        .collect();
+                    entity_answers_of(&facts, &schema, entity.clone(), &asked).unwrap()
+                }
+            };
+            let merged = merge_entity_rows(name, &kept, &changed, fresh)
+                .unwrap_or_else(|| panic!("{entity} {name}: the columns differ"));
+            assert_eq!(merged.variables, table.variables, "{entity} {name}");
+            assert!(
+                merged.rows == table.rows,
+                "{entity} {name}: patched {:?}\nwhole {:?}",
+                merged
+                    .rows
+                    .iter()
+                    .map(|r| show(&merged, r))
+                    .collect::<Vec<_>>(),
+                table
+                    .rows
+                    .iter()
+                    .map(|r| show(table, r))
+                    .collect::<Vec<_>>()
+            );
+        }
+        patched += 1;
+        with_relations += usize::from(!tables[2].1.rows.is_empty());
+    }
+    assert!(
+        patched > 20 && with_relations > 5,
+        "{patched} entities, {with_relations} with relations"
+    );
+}
