@@ -1096,7 +1096,7 @@ fn a_large_entitys_page_reads_the_rows_of_only_the_claims_it_shows() {
     assert!(reading.subjects_read(cg::HAS_QUOTE) >= claims / 2);
     for anchor in [None, digest.paging.claims.opener(1)] {
         let src = site.source(store);
-        let page = entity_page(&src, &iri, anchor, Some(&digest))
+        let page = entity_page(&src, &iri, anchor, Some(&digest), None)
             .unwrap()
             .unwrap();
         let cards: usize = page.groups.iter().map(|g| g.claims.len()).sum();

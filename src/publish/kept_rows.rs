@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use oxigraph::model::Term;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,10 @@ use serde::{Deserialize, Serialize};
 use crate::publish::manifest::Manifest;
 use crate::publish::render::RenderError;
 use crate::read::catalog::Table;
+use crate::read::kept::Kept;
+
+/// How many bytes of patched claims downloads a build holds for the entities' pages.
+const KEPT_CLAIMS_BYTES: usize = 256 << 20;
 
 /// The file's name in the site folder.
 pub const KEPT_ROWS_FILE: &str = ".claimgraph-rows.json";
@@ -275,6 +279,9 @@ pub struct EntityKeeping {
     downloads: HashSet<String>,
     /// Stem -> stamp of the rows this build kept.
     kept: Mutex<BTreeMap<String, String>>,
+    /// The claims downloads' rows (`entity-claims`) patched in this build, by page stem,
+    /// for the entity's pages to take their cards' rows from, within a budget.
+    claims: Kept<String, Table>,
     /// How many entities' rows and downloads this build patched from the last build's.
     patched: AtomicUsize,
     downloads_patched: AtomicUsize,
@@ -291,6 +298,7 @@ impl EntityKeeping {
             changed: HashSet::new(),
             downloads: HashSet::new(),
             kept: Mutex::new(BTreeMap::new()),
+            claims: Kept::new(KEPT_CLAIMS_BYTES),
             patched: AtomicUsize::new(0),
             downloads_patched: AtomicUsize::new(0),
         }
@@ -356,7 +364,19 @@ impl EntityKeeping {
         Ok(())
     }
 
-    /// The download at `path` as the last build wrote it, read back into its rows.
+    /// The claims download rows patched in this build for page stem `stem`, if still
+    /// held.
+    pub fn patched_claims(&self, stem: &str) -> Option<Arc<Table>> {
+        self.claims.get(0, &stem.to_owned())
+    }
+
+    /// Holds `rows`, the patched claims download of page stem `stem`, for its pages.
+    pub fn hold_patched_claims(&self, stem: &str, rows: Arc<Table>) {
+        self.claims.insert(0, stem.to_owned(), rows);
+    }
+
+    /// The download at `path` as the last build wrote it (or this build, whose rows
+    /// are the same once patched again), read back into its rows.
     pub fn earlier_download(&self, path: &str) -> Option<Table> {
         if !self.downloads.contains(path) {
             return None;

@@ -1137,6 +1137,7 @@ impl Site {
                         &iri,
                         anchor.as_deref(),
                         Some(self.entity_digest(src, &iri)?.as_ref()),
+                        self.patched_entity_claims(src, &iri, stem)?.as_deref(),
                     )? {
                         Some(p) => {
                             let opening = p.groups.first().and_then(|g| g.claims.first());
@@ -1257,29 +1258,48 @@ impl Site {
             return Ok(None);
         }
         let src = self.source(store);
-        // An incremental build patches the rows the last build wrote with those of the
-        // claims the changes reached: a large entity's download is not read whole again.
-        let keeping = self.entity_keeping.lock().expect("keeping lock").clone();
-        let download = format!("{stem}{}", ENTITY_CLAIMS_EXTENSIONS[1]);
-        if let Some((keeping, earlier)) =
-            keeping.and_then(|k| k.earlier_download(&download).map(|table| (k, table)))
-        {
-            let changed = keeping.changed();
-            let roles = model::in_any_role(changed);
-            let param: Term = iri.clone().into();
-            let fresh = src.read_facts(|facts, schema| {
-                model::entity_claims_of(facts, schema, param, &roles)
-            })?;
-            if let Some(rows) = model::merge_entity_rows("entity-claims", &earlier, changed, fresh)
-            {
-                keeping.count_download_patched();
-                return Ok(Some(catalog::Outcome::Table(rows)));
-            }
+        if let Some(rows) = self.patched_entity_claims(&src, &iri, stem)? {
+            return Ok(Some(catalog::Outcome::Table(rows.as_ref().clone())));
         }
         // The read model answers `entity-claims` with the saved query's rows, in its
         // order, without the engine planning the query for every entity.
         let rows = src.select("entity-claims", &[("entity", iri.into())])?;
         Ok(Some(catalog::Outcome::Table(rows.into_table())))
+    }
+
+    /// In an incremental build, the rows of `entity-claims` for entity `iri` (page stem
+    /// `stem`): its download as the last build wrote it, patched with the rows of the
+    /// claims the changes reached, and held for its pages' cards; `None` outside a
+    /// build, or when there is no download to patch. A large entity's claims are not
+    /// read whole again.
+    fn patched_entity_claims(
+        &self,
+        src: &Source<'_>,
+        iri: &NamedNode,
+        stem: &str,
+    ) -> Result<Option<Arc<catalog::Table>>, RenderError> {
+        let Some(keeping) = self.entity_keeping.lock().expect("keeping lock").clone() else {
+            return Ok(None);
+        };
+        if let Some(held) = keeping.patched_claims(stem) {
+            return Ok(Some(held));
+        }
+        let download = format!("{stem}{}", ENTITY_CLAIMS_EXTENSIONS[1]);
+        let Some(earlier) = keeping.earlier_download(&download) else {
+            return Ok(None);
+        };
+        let changed = keeping.changed();
+        let roles = model::in_any_role(changed);
+        let fresh = src.read_facts(|facts, schema| {
+            model::entity_claims_of(facts, schema, iri.clone().into(), &roles)
+        })?;
+        let Some(rows) = model::merge_entity_rows("entity-claims", &earlier, changed, fresh) else {
+            return Ok(None);
+        };
+        let rows = Arc::new(rows);
+        keeping.count_download_patched();
+        keeping.hold_patched_claims(stem, Arc::clone(&rows));
+        Ok(Some(rows))
     }
 
     fn describe(

@@ -315,6 +315,13 @@ pub struct Table {
     pub rows: Vec<Vec<Option<Term>>>,
 }
 
+impl crate::read::kept::Weighed for Table {
+    fn bytes(&self) -> usize {
+        // About 64 bytes a term: an IRI or a short literal, its allocation and tag.
+        self.rows.len() * self.variables.len().max(1) * 64 + 256
+    }
+}
+
 impl Table {
     /// The column index of a variable.
     pub fn column(&self, name: &str) -> Option<usize> {

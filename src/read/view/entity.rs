@@ -41,6 +41,7 @@ use super::{
 };
 use crate::model::vocab::cg;
 use crate::publish::render::RenderError;
+use crate::read::catalog::Table;
 use crate::read::kept::Weighed;
 use crate::read::model::{self, RoleClaim};
 
@@ -573,7 +574,7 @@ pub fn entity_rows(src: &Source<'_>, iri: &NamedNode) -> Result<EntityRows, Rend
 impl EntityRows {
     /// The tables of these rows that a build keeps for the next one to patch
     /// ([`patched_entity_rows`]), by name; the entity's own description is read anew.
-    pub fn kept_tables(&self) -> [(&'static str, &crate::read::catalog::Table); 3] {
+    pub fn kept_tables(&self) -> [(&'static str, &Table); 3] {
         [
             (model::ENTITY_CLAIM_INDEX, self.index.table()),
             ("page-entity-relations", self.relations.table()),
@@ -589,7 +590,7 @@ impl EntityRows {
 pub fn patched_entity_rows(
     src: &Source<'_>,
     iri: &NamedNode,
-    mut kept: BTreeMap<String, crate::read::catalog::Table>,
+    mut kept: BTreeMap<String, Table>,
     changed: &HashSet<Term>,
 ) -> Result<Option<EntityRows>, RenderError> {
     let param: Term = iri.clone().into();
@@ -715,6 +716,7 @@ pub fn entity_page(
     iri: &NamedNode,
     anchor: Option<&str>,
     digest: Option<&EntityDigest>,
+    claims: Option<&Table>,
 ) -> Result<Option<EntityPage>, RenderError> {
     let lang = src.lang;
     let param: Term = iri.clone().into();
@@ -762,8 +764,12 @@ pub fn entity_page(
         .iter()
         .map(|item| (item.role.clone(), named(item.claim)))
         .collect();
-    let rows = src
-        .read_model(|facts, schema| model::entity_claims_of(facts, schema, param.clone(), &only))?;
+    let rows = match claims {
+        Some(all) => cards_of(all, &only),
+        None => src.read_model(|facts, schema| {
+            model::entity_claims_of(facts, schema, param.clone(), &only)
+        })?,
+    };
     let cards: HashMap<(String, &str), ClaimItem<'_>> = claim_items(&rows, iri.as_str())
         .into_iter()
         .map(|item| ((item.role.clone(), item.claim), item))
@@ -1003,6 +1009,25 @@ pub fn entity_page(
         later,
         first_href: later.then_some(first_path),
     }))
+}
+
+/// The rows of `all` (the entity's whole `entity-claims`) of the roles and claims in
+/// `only`, in their order: what [`model::entity_claims_of`] reads for them.
+fn cards_of(all: &Table, only: &HashSet<RoleClaim>) -> Rows {
+    let (Some(role), Some(claim)) = (all.column("role"), all.column("claim")) else {
+        return Rows::from_table(Table {
+            variables: all.variables.clone(),
+            rows: Vec::new(),
+        });
+    };
+    let shown = |row: &&Vec<Option<Term>>| match (&row[role], &row[claim]) {
+        (Some(Term::Literal(r)), Some(c)) => only.contains(&(r.value().to_owned(), c.clone())),
+        _ => false,
+    };
+    Rows::from_table(Table {
+        variables: all.variables.clone(),
+        rows: all.rows.iter().filter(shown).cloned().collect(),
+    })
 }
 
 /// One card of an entity page before it is built: its row of `entity-claims`.
