@@ -1547,3 +1547,93 @@ fn an_english_document_takes_its_author_through_a_preposition() {
     assert!(d.documents.is_empty(), "{:?}", d.documents);
     assert_eq!(claimants(&d), vec![("google".into(), "assertion".into())]);
 }
+
+#[test]
+fn a_military_rank_before_a_name_ends_no_sentence() {
+    let d = drafted(
+        "According to Col. Peter Vasko, a doctor at the base, four soldiers were sent home.",
+        "en",
+    );
+    let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(who, ["peter-vasko"], "{who:?}");
+    assert!(d.candidates.iter().all(|c| c.label != "Col"), "{:?}", d.candidates);
+}
+
+#[test]
+fn a_name_qualifying_people_or_a_count_does_not_speak() {
+    // "Thousands of Ohio citizens": neither "Thousands of Ohio" nor "of Ohio" is a name, and
+    // the citizens, unnamed, speak, not Ohio.
+    let d = drafted(
+        "Thousands of Ohio citizens have reported problems at polling places.",
+        "en",
+    );
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        labels.iter().all(|l| !l.starts_with("Thousands") && !l.starts_with("of ")),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn whom_a_cited_document_was_sent_to_is_not_its_source() {
+    let d = drafted(
+        "The page was replaced with a warning, according to a screenshot sent via email to the security firm Amazon.",
+        "en",
+    );
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    // The author of the document still is.
+    let d = drafted(
+        "The page was replaced with a warning, according to a report by Amazon.",
+        "en",
+    );
+    assert_eq!(claimants(&d), vec![("amazon".into(), "assertion".into())]);
+}
+
+#[test]
+fn an_apposition_with_an_honorific_speaks_and_a_name_after_a_preposition_does_not() {
+    let d = drafted(
+        "The government candidate, Mr. Peter Vasko, vowed to challenge the outcome in the Supreme Court.",
+        "en",
+    );
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "threat".into())]);
+    // After a comma and no quotation, a name a preposition governs is not the speaker.
+    let d = drafted(
+        "Supporters protested for days, appealing to the Supreme Court.",
+        "en",
+    );
+    assert!(
+        claimants(&d).iter().all(|(c, _)| c != "supreme-court"),
+        "{:?}",
+        claimants(&d)
+    );
+}
+
+#[test]
+fn maintained_reports_only_with_that_and_a_violation_is_an_allegation() {
+    let d = drafted(
+        "Supporters of Peter Vasko maintained a blockade of the Parliament.",
+        "en",
+    );
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+    let d = drafted("Peter Vasko maintained that the servers are new.", "en");
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    let d = drafted(
+        "Peter Vasko said the constitution and human rights were violated.",
+        "en",
+    );
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "allegation".into())]);
+}
+
+#[test]
+fn calling_a_claim_a_hoax_denies_it() {
+    let d = drafted(
+        "Google reported that Amazon hosts Hikvision. Amazon said that the report was a hoax.",
+        "en",
+    );
+    let who = claimants(&d);
+    assert!(
+        who.contains(&("amazon".into(), "denial".into())),
+        "{who:?}"
+    );
+}

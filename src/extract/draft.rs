@@ -243,10 +243,18 @@ impl Drafter<'_> {
                             || self.is_person_title(&w.lower)
                     })
             };
+            // Nor a name qualifying the people who speak: "Thousands of Ohio citizens have
+            // reported" is the citizens' (unnamed) word, not Ohio's.
+            let qualifies_people = |r: &Ref| {
+                words.get(r.words.end).is_some_and(|w| {
+                    !w.capitalised && POPULATION_NOUNS.contains(&w.lower.as_str())
+                })
+            };
             let speakers: Vec<Ref> = refs
                 .iter()
                 .filter(|r| {
                     !quoted[r.words.start]
+                        && !qualifies_people(r)
                         && dateline.is_none_or(|d| words[r.words.start].span.start >= d)
                         && !affiliation(r)
                         && !located(r)
@@ -1474,6 +1482,13 @@ impl Drafter<'_> {
         } else {
             i
         };
+        // "Thousands of Ohio citizens": no name starts with the particle the starter leaves.
+        let i = (i..j)
+            .find(|&k| !cw.name_particles.contains(&words[k].lower))
+            .unwrap_or(j);
+        if i >= j {
+            return None;
+        }
         if self.not_a_name(words, i, j) {
             return None;
         }
@@ -2384,9 +2399,14 @@ fn subject(
             .find(|&k| text[words[k - 1].span.end..words[k].span.start].contains(','));
         // "Der Sprecher des Amtes, Martin Schäfer, sagte": a name that is the whole
         // apposition is the speaker.
+        // "The government candidate, Mr. Yanukovich, vowed": an honorific may open it.
         let named = opening.and_then(|k| {
-            refs.iter()
-                .find(|r| r.words.start == k && r.words.end == start && can_speak(r))
+            refs.iter().find(|r| {
+                r.words.start >= k
+                    && (k..r.words.start).all(|i| HONORIFICS.contains(&words[i].lower.as_str()))
+                    && r.words.end == start
+                    && can_speak(r)
+            })
         });
         if let Some(r) = named {
             return Some(who(r, "the name in the apposition", 1.0));
@@ -2415,8 +2435,15 @@ fn subject(
     let opening = start <= if german { 2 } else { 0 };
     let inverted =
         after_comma || v2_inverted || (opening && first_mention_at.is_none_or(|m| m > start));
+    // "..., vowed to challenge the outcome in the Supreme Court": an English name after the
+    // verb speaks only when no preposition governs it ('"...," said X').
+    let governed_after = |r: &Ref| {
+        !german
+            && !quoted_before
+            && (end + 1..r.words.start).any(|i| PREPOSITIONS_EN.contains(&words[i].lower.as_str()))
+    };
     if inverted {
-        if let Some(r) = after {
+        if let Some(r) = after.filter(|r| !governed_after(r)) {
             return Some(who(r, "subject after the reporting verb", 1.0));
         }
         // "X ordered ..., citing risks": a participle's subject is the sentence's.
@@ -2429,6 +2456,20 @@ fn subject(
     before.map(|r| who(r, "subject before the reporting verb", 1.0))
 }
 
+/// Nouns of the people of a place or body ("Ohio citizens", "Gaza residents"): they speak
+/// for themselves, unnamed, not for the name before them.
+const POPULATION_NOUNS: [&str; 16] = [
+    "citizens", "residents", "voters", "workers", "employees", "students", "protesters",
+    "villagers", "supporters", "fans", "users", "customers", "inhabitants", "bürger",
+    "einwohner", "anwohner",
+];
+/// Honorifics before a name that are no part of it ("Mr. Yanukovich", "Frau Merkel").
+const HONORIFICS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "herr", "frau"];
+/// English prepositions: a name governed by one ("in the Supreme Court") is no subject.
+const PREPOSITIONS_EN: [&str; 14] = [
+    "in", "to", "at", "on", "with", "of", "for", "from", "into", "about", "against", "by",
+    "over", "under",
+];
 /// Relative pronouns: after a comma they open a clause whose subject is the word before.
 const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "welcher", "welche"];
 /// Words between a relative pronoun and its verb that leave the verb its subject.
@@ -2526,10 +2567,19 @@ fn cited_source<'r>(
     // German capitalises nouns ("nach einer Untersuchung des IW"); English only names and
     // demonyms ("according to Dutch broadcaster RTL").
     let between_plain = rules.language == "de"
-        || (at..r.words.start)
-            .all(|i| !words[i].capitalised || rules.candidate.demonyms.contains(&words[i].lower));
+        || (at..r.words.start).all(|i| {
+            let w = &words[i].lower;
+            // "according to Col. C. Tsai": a title before the name is no other name.
+            !words[i].capitalised
+                || rules.candidate.demonyms.contains(w)
+                || rules.candidate.person_titles.contains(w)
+                || w.chars().count() == 1
+        });
     let between_lower = between_plain && !unnamed;
-    let close = r.words.start <= at + 10;
+    // "according to a screenshot sent via email to F-Secure": whom a document was sent
+    // to is no source of it.
+    let recipient = rules.language == "en" && (at..r.words.start).any(|i| words[i].lower == "to");
+    let close = r.words.start <= at + 10 && !recipient;
     let same_clause =
         !text[words.get(at)?.span.start..words[r.words.start].span.start].contains([',', ';', ':']);
     (between_lower && close && same_clause).then_some(r)
