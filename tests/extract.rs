@@ -1637,3 +1637,30 @@ fn calling_a_claim_a_hoax_denies_it() {
         "{who:?}"
     );
 }
+
+#[test]
+fn a_requested_investigation_is_no_cited_document() {
+    let d = drafted(
+        "Peter Vasko voiced concerns and requested an investigation by the Trade Commission, citing specific cases.",
+        "en",
+    );
+    let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(who, ["peter-vasko"], "{who:?}");
+    assert!(d.documents.is_empty(), "{:?}", d.documents);
+}
+
+#[test]
+fn a_body_named_again_without_its_first_word_is_the_same_body() {
+    let d = drafted(
+        "The Government Accountability Office said the lines were long. The U.S. Government Accountability Office previously reported on voting problems.",
+        "en",
+    );
+    let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    assert!(
+        who.iter().all(|c| c == "government-accountability-office"),
+        "{who:?}"
+    );
+    // "Congressman" is a title, no name.
+    let d = drafted("Congressman Peter Vasko said the lines were long.", "en");
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+}

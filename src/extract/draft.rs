@@ -1414,6 +1414,22 @@ impl Drafter<'_> {
         })
     }
 
+    /// A government body or organisation proposed before under a longer name that ends
+    /// in this one ("Accountability Office" after "Government Accountability Office"):
+    /// the same body, its first word read as a qualifier.
+    fn same_body(&self, id: &str, kind: EntityKind) -> Option<String> {
+        if !matches!(kind, EntityKind::Government | EntityKind::Organization) || !id.contains('-')
+        {
+            return None;
+        }
+        let suffix = format!("-{id}");
+        self.draft
+            .candidates
+            .iter()
+            .find(|c| c.kind == kind && c.id.ends_with(&suffix))
+            .map(|c| c.id.clone())
+    }
+
     /// A one-word name that is the last word of a person proposed before ("Abbas").
     fn same_person(&self, id: &str) -> Option<String> {
         if id.contains('-') {
@@ -1632,6 +1648,7 @@ impl Drafter<'_> {
         let id = self
             .same_company(&id)
             .or_else(|| self.same_person(&id))
+            .or_else(|| self.same_body(&id, kind))
             .unwrap_or(id);
         if !self.candidate_index.contains_key(&id) {
             self.candidate_words
@@ -1669,6 +1686,11 @@ impl Drafter<'_> {
             };
             // A document noun inside an entity's name ("Office of ... Intelligence") is not a document.
             if refs.iter().any(|r| r.words.start <= s && e < r.words.end) {
+                continue;
+            }
+            // "requested an investigation by the GAO", "forderte eine Untersuchung": a
+            // document asked for or set going is no source anyone cites yet.
+            if (s.saturating_sub(3)..s).any(|i| REQUEST_VERBS.contains(&words[i].lower.as_str())) {
                 continue;
             }
             let definite = s > 0 && DEFINITE.contains(&words[s - 1].lower.as_str());
@@ -2462,6 +2484,13 @@ const POPULATION_NOUNS: [&str; 16] = [
     "citizens", "residents", "voters", "workers", "employees", "students", "protesters",
     "villagers", "supporters", "fans", "users", "customers", "inhabitants", "bürger",
     "einwohner", "anwohner",
+];
+/// Verbs that ask for or set going what a document noun after them names ("requested an
+/// investigation"): no document that exists to be cited.
+const REQUEST_VERBS: [&str; 18] = [
+    "requested", "request", "requests", "requesting", "demanded", "demands", "sought", "seeks",
+    "launched", "opened", "initiated", "ordered", "forderte", "fordert", "fordern", "verlangte",
+    "verlangt", "einleiten",
 ];
 /// Honorifics before a name that are no part of it ("Mr. Yanukovich", "Frau Merkel").
 const HONORIFICS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "herr", "frau"];
