@@ -1664,3 +1664,27 @@ fn a_body_named_again_without_its_first_word_is_the_same_body() {
     let d = drafted("Congressman Peter Vasko said the lines were long.", "en");
     assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
 }
+
+#[test]
+fn pointed_out_and_indicated_report_and_an_event_is_no_name() {
+    let d = drafted("Peter Vasko pointed out that the servers are new.", "en");
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    let d = drafted(
+        "Peter Vasko indicated he had met a veteran of the first Gulf War.",
+        "en",
+    );
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    assert!(d.candidates.iter().all(|c| c.label != "Gulf War"), "{:?}", d.candidates);
+    // "indicated" without a clause after it reports nothing.
+    let d = drafted("The map indicated the border.", "en");
+    assert!(d.claims.is_empty(), "{:?}", claimants(&d));
+}
+
+#[test]
+fn calling_someone_a_murderer_in_german_is_an_allegation() {
+    let d = drafted(
+        "Der Bürgermeister, Peter Vasko, sagte: „Wir können nicht tolerieren, dass dieser Mörder in Freiheit ist.“",
+        "de",
+    );
+    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "allegation".into())]);
+}

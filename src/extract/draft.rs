@@ -1508,6 +1508,10 @@ impl Drafter<'_> {
         if self.not_a_name(words, i, j) {
             return None;
         }
+        // "the first Gulf War", "die Olympischen Spiele": an event, no one who speaks or acts.
+        if EVENT_WORDS.contains(&words[j - 1].lower.as_str()) {
+            return None;
+        }
         let run = &words[i..j];
         let marked = run.iter().any(|w| {
             w.marked && w.lower.chars().count() >= 2 && w.lower.chars().any(char::is_alphabetic)
@@ -2491,6 +2495,11 @@ const REQUEST_VERBS: [&str; 18] = [
     "requested", "request", "requests", "requesting", "demanded", "demands", "sought", "seeks",
     "launched", "opened", "initiated", "ordered", "forderte", "fordert", "fordern", "verlangte",
     "verlangt", "einleiten",
+];
+/// Last words of an event's name ("Gulf War", "Winter Olympics"): no entity anyone is.
+const EVENT_WORDS: [&str; 10] = [
+    "war", "wars", "olympics", "games", "cup", "championship", "krieg", "spiele", "meisterschaft",
+    "weltmeisterschaft",
 ];
 /// Honorifics before a name that are no part of it ("Mr. Yanukovich", "Frau Merkel").
 const HONORIFICS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "herr", "frau"];
