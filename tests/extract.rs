@@ -1688,3 +1688,16 @@ fn calling_someone_a_murderer_in_german_is_an_allegation() {
     );
     assert_eq!(claimants(&d), vec![("peter-vasko".into(), "allegation".into())]);
 }
+
+#[test]
+fn a_us_party_and_state_in_brackets_is_no_name() {
+    let d = drafted(
+        "Congressmen including Peter Vasko (D-MI) and Paula Brandt (R-TX) said the lines were long.",
+        "en",
+    );
+    let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
+    assert!(
+        labels.iter().all(|l| *l != "D-MI" && *l != "R-TX"),
+        "{labels:?}"
+    );
+}

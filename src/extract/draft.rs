@@ -1354,6 +1354,13 @@ impl Drafter<'_> {
         if lower.iter().all(|w| cw.company_words.contains(*w)) {
             return true;
         }
+        // "John Conyers (D-MI)": a US party and state in brackets after a name.
+        let span = &self.text[run[0].span.start..run[run.len() - 1].span.end];
+        let bracketed = self.text[..run[0].span.start].ends_with('(')
+            && self.text[run[run.len() - 1].span.end..].starts_with(')');
+        if bracketed && party_and_state(span) {
+            return true;
+        }
         if let [only] = lower.as_slice() {
             let demonym = cw.demonyms.contains(*only)
                 || (!run[0].marked
@@ -2501,6 +2508,15 @@ const EVENT_WORDS: [&str; 10] = [
     "war", "wars", "olympics", "games", "cup", "championship", "krieg", "spiele", "meisterschaft",
     "weltmeisterschaft",
 ];
+/// Whether a bracketed tag is a US party and state ("D-MI", "R-TX", "I-VT").
+fn party_and_state(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    b.len() == 4
+        && matches!(b[0], b'D' | b'R' | b'I')
+        && b[1] == b'-'
+        && b[2].is_ascii_uppercase()
+        && b[3].is_ascii_uppercase()
+}
 /// Honorifics before a name that are no part of it ("Mr. Yanukovich", "Frau Merkel").
 const HONORIFICS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "herr", "frau"];
 /// English prepositions: a name governed by one ("in the Supreme Court") is no subject.
