@@ -1556,7 +1556,11 @@ fn a_military_rank_before_a_name_ends_no_sentence() {
     );
     let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
     assert_eq!(who, ["peter-vasko"], "{who:?}");
-    assert!(d.candidates.iter().all(|c| c.label != "Col"), "{:?}", d.candidates);
+    assert!(
+        d.candidates.iter().all(|c| c.label != "Col"),
+        "{:?}",
+        d.candidates
+    );
 }
 
 #[test]
@@ -1570,7 +1574,9 @@ fn a_name_qualifying_people_or_a_count_does_not_speak() {
     assert!(d.claims.is_empty(), "{:?}", claimants(&d));
     let labels: Vec<&str> = d.candidates.iter().map(|c| c.label.as_str()).collect();
     assert!(
-        labels.iter().all(|l| !l.starts_with("Thousands") && !l.starts_with("of ")),
+        labels
+            .iter()
+            .all(|l| !l.starts_with("Thousands") && !l.starts_with("of ")),
         "{labels:?}"
     );
 }
@@ -1617,12 +1623,18 @@ fn maintained_reports_only_with_that_and_a_violation_is_an_allegation() {
     );
     assert!(d.claims.is_empty(), "{:?}", claimants(&d));
     let d = drafted("Peter Vasko maintained that the servers are new.", "en");
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "assertion".into())]
+    );
     let d = drafted(
         "Peter Vasko said the constitution and human rights were violated.",
         "en",
     );
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "allegation".into())]);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "allegation".into())]
+    );
 }
 
 #[test]
@@ -1632,10 +1644,7 @@ fn calling_a_claim_a_hoax_denies_it() {
         "en",
     );
     let who = claimants(&d);
-    assert!(
-        who.contains(&("amazon".into(), "denial".into())),
-        "{who:?}"
-    );
+    assert!(who.contains(&("amazon".into(), "denial".into())), "{who:?}");
 }
 
 #[test]
@@ -1662,19 +1671,32 @@ fn a_body_named_again_without_its_first_word_is_the_same_body() {
     );
     // "Congressman" is a title, no name.
     let d = drafted("Congressman Peter Vasko said the lines were long.", "en");
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "assertion".into())]
+    );
 }
 
 #[test]
 fn pointed_out_and_indicated_report_and_an_event_is_no_name() {
     let d = drafted("Peter Vasko pointed out that the servers are new.", "en");
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "assertion".into())]
+    );
     let d = drafted(
         "Peter Vasko indicated he had met a veteran of the first Gulf War.",
         "en",
     );
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "assertion".into())]);
-    assert!(d.candidates.iter().all(|c| c.label != "Gulf War"), "{:?}", d.candidates);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "assertion".into())]
+    );
+    assert!(
+        d.candidates.iter().all(|c| c.label != "Gulf War"),
+        "{:?}",
+        d.candidates
+    );
     // "indicated" without a clause after it reports nothing.
     let d = drafted("The map indicated the border.", "en");
     assert!(d.claims.is_empty(), "{:?}", claimants(&d));
@@ -1686,7 +1708,10 @@ fn calling_someone_a_murderer_in_german_is_an_allegation() {
         "Der Bürgermeister, Peter Vasko, sagte: „Wir können nicht tolerieren, dass dieser Mörder in Freiheit ist.“",
         "de",
     );
-    assert_eq!(claimants(&d), vec![("peter-vasko".into(), "allegation".into())]);
+    assert_eq!(
+        claimants(&d),
+        vec![("peter-vasko".into(), "allegation".into())]
+    );
 }
 
 #[test]

@@ -246,9 +246,9 @@ impl Drafter<'_> {
             // Nor a name qualifying the people who speak: "Thousands of Ohio citizens have
             // reported" is the citizens' (unnamed) word, not Ohio's.
             let qualifies_people = |r: &Ref| {
-                words.get(r.words.end).is_some_and(|w| {
-                    !w.capitalised && POPULATION_NOUNS.contains(&w.lower.as_str())
-                })
+                words
+                    .get(r.words.end)
+                    .is_some_and(|w| !w.capitalised && POPULATION_NOUNS.contains(&w.lower.as_str()))
             };
             let speakers: Vec<Ref> = refs
                 .iter()
@@ -1425,8 +1425,7 @@ impl Drafter<'_> {
     /// in this one ("Accountability Office" after "Government Accountability Office"):
     /// the same body, its first word read as a qualifier.
     fn same_body(&self, id: &str, kind: EntityKind) -> Option<String> {
-        if !matches!(kind, EntityKind::Government | EntityKind::Organization) || !id.contains('-')
-        {
+        if !matches!(kind, EntityKind::Government | EntityKind::Organization) || !id.contains('-') {
             return None;
         }
         let suffix = format!("-{id}");
@@ -2492,20 +2491,56 @@ fn subject(
 /// Nouns of the people of a place or body ("Ohio citizens", "Gaza residents"): they speak
 /// for themselves, unnamed, not for the name before them.
 const POPULATION_NOUNS: [&str; 16] = [
-    "citizens", "residents", "voters", "workers", "employees", "students", "protesters",
-    "villagers", "supporters", "fans", "users", "customers", "inhabitants", "bürger",
-    "einwohner", "anwohner",
+    "citizens",
+    "residents",
+    "voters",
+    "workers",
+    "employees",
+    "students",
+    "protesters",
+    "villagers",
+    "supporters",
+    "fans",
+    "users",
+    "customers",
+    "inhabitants",
+    "bürger",
+    "einwohner",
+    "anwohner",
 ];
 /// Verbs that ask for or set going what a document noun after them names ("requested an
 /// investigation"): no document that exists to be cited.
 const REQUEST_VERBS: [&str; 18] = [
-    "requested", "request", "requests", "requesting", "demanded", "demands", "sought", "seeks",
-    "launched", "opened", "initiated", "ordered", "forderte", "fordert", "fordern", "verlangte",
-    "verlangt", "einleiten",
+    "requested",
+    "request",
+    "requests",
+    "requesting",
+    "demanded",
+    "demands",
+    "sought",
+    "seeks",
+    "launched",
+    "opened",
+    "initiated",
+    "ordered",
+    "forderte",
+    "fordert",
+    "fordern",
+    "verlangte",
+    "verlangt",
+    "einleiten",
 ];
 /// Last words of an event's name ("Gulf War", "Winter Olympics"): no entity anyone is.
 const EVENT_WORDS: [&str; 10] = [
-    "war", "wars", "olympics", "games", "cup", "championship", "krieg", "spiele", "meisterschaft",
+    "war",
+    "wars",
+    "olympics",
+    "games",
+    "cup",
+    "championship",
+    "krieg",
+    "spiele",
+    "meisterschaft",
     "weltmeisterschaft",
 ];
 /// Whether a bracketed tag is a US party and state ("D-MI", "R-TX", "I-VT").
@@ -2521,8 +2556,8 @@ fn party_and_state(tag: &str) -> bool {
 const HONORIFICS: [&str; 7] = ["mr", "mrs", "ms", "dr", "prof", "herr", "frau"];
 /// English prepositions: a name governed by one ("in the Supreme Court") is no subject.
 const PREPOSITIONS_EN: [&str; 14] = [
-    "in", "to", "at", "on", "with", "of", "for", "from", "into", "about", "against", "by",
-    "over", "under",
+    "in", "to", "at", "on", "with", "of", "for", "from", "into", "about", "against", "by", "over",
+    "under",
 ];
 /// Relative pronouns: after a comma they open a clause whose subject is the word before.
 const RELATIVE_PRONOUNS: [&str; 7] = ["who", "which", "that", "der", "die", "welcher", "welche"];
