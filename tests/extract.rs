@@ -1726,3 +1726,21 @@ fn a_us_party_and_state_in_brackets_is_no_name() {
         "{labels:?}"
     );
 }
+
+#[test]
+fn two_speakers_each_with_an_apposition_both_speak() {
+    let d = drafted(
+        "Peter Vasko, director of the Trade Commission, and Paula Brandt, a consultant of Amazon, pointed out that the servers are new.",
+        "en",
+    );
+    let mut who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    who.sort();
+    assert_eq!(who, ["paula-brandt", "peter-vasko"], "{who:?}");
+    // One apposition, one speaker.
+    let d = drafted(
+        "Peter Vasko, director of the Trade Commission, pointed out that the servers are new.",
+        "en",
+    );
+    let who: Vec<String> = claimants(&d).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(who, ["peter-vasko"], "{who:?}");
+}

@@ -760,8 +760,14 @@ impl Drafter<'_> {
                         let doc = self.document_of(&source.id);
                         self.push_claim(index, span.clone(), &relation, source, &words, &refs, doc);
                     }
-                    // "Peter Beattie and Bob Scheuber said": each of them says it.
-                    let co_speakers: Vec<Ref> = if w.reason == "subject before the reporting verb" {
+                    // "Steve Linford, director of SpamHaus, and Graham Cluley, a consultant
+                    // of Sophos, pointed out": the name opening the sentence with its own
+                    // apposition, joined by ", and", says it too.
+                    let co_speakers: Vec<Ref> = if w.reason == "subject before the apposition" {
+                        self.first_apposition_speaker(&words, &speakers, &w)
+                            .into_iter()
+                            .collect()
+                    } else if w.reason == "subject before the reporting verb" {
                         let is_title = |t: &str| self.is_title(t);
                         let group = subject_group(self.text, &words, &speakers, start, &is_title);
                         if group.iter().any(|g| g.id == w.id) {
@@ -1026,6 +1032,21 @@ impl Drafter<'_> {
             &self.rules.contrasts,
             self.rules.language == "de",
         )
+    }
+
+    /// The name opening a sentence before an apposition of its own and ", and" the
+    /// speaker `w` ("Steve Linford, director of SpamHaus, and Graham Cluley, ...").
+    fn first_apposition_speaker(&self, words: &[Token], refs: &[Ref], w: &Who) -> Option<Ref> {
+        let gap = |k: usize| &self.text[words[k - 1].span.end..words[k].span.start];
+        let second = refs.iter().find(|r| r.id == w.id && r.words.start >= 2)?;
+        let and = second.words.start - 1;
+        if !matches!(words[and].lower.as_str(), "and" | "und") || !gap(and).contains(',') {
+            return None;
+        }
+        let opening = (1..and).rev().find(|&k| gap(k).contains(','))?;
+        refs.iter()
+            .find(|r| r.words.start == 0 && r.words.end == opening && can_speak(r) && r.id != w.id)
+            .cloned()
     }
 
     /// A word of a job title ("minister", "ceo", "transport").
