@@ -277,6 +277,8 @@ pub struct EntityKeeping {
     /// The entities' downloads (`.claims.json` paths) as the last finished build wrote
     /// them (none an interrupted build may have touched since); empty in a full build.
     downloads: HashSet<String>,
+    /// Whether the build renders only what changed since the last one.
+    incremental: bool,
     /// Stem -> stamp of the rows this build kept.
     kept: Mutex<BTreeMap<String, String>>,
     /// The claims downloads' rows (`entity-claims`) patched in this build, by page stem,
@@ -297,6 +299,7 @@ impl EntityKeeping {
             reached: HashSet::new(),
             changed: HashSet::new(),
             downloads: HashSet::new(),
+            incremental: false,
             kept: Mutex::new(BTreeMap::new()),
             claims: Kept::new(KEPT_CLAIMS_BYTES),
             patched: AtomicUsize::new(0),
@@ -335,6 +338,7 @@ impl EntityKeeping {
                 .filter(|p| p.ends_with(download_extension) && !pending.contains(p.as_str()))
                 .cloned()
                 .collect(),
+            incremental: true,
             ..EntityKeeping::full(out)
         }
     }
@@ -348,14 +352,20 @@ impl EntityKeeping {
     /// last build's (to be patched with the rows of [`Self::changed`]) rather than
     /// this build's own.
     pub fn rows(&self, stem: &str) -> Option<(BTreeMap<String, Table>, bool)> {
-        if self.kept.lock().expect("keeping lock").contains_key(stem) {
+        // A full build reads the graph from memory, faster than from a file.
+        if self.incremental && self.kept.lock().expect("keeping lock").contains_key(stem) {
             return Some((load_entity(&self.out, stem, &self.stamp)?, false));
         }
         Some((load_entity(&self.out, stem, self.earlier.get(stem)?)?, true))
     }
 
-    /// Keeps `tables` of the entity with page stem `stem` for the next build.
+    /// Keeps `tables` of the entity with page stem `stem` for the next build, unless
+    /// this build kept them already (a digest dropped from memory and read again has
+    /// the same rows).
     pub fn keep(&self, stem: &str, tables: &[(&str, &Table)]) -> Result<(), RenderError> {
+        if self.kept.lock().expect("keeping lock").contains_key(stem) {
+            return Ok(());
+        }
         save_entity(&self.out, stem, &self.stamp, tables)?;
         self.kept
             .lock()
