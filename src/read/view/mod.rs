@@ -376,10 +376,7 @@ impl<'a> Source<'a> {
         &self,
         read: impl FnOnce(&model::Facts<'a>, &Schema) -> Result<Table, crate::store::StoreError>,
     ) -> Result<Rows, RenderError> {
-        let schema = &self.vocabulary()?.schema;
-        Ok(Rows {
-            table: read(&self.facts, schema).map_err(RenderError::Store)?,
-        })
+        self.read_facts(read).map(|table| Rows { table })
     }
 
     /// What `read` computes from the read model: [`Source::read_model`] for any value.
